@@ -1,0 +1,391 @@
+/**
+ * The Verdict AST. Every node has a `kind` discriminant and a `span`.
+ * Expression nodes also carry a numeric `id`, unique within one parse, so
+ * later stages (checker types, engine traces, runtime errors) can key side
+ * tables by id without mutating the tree.
+ *
+ * The JSON form of this tree (JSON.stringify of a parse result) is stable and
+ * documented in grammar/ast.md; spans are left out of structural equality
+ * (see `stripSpans`).
+ */
+
+/** A source range. Offsets are 0-based UTF-16 indexes; lines and columns are 1-based. */
+export interface Span {
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface Node {
+  span: Span;
+}
+
+// ---------------------------------------------------------------- expressions
+
+export type BinaryOperator =
+  | '||'
+  | '&&'
+  | '??'
+  | '=='
+  | '!='
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | 'in'
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '%';
+
+export type UnaryOperator = '!' | '-';
+
+export type MacroName = 'all' | 'exists' | 'exists_one' | 'map' | 'filter';
+
+interface ExprBase extends Node {
+  /** Unique within one parse result; stable for a given source text. */
+  id: number;
+}
+
+export interface NullLiteral extends ExprBase {
+  kind: 'Null';
+}
+export interface BoolLiteral extends ExprBase {
+  kind: 'Bool';
+  value: boolean;
+}
+export interface NumberLiteral extends ExprBase {
+  kind: 'Number';
+  value: number;
+  /** The literal as written (the formatter prints it back unchanged). */
+  raw: string;
+}
+export interface StringLiteral extends ExprBase {
+  kind: 'String';
+  value: string;
+  /** The literal as written, quotes included. */
+  raw: string;
+}
+/** A double-quoted string with `{expr}` holes; only in `because` messages. */
+export interface TemplateLiteral extends ExprBase {
+  kind: 'Template';
+  /** Alternating text and expressions; text parts are already unescaped. */
+  parts: Array<string | Expr>;
+  raw: string;
+}
+export interface Identifier extends ExprBase {
+  kind: 'Ident';
+  name: string;
+}
+export interface ListExpr extends ExprBase {
+  kind: 'List';
+  items: Expr[];
+}
+export interface MapEntry extends Node {
+  /** An identifier key is written `{ name: 1 }` and stored as a String key. */
+  key: Expr;
+  value: Expr;
+}
+export interface MapExpr extends ExprBase {
+  kind: 'Map';
+  entries: MapEntry[];
+}
+export interface MemberExpr extends ExprBase {
+  kind: 'Member';
+  object: Expr;
+  property: string;
+  propertySpan: Span;
+  /** `a?.b`: absent or null `a` yields null instead of an error. */
+  optional: boolean;
+}
+export interface IndexExpr extends ExprBase {
+  kind: 'Index';
+  object: Expr;
+  index: Expr;
+  optional: boolean;
+}
+/** `f(a, b)` (target absent) or `x.f(a, b)` (method form, target = x). */
+export interface CallExpr extends ExprBase {
+  kind: 'Call';
+  callee: string;
+  calleeSpan: Span;
+  target: Expr | null;
+  args: Expr[];
+}
+/** `list.all(x, body)`, `list.map(x, body)`, `list.map(x, filter, body)`, ... */
+export interface MacroExpr extends ExprBase {
+  kind: 'Macro';
+  macro: MacroName;
+  target: Expr;
+  variable: string;
+  variableSpan: Span;
+  /** For `map(x, filter, transform)`: the filter; otherwise null. */
+  filter: Expr | null;
+  body: Expr;
+}
+/** `has(a.b)`: true when field `b` is present in `a`. */
+export interface HasExpr extends ExprBase {
+  kind: 'Has';
+  target: MemberExpr;
+}
+export interface UnaryExpr extends ExprBase {
+  kind: 'Unary';
+  op: UnaryOperator;
+  operand: Expr;
+}
+export interface BinaryExpr extends ExprBase {
+  kind: 'Binary';
+  op: BinaryOperator;
+  left: Expr;
+  right: Expr;
+}
+export interface ConditionalExpr extends ExprBase {
+  kind: 'Conditional';
+  test: Expr;
+  consequent: Expr;
+  alternate: Expr;
+}
+/** Stands where the parser could not read an expression (error recovery). */
+export interface ErrorExpr extends ExprBase {
+  kind: 'ErrorExpr';
+}
+
+export type Expr =
+  | NullLiteral
+  | BoolLiteral
+  | NumberLiteral
+  | StringLiteral
+  | TemplateLiteral
+  | Identifier
+  | ListExpr
+  | MapExpr
+  | MemberExpr
+  | IndexExpr
+  | CallExpr
+  | MacroExpr
+  | HasExpr
+  | UnaryExpr
+  | BinaryExpr
+  | ConditionalExpr
+  | ErrorExpr;
+
+// ---------------------------------------------------------------- types
+
+export type PrimitiveTypeName = 'string' | 'number' | 'boolean' | 'timestamp' | 'duration' | 'any';
+
+export interface PrimitiveType extends Node {
+  kind: 'PrimitiveType';
+  name: PrimitiveTypeName;
+}
+/** `"free" | "standard" | "enterprise"` (string, number or boolean literals). */
+export interface LiteralUnionType extends Node {
+  kind: 'LiteralUnionType';
+  values: Array<string | number | boolean>;
+  raws: string[];
+}
+export interface ListType extends Node {
+  kind: 'ListType';
+  element: TypeExpr;
+}
+/** `map<T>`: an object with string keys and values of T. */
+export interface MapType extends Node {
+  kind: 'MapType';
+  value: TypeExpr;
+}
+export interface FieldDecl extends Node {
+  kind: 'Field';
+  name: string;
+  nameSpan: Span;
+  optional: boolean;
+  /** Redacted in the decision log. */
+  sensitive: boolean;
+  type: TypeExpr;
+  /** A constraint on `value`, translated to JSON Schema (`value > 0`, `size(value) == 2`, `value.matches("...")`). */
+  where: Expr | null;
+  doc: string | null;
+}
+export interface RecordType extends Node {
+  kind: 'RecordType';
+  fields: FieldDecl[];
+}
+/** Stands where the parser could not read a type. */
+export interface ErrorType extends Node {
+  kind: 'ErrorType';
+}
+
+export type TypeExpr = PrimitiveType | LiteralUnionType | ListType | MapType | RecordType | ErrorType;
+
+// ---------------------------------------------------------------- declarations
+
+export interface Name extends Node {
+  name: string;
+}
+
+export interface InputDecl extends Node {
+  kind: 'Input';
+  fields: FieldDecl[];
+  doc: string | null;
+}
+
+/** `decision deny > refer > allow`: highest precedence first; the last is the default. */
+export interface DecisionDecl extends Node {
+  kind: 'Decision';
+  outcomes: Name[];
+  doc: string | null;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+/** `weights { critical: 8, high: 3 }`: score weights, overriding the defaults per severity. */
+export interface WeightsDecl extends Node {
+  kind: 'Weights';
+  entries: Array<{ severity: Name; value: NumberLiteral; span: Span }>;
+  doc: string | null;
+}
+
+/** `on error fire` (fail closed, the default) or `on error skip` (fail open). */
+export interface ErrorPolicyDecl extends Node {
+  kind: 'ErrorPolicy';
+  policy: Name;
+  doc: string | null;
+}
+
+export interface ConstDecl extends Node {
+  kind: 'Const';
+  name: Name;
+  type: TypeExpr | null;
+  value: Expr;
+  doc: string | null;
+}
+
+export interface ParamDecl extends Node {
+  kind: 'Param';
+  name: Name;
+  type: TypeExpr;
+  default: Expr;
+  /** A predicate over `value` that every override must satisfy. */
+  where: Expr | null;
+  doc: string | null;
+}
+
+export interface LetDecl extends Node {
+  kind: 'Let';
+  name: Name;
+  type: TypeExpr | null;
+  value: Expr;
+  doc: string | null;
+}
+
+export interface OutputDecl extends Node {
+  kind: 'Output';
+  name: Name;
+  type: TypeExpr | null;
+  value: Expr;
+  doc: string | null;
+}
+
+export interface TableParam extends Node {
+  name: Name;
+  type: TypeExpr;
+}
+
+export type TablePattern =
+  | { kind: 'Wildcard'; span: Span }
+  /** A value that the column must equal. */
+  | { kind: 'EqualsPattern'; value: Expr; span: Span }
+  /** `< 25`, `>= 70`, `!= "x"`. */
+  | { kind: 'ComparePattern'; op: '<' | '<=' | '>' | '>=' | '!='; value: Expr; span: Span }
+  /** `in ["CA", "MA"]`. */
+  | { kind: 'InPattern'; value: Expr; span: Span };
+
+export interface TableRow extends Node {
+  /** One pattern per table parameter; empty for the `else` row. */
+  patterns: TablePattern[];
+  guard: Expr | null;
+  result: Expr;
+  isElse: boolean;
+}
+
+/** `table f(a: T, b: U) -> R { rows }`: the first matching row wins. */
+export interface TableDecl extends Node {
+  kind: 'Table';
+  name: Name;
+  params: TableParam[];
+  returnType: TypeExpr;
+  rows: TableRow[];
+  doc: string | null;
+}
+
+export interface SuggestEntry extends Node {
+  name: Name;
+  value: Expr;
+}
+
+export interface RuleDecl extends Node {
+  kind: 'Rule';
+  name: Name;
+  severity: Name | null;
+  lets: LetDecl[];
+  /** The outcome this rule produces when its condition holds. */
+  outcome: Name | null;
+  condition: Expr | null;
+  message: Expr | null;
+  suggestions: SuggestEntry[];
+  /** Statement order as written (the formatter keeps it). */
+  order: Array<'severity' | 'let' | 'when' | 'because' | 'suggest'>;
+  doc: string | null;
+}
+
+export type Expectation =
+  /** `expect deny` or `expect deny by [rule_a, rule_b]` (exactly those rules fired). */
+  | { kind: 'ExpectDecision'; outcome: Name; rules: Name[] | null; span: Span }
+  /** `expect outputs { premium: 812.5 }`: the named outputs equal these values. */
+  | { kind: 'ExpectOutputs'; value: MapExpr; span: Span }
+  /** `expect suggest position_limit { quantity: 40 }`. */
+  | { kind: 'ExpectSuggestion'; rule: Name; value: MapExpr; span: Span }
+  /** `expect score 0.75`. */
+  | { kind: 'ExpectScore'; value: Expr; span: Span }
+  /** `expect invalid`: the input must fail schema validation. */
+  | { kind: 'ExpectInvalid'; span: Span };
+
+export interface TestDecl extends Node {
+  kind: 'Test';
+  name: StringLiteral;
+  input: MapExpr | null;
+  params: MapExpr | null;
+  expectations: Expectation[];
+  doc: string | null;
+}
+
+export type Decl =
+  | InputDecl
+  | DecisionDecl
+  | WeightsDecl
+  | ErrorPolicyDecl
+  | ConstDecl
+  | ParamDecl
+  | LetDecl
+  | OutputDecl
+  | TableDecl
+  | RuleDecl
+  | TestDecl;
+
+export interface Comment {
+  text: string;
+  span: Span;
+}
+
+export interface Ruleset extends Node {
+  kind: 'Ruleset';
+  /** Dotted name, e.g. `marketplace.admission`; empty when the header is missing. */
+  name: Name;
+  doc: string | null;
+  decls: Decl[];
+  /** Every comment in the file, in order (the formatter re-attaches them). */
+  comments: Comment[];
+}

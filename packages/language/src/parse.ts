@@ -1,0 +1,305 @@
+/** Text -> AST: lexing, parsing with recovery, message templates and doc comments. */
+import { EOF, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
+import type * as A from './ast.ts';
+import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { getParser, spanOfTokens, type VerdictParser } from './parser.ts';
+import { decodeEscapes } from './strings.ts';
+import * as T from './tokens.ts';
+
+export interface ParseResult {
+  ast: A.Ruleset;
+  diagnostics: Diagnostic[];
+}
+
+export interface ExpressionParseResult {
+  expr: A.Expr;
+  diagnostics: Diagnostic[];
+}
+
+const DECLARATION_STARTS = new Set([
+  T.Ruleset, T.Input, T.Decision, T.Weights, T.On, T.Const, T.Param, T.Let, T.Output, T.Table, T.Rule, T.Test,
+]);
+
+/** Parses a ruleset file. Never throws: every problem becomes a diagnostic. */
+export function parse(text: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const { tokens, comments } = lex(text, diagnostics);
+  const parser = getParser();
+  parser.nextId = 0;
+  parser.templates = [];
+  parser.extraDiagnostics = [];
+
+  let name: A.Name | null = null;
+  let rulesetStart: IToken | undefined;
+  const decls: A.Decl[] = [];
+  let rest = tokens;
+  for (let round = 0; ; round++) {
+    parser.input = rest;
+    parser.stoppedAt = undefined;
+    parser.headers = [];
+    parser.decls = [];
+    parser.rulesetFile();
+    collectParserErrors(parser.errors, text, diagnostics);
+    for (const header of parser.headers) {
+      if (name === null) {
+        name = header.name;
+        rulesetStart = header.first;
+      } else {
+        diagnostics.push(
+          diagnostic('VD1010', 'error', 'a file holds one ruleset; this is a second `ruleset` header', header.name.span, {
+            hint: 'put each ruleset in its own file',
+          }),
+        );
+      }
+    }
+    decls.push(...parser.decls.filter(Boolean));
+    const stopped = parser.stoppedAt as IToken | undefined;
+    if (stopped === undefined || stopped.tokenType === EOF) break;
+    // Junk the parser could not start a declaration with: report it, skip to the next declaration.
+    const at = rest.findIndex((t) => t.startOffset >= stopped.startOffset);
+    if (at < 0) break;
+    let next = at + 1;
+    while (next < rest.length && !DECLARATION_STARTS.has(rest[next]!.tokenType)) next++;
+    const last = rest[next - 1]!;
+    diagnostics.push(
+      diagnostic('VD1003', 'error', `unexpected \`${abbreviate(stopped.image)}\``, spanOfTokens(stopped, stopped), {
+        hint: 'a ruleset holds declarations: `input`, `decision`, `const`, `param`, `let`, `table`, `output`, `rule`, `test`',
+        related: next - 1 > at ? [{ message: 'skipped up to here', span: spanOfTokens(last, last) }] : undefined,
+      }),
+    );
+    if (next >= rest.length) break;
+    rest = rest.slice(next);
+  }
+  diagnostics.push(...parser.extraDiagnostics);
+  parser.extraDiagnostics = [];
+
+  const templates = parser.templates;
+  parser.templates = [];
+  for (const pending of templates) fillTemplate(parser, pending.node, pending.token, text, diagnostics);
+
+  const fileStart = spanAt(text, 0);
+  if (name === null) {
+    diagnostics.push(
+      diagnostic('VD1004', 'error', 'a ruleset file starts with `ruleset <name>`', tokens[0] ? spanOfTokens(tokens[0], tokens[0]) : fileStart, {
+        hint: 'add a first line such as `ruleset marketplace.admission`',
+      }),
+    );
+  }
+  const docs = new DocComments(text, comments);
+  for (const decl of decls) attachDocs(decl, docs);
+  const end = spanAt(text, text.length);
+  const ast: A.Ruleset = {
+    kind: 'Ruleset',
+    name: name ?? { name: '', span: fileStart },
+    doc: rulesetStart ? docs.before(rulesetStart.startOffset) : null,
+    decls,
+    comments,
+    span: { start: 0, end: text.length, line: 1, column: 1, endLine: end.line, endColumn: end.column },
+  };
+  return { ast, diagnostics: dedupe(sortDiagnostics(diagnostics)) };
+}
+
+/** Parses a single expression (conformance cases, `where` clauses in tools, the REPL). */
+export function parseExpression(text: string): ExpressionParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const { tokens } = lex(text, diagnostics);
+  const parser = getParser();
+  parser.nextId = 0;
+  parser.templates = [];
+  parser.extraDiagnostics = [];
+  const expr = parseHole(parser, tokens, text, diagnostics);
+  diagnostics.push(...parser.extraDiagnostics);
+  parser.extraDiagnostics = [];
+  return { expr, diagnostics: dedupe(sortDiagnostics(diagnostics)) };
+}
+
+function parseHole(parser: VerdictParser, tokens: IToken[], text: string, diagnostics: Diagnostic[]): A.Expr {
+  parser.input = tokens;
+  parser.stoppedAt = undefined;
+  const expr = parser.standaloneExpression();
+  collectParserErrors(parser.errors, text, diagnostics);
+  const stopped = parser.stoppedAt as IToken | undefined;
+  if (stopped !== undefined && stopped.tokenType !== EOF && parser.errors.length === 0) {
+    diagnostics.push(
+      diagnostic('VD1003', 'error', `unexpected \`${abbreviate(stopped.image)}\` after the expression`, spanOfTokens(stopped, stopped), {
+        hint: 'join expressions with an operator such as `&&`, or remove the extra text',
+      }),
+    );
+  }
+  return expr ?? { kind: 'ErrorExpr', id: parser.nextId++, span: spanAt(text, 0) };
+}
+
+function fillTemplate(parser: VerdictParser, node: A.TemplateLiteral, token: IToken, text: string, diagnostics: Diagnostic[]): void {
+  const raw = token.image;
+  const base = token.startOffset;
+  let chunk = '';
+  let chunkStart = 1;
+  const flush = (): void => {
+    const decoded = decodeEscapes(chunk);
+    if (decoded.error) {
+      const at = base + chunkStart + decoded.error.offset;
+      diagnostics.push(diagnostic('VD1005', 'error', decoded.error.message, spanRange(text, at, at + 2)));
+    }
+    if (decoded.value !== '') node.parts.push(decoded.value);
+    chunk = '';
+  };
+  for (let i = 1; i < raw.length - 1; i++) {
+    const c = raw[i]!;
+    if (c === '\\') {
+      chunk += raw.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (c !== '{') {
+      chunk += c;
+      continue;
+    }
+    flush();
+    const close = T.scanHole(raw, i + 1);
+    const holeStart = base + i + 1;
+    const holeEnd = base + close;
+    if (raw.slice(i + 1, close).trim() === '') {
+      diagnostics.push(
+        diagnostic('VD1006', 'error', 'an empty `{}` in a message', spanRange(text, base + i, holeEnd + 1), {
+          hint: 'put an expression inside the braces, or write `\\{` for a literal brace',
+        }),
+      );
+    } else {
+      const tokens = lexFragment(text, holeStart, holeEnd, token.startLine ?? 1, (token.startColumn ?? 1) + i + 1, diagnostics);
+      node.parts.push(parseHole(parser, tokens, text, diagnostics));
+    }
+    i = close;
+    chunkStart = i + 1;
+  }
+  flush();
+}
+
+/** Tokens of a one-line fragment text[start..end], shifted to their place in the file. */
+function lexFragment(text: string, start: number, end: number, line: number, column: number, diagnostics: Diagnostic[]): IToken[] {
+  const result = T.verdictLexer.tokenize(text.slice(start, end));
+  for (const error of result.errors) {
+    diagnostics.push(lexingDiagnostic({ ...error, offset: error.offset + start }, text));
+  }
+  for (const t of result.tokens) {
+    t.startOffset += start;
+    t.endOffset = (t.endOffset ?? t.startOffset) + start;
+    t.startLine = line;
+    t.endLine = line;
+    t.startColumn = (t.startColumn ?? 1) + column - 1;
+    t.endColumn = (t.endColumn ?? 1) + column - 1;
+  }
+  return result.tokens;
+}
+
+/** Tokens of a whole text, with lexing errors as diagnostics and comments kept apart. */
+export function lex(text: string, diagnostics: Diagnostic[]): { tokens: IToken[]; comments: A.Comment[] } {
+  const result = T.verdictLexer.tokenize(text);
+  for (const error of result.errors) diagnostics.push(lexingDiagnostic(error, text));
+  const commentTokens = (result.groups['comments'] ?? []) as IToken[];
+  const comments = commentTokens.map((t) => ({ text: t.image, span: spanOfTokens(t, t) }));
+  return { tokens: result.tokens, comments };
+}
+
+function lexingDiagnostic(error: ILexingError, text: string): Diagnostic {
+  const ch = text.slice(error.offset, error.offset + error.length);
+  const span = spanRange(text, error.offset, error.offset + Math.max(1, error.length));
+  return diagnostic('VD1001', 'error', `unexpected character${ch.length > 1 ? 's' : ''} \`${abbreviate(ch)}\``, span, {
+    hint: ch.startsWith('"') || ch.startsWith("'") ? 'close the string on the same line' : 'remove it; comments start with `#`',
+  });
+}
+
+function collectParserErrors(errors: IRecognitionException[], text: string, diagnostics: Diagnostic[]): void {
+  for (const error of errors) {
+    const token = error.token;
+    const atEnd = token.tokenType === EOF || Number.isNaN(token.startOffset);
+    const span = atEnd ? spanRange(text, Math.max(0, text.trimEnd().length - 1), Math.max(1, text.trimEnd().length)) : spanOfTokens(token, token);
+    diagnostics.push(diagnostic('VD1003', 'error', error.message, span, { hint: hintFor(error) }));
+  }
+}
+
+function hintFor(error: IRecognitionException): string {
+  const m = error.message;
+  if (m.includes('expected `}`')) return 'a block opened with `{` needs its closing `}`';
+  if (m.includes('expected `)`')) return 'close the parenthesis';
+  if (m.includes('expected `]`')) return 'close the list with `]`';
+  if (m.includes('an expression')) return 'expressions are literals, names, calls, lists `[...]`, maps `{...}` and operators';
+  if (m.includes('a rule statement')) return 'a rule reads: `severity high`, `deny when <condition>`, `because "<message>"`';
+  return 'check the syntax against grammar/README.md';
+}
+
+function abbreviate(s: string): string {
+  return s.length > 30 ? s.slice(0, 30) + '…' : s;
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.code}:${d.span.start}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Line and column (1-based) of an offset. */
+export function spanAt(text: string, offset: number): A.Span {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  const column = offset - lineStart + 1;
+  return { start: offset, end: offset, line, column, endLine: line, endColumn: column };
+}
+
+export function spanRange(text: string, start: number, end: number): A.Span {
+  const a = spanAt(text, start);
+  const b = spanAt(text, end);
+  return { start, end, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+}
+
+/** Full-line comments by line, to find the doc comment above a declaration. */
+class DocComments {
+  private byLine = new Map<number, string>();
+  constructor(
+    private text: string,
+    comments: A.Comment[],
+  ) {
+    for (const c of comments) {
+      const lineStart = text.lastIndexOf('\n', c.span.start - 1) + 1;
+      if (text.slice(lineStart, c.span.start).trim() === '') this.byLine.set(c.span.line, c.text);
+    }
+  }
+
+  /** The consecutive full-line comments directly above the line holding `offset`. */
+  before(offset: number): string | null {
+    const line = spanAt(this.text, offset).line;
+    const lines: string[] = [];
+    for (let l = line - 1; this.byLine.has(l); l--) lines.unshift(this.byLine.get(l)!.replace(/^#\s?/, ''));
+    return lines.length > 0 ? lines.join('\n') : null;
+  }
+
+  /** Same, for a node whose line is already known (avoids rescanning). */
+  beforeLine(line: number): string | null {
+    const lines: string[] = [];
+    for (let l = line - 1; this.byLine.has(l); l--) lines.unshift(this.byLine.get(l)!.replace(/^#\s?/, ''));
+    return lines.length > 0 ? lines.join('\n') : null;
+  }
+}
+
+function attachDocs(decl: A.Decl, docs: DocComments): void {
+  decl.doc = docs.beforeLine(decl.span.line);
+  const fields = decl.kind === 'Input' ? decl.fields : null;
+  if (fields) attachFieldDocs(fields, docs);
+  if (decl.kind === 'Rule') for (const l of decl.lets) l.doc = docs.beforeLine(l.span.line);
+}
+
+function attachFieldDocs(fields: A.FieldDecl[], docs: DocComments): void {
+  for (const f of fields) {
+    f.doc = docs.beforeLine(f.span.line);
+    if (f.type.kind === 'RecordType') attachFieldDocs(f.type.fields, docs);
+  }
+}

@@ -1,0 +1,1071 @@
+/**
+ * The Verdict parser: tokens -> AST, with error recovery. `parse` never
+ * throws; whatever the input, it returns the AST of the parts it could read
+ * and a diagnostic for every syntax error it found.
+ */
+import { EmbeddedActionsParser, EOF, type IToken, type TokenType, type IParserErrorMessageProvider } from 'chevrotain';
+import * as T from './tokens.ts';
+import type * as A from './ast.ts';
+import { diagnostic, type Diagnostic } from './diagnostics.ts';
+import { decodeEscapes, literalParts } from './strings.ts';
+import { tokenLabel } from './token-labels.ts';
+
+const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 'timestamp', 'duration', 'any']);
+const MACROS = new Set<A.MacroName>(['all', 'exists', 'exists_one', 'map', 'filter']);
+
+export function spanOfTokens(first: IToken, last: IToken): A.Span {
+  if (Number.isNaN(first.startOffset)) return spanOfTokens(last, last);
+  const endToken = Number.isNaN(last.startOffset) || last.startOffset < first.startOffset ? first : last;
+  return {
+    start: first.startOffset,
+    end: (endToken.endOffset ?? endToken.startOffset) + 1,
+    line: first.startLine ?? 1,
+    column: first.startColumn ?? 1,
+    endLine: endToken.endLine ?? endToken.startLine ?? 1,
+    endColumn: (endToken.endColumn ?? endToken.startColumn ?? 0) + 1,
+  };
+}
+
+export function joinSpans(a: A.Span, b: A.Span): A.Span {
+  return { start: a.start, end: b.end, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
+}
+
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    if (expected === EOF) return `unexpected ${describe(actual)}: expected a declaration`;
+    return `expected ${tokenLabel(expected)} but found ${describe(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${describe(firstRedundant)}: expected a declaration`;
+  },
+  buildNoViableAltMessage({ actual, ruleName }) {
+    return `expected ${RULE_DESCRIPTIONS[ruleName] ?? ruleName} but found ${describe(actual[0])}`;
+  },
+  buildEarlyExitMessage({ actual, ruleName }) {
+    return `expected ${RULE_DESCRIPTIONS[ruleName] ?? ruleName} but found ${describe(actual[0])}`;
+  },
+};
+
+const RULE_DESCRIPTIONS: Record<string, string> = {
+  declaration: 'a declaration (`input`, `decision`, `const`, `param`, `let`, `table`, `output`, `rule` or `test`)',
+  primary: 'an expression',
+  unary: 'an expression',
+  postfix: 'an expression',
+  expression: 'an expression',
+  typeExpr: 'a type',
+  ruleStatement: 'a rule statement (`severity`, `let`, `<outcome> when`, `because` or `suggest`)',
+  testStatement: 'a test statement (`input`, `params` or `expect`)',
+  expectation: 'an expectation (`<outcome>`, `outputs`, `suggest`, `score` or `invalid`)',
+  tablePattern: 'a table pattern',
+  tableRow: 'a table row (`pattern -> value` or `else -> value`)',
+  mapKey: 'a map key',
+  literalValue: 'a literal',
+};
+
+function describe(token: IToken | undefined): string {
+  if (token === undefined || token.tokenType === EOF) return 'the end of the file';
+  return `\`${token.image.length > 40 ? token.image.slice(0, 40) + '…' : token.image}\``;
+}
+
+interface PendingTemplate {
+  node: A.TemplateLiteral;
+  token: IToken;
+}
+
+class VerdictParser extends EmbeddedActionsParser {
+  nextId = 0;
+  templates: PendingTemplate[] = [];
+  extraDiagnostics: Diagnostic[] = [];
+  /** What the top-level rule has read so far (kept even when it aborts). */
+  headers: Array<{ name: A.Name; first: IToken }> = [];
+  decls: A.Decl[] = [];
+  /** The first token the top-level rule did not consume (to resume after junk). */
+  stoppedAt: IToken | undefined;
+
+  constructor() {
+    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messages });
+    this.performSelfAnalysis();
+  }
+
+  private id(): number {
+    return this.nextId++;
+  }
+
+  private span(first: IToken): A.Span {
+    return spanOfTokens(first, this.LA(0));
+  }
+
+  private errorExpr(first: IToken): A.ErrorExpr {
+    return { kind: 'ErrorExpr', id: this.id(), span: this.span(first) };
+  }
+
+  private name(token: IToken): A.Name {
+    return { name: token.image, span: spanOfTokens(token, token) };
+  }
+
+  // ------------------------------------------------------------ top level
+
+  public rulesetFile = this.RULE('rulesetFile', () => {
+    const first = this.LA(1);
+    this.OPTION(() => {
+      this.CONSUME(T.Ruleset);
+      const name = this.SUBRULE(this.qualifiedName);
+      this.ACTION(() => this.headers.push({ name, first }));
+    });
+    this.MANY(() => {
+      const decl = this.SUBRULE(this.declaration);
+      this.ACTION(() => {
+        if (decl) this.decls.push(decl);
+      });
+    });
+    this.ACTION(() => {
+      this.stoppedAt = this.LA(1);
+    });
+  });
+
+  private qualifiedName = this.RULE('qualifiedName', (): A.Name => {
+    const first = this.CONSUME(T.AnyName);
+    let text = first.image;
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      const part = this.CONSUME2(T.AnyName);
+      this.ACTION(() => (text += '.' + part.image));
+    });
+    return this.ACTION(() => ({ name: text, span: this.span(first) }));
+  });
+
+  public declaration = this.RULE(
+    'declaration',
+    (): A.Decl =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.inputDecl) },
+        { ALT: () => this.SUBRULE(this.decisionDecl) },
+        { ALT: () => this.SUBRULE(this.weightsDecl) },
+        { ALT: () => this.SUBRULE(this.errorPolicyDecl) },
+        { ALT: () => this.SUBRULE(this.constDecl) },
+        { ALT: () => this.SUBRULE(this.paramDecl) },
+        { ALT: () => this.SUBRULE(this.letDecl) },
+        { ALT: () => this.SUBRULE(this.outputDecl) },
+        { ALT: () => this.SUBRULE(this.tableDecl) },
+        { ALT: () => this.SUBRULE(this.ruleDecl) },
+        { ALT: () => this.SUBRULE(this.testDecl) },
+      ]),
+  );
+
+  private inputDecl = this.RULE('inputDecl', (): A.InputDecl => {
+    const first = this.CONSUME(T.Input);
+    const fields = this.SUBRULE(this.fieldBlock);
+    return this.ACTION(() => ({ kind: 'Input' as const, fields, doc: null, span: this.span(first) }));
+  });
+
+  private fieldBlock = this.RULE('fieldBlock', (): A.FieldDecl[] => {
+    const fields: A.FieldDecl[] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      const field = this.SUBRULE(this.fieldDecl);
+      this.ACTION(() => {
+        if (field) fields.push(field);
+      });
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RBrace);
+    return fields;
+  });
+
+  private fieldDecl = this.RULE('fieldDecl', (): A.FieldDecl => {
+    const nameToken = this.CONSUME(T.AnyName);
+    let optional = false;
+    let sensitive = false;
+    let where: A.Expr | null = null;
+    this.OPTION(() => {
+      this.CONSUME(T.Question);
+      optional = true;
+    });
+    this.CONSUME(T.Colon);
+    const type = this.SUBRULE(this.typeExpr);
+    this.OPTION2(() => {
+      this.CONSUME(T.Sensitive);
+      sensitive = true;
+    });
+    this.OPTION3(() => {
+      this.CONSUME(T.Where);
+      where = this.SUBRULE(this.expression);
+    });
+    return this.ACTION(() => ({
+      kind: 'Field' as const,
+      name: nameToken.image,
+      nameSpan: spanOfTokens(nameToken, nameToken),
+      optional,
+      sensitive,
+      type,
+      where,
+      doc: null,
+      span: this.span(nameToken),
+    }));
+  });
+
+  private typeExpr = this.RULE(
+    'typeExpr',
+    (): A.TypeExpr =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.literalUnion) },
+        { ALT: () => this.SUBRULE(this.namedType) },
+        {
+          ALT: () => {
+            const first = this.LA(1);
+            const fields = this.SUBRULE(this.fieldBlock);
+            return this.ACTION(() => ({ kind: 'RecordType' as const, fields, span: this.span(first) }));
+          },
+        },
+      ]),
+    { recoveryValueFunc: () => ({ kind: 'ErrorType', span: spanOfTokens(this.LA(0), this.LA(0)) }) },
+  );
+
+  private literalUnion = this.RULE('literalUnion', (): A.LiteralUnionType => {
+    const first = this.LA(1);
+    const values: Array<string | number | boolean> = [];
+    const raws: string[] = [];
+    const push = (literal: { value: string | number | boolean; raw: string } | undefined): void => {
+      this.ACTION(() => {
+        if (literal) {
+          values.push(literal.value);
+          raws.push(literal.raw);
+        }
+      });
+    };
+    push(this.SUBRULE(this.literalValue));
+    this.MANY(() => {
+      this.CONSUME(T.Pipe);
+      push(this.SUBRULE2(this.literalValue));
+    });
+    return this.ACTION(() => ({ kind: 'LiteralUnionType' as const, values, raws, span: this.span(first) }));
+  });
+
+  private literalValue = this.RULE('literalValue', (): { value: string | number | boolean; raw: string } =>
+    this.OR([
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.StringLiteral);
+          return this.ACTION(() => ({ value: this.decodeString(t), raw: t.image }));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.NumberLiteral);
+          return this.ACTION(() => ({ value: numberValue(t.image), raw: t.image }));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.Minus);
+          const n = this.CONSUME2(T.NumberLiteral);
+          return this.ACTION(() => ({ value: -numberValue(n.image), raw: t.image + n.image }));
+        },
+      },
+      { ALT: () => ({ value: true, raw: this.CONSUME(T.True).image }) },
+      { ALT: () => ({ value: false, raw: this.CONSUME(T.False).image }) },
+    ]),
+  );
+
+  private namedType = this.RULE('namedType', (): A.TypeExpr => {
+    const nameToken = this.CONSUME(T.Identifier);
+    let inner: A.TypeExpr | null = null;
+    this.OPTION(() => {
+      this.CONSUME(T.Less);
+      inner = this.SUBRULE(this.typeExpr);
+      // `map<string, T>` is accepted: keys are always strings.
+      this.OPTION2(() => {
+        this.CONSUME(T.Comma);
+        inner = this.SUBRULE2(this.typeExpr);
+      });
+      this.CONSUME(T.Greater);
+    });
+    return this.ACTION((): A.TypeExpr => {
+      const span = this.span(nameToken);
+      const name = nameToken.image;
+      if (inner !== null && name === 'list') return { kind: 'ListType', element: inner, span };
+      if (inner !== null && name === 'map') return { kind: 'MapType', value: inner, span };
+      if (inner === null && PRIMITIVES.has(name as A.PrimitiveTypeName)) {
+        return { kind: 'PrimitiveType', name: name as A.PrimitiveTypeName, span };
+      }
+      const hint =
+        name === 'list' || name === 'map'
+          ? `write \`${name}<T>\` with an element type, e.g. \`${name}<string>\``
+          : 'types are string, number, boolean, timestamp, duration, any, list<T>, map<T>, "a" | "b" unions and { field: T } records';
+      const message =
+        name === 'list' || name === 'map' ? `\`${name}\` needs an element type` : `unknown type \`${name}\``;
+      this.extraDiagnostics.push(diagnostic('VD1008', 'error', message, span, { hint }));
+      return { kind: 'ErrorType', span };
+    });
+  });
+
+  private decisionDecl = this.RULE('decisionDecl', (): A.DecisionDecl => {
+    const first = this.CONSUME(T.Decision);
+    const outcomes: A.Name[] = [];
+    const head = this.CONSUME(T.Identifier);
+    this.ACTION(() => outcomes.push(this.name(head)));
+    this.MANY(() => {
+      this.CONSUME(T.Greater);
+      const next = this.CONSUME2(T.Identifier);
+      this.ACTION(() => outcomes.push(this.name(next)));
+    });
+    return this.ACTION(() => ({ kind: 'Decision' as const, outcomes, doc: null, span: this.span(first) }));
+  });
+
+  private weightsDecl = this.RULE('weightsDecl', (): A.WeightsDecl => {
+    const first = this.CONSUME(T.Weights);
+    const entries: A.WeightsDecl['entries'] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      const severity = this.CONSUME(T.Identifier);
+      this.CONSUME(T.Colon);
+      const value = this.CONSUME(T.NumberLiteral);
+      this.OPTION(() => this.CONSUME(T.Comma));
+      this.ACTION(() =>
+        entries.push({
+          severity: this.name(severity),
+          value: { kind: 'Number', id: this.id(), value: numberValue(value.image), raw: value.image, span: spanOfTokens(value, value) },
+          span: spanOfTokens(severity, value),
+        }),
+      );
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ kind: 'Weights' as const, entries, doc: null, span: this.span(first) }));
+  });
+
+  private errorPolicyDecl = this.RULE('errorPolicyDecl', (): A.ErrorPolicyDecl => {
+    const first = this.CONSUME(T.On);
+    const word = this.CONSUME(T.Identifier);
+    const policy = this.CONSUME2(T.Identifier);
+    return this.ACTION(() => {
+      if (word.image !== 'error') {
+        this.extraDiagnostics.push(
+          diagnostic('VD1003', 'error', `expected \`error\` but found \`${word.image}\``, spanOfTokens(word, word), {
+            hint: 'write `on error fire` (fail closed) or `on error skip` (fail open)',
+          }),
+        );
+      }
+      return { kind: 'ErrorPolicy' as const, policy: this.name(policy), doc: null, span: this.span(first) };
+    });
+  });
+
+  private optionalType = this.RULE('optionalType', (): A.TypeExpr | null => {
+    let type: A.TypeExpr | null = null;
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      type = this.SUBRULE(this.typeExpr);
+    });
+    return type;
+  });
+
+  private constDecl = this.RULE('constDecl', (): A.ConstDecl => {
+    const first = this.CONSUME(T.Const);
+    const name = this.CONSUME(T.Identifier);
+    const type = this.SUBRULE(this.optionalType);
+    this.CONSUME(T.Equals);
+    const value = this.SUBRULE(this.expression);
+    return this.ACTION(() => ({ kind: 'Const' as const, name: this.name(name), type, value, doc: null, span: this.span(first) }));
+  });
+
+  private paramDecl = this.RULE('paramDecl', (): A.ParamDecl => {
+    const first = this.CONSUME(T.Param);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    const type = this.SUBRULE(this.typeExpr);
+    this.CONSUME(T.Equals);
+    const value = this.SUBRULE(this.expression);
+    let where: A.Expr | null = null;
+    this.OPTION(() => {
+      this.CONSUME(T.Where);
+      where = this.SUBRULE2(this.expression);
+    });
+    return this.ACTION(() => ({
+      kind: 'Param' as const,
+      name: this.name(name),
+      type,
+      default: value,
+      where,
+      doc: null,
+      span: this.span(first),
+    }));
+  });
+
+  private letDecl = this.RULE('letDecl', (): A.LetDecl => {
+    const first = this.CONSUME(T.Let);
+    const name = this.CONSUME(T.Identifier);
+    const type = this.SUBRULE(this.optionalType);
+    this.CONSUME(T.Equals);
+    const value = this.SUBRULE(this.expression);
+    return this.ACTION(() => ({ kind: 'Let' as const, name: this.name(name), type, value, doc: null, span: this.span(first) }));
+  });
+
+  private outputDecl = this.RULE('outputDecl', (): A.OutputDecl => {
+    const first = this.CONSUME(T.Output);
+    const name = this.CONSUME(T.Identifier);
+    const type = this.SUBRULE(this.optionalType);
+    this.CONSUME(T.Equals);
+    const value = this.SUBRULE(this.expression);
+    return this.ACTION(() => ({ kind: 'Output' as const, name: this.name(name), type, value, doc: null, span: this.span(first) }));
+  });
+
+  // ------------------------------------------------------------ tables
+
+  private tableDecl = this.RULE('tableDecl', (): A.TableDecl => {
+    const first = this.CONSUME(T.Table);
+    const name = this.CONSUME(T.Identifier);
+    const params: A.TableParam[] = [];
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const pname = this.CONSUME2(T.Identifier);
+        this.CONSUME(T.Colon);
+        const ptype = this.SUBRULE(this.typeExpr);
+        this.ACTION(() => params.push({ name: this.name(pname), type: ptype, span: this.span(pname) }));
+      },
+    });
+    this.CONSUME(T.RParen);
+    this.CONSUME(T.Arrow);
+    const returnType = this.SUBRULE2(this.typeExpr);
+    const rows: A.TableRow[] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      const row = this.SUBRULE(this.tableRow);
+      this.ACTION(() => {
+        if (row) rows.push(row);
+      });
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({
+      kind: 'Table' as const,
+      name: this.name(name),
+      params,
+      returnType,
+      rows,
+      doc: null,
+      span: this.span(first),
+    }));
+  });
+
+  private tableRow = this.RULE('tableRow', (): A.TableRow => {
+    const first = this.LA(1);
+    const patterns: A.TablePattern[] = [];
+    let guard: A.Expr | null = null;
+    let isElse = false;
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Else);
+          isElse = true;
+        },
+      },
+      {
+        ALT: () => {
+          patterns.push(this.SUBRULE(this.tablePattern));
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            patterns.push(this.SUBRULE2(this.tablePattern));
+          });
+          this.OPTION(() => {
+            this.CONSUME(T.When);
+            guard = this.SUBRULE(this.expression);
+          });
+        },
+      },
+    ]);
+    this.CONSUME(T.Arrow);
+    // Row results stop before comparisons so the next row may start with `< 25`.
+    const result = this.SUBRULE(this.additive);
+    return this.ACTION(() => ({ patterns, guard, result, isElse, span: this.span(first) }));
+  });
+
+  private tablePattern = this.RULE('tablePattern', (): A.TablePattern => {
+    const first = this.LA(1);
+    return this.OR([
+      {
+        GATE: () => this.LA(1).image === '_',
+        ALT: () => {
+          this.CONSUME(T.Identifier);
+          return this.ACTION(() => ({ kind: 'Wildcard' as const, span: this.span(first) }));
+        },
+      },
+      {
+        ALT: () => {
+          const op = this.OR2([
+            { ALT: () => this.CONSUME(T.Less) },
+            { ALT: () => this.CONSUME(T.LessEqual) },
+            { ALT: () => this.CONSUME(T.Greater) },
+            { ALT: () => this.CONSUME(T.GreaterEqual) },
+            { ALT: () => this.CONSUME(T.NotEqual) },
+          ]);
+          const value = this.SUBRULE(this.additive);
+          return this.ACTION(() => ({
+            kind: 'ComparePattern' as const,
+            op: op.image as '<' | '<=' | '>' | '>=' | '!=',
+            value,
+            span: this.span(first),
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.In);
+          const value = this.SUBRULE2(this.additive);
+          return this.ACTION(() => ({ kind: 'InPattern' as const, value, span: this.span(first) }));
+        },
+      },
+      {
+        ALT: () => {
+          const value = this.SUBRULE3(this.additive);
+          return this.ACTION(() => ({ kind: 'EqualsPattern' as const, value, span: this.span(first) }));
+        },
+      },
+    ]);
+  });
+
+  // ------------------------------------------------------------ rules
+
+  private ruleDecl = this.RULE('ruleDecl', (): A.RuleDecl => {
+    const first = this.CONSUME(T.Rule);
+    const name = this.CONSUME(T.AnyName);
+    const rule: A.RuleDecl = {
+      kind: 'Rule',
+      name: { name: name.image, span: spanOfTokens(name, name) },
+      severity: null,
+      lets: [],
+      outcome: null,
+      condition: null,
+      message: null,
+      suggestions: [],
+      order: [],
+      doc: null,
+      span: spanOfTokens(first, first),
+    };
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.ruleStatement, { ARGS: [rule] }));
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => {
+      rule.span = this.span(first);
+      return rule;
+    });
+  });
+
+  private ruleStatement = this.RULE('ruleStatement', (rule: A.RuleDecl): void => {
+    this.OR([
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(T.Severity);
+          const level = this.CONSUME(T.AnyName);
+          this.ACTION(() => {
+            if (rule.severity !== null) this.duplicateStatement(keyword, 'severity');
+            rule.severity = this.name(level);
+            rule.order.push('severity');
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const decl = this.SUBRULE(this.letDecl);
+          this.ACTION(() => {
+            if (decl) rule.lets.push(decl);
+            rule.order.push('let');
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const outcome = this.CONSUME(T.Identifier);
+          this.CONSUME(T.When);
+          const condition = this.SUBRULE(this.expression);
+          this.ACTION(() => {
+            if (rule.outcome !== null) this.duplicateStatement(outcome, '<outcome> when');
+            rule.outcome = this.name(outcome);
+            rule.condition = condition;
+            rule.order.push('when');
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(T.Because);
+          const message = this.SUBRULE(this.messageLiteral);
+          this.ACTION(() => {
+            if (rule.message !== null) this.duplicateStatement(keyword, 'because');
+            rule.message = message;
+            rule.order.push('because');
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = this.CONSUME(T.Suggest);
+          const field = this.CONSUME2(T.AnyName);
+          this.CONSUME(T.Equals);
+          const value = this.SUBRULE2(this.expression);
+          this.ACTION(() => {
+            rule.suggestions.push({ name: this.name(field), value, span: this.span(keyword) });
+            if (rule.order[rule.order.length - 1] !== 'suggest') rule.order.push('suggest');
+          });
+        },
+      },
+    ]);
+  });
+
+  private duplicateStatement(token: IToken, what: string): void {
+    this.extraDiagnostics.push(
+      diagnostic('VD1009', 'error', `a rule has one \`${what}\` statement; this is a second`, spanOfTokens(token, token), {
+        hint: 'remove one of them, or split the rule in two',
+      }),
+    );
+  }
+
+  /** A `because` message: a template string, or (recovering) a plain string. */
+  private messageLiteral = this.RULE('messageLiteral', (): A.Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.TemplateString);
+          return this.ACTION(() => {
+            const node: A.TemplateLiteral = { kind: 'Template', id: this.id(), parts: [], raw: t.image, span: spanOfTokens(t, t) };
+            this.templates.push({ node, token: t });
+            return node;
+          });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.expression) },
+    ]),
+  );
+
+  // ------------------------------------------------------------ tests
+
+  private testDecl = this.RULE('testDecl', (): A.TestDecl => {
+    const first = this.CONSUME(T.Test);
+    const nameToken = this.CONSUME(T.StringLiteral);
+    const test: A.TestDecl = {
+      kind: 'Test',
+      name: { kind: 'String', id: 0, value: '', raw: nameToken.image, span: spanOfTokens(nameToken, nameToken) },
+      input: null,
+      params: null,
+      expectations: [],
+      doc: null,
+      span: spanOfTokens(first, first),
+    };
+    this.ACTION(() => {
+      test.name = { kind: 'String', id: this.id(), value: this.decodeString(nameToken), raw: nameToken.image, span: spanOfTokens(nameToken, nameToken) };
+    });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.testStatement, { ARGS: [test] }));
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => {
+      test.span = this.span(first);
+      return test;
+    });
+  });
+
+  private testStatement = this.RULE('testStatement', (test: A.TestDecl): void => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Input);
+          const value = this.SUBRULE(this.mapLiteral);
+          this.ACTION(() => {
+            test.input = value;
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Params);
+          const value = this.SUBRULE2(this.mapLiteral);
+          this.ACTION(() => {
+            test.params = value;
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Expect);
+          const expectation = this.SUBRULE(this.expectation);
+          this.ACTION(() => {
+            if (expectation) test.expectations.push(expectation);
+          });
+        },
+      },
+    ]);
+  });
+
+  private expectation = this.RULE('expectation', (): A.Expectation => {
+    const first = this.LA(0);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Outputs);
+          const value = this.SUBRULE(this.mapLiteral);
+          return this.ACTION(() => ({ kind: 'ExpectOutputs' as const, value, span: this.span(first) }));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Suggest);
+          const rule = this.CONSUME(T.AnyName);
+          const value = this.SUBRULE2(this.mapLiteral);
+          return this.ACTION(() => ({ kind: 'ExpectSuggestion' as const, rule: this.name(rule), value, span: this.span(first) }));
+        },
+      },
+      {
+        GATE: () => this.LA(1).image === 'score',
+        ALT: () => {
+          this.CONSUME(T.Identifier);
+          const value = this.SUBRULE(this.expression);
+          return this.ACTION(() => ({ kind: 'ExpectScore' as const, value, span: this.span(first) }));
+        },
+      },
+      {
+        GATE: () => this.LA(1).image === 'invalid',
+        ALT: () => {
+          this.CONSUME2(T.Identifier);
+          return this.ACTION(() => ({ kind: 'ExpectInvalid' as const, span: this.span(first) }));
+        },
+      },
+      {
+        ALT: () => {
+          const outcome = this.CONSUME3(T.Identifier);
+          let rules: A.Name[] | null = null;
+          this.OPTION(() => {
+            this.CONSUME(T.By);
+            this.CONSUME(T.LBracket);
+            const list: A.Name[] = [];
+            this.MANY_SEP({
+              SEP: T.Comma,
+              DEF: () => {
+                const r = this.CONSUME2(T.AnyName);
+                this.ACTION(() => list.push(this.name(r)));
+              },
+            });
+            this.CONSUME(T.RBracket);
+            rules = list;
+          });
+          return this.ACTION(() => ({ kind: 'ExpectDecision' as const, outcome: this.name(outcome), rules, span: this.span(first) }));
+        },
+      },
+    ]);
+  });
+
+  // ------------------------------------------------------------ expressions
+
+  public expression = this.RULE(
+    'expression',
+    (): A.Expr => {
+      const first = this.LA(1);
+      const test = this.SUBRULE(this.coalesce);
+      let result: A.Expr = test;
+      this.OPTION(() => {
+        this.CONSUME(T.Question);
+        const consequent = this.SUBRULE(this.expression);
+        this.CONSUME(T.Colon);
+        const alternate = this.SUBRULE2(this.expression);
+        result = this.ACTION(() => ({ kind: 'Conditional' as const, id: this.id(), test, consequent, alternate, span: this.span(first) }));
+      });
+      return result;
+    },
+    { recoveryValueFunc: () => ({ kind: 'ErrorExpr', id: -1, span: spanOfTokens(this.LA(0), this.LA(0)) }) },
+  );
+
+  /** A whole input that must be one expression (conformance, REPL, `where` checks). */
+  public standaloneExpression = this.RULE('standaloneExpression', (): A.Expr => {
+    const expr = this.SUBRULE(this.expression);
+    this.ACTION(() => {
+      this.stoppedAt = this.LA(1);
+    });
+    return expr;
+  });
+
+  private binaryLevel(name: string, operators: TokenType[], next: () => () => A.Expr): () => A.Expr {
+    return this.RULE(name, (): A.Expr => {
+      const first = this.LA(1);
+      let left = this.SUBRULE(next());
+      this.MANY(() => {
+        const op = this.OR(operators.map((t) => ({ ALT: () => this.CONSUME(t) })));
+        const right = this.SUBRULE2(next());
+        left = this.ACTION(() => ({
+          kind: 'Binary' as const,
+          id: this.id(),
+          op: op.image as A.BinaryOperator,
+          left,
+          right,
+          span: this.span(first),
+        }));
+      });
+      return left;
+    });
+  }
+
+  private unary = this.RULE('unary', (): A.Expr => {
+    const first = this.LA(1);
+    return this.OR([
+      {
+        ALT: () => {
+          const op = this.OR2([{ ALT: () => this.CONSUME(T.Bang) }, { ALT: () => this.CONSUME(T.Minus) }]);
+          const operand = this.SUBRULE(this.unary);
+          return this.ACTION((): A.Expr => {
+            // Fold `-<number>` into a literal so `-1` prints and compares as written.
+            if (op.image === '-' && operand.kind === 'Number' && !operand.raw.startsWith('-')) {
+              return { kind: 'Number', id: operand.id, value: -operand.value, raw: '-' + operand.raw, span: this.span(first) };
+            }
+            return { kind: 'Unary', id: this.id(), op: op.image as A.UnaryOperator, operand, span: this.span(first) };
+          });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.postfix) },
+    ]);
+  });
+
+  private multiplicative = this.binaryLevel('multiplicative', [T.Star, T.Slash, T.Percent], () => this.unary);
+  public additive = this.binaryLevel('additive', [T.Plus, T.Minus], () => this.multiplicative);
+  private relation = this.binaryLevel(
+    'relation',
+    [T.EqualEqual, T.NotEqual, T.LessEqual, T.GreaterEqual, T.Less, T.Greater, T.In],
+    () => this.additive,
+  );
+  private conjunction = this.binaryLevel('conjunction', [T.AndAnd], () => this.relation);
+  private disjunction = this.binaryLevel('disjunction', [T.OrOr], () => this.conjunction);
+  private coalesce = this.binaryLevel('coalesce', [T.QuestionQuestion], () => this.disjunction);
+
+  private postfix = this.RULE('postfix', (): A.Expr => {
+    const first = this.LA(1);
+    let expr = this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const optional = this.OR2([
+              { ALT: () => (this.CONSUME(T.Dot), false) },
+              { ALT: () => (this.CONSUME(T.QuestionDot), true) },
+            ]);
+            this.OR3([
+              {
+                ALT: () => {
+                  const property = this.CONSUME(T.AnyName);
+                  let args: A.Expr[] | null = null;
+                  this.OPTION(() => {
+                    args = this.SUBRULE(this.callArguments);
+                  });
+                  expr = this.ACTION(() => this.memberOrCall(first, expr, property, optional, args));
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(T.LBracket);
+                  const index = this.SUBRULE(this.expression);
+                  this.CONSUME(T.RBracket);
+                  expr = this.ACTION(() => ({ kind: 'Index' as const, id: this.id(), object: expr, index, optional, span: this.span(first) }));
+                },
+              },
+            ]);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME2(T.LBracket);
+            const index = this.SUBRULE2(this.expression);
+            this.CONSUME2(T.RBracket);
+            expr = this.ACTION(() => ({ kind: 'Index' as const, id: this.id(), object: expr, index, optional: false, span: this.span(first) }));
+          },
+        },
+      ]);
+    });
+    return expr;
+  });
+
+  private memberOrCall(first: IToken, object: A.Expr, property: IToken, optional: boolean, args: A.Expr[] | null): A.Expr {
+    const propertySpan = spanOfTokens(property, property);
+    const span = this.span(first);
+    if (args === null) {
+      return { kind: 'Member', id: this.id(), object, property: property.image, propertySpan, optional, span };
+    }
+    const macro = property.image as A.MacroName;
+    const variable = args[0];
+    if (MACROS.has(macro) && variable?.kind === 'Ident' && (args.length === 2 || (macro === 'map' && args.length === 3))) {
+      const body = args[args.length - 1]!;
+      const filter = args.length === 3 ? args[1]! : null;
+      return { kind: 'Macro', id: this.id(), macro, target: object, variable: variable.name, variableSpan: variable.span, filter, body, span };
+    }
+    return { kind: 'Call', id: this.id(), callee: property.image, calleeSpan: propertySpan, target: object, args, span };
+  }
+
+  private callArguments = this.RULE('callArguments', (): A.Expr[] => {
+    const args: A.Expr[] = [];
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expressionList, { ARGS: [args, T.RParen] });
+    this.CONSUME(T.RParen);
+    return args;
+  });
+
+  /** Comma-separated expressions with an optional trailing comma before `close`. */
+  private expressionList = this.RULE('expressionList', (items: A.Expr[], close: TokenType): void => {
+    this.OPTION(() => {
+      const head = this.SUBRULE(this.expression);
+      this.ACTION(() => items.push(head));
+      this.MANY({
+        GATE: () => this.LA(2).tokenType !== close,
+        DEF: () => {
+          this.CONSUME(T.Comma);
+          const item = this.SUBRULE2(this.expression);
+          this.ACTION(() => items.push(item));
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+  });
+
+  private primary = this.RULE('primary', (): A.Expr => {
+    const first = this.LA(1);
+    return this.OR([
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.NumberLiteral);
+          return this.ACTION(() => ({ kind: 'Number' as const, id: this.id(), value: numberValue(t.image), raw: t.image, span: this.span(first) }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.stringLiteral) },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.UnterminatedString);
+          return this.ACTION(() => {
+            this.extraDiagnostics.push(
+              diagnostic('VD1002', 'error', 'this string is never closed', spanOfTokens(t, t), {
+                hint: `add the closing ${t.image[0]} on the same line`,
+              }),
+            );
+            return this.errorExpr(first);
+          });
+        },
+      },
+      { ALT: () => (this.CONSUME(T.True), this.ACTION(() => ({ kind: 'Bool' as const, id: this.id(), value: true, span: this.span(first) }))) },
+      { ALT: () => (this.CONSUME(T.False), this.ACTION(() => ({ kind: 'Bool' as const, id: this.id(), value: false, span: this.span(first) }))) },
+      { ALT: () => (this.CONSUME(T.Null), this.ACTION(() => ({ kind: 'Null' as const, id: this.id(), span: this.span(first) }))) },
+      {
+        ALT: () => {
+          const name = this.CONSUME(T.Identifier);
+          let args: A.Expr[] | null = null;
+          this.OPTION(() => {
+            args = this.SUBRULE(this.callArguments);
+          });
+          return this.ACTION(() => this.identOrCall(first, name, args));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const inner = this.SUBRULE(this.expression);
+          this.CONSUME(T.RParen);
+          // Parentheses leave no node; the span widens to include them.
+          return this.ACTION(() => ({ ...inner, span: this.span(first) }));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          const items: A.Expr[] = [];
+          this.SUBRULE(this.expressionList, { ARGS: [items, T.RBracket] });
+          this.CONSUME(T.RBracket);
+          return this.ACTION(() => ({ kind: 'List' as const, id: this.id(), items, span: this.span(first) }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.mapLiteral) },
+    ]);
+  });
+
+  private identOrCall(first: IToken, name: IToken, args: A.Expr[] | null): A.Expr {
+    const span = this.span(first);
+    if (args === null) return { kind: 'Ident', id: this.id(), name: name.image, span };
+    const target = args[0];
+    if (name.image === 'has' && args.length === 1 && target?.kind === 'Member') {
+      return { kind: 'Has', id: this.id(), target, span };
+    }
+    return { kind: 'Call', id: this.id(), callee: name.image, calleeSpan: spanOfTokens(name, name), target: null, args, span };
+  }
+
+  private stringLiteral = this.RULE('stringLiteral', (): A.StringLiteral => {
+    const t = this.CONSUME(T.StringLiteral);
+    return this.ACTION(() => ({ kind: 'String' as const, id: this.id(), value: this.decodeString(t), raw: t.image, span: spanOfTokens(t, t) }));
+  });
+
+  public mapLiteral = this.RULE('mapLiteral', (): A.MapExpr => {
+    const first = this.CONSUME(T.LBrace);
+    const entries: A.MapEntry[] = [];
+    this.OPTION(() => {
+      entries.push(this.SUBRULE(this.mapEntry));
+      this.MANY({
+        GATE: () => this.LA(2).tokenType !== T.RBrace,
+        DEF: () => {
+          this.CONSUME(T.Comma);
+          entries.push(this.SUBRULE2(this.mapEntry));
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ kind: 'Map' as const, id: this.id(), entries: entries.filter(Boolean), span: this.span(first) }));
+  });
+
+  private mapEntry = this.RULE('mapEntry', (): A.MapEntry => {
+    const first = this.LA(1);
+    const key = this.SUBRULE(this.mapKey);
+    this.CONSUME(T.Colon);
+    const value = this.SUBRULE(this.expression);
+    return this.ACTION(() => ({ key, value, span: this.span(first) }));
+  });
+
+  /** `{ name: 1 }` keys a map by the string "name" (JSON5 style); other keys are expressions. */
+  private mapKey = this.RULE('mapKey', (): A.Expr =>
+    this.OR([
+      {
+        GATE: () => this.LA(2).tokenType === T.Colon,
+        ALT: () => {
+          const t = this.CONSUME(T.AnyName);
+          return this.ACTION(() => ({ kind: 'String' as const, id: this.id(), value: t.image, raw: t.image, span: spanOfTokens(t, t) }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.expression) },
+    ]),
+  );
+
+  decodeString(t: IToken): string {
+    const parts = literalParts(t.image);
+    const decoded = decodeEscapes(parts.body, parts.raw);
+    if (decoded.error) {
+      const start = t.startOffset + parts.bodyStart + decoded.error.offset;
+      const span: A.Span = {
+        start,
+        end: start + 2,
+        line: t.startLine ?? 1,
+        column: (t.startColumn ?? 1) + parts.bodyStart + decoded.error.offset,
+        endLine: t.startLine ?? 1,
+        endColumn: (t.startColumn ?? 1) + parts.bodyStart + decoded.error.offset + 2,
+      };
+      this.extraDiagnostics.push(
+        diagnostic('VD1005', 'error', decoded.error.message, span, {
+          hint: 'escapes are \\n \\t \\r \\\\ \\" \\\' \\{ \\} \\xHH \\uHHHH \\UHHHHHHHH; write \\\\ for a backslash',
+        }),
+      );
+    }
+    return decoded.value;
+  }
+}
+
+export function numberValue(image: string): number {
+  const text = image.replace(/[uU]$/, '');
+  if (/^0[xX]/.test(text)) return parseInt(text.slice(2), 16);
+  return Number(text);
+}
+
+let sharedParser: VerdictParser | undefined;
+
+/** The one parser instance (chevrotain parsers are built once and reused). */
+export function getParser(): VerdictParser {
+  sharedParser ??= new VerdictParser();
+  return sharedParser;
+}
+
+export type { VerdictParser };
