@@ -4,3 +4,7 @@ export { type Diagnostic, type DiagnosticSeverity, type RelatedInformation, diag
 export { parse, parseExpression, lex, spanAt, spanRange, type ParseResult, type ExpressionParseResult } from './parse.ts';
 export { quote, decodeEscapes } from './strings.ts';
 export * as tokens from './tokens.ts';
+export { format, type FormatResult } from './format.ts';
+export { check, type CheckResult } from './checker/index.ts';
+export { analyze, type Analysis } from './analyze.ts';
+export { inputJsonSchema, type JsonSchema } from './json-schema.ts';

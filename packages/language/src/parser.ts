@@ -218,7 +218,7 @@ class VerdictParser extends EmbeddedActionsParser {
           },
         },
       ]),
-    { recoveryValueFunc: () => ({ kind: 'ErrorType', span: spanOfTokens(this.LA(0), this.LA(0)) }) },
+    { recoveryValueFunc: (): A.TypeExpr => ({ kind: 'ErrorType', span: spanOfTokens(this.LA(0), this.LA(0)) }) },
   );
 
   private literalUnion = this.RULE('literalUnion', (): A.LiteralUnionType => {
@@ -768,7 +768,7 @@ class VerdictParser extends EmbeddedActionsParser {
       });
       return result;
     },
-    { recoveryValueFunc: () => ({ kind: 'ErrorExpr', id: -1, span: spanOfTokens(this.LA(0), this.LA(0)) }) },
+    { recoveryValueFunc: (): A.Expr => ({ kind: 'ErrorExpr', id: -1, span: spanOfTokens(this.LA(0), this.LA(0)) }) },
   );
 
   /** A whole input that must be one expression (conformance, REPL, `where` checks). */
