@@ -3,6 +3,7 @@ import { processIO, UsageError, type CommandIO } from './io.ts';
 import { runCheck, checkUsage } from './commands/check.ts';
 import { runFmt, fmtUsage } from './commands/fmt.ts';
 import { runSchema, schemaUsage } from './commands/schema.ts';
+import { runServe, serveUsage } from './commands/serve.ts';
 
 type Command = { run: (argv: string[], io: CommandIO) => Promise<number>; usage: string; summary: string };
 
@@ -10,6 +11,7 @@ export const COMMANDS: Record<string, Command> = {
   check: { run: runCheck, usage: checkUsage, summary: 'parse and type-check rulesets' },
   fmt: { run: runFmt, usage: fmtUsage, summary: 'format rulesets canonically' },
   schema: { run: runSchema, usage: schemaUsage, summary: "print a ruleset's input JSON Schema" },
+  serve: { run: runServe, usage: serveUsage, summary: 'run the HTTP server (arrives with issue #5)' },
 };
 
 export function usage(): string {
