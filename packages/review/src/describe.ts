@@ -1,0 +1,125 @@
+import type { DiffReport, ImpactReport, RulesetDiff } from './model.ts';
+
+/** One line of a review: what happened to what, with old/new text where it helps. */
+export interface ReviewItem {
+  mark: 'added' | 'removed' | 'changed' | 'breaking' | 'note';
+  text: string;
+  from?: string | null;
+  to?: string | null;
+}
+
+export interface ReviewSection {
+  title: string;
+  items: ReviewItem[];
+}
+
+export interface ReviewBlock {
+  ruleset: string;
+  status: RulesetDiff['status'];
+  summary: string;
+  sections: ReviewSection[];
+}
+
+/**
+ * The renderer-neutral reading of a diff report: the terminal and Markdown
+ * renderers only decide how each item looks.
+ */
+export function describeReport(report: DiffReport): ReviewBlock[] {
+  return report.rulesets.map((diff) => describeRuleset(diff, report.impact[diff.name]));
+}
+
+function describeRuleset(diff: RulesetDiff, impact: ImpactReport | undefined): ReviewBlock {
+  const sections: ReviewSection[] = [];
+  const add = (title: string, items: ReviewItem[]): void => {
+    if (items.length > 0) sections.push({ title, items });
+  };
+  add('Rules', [
+    ...diff.rules.added.map((r): ReviewItem => ({ mark: 'added', text: `rule \`${r.id}\` (${r.severity ?? '?'}, ${r.outcome ?? '?'} when ${r.condition ?? '?'})` })),
+    ...diff.rules.removed.map((r): ReviewItem => ({ mark: 'removed', text: `rule \`${r.id}\` (${r.severity ?? '?'}, ${r.outcome ?? '?'})` })),
+    ...diff.rules.changed.flatMap((r) =>
+      r.changes.map((c): ReviewItem => ({ mark: 'changed', text: `rule \`${r.id}\`: ${c.part}`, from: c.from, to: c.to })),
+    ),
+  ]);
+  add(
+    'Input schema',
+    diff.input.map((c): ReviewItem => ({
+      mark: c.breaking ? 'breaking' : c.change === 'added' ? 'added' : c.change === 'removed' ? 'removed' : 'changed',
+      text: `\`${c.path}\`: ${c.change}${c.breaking ? ' (breaking)' : ' (compatible)'}`,
+      from: c.from,
+      to: c.to,
+    })),
+  );
+  add(
+    'Declarations',
+    diff.declarations.flatMap((d) =>
+      d.change === 'changed'
+        ? d.parts.map((p): ReviewItem => ({ mark: 'changed', text: `${d.kind} \`${d.name}\`: ${p.part}`, from: p.from, to: p.to }))
+        : [{ mark: d.change, text: `${d.kind} \`${d.name}\``, from: d.parts[0]?.from ?? null, to: d.parts[0]?.to ?? null }],
+    ),
+  );
+  add(
+    'Tables',
+    diff.tables.flatMap((t) => [
+      ...t.added.map((row): ReviewItem => ({ mark: 'added', text: `table \`${t.name}\` row \`${row}\`` })),
+      ...t.removed.map((row): ReviewItem => ({ mark: 'removed', text: `table \`${t.name}\` row \`${row}\`` })),
+      ...t.changed.map((c): ReviewItem => ({ mark: 'changed', text: `table \`${t.name}\` row`, from: c.from, to: c.to })),
+    ]),
+  );
+  const settings: ReviewItem[] = [];
+  if (diff.decision) settings.push({ mark: 'changed', text: 'decision precedence', from: diff.decision.from.join(' > '), to: diff.decision.to.join(' > ') });
+  if (diff.weights) settings.push({ mark: 'changed', text: 'score weights', from: weightsText(diff.weights.from), to: weightsText(diff.weights.to) });
+  if (diff.errorPolicy) settings.push({ mark: 'changed', text: 'error policy', from: `on error ${diff.errorPolicy.from}`, to: `on error ${diff.errorPolicy.to}` });
+  add('Settings', settings);
+  add('Tests', [
+    ...diff.tests.added.map((t): ReviewItem => ({ mark: 'added', text: `test "${t}"` })),
+    ...diff.tests.removed.map((t): ReviewItem => ({ mark: 'removed', text: `test "${t}"` })),
+    ...diff.tests.changed.map((t): ReviewItem => ({ mark: 'changed', text: `test "${t}"` })),
+  ]);
+  if (impact) add('Decision impact', describeImpact(impact));
+  return { ruleset: diff.name, status: diff.status, summary: summaryOf(diff), sections };
+}
+
+function weightsText(weights: Record<string, number>): string {
+  return Object.entries(weights)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}
+
+function summaryOf(diff: RulesetDiff): string {
+  if (diff.status === 'added') return 'new ruleset';
+  if (diff.status === 'removed') return 'ruleset removed';
+  if (!diff.semanticChange) return diff.textChanged ? 'no semantic change (formatting or comments only)' : 'no change';
+  const counts = [
+    plural(diff.rules.added.length, 'rule added'),
+    plural(diff.rules.removed.length, 'rule removed'),
+    plural(diff.rules.changed.length, 'rule changed'),
+    plural(diff.input.filter((c) => c.breaking).length, 'breaking input change'),
+  ].filter((s) => s !== '');
+  return counts.length > 0 ? counts.join(', ') : 'declarations or settings changed';
+}
+
+function plural(n: number, what: string): string {
+  if (n === 0) return '';
+  const [noun, ...rest] = what.split(' ');
+  return `${n} ${noun}${n === 1 ? '' : 's'}${rest.length > 0 ? ' ' + rest.join(' ') : ''}`;
+}
+
+function describeImpact(impact: ImpactReport): ReviewItem[] {
+  const items: ReviewItem[] = [
+    {
+      mark: 'note',
+      text: `${impact.changed} of ${impact.evaluated} decisions change (inputs: ${impact.sources.join(', ')})${
+        impact.validityChanged > 0 ? `; ${impact.validityChanged} inputs change validity` : ''
+      }`,
+    },
+  ];
+  for (const t of impact.transitions) items.push({ mark: 'changed', text: `${t.from} -> ${t.to}: ${t.count}` });
+  for (const r of impact.rules) {
+    const parts = [r.nowFires > 0 ? `now fires on ${r.nowFires}` : '', r.noLongerFires > 0 ? `no longer fires on ${r.noLongerFires}` : ''].filter(Boolean);
+    items.push({ mark: 'note', text: `rule \`${r.rule}\`: ${parts.join(', ')}` });
+  }
+  for (const e of impact.examples) {
+    items.push({ mark: 'note', text: `example ${e.source}#${e.index}: ${e.from} -> ${e.to} (${e.rules.join(', ')}): ${JSON.stringify(e.input)}` });
+  }
+  return items;
+}

@@ -1,0 +1,6 @@
+export type * from './model.ts';
+export { diffRuleset, type RulesetVersion } from './ruleset-diff.ts';
+export { diffInputSchemas } from './schema-diff.ts';
+export { semanticKey, sameMeaning } from './semantic-key.ts';
+export { describeReport, type ReviewBlock, type ReviewItem, type ReviewSection } from './describe.ts';
+export { renderText, renderMarkdown, renderJson } from './render.ts';

@@ -1,0 +1,256 @@
+import type { Decl, RuleDecl, Ruleset, TableDecl, TestDecl } from '@verdict/language';
+import type { DeclarationChange, RuleChange, RulePartChange, RuleSummary, RulesetDiff, TableRowChanges } from './model.ts';
+import { diffInputSchemas } from './schema-diff.ts';
+import { sameMeaning, semanticKey, textOf } from './semantic-key.ts';
+
+/** A version of a ruleset as the diff reads it: the AST and the text its spans point into. */
+export interface RulesetVersion {
+  source: string;
+  ast: Ruleset;
+}
+
+const DEFAULT_POLICY = 'fire';
+
+/**
+ * Compares two versions of one ruleset by meaning, not text: rules,
+ * declarations, tables, input schema, decision precedence, weights, error
+ * policy and tests. Pass null for a side that does not exist (added/removed).
+ */
+export function diffRuleset(before: RulesetVersion | null, after: RulesetVersion | null): RulesetDiff {
+  const name = after?.ast.name.name || before?.ast.name.name || '';
+  const diff: RulesetDiff = {
+    name,
+    status: before === null ? 'added' : after === null ? 'removed' : 'unchanged',
+    semanticChange: false,
+    textChanged: before?.source !== after?.source,
+    rules: { added: [], removed: [], changed: [] },
+    input: [],
+    declarations: [],
+    tables: [],
+    decision: null,
+    weights: null,
+    errorPolicy: null,
+    tests: { added: [], removed: [], changed: [] },
+  };
+  const oldDecls = before?.ast.decls ?? [];
+  const newDecls = after?.ast.decls ?? [];
+  const oldSource = before?.source ?? '';
+  const newSource = after?.source ?? '';
+
+  diffRules(diff, byName(oldDecls, 'Rule'), byName(newDecls, 'Rule'), oldSource, newSource);
+  diff.input = diffInputSchemas(
+    oldDecls.flatMap((d) => (d.kind === 'Input' ? d.fields : [])),
+    newDecls.flatMap((d) => (d.kind === 'Input' ? d.fields : [])),
+    oldSource,
+    newSource,
+  );
+  for (const kind of ['Const', 'Param', 'Let', 'Output', 'Table'] as const) {
+    diffDeclarations(diff, kind, byName(oldDecls, kind), byName(newDecls, kind), oldSource, newSource);
+  }
+
+  const oldOutcomes = outcomesOf(oldDecls);
+  const newOutcomes = outcomesOf(newDecls);
+  if (before !== null && after !== null && oldOutcomes.join('>') !== newOutcomes.join('>')) {
+    diff.decision = { from: oldOutcomes, to: newOutcomes };
+  }
+  const oldWeights = weightsOf(oldDecls);
+  const newWeights = weightsOf(newDecls);
+  if (before !== null && after !== null && JSON.stringify(oldWeights) !== JSON.stringify(newWeights)) {
+    diff.weights = { from: oldWeights, to: newWeights };
+  }
+  const oldPolicy = policyOf(oldDecls);
+  const newPolicy = policyOf(newDecls);
+  if (before !== null && after !== null && oldPolicy !== newPolicy) diff.errorPolicy = { from: oldPolicy, to: newPolicy };
+
+  const oldTests = testsByName(oldDecls);
+  const newTests = testsByName(newDecls);
+  for (const [testName, test] of newTests) {
+    const previous = oldTests.get(testName);
+    if (previous === undefined) diff.tests.added.push(testName);
+    else if (!sameMeaning(previous, test)) diff.tests.changed.push(testName);
+  }
+  for (const testName of oldTests.keys()) if (!newTests.has(testName)) diff.tests.removed.push(testName);
+
+  diff.semanticChange =
+    diff.status !== 'unchanged' ||
+    diff.rules.added.length + diff.rules.removed.length + diff.rules.changed.length > 0 ||
+    diff.input.length > 0 ||
+    diff.declarations.length > 0 ||
+    diff.tables.length > 0 ||
+    diff.decision !== null ||
+    diff.weights !== null ||
+    diff.errorPolicy !== null ||
+    diff.tests.added.length + diff.tests.removed.length + diff.tests.changed.length > 0;
+  if (diff.status === 'unchanged' && diff.semanticChange) diff.status = 'changed';
+  return diff;
+}
+
+type NamedDecl = Exclude<Decl, { kind: 'Input' | 'Decision' | 'Weights' | 'ErrorPolicy' | 'Test' }>;
+
+function byName<K extends NamedDecl['kind']>(decls: Decl[], kind: K): Map<string, Extract<Decl, { kind: K }>> {
+  const map = new Map<string, Extract<Decl, { kind: K }>>();
+  for (const d of decls) if (d.kind === kind) map.set((d as NamedDecl).name.name, d as Extract<Decl, { kind: K }>);
+  return map;
+}
+
+function testsByName(decls: Decl[]): Map<string, TestDecl> {
+  const map = new Map<string, TestDecl>();
+  for (const d of decls) if (d.kind === 'Test') map.set(d.name.value, d);
+  return map;
+}
+
+function outcomesOf(decls: Decl[]): string[] {
+  const decision = decls.find((d) => d.kind === 'Decision');
+  return decision?.kind === 'Decision' ? decision.outcomes.map((o) => o.name) : [];
+}
+
+function weightsOf(decls: Decl[]): Record<string, number> {
+  const weights: Record<string, number> = { critical: 5, high: 3, medium: 2, low: 1 };
+  for (const d of decls) if (d.kind === 'Weights') for (const e of d.entries) weights[e.severity.name] = e.value.value;
+  return weights;
+}
+
+function policyOf(decls: Decl[]): string {
+  const policy = decls.find((d) => d.kind === 'ErrorPolicy');
+  return policy?.kind === 'ErrorPolicy' ? policy.policy.name : DEFAULT_POLICY;
+}
+
+function summarize(rule: RuleDecl, source: string): RuleSummary {
+  return {
+    id: rule.name.name,
+    outcome: rule.outcome?.name ?? null,
+    severity: rule.severity?.name ?? null,
+    condition: textOf(source, rule.condition?.span),
+    line: rule.span.line,
+  };
+}
+
+function diffRules(diff: RulesetDiff, before: Map<string, RuleDecl>, after: Map<string, RuleDecl>, oldSource: string, newSource: string): void {
+  for (const [id, rule] of after) {
+    const previous = before.get(id);
+    if (previous === undefined) {
+      diff.rules.added.push(summarize(rule, newSource));
+      continue;
+    }
+    const changes: RulePartChange[] = [];
+    const compare = (part: RulePartChange['part'], a: unknown, b: unknown, from: string | null, to: string | null): void => {
+      if (!sameMeaning(a, b)) changes.push({ part, from, to });
+    };
+    compare('outcome', previous.outcome?.name, rule.outcome?.name, previous.outcome?.name ?? null, rule.outcome?.name ?? null);
+    compare('severity', previous.severity?.name, rule.severity?.name, previous.severity?.name ?? null, rule.severity?.name ?? null);
+    compare('condition', previous.condition, rule.condition, textOf(oldSource, previous.condition?.span), textOf(newSource, rule.condition?.span));
+    compare('message', previous.message, rule.message, textOf(oldSource, previous.message?.span), textOf(newSource, rule.message?.span));
+    compare(
+      'suggestion',
+      previous.suggestions.map((s) => [s.name.name, s.value]),
+      rule.suggestions.map((s) => [s.name.name, s.value]),
+      joinTexts(previous.suggestions.map((s) => textOf(oldSource, s.span))),
+      joinTexts(rule.suggestions.map((s) => textOf(newSource, s.span))),
+    );
+    compare(
+      'lets',
+      previous.lets.map((l) => [l.name.name, l.type, l.value]),
+      rule.lets.map((l) => [l.name.name, l.type, l.value]),
+      joinTexts(previous.lets.map((l) => textOf(oldSource, l.span))),
+      joinTexts(rule.lets.map((l) => textOf(newSource, l.span))),
+    );
+    if (changes.length > 0) diff.rules.changed.push({ id, line: rule.span.line, changes } satisfies RuleChange);
+  }
+  for (const [id, rule] of before) if (!after.has(id)) diff.rules.removed.push(summarize(rule, oldSource));
+}
+
+function joinTexts(texts: Array<string | null>): string | null {
+  const present = texts.filter((t): t is string => t !== null);
+  return present.length > 0 ? present.join('; ') : null;
+}
+
+type ValueDecl = Extract<Decl, { kind: 'Const' | 'Param' | 'Let' | 'Output' | 'Table' }>;
+
+function diffDeclarations(
+  diff: RulesetDiff,
+  kind: ValueDecl['kind'],
+  before: Map<string, ValueDecl>,
+  after: Map<string, ValueDecl>,
+  oldSource: string,
+  newSource: string,
+): void {
+  const label = kind.toLowerCase() as DeclarationChange['kind'];
+  for (const [name, decl] of after) {
+    const previous = before.get(name);
+    if (previous === undefined) {
+      diff.declarations.push({ kind: label, name, change: 'added', parts: [{ part: 'declaration', from: null, to: textOf(newSource, decl.span) }] });
+      continue;
+    }
+    if (sameMeaning(previous, decl)) continue;
+    const parts: DeclarationChange['parts'] = [];
+    for (const [part, a, b] of declarationParts(previous, decl)) {
+      if (!sameMeaning(a?.node, b?.node)) parts.push({ part, from: textOf(oldSource, a?.span), to: textOf(newSource, b?.span) });
+    }
+    diff.declarations.push({ kind: label, name, change: 'changed', parts });
+    if (previous.kind === 'Table' && decl.kind === 'Table') {
+      const rows = diffTableRows(previous, decl, oldSource, newSource);
+      if (rows.added.length + rows.removed.length + rows.changed.length > 0) diff.tables.push(rows);
+    }
+  }
+  for (const [name, decl] of before) {
+    if (!after.has(name)) {
+      diff.declarations.push({ kind: label, name, change: 'removed', parts: [{ part: 'declaration', from: textOf(oldSource, decl.span), to: null }] });
+    }
+  }
+}
+
+interface Part {
+  node: unknown;
+  span: import('@verdict/language').Span | undefined;
+}
+
+function part(node: { span: import('@verdict/language').Span } | null | undefined): Part | undefined {
+  return node === null || node === undefined ? undefined : { node, span: node.span };
+}
+
+/** The comparable parts of a declaration, as (name, old, new). */
+function declarationParts(a: ValueDecl, b: ValueDecl): Array<[string, Part | undefined, Part | undefined]> {
+  if (a.kind === 'Param' && b.kind === 'Param') {
+    return [
+      ['type', part(a.type), part(b.type)],
+      ['default', part(a.default), part(b.default)],
+      ['where', part(a.where), part(b.where)],
+    ];
+  }
+  if (a.kind === 'Table' && b.kind === 'Table') {
+    const signature = (t: TableDecl): Part => ({ node: [t.params.map((p) => [p.name.name, p.type]), t.returnType], span: undefined });
+    const sigA = signature(a);
+    const sigB = signature(b);
+    return [
+      ['signature', { ...sigA, span: spanBetween(a.name.span, a.returnType.span) }, { ...sigB, span: spanBetween(b.name.span, b.returnType.span) }],
+      ['rows', { node: a.rows, span: undefined }, { node: b.rows, span: undefined }],
+    ];
+  }
+  if ((a.kind === 'Const' || a.kind === 'Let' || a.kind === 'Output') && (b.kind === 'Const' || b.kind === 'Let' || b.kind === 'Output')) {
+    return [
+      ['type', part(a.type), part(b.type)],
+      ['value', part(a.value), part(b.value)],
+    ];
+  }
+  return [['declaration', part(a), part(b)]];
+}
+
+function spanBetween(a: import('@verdict/language').Span, b: import('@verdict/language').Span): import('@verdict/language').Span {
+  return { start: a.start, end: b.end, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
+}
+
+/** Rows are matched by their patterns and guard; a matched row whose result differs is "changed". */
+function diffTableRows(before: TableDecl, after: TableDecl, oldSource: string, newSource: string): TableRowChanges {
+  const keyOf = (row: TableDecl['rows'][number]): string => semanticKey([row.isElse, row.patterns, row.guard]);
+  const oldRows = new Map(before.rows.map((r) => [keyOf(r), r]));
+  const newRows = new Map(after.rows.map((r) => [keyOf(r), r]));
+  const result: TableRowChanges = { name: after.name.name, added: [], removed: [], changed: [] };
+  for (const [key, row] of newRows) {
+    const previous = oldRows.get(key);
+    const text = textOf(newSource, row.span) ?? '';
+    if (previous === undefined) result.added.push(text);
+    else if (!sameMeaning(previous.result, row.result)) result.changed.push({ from: textOf(oldSource, previous.span) ?? '', to: text });
+  }
+  for (const [key, row] of oldRows) if (!newRows.has(key)) result.removed.push(textOf(oldSource, row.span) ?? '');
+  return result;
+}

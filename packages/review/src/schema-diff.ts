@@ -1,0 +1,137 @@
+import type { FieldDecl, TypeExpr } from '@verdict/language';
+import type { InputChange } from './model.ts';
+import { sameMeaning, textOf } from './semantic-key.ts';
+
+interface FlatField {
+  field: FieldDecl;
+  /** The field's own type with nested records reduced to `{…}` (their fields are compared as paths). */
+  shape: string;
+  source: string;
+}
+
+/** Flattens nested records into dotted paths; list elements that are records use `[]`. */
+function flatten(fields: FieldDecl[], source: string, prefix = '', out = new Map<string, FlatField>()): Map<string, FlatField> {
+  for (const field of fields) {
+    const path = prefix + field.name;
+    out.set(path, { field, shape: shapeOf(field.type), source });
+    const record = recordInside(field.type);
+    if (record !== null) flatten(record.fields, source, path + record.suffix + '.', out);
+  }
+  return out;
+}
+
+function recordInside(type: TypeExpr): { fields: FieldDecl[]; suffix: string } | null {
+  if (type.kind === 'RecordType') return { fields: type.fields, suffix: '' };
+  if (type.kind === 'ListType') {
+    const inner = recordInside(type.element);
+    return inner === null ? null : { fields: inner.fields, suffix: '[]' + inner.suffix };
+  }
+  if (type.kind === 'MapType') {
+    const inner = recordInside(type.value);
+    return inner === null ? null : { fields: inner.fields, suffix: '{}' + inner.suffix };
+  }
+  return null;
+}
+
+function shapeOf(type: TypeExpr): string {
+  switch (type.kind) {
+    case 'PrimitiveType':
+      return type.name;
+    case 'LiteralUnionType':
+      return type.values.map((v) => JSON.stringify(v)).join(' | ');
+    case 'ListType':
+      return `list<${shapeOf(type.element)}>`;
+    case 'MapType':
+      return `map<${shapeOf(type.value)}>`;
+    case 'RecordType':
+      return '{…}';
+    case 'ErrorType':
+      return '?';
+  }
+}
+
+/** Whether every value the old type admits is admitted by the new one. */
+function widens(before: TypeExpr, after: TypeExpr): boolean {
+  if (sameMeaning(before, after)) return true;
+  if (after.kind === 'PrimitiveType' && after.name === 'any') return true;
+  if (before.kind === 'LiteralUnionType' && after.kind === 'LiteralUnionType') {
+    return before.values.every((v) => after.values.includes(v));
+  }
+  if (before.kind === 'LiteralUnionType' && after.kind === 'PrimitiveType') {
+    return before.values.every((v) => typeof v === after.name);
+  }
+  if (before.kind === 'ListType' && after.kind === 'ListType') return widens(before.element, after.element);
+  if (before.kind === 'MapType' && after.kind === 'MapType') return widens(before.value, after.value);
+  // Records are compared field by field through their paths.
+  return before.kind === 'RecordType' && after.kind === 'RecordType';
+}
+
+/**
+ * Input schema changes, each marked breaking when an input the old version
+ * accepted may be refused by the new one (inputs are validated strictly:
+ * unknown fields are refused, so removing a field is breaking too).
+ */
+export function diffInputSchemas(before: FieldDecl[], after: FieldDecl[], oldSource: string, newSource: string): InputChange[] {
+  const oldFields = flatten(before, oldSource);
+  const newFields = flatten(after, newSource);
+  const changes: InputChange[] = [];
+  for (const [path, now] of newFields) {
+    const was = oldFields.get(path);
+    if (was === undefined) {
+      if (parentAdded(path, oldFields)) continue;
+      changes.push({ path, change: 'added', from: null, to: describe(now), breaking: !now.field.optional });
+      continue;
+    }
+    if (was.shape !== now.shape) {
+      changes.push({ path, change: 'type', from: was.shape, to: now.shape, breaking: !widens(was.field.type, now.field.type) });
+    }
+    if (was.field.optional !== now.field.optional) {
+      changes.push({
+        path,
+        change: 'optionality',
+        from: was.field.optional ? 'optional' : 'required',
+        to: now.field.optional ? 'optional' : 'required',
+        breaking: was.field.optional,
+      });
+    }
+    if (!sameMeaning(was.field.where, now.field.where)) {
+      changes.push({
+        path,
+        change: 'constraint',
+        from: textOf(oldSource, was.field.where?.span),
+        to: textOf(newSource, now.field.where?.span),
+        // A new or changed constraint may refuse old inputs; dropping one never does.
+        breaking: now.field.where !== null,
+      });
+    }
+    if (was.field.sensitive !== now.field.sensitive) {
+      changes.push({ path, change: 'sensitivity', from: String(was.field.sensitive), to: String(now.field.sensitive), breaking: false });
+    }
+  }
+  for (const [path, was] of oldFields) {
+    if (!newFields.has(path) && !parentRemoved(path, newFields)) {
+      changes.push({ path, change: 'removed', from: describe(was), to: null, breaking: true });
+    }
+  }
+  return changes;
+}
+
+function describe(f: FlatField): string {
+  return `${f.field.optional ? '?' : ''}${f.shape}`;
+}
+
+/** A field under a record that is itself new is reported once, at the record. */
+function parentAdded(path: string, oldFields: Map<string, FlatField>): boolean {
+  return ancestors(path).some((p) => !oldFields.has(p));
+}
+
+function parentRemoved(path: string, newFields: Map<string, FlatField>): boolean {
+  return ancestors(path).some((p) => !newFields.has(p));
+}
+
+function ancestors(path: string): string[] {
+  const parts = path.split('.');
+  const out: string[] = [];
+  for (let i = 1; i < parts.length; i++) out.push(parts.slice(0, i).join('.').replace(/(\[\]|\{\})+$/, ''));
+  return out;
+}
