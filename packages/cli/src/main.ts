@@ -4,6 +4,7 @@ import { runCheck, checkUsage } from './commands/check.ts';
 import { runFmt, fmtUsage } from './commands/fmt.ts';
 import { runSchema, schemaUsage } from './commands/schema.ts';
 import { runServe, serveUsage } from './commands/serve.ts';
+import { runDiff, diffUsage } from './commands/diff.ts';
 
 type Command = { run: (argv: string[], io: CommandIO) => Promise<number>; usage: string; summary: string };
 
@@ -11,6 +12,7 @@ export const COMMANDS: Record<string, Command> = {
   check: { run: runCheck, usage: checkUsage, summary: 'parse and type-check rulesets' },
   fmt: { run: runFmt, usage: fmtUsage, summary: 'format rulesets canonically' },
   schema: { run: runSchema, usage: schemaUsage, summary: "print a ruleset's input JSON Schema" },
+  diff: { run: runDiff, usage: diffUsage, summary: 'semantic diff of rulesets: files, directories or git revisions' },
   serve: { run: runServe, usage: serveUsage, summary: 'run the HTTP server (arrives with issue #5)' },
 };
 
