@@ -757,7 +757,7 @@ class VerdictParser extends EmbeddedActionsParser {
     'expression',
     (): A.Expr => {
       const first = this.LA(1);
-      const test = this.SUBRULE(this.coalesce);
+      const test = this.SUBRULE(this.disjunction);
       let result: A.Expr = test;
       this.OPTION(() => {
         this.CONSUME(T.Question);
@@ -822,14 +822,19 @@ class VerdictParser extends EmbeddedActionsParser {
 
   private multiplicative = this.binaryLevel('multiplicative', [T.Star, T.Slash, T.Percent], () => this.unary);
   public additive = this.binaryLevel('additive', [T.Plus, T.Minus], () => this.multiplicative);
+  /**
+   * `??` binds tighter than comparison and looser than arithmetic (as in Swift
+   * and Kotlin), so `service.sla?.availability ?? 0 < 99.9` reads as written:
+   * `(service.sla?.availability ?? 0) < 99.9`.
+   */
+  private coalesce = this.binaryLevel('coalesce', [T.QuestionQuestion], () => this.additive);
   private relation = this.binaryLevel(
     'relation',
     [T.EqualEqual, T.NotEqual, T.LessEqual, T.GreaterEqual, T.Less, T.Greater, T.In],
-    () => this.additive,
+    () => this.coalesce,
   );
   private conjunction = this.binaryLevel('conjunction', [T.AndAnd], () => this.relation);
   private disjunction = this.binaryLevel('disjunction', [T.OrOr], () => this.conjunction);
-  private coalesce = this.binaryLevel('coalesce', [T.QuestionQuestion], () => this.disjunction);
 
   private postfix = this.RULE('postfix', (): A.Expr => {
     const first = this.LA(1);

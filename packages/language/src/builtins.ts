@@ -1,0 +1,139 @@
+/**
+ * The built-in functions: one catalogue read by the checker (types), the
+ * engine (joined to its implementations by name), the editor (completion,
+ * hover) and the language reference. Every function may also be called in
+ * method form: `x.f(y)` is `f(x, y)`.
+ */
+import { T, type Type } from './checker/types.ts';
+
+/** A parameter or result type; `T` is the element type of the list (or map) argument. */
+export type SignatureType = Type | 'T' | 'list<T>' | 'map<T>';
+
+export interface Overload {
+  params: Array<{ name: string; type: SignatureType }>;
+  /** Further arguments of this type (variadic `min(a, b, c)`). */
+  rest?: { name: string; type: SignatureType };
+  returns: SignatureType;
+}
+
+export interface Builtin {
+  name: string;
+  /** One line for completion and hover. */
+  doc: string;
+  overloads: Overload[];
+  /** An example that evaluates to `true`, shown in the reference. */
+  example: string;
+}
+
+const p = (name: string, type: SignatureType) => ({ name, type });
+const text = T.string;
+const num = T.number;
+const bool = T.boolean;
+
+function define(name: string, doc: string, example: string, ...overloads: Overload[]): Builtin {
+  return { name, doc, example, overloads };
+}
+
+const list: Builtin[] = [
+  define(
+    'size',
+    'Number of characters of a string (code points), items of a list or keys of a map.',
+    'size([1, 2, 3]) == 3',
+    { params: [p('value', text)], returns: num },
+    { params: [p('value', 'list<T>')], returns: num },
+    { params: [p('value', 'map<T>')], returns: num },
+  ),
+  define('sum', 'Sum of a list of numbers (0 for an empty list).', 'sum([1, 2, 3]) == 6', { params: [p('values', T.list(num))], returns: num }),
+  define(
+    'min',
+    'Smallest of a list of numbers, or of its arguments. An empty list is an error.',
+    'min(3, 1, 2) == 1',
+    { params: [p('values', T.list(num))], returns: num },
+    { params: [p('a', num), p('b', num)], rest: p('more', num), returns: num },
+  ),
+  define(
+    'max',
+    'Largest of a list of numbers, or of its arguments. An empty list is an error.',
+    'max([3, 1, 2]) == 3',
+    { params: [p('values', T.list(num))], returns: num },
+    { params: [p('a', num), p('b', num)], rest: p('more', num), returns: num },
+  ),
+  define('avg', 'Arithmetic mean of a list of numbers. An empty list is an error.', 'avg([1, 2, 3]) == 2', { params: [p('values', T.list(num))], returns: num }),
+  define('count', 'Number of `true` items in a list of booleans.', 'count([true, false, true]) == 2', { params: [p('values', T.list(bool))], returns: num }),
+  define('startsWith', 'Whether the string starts with the prefix.', '"https://x".startsWith("https://")', { params: [p('value', text), p('prefix', text)], returns: bool }),
+  define('endsWith', 'Whether the string ends with the suffix.', '"a.json".endsWith(".json")', { params: [p('value', text), p('suffix', text)], returns: bool }),
+  define(
+    'contains',
+    'Whether the string contains the substring, or the list contains the item (deep equality).',
+    '"marketplace".contains("ket")',
+    { params: [p('value', text), p('part', text)], returns: bool },
+    { params: [p('values', 'list<T>'), p('item', 'T')], returns: bool },
+  ),
+  define(
+    'matches',
+    'Whether the string matches the regular expression (RE2 syntax; linear-time, no backreferences).',
+    '"AB-12".matches("^[A-Z]+-[0-9]+$")',
+    { params: [p('value', text), p('pattern', text)], returns: bool },
+  ),
+  define('lower', 'The string in lower case.', '"ABC".lower() == "abc"', { params: [p('value', text)], returns: text }),
+  define('upper', 'The string in upper case.', '"abc".upper() == "ABC"', { params: [p('value', text)], returns: text }),
+  define('trim', 'The string without leading and trailing white space.', '" a ".trim() == "a"', { params: [p('value', text)], returns: text }),
+  define('split', 'The parts of the string between separators.', '"a,b".split(",") == ["a", "b"]', { params: [p('value', text), p('separator', text)], returns: T.list(text) }),
+  define(
+    'join',
+    'The items of a list as text, separated by the separator (default none).',
+    '["a", "b"].join(", ") == "a, b"',
+    { params: [p('values', 'list<T>')], returns: text },
+    { params: [p('values', 'list<T>'), p('separator', text)], returns: text },
+  ),
+  define('floor', 'The largest whole number not above the number.', 'floor(2.7) == 2', { params: [p('value', num)], returns: num }),
+  define('ceil', 'The smallest whole number not below the number.', 'ceil(2.1) == 3', { params: [p('value', num)], returns: num }),
+  define('abs', 'The absolute value.', 'abs(-2) == 2', { params: [p('value', num)], returns: num }),
+  define(
+    'round',
+    'Rounds to `digits` decimal places, half away from zero, on the decimal value as written (round(1.005, 2) == 1.01).',
+    'round(1.005, 2) == 1.01',
+    { params: [p('value', num)], returns: num },
+    { params: [p('value', num), p('digits', num)], returns: num },
+  ),
+  define(
+    'percent',
+    'A fraction as a percentage string: percent(0.05) == "5%"; `digits` decimal places (default 0, trailing zeros dropped).',
+    'percent(0.125, 1) == "12.5%"',
+    { params: [p('fraction', num)], returns: text },
+    { params: [p('fraction', num), p('digits', num)], returns: text },
+  ),
+  define('keys', 'The keys of a map, in insertion order.', 'keys({"a": 1}) == ["a"]', { params: [p('value', 'map<T>')], returns: T.list(text) }),
+  define('values', 'The values of a map, in insertion order.', 'values({"a": 1}) == [1]', { params: [p('value', 'map<T>')], returns: 'list<T>' }),
+  define('string', 'The value as text (numbers in their shortest form, lists and maps as JSON).', 'string(1.5) == "1.5"', { params: [p('value', T.any)], returns: text }),
+  define(
+    'number',
+    'The number a numeric string denotes (an error when it is not one); a number is returned unchanged.',
+    'number("2.5") == 2.5',
+    { params: [p('value', text)], returns: num },
+    { params: [p('value', num)], returns: num },
+  ),
+  define('timestamp', 'A point in time from an RFC 3339 string.', 'timestamp("2026-01-01T00:00:00Z") < timestamp("2026-06-01T00:00:00Z")', { params: [p('value', text)], returns: T.timestamp }),
+  define('duration', 'A length of time from a string such as "90s", "1h30m", "1.5h", "-5m".', 'duration("1h") == duration("60m")', { params: [p('value', text)], returns: T.duration }),
+];
+
+export const BUILTINS: ReadonlyMap<string, Builtin> = new Map(list.map((b) => [b.name, b]));
+
+/** `round(value: number, digits: number) -> number`, for completion and hover. */
+export function signatureText(name: string, overload: Overload): string {
+  const params = overload.params.map((x) => `${x.name}: ${showSig(x.type)}`);
+  if (overload.rest) params.push(`...${overload.rest.name}: ${showSig(overload.rest.type)}`);
+  return `${name}(${params.join(', ')}) -> ${showSig(overload.returns)}`;
+}
+
+function showSig(t: SignatureType): string {
+  if (typeof t === 'string') return t;
+  switch (t.kind) {
+    case 'list':
+      return `list<${showSig(t.element)}>`;
+    case 'map':
+      return `map<${showSig(t.value)}>`;
+    default:
+      return t.kind;
+  }
+}

@@ -1,0 +1,52 @@
+/** Field `where` clauses, param defaults and constraints, and outputs. */
+import type { FieldDecl, InputDecl, ParamDecl } from '../ast.ts';
+import type { CheckContext } from './index.ts';
+import { evaluateConstant, showConstant } from './const-eval.ts';
+import { messages } from './messages.ts';
+import { Scope } from './scope.ts';
+import { assignable, fromTypeExpr, show } from './types.ts';
+
+export function checkDeclarationValues(ctx: CheckContext, input: InputDecl | undefined): void {
+  for (const field of input?.fields ?? []) checkField(ctx, field);
+  for (const decl of ctx.ast.decls) {
+    if (decl.kind === 'Param') checkParam(ctx, decl);
+    else if (decl.kind === 'Output') {
+      const type = ctx.expressions.value(decl.value, ctx.globals);
+      const symbol = ctx.symbols.get(decl.name.name);
+      if (decl.type !== null) {
+        const declared = fromTypeExpr(decl.type);
+        if (!assignable(type, declared)) ctx.report(messages.typeMismatch(`output \`${decl.name.name}\``, `of type ${show(declared)}`, type, decl.value.span));
+        if (symbol?.kind === 'output') symbol.type = declared;
+      } else if (symbol?.kind === 'output') {
+        symbol.type = type;
+      }
+    }
+  }
+}
+
+function checkField(ctx: CheckContext, field: FieldDecl): void {
+  if (field.where !== null) {
+    const scope = new Scope(ctx.globals);
+    scope.define({ name: 'value', kind: 'variable', type: fromTypeExpr(field.type), span: field.nameSpan, doc: `the value of \`${field.name}\``, used: true });
+    ctx.expressions.condition(field.where, scope, `the \`where\` of \`${field.name}\``);
+  }
+  if (field.type.kind === 'RecordType') for (const f of field.type.fields) checkField(ctx, f);
+  if (field.type.kind === 'ListType' && field.type.element.kind === 'RecordType') for (const f of field.type.element.fields) checkField(ctx, f);
+}
+
+function checkParam(ctx: CheckContext, decl: ParamDecl): void {
+  const declared = fromTypeExpr(decl.type);
+  const defaultType = ctx.expressions.value(decl.default, ctx.globals);
+  if (!assignable(defaultType, declared)) {
+    ctx.report(messages.typeMismatch(`the default of param \`${decl.name.name}\``, `of type ${show(declared)}`, defaultType, decl.default.span));
+    return;
+  }
+  if (decl.where === null) return;
+  const scope = new Scope(ctx.globals);
+  scope.define({ name: 'value', kind: 'variable', type: declared, span: decl.name.span, doc: `the value of param \`${decl.name.name}\``, used: true });
+  ctx.expressions.condition(decl.where, scope, `the \`where\` of param \`${decl.name.name}\``);
+  const value = evaluateConstant(decl.default);
+  if (value === undefined) return;
+  const ok = evaluateConstant(decl.where, new Map([['value', value]]));
+  if (ok === false) ctx.report(messages.defaultBreaksWhere(decl.name.name, showConstant(value), decl.default.span));
+}
