@@ -1,0 +1,31 @@
+import { openPglite } from './drivers/pglite.ts';
+import { openPostgres } from './drivers/postgres.ts';
+import type { Store } from './types.ts';
+
+export interface OpenStoreOptions {
+  /** PostgreSQL connection URL; when set, PostgreSQL is used through `postgres`. */
+  url?: string;
+  /** PGlite data directory (default `./.verdict`, relative to the working directory). */
+  dataDir?: string;
+  /** In-memory PGlite (nothing persisted); wins over dataDir. */
+  memory?: boolean;
+  /** PostgreSQL pool size (default 10). */
+  maxConnections?: number;
+}
+
+/**
+ * Opens the store and applies pending migrations.
+ *
+ * @example
+ * const store = await openStore({ url: process.env['DATABASE_URL'] }); // PGlite at ./.verdict when unset
+ * const { version } = await store.publishVersion({ ruleset: 'acme.loans', source, hash, author: 'ana' });
+ * await store.moveChannel('acme.loans', 'production', version, 'ana');
+ */
+export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  if (options.url) {
+    return openPostgres(
+      options.maxConnections === undefined ? { url: options.url } : { url: options.url, maxConnections: options.maxConnections },
+    );
+  }
+  return openPglite(options.memory ? { memory: true } : options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+}

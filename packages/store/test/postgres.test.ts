@@ -1,0 +1,98 @@
+// The shared suite against real PostgreSQL when DATABASE_URL is set and reachable.
+// Each run creates its own database (verdict_test_<random>) and drops it afterwards.
+// With VERDICT_REQUIRE_POSTGRES=1 a missing or unreachable server fails the run instead of skipping.
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MIGRATIONS_FOLDER, openStore } from '../src/index.ts';
+import { storeSuite } from './suite.ts';
+
+const url = process.env['DATABASE_URL'];
+const required = process.env['VERDICT_REQUIRE_POSTGRES'] === '1';
+
+async function unreachableReason(target: string | undefined): Promise<string | null> {
+  if (!target) return 'DATABASE_URL is not set';
+  const admin = postgres(target, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  try {
+    await admin`select 1`;
+    return null;
+  } catch (error) {
+    return `cannot connect to DATABASE_URL: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    await admin.end({ timeout: 1 }).catch(() => {});
+  }
+}
+
+const reason = await unreachableReason(url);
+const MIGRATION_COUNT = (JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] })
+  .entries.length;
+
+if (reason !== null || !url) {
+  if (required) {
+    describe('store on postgres', () => {
+      it('needs a reachable PostgreSQL (VERDICT_REQUIRE_POSTGRES=1)', () => {
+        throw new Error(reason ?? 'DATABASE_URL is not set');
+      });
+    });
+  } else {
+    describe.skip(`store on postgres (${reason})`, () => {
+      it('skipped', () => {});
+    });
+  }
+} else {
+  const database = `verdict_test_${randomBytes(6).toString('hex')}`;
+  const testUrl = new URL(url);
+  testUrl.pathname = `/${database}`;
+  const admin = () => postgres(url, { max: 1, onnotice: () => {} });
+
+  storeSuite({
+    name: 'postgres',
+    async open() {
+      const sql = admin();
+      try {
+        await sql.unsafe(`create database "${database}"`);
+      } finally {
+        await sql.end();
+      }
+      return openStore({ url: testUrl.toString() });
+    },
+    openPeer: () => openStore({ url: testUrl.toString() }),
+    async cleanup() {
+      const sql = admin();
+      try {
+        await sql.unsafe(`drop database if exists "${database}" with (force)`);
+      } finally {
+        await sql.end();
+      }
+    },
+  });
+}
+
+if (reason === null && url) {
+  describe('store on postgres: startup', () => {
+    it('lets several processes open (and migrate) a new database at once', async () => {
+      const database = `verdict_test_${randomBytes(6).toString('hex')}`;
+      const target = new URL(url);
+      target.pathname = `/${database}`;
+      const admin = postgres(url, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`create database "${database}"`);
+      try {
+        const stores = await Promise.all([1, 2, 3].map(() => openStore({ url: target.toString(), maxConnections: 2 })));
+        try {
+          const [first] = stores;
+          if (!first) throw new Error('expected stores');
+          const applied = await first.unsafeQuery('select count(*)::int as n from drizzle.__drizzle_migrations');
+          // One row per migration file, however many processes raced to apply them.
+          expect(applied[0]?.['n']).toBe(MIGRATION_COUNT);
+        } finally {
+          await Promise.all(stores.map((store) => store.close()));
+        }
+      } finally {
+        await admin.unsafe(`drop database if exists "${database}" with (force)`);
+        await admin.end();
+      }
+    }, 60_000);
+  });
+}
