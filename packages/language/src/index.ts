@@ -5,6 +5,24 @@ export { parse, parseExpression, lex, spanAt, spanRange, type ParseResult, type 
 export { quote, decodeEscapes } from './strings.ts';
 export * as tokens from './tokens.ts';
 export { format, type FormatResult } from './format.ts';
-export { check, type CheckResult } from './checker/index.ts';
+export { check, showType, type CheckResult, type SymbolInfo, type SymbolKind, type Type, type FieldType } from './checker/index.ts';
 export { analyze, type Analysis } from './analyze.ts';
-export { inputJsonSchema, type JsonSchema } from './json-schema.ts';
+export {
+  inputJsonSchema,
+  paramJsonSchema,
+  typeJsonSchema,
+  untranslatedWheres,
+  printExpr,
+  VERDICT_KEYWORDS,
+  SENSITIVE_KEYWORD,
+  WHERE_KEYWORD,
+  JSON_SCHEMA_DIALECT,
+  DURATION_PATTERN,
+  TIMESTAMP_PATTERN,
+  EACH,
+  type JsonSchema,
+  type JsonValue,
+  type UntranslatedWhere,
+} from './json-schema.ts';
+export { BUILTINS, signatureText, type Builtin, type Overload, type SignatureType } from './builtins.ts';
+export { exprKey } from './analysis/expr-key.ts';
