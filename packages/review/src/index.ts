@@ -4,3 +4,4 @@ export { diffInputSchemas } from './schema-diff.ts';
 export { semanticKey, sameMeaning } from './semantic-key.ts';
 export { describeReport, type ReviewBlock, type ReviewItem, type ReviewSection } from './describe.ts';
 export { renderText, renderMarkdown, renderJson } from './render.ts';
+export { computeImpact, type ImpactSample, type ImpactOptions } from './impact.ts';

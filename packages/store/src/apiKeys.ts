@@ -14,12 +14,14 @@ function knownScopes(scopes: readonly string[]): ApiScope[] {
 
 export async function createApiKey(
   db: Db,
-  input: { name: string; scopes: ApiScope[]; actor?: string },
+  input: { name: string; scopes: ApiScope[]; actor?: string; key?: string },
 ): Promise<CreatedApiKey> {
   const unknown = input.scopes.filter((scope) => !(API_SCOPES as readonly string[]).includes(scope));
   if (unknown.length > 0) throw new TypeError(`unknown API key scope \`${unknown.join('`, `')}\``);
   const id = randomUUID();
-  const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+  // A caller-chosen key (the operator's VERDICT_ADMIN_KEY) is stored the same way: only its hash.
+  const key = input.key ?? KEY_PREFIX + randomBytes(32).toString('base64url');
+  if (key.length < 16) throw new TypeError('an API key needs at least 16 characters');
   const scopes = [...new Set(input.scopes)];
   await db.transaction(async (tx) => {
     await tx.insert(apiKeys).values({ id, name: input.name, hash: sha256Hex(key), scopes });
@@ -37,7 +39,7 @@ export async function findApiKey(
   db: Db,
   plainKey: string,
 ): Promise<{ id: string; name: string; scopes: ApiScope[] } | null> {
-  if (!plainKey.startsWith(KEY_PREFIX)) return null;
+  if (plainKey.length < 16 || plainKey.length > 512) return null;
   const [row] = await db
     .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes })
     .from(apiKeys)

@@ -240,7 +240,7 @@ export interface Store {
   listAuditEvents(query?: AuditQuery): Promise<Page<AuditEvent>>;
 
   // API keys
-  createApiKey(input: { name: string; scopes: ApiScope[]; actor?: string }): Promise<CreatedApiKey>;
+  createApiKey(input: { name: string; scopes: ApiScope[]; actor?: string; key?: string }): Promise<CreatedApiKey>;
   findApiKey(plainKey: string): Promise<{ id: string; name: string; scopes: ApiScope[] } | null>;
   revokeApiKey(id: string, actor?: string): Promise<boolean>;
   listApiKeys(): Promise<ApiKeyInfo[]>;

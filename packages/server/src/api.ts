@@ -1,0 +1,167 @@
+/**
+ * The route table. Each route is declared once with its scope and JSON
+ * Schemas; the same declaration registers the Hono handler (auth, rate
+ * limit, body parsing and ajv validation in front of it) and produces the
+ * OpenAPI 3.1 document, so the document cannot drift from the routes.
+ */
+import type { Context, Hono } from 'hono';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ApiScope } from '@verdict/store';
+import { ApiError, errors, type ErrorDetail } from './errors.ts';
+import type { AppEnv } from './env.ts';
+
+export type Schema = { [key: string]: unknown };
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteRequest<B> {
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: B;
+}
+
+export interface RouteSpec<B = unknown> {
+  method: Method;
+  /** OpenAPI-style path: `/v1/rulesets/{name}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  /** The API key scope required, or null for an open route. */
+  scope: ApiScope | null;
+  body?: Schema;
+  query?: Record<string, { schema: Schema; description: string }>;
+  responses: Record<number, { description: string; schema?: Schema; contentType?: string }>;
+  handler: (c: Context<AppEnv>, request: RouteRequest<B>) => Promise<Response> | Response;
+}
+
+export type Guard = (c: Context<AppEnv>, scope: ApiScope | null) => Promise<void>;
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(value));
+ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+
+export class Api {
+  private readonly routes: RouteSpec[] = [];
+
+  constructor(
+    private readonly app: Hono<AppEnv>,
+    private readonly guard: Guard,
+  ) {}
+
+  add<B>(spec: RouteSpec<B>): void {
+    this.routes.push(spec as RouteSpec);
+    const validateBody = spec.body === undefined ? null : ajv.compile(spec.body);
+    const validateQuery = spec.query === undefined ? null : ajv.compile(querySchema(spec.query));
+    const honoPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
+    this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
+      await this.guard(c, spec.scope);
+      const query = c.req.query();
+      if (validateQuery !== null && !validateQuery(query)) throw errors.invalidRequest(ajvDetails(validateQuery, 'query'));
+      const body = validateBody === null ? undefined : await readBody(c, validateBody);
+      return spec.handler(c, { params: c.req.param() as Record<string, string>, query, body: body as B });
+    });
+  }
+
+  openapi(info: { title: string; version: string; description: string }): Schema {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const route of this.routes) {
+      const parameters = [
+        ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
+        ...Object.entries(route.query ?? {}).map(([name, q]) => ({ name, in: 'query', required: false, description: q.description, schema: q.schema })),
+      ];
+      const responses: Record<string, unknown> = {};
+      for (const [status, r] of Object.entries(route.responses)) {
+        responses[status] = { description: r.description, ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}) };
+      }
+      for (const status of errorStatuses(route)) responses[status] ??= { $ref: `#/components/responses/Error${status}` };
+      (paths[route.path] ??= {})[route.method] = {
+        operationId: route.operationId,
+        summary: route.summary,
+        tags: [route.tag],
+        ...(route.scope === null ? { security: [] } : { security: [{ bearer: [] }], 'x-verdict-scope': route.scope }),
+        ...(parameters.length > 0 ? { parameters } : {}),
+        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+        responses,
+      };
+    }
+    const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+    return {
+      openapi: '3.1.0',
+      info,
+      paths,
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key created with POST /v1/keys (or the bootstrap admin key).' } },
+        schemas: { Error: ERROR_SCHEMA },
+        responses: {
+          Error400: errorResponse('Malformed JSON, or a body or query that does not match the schema (every failing path listed).'),
+          Error401: errorResponse('Missing or unknown API key.'),
+          Error403: errorResponse('The API key lacks the scope this route needs.'),
+          Error404: errorResponse('Unknown ruleset, version, channel or key.'),
+          Error413: errorResponse('The body is larger than the configured limit.'),
+          Error415: errorResponse('The body is not application/json.'),
+          Error429: errorResponse('Rate limit exceeded; see the Retry-After header.'),
+        },
+      },
+    };
+  }
+
+  list(): ReadonlyArray<Pick<RouteSpec, 'method' | 'path' | 'scope' | 'summary' | 'tag'>> {
+    return this.routes;
+  }
+}
+
+function errorStatuses(route: RouteSpec): number[] {
+  const statuses: number[] = [];
+  if (route.body || route.query) statuses.push(400);
+  if (route.scope !== null) statuses.push(401, 403, 429);
+  if (route.path.includes('{')) statuses.push(404);
+  if (route.body) statuses.push(413, 415);
+  return statuses;
+}
+
+function querySchema(query: Record<string, { schema: Schema }>): Schema {
+  return { type: 'object', properties: Object.fromEntries(Object.entries(query).map(([k, q]) => [k, q.schema])), additionalProperties: false };
+}
+
+async function readBody(c: Context<AppEnv>, validate: ValidateFunction): Promise<unknown> {
+  const type = c.req.header('content-type');
+  if (type === undefined || !/^application\/(.+\+)?json\b/i.test(type)) throw errors.unsupportedMediaType(type);
+  const text = await c.req.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw errors.invalidJson(error instanceof Error ? error.message : String(error));
+  }
+  if (!validate(body)) throw errors.invalidRequest(ajvDetails(validate, 'body'));
+  return body;
+}
+
+export function ajvDetails(validate: ValidateFunction, where: string): ErrorDetail[] {
+  return (validate.errors ?? []).map((e) => {
+    const path = `${where}${e.instancePath}`;
+    const extra = e.keyword === 'additionalProperties' ? ` (\`${String((e.params as { additionalProperty?: string }).additionalProperty)}\`)` : '';
+    return { path, message: `${e.message ?? 'is invalid'}${extra}` };
+  });
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+const ERROR_SCHEMA: Schema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'details'],
+      properties: {
+        code: { type: 'string', description: 'A stable snake_case code, e.g. `invalid_input`.' },
+        message: { type: 'string' },
+        details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } }, required: ['message'] } },
+        request_id: { type: 'string' },
+      },
+    },
+  },
+};

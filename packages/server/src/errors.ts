@@ -1,0 +1,44 @@
+/**
+ * Every error the API returns has one shape:
+ * `{ "error": { "code": "snake_case", "message": "...", "details": [...] } }`
+ * with a stable code per kind. Nothing reaches a client as a stack trace.
+ */
+export interface ErrorDetail {
+  path?: string;
+  message: string;
+  [key: string]: unknown;
+}
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503 | 504;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ErrorStatus,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(code: string, message: string, details: ErrorDetail[] = [], requestId?: string) {
+  return { error: { code, message, details, ...(requestId === undefined ? {} : { request_id: requestId }) } };
+}
+
+export const errors = {
+  invalidJson: (message: string) => new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${message}`),
+  unsupportedMediaType: (got: string | undefined) =>
+    new ApiError(415, 'unsupported_media_type', `send the body as application/json${got ? `, not ${got}` : ''}`),
+  invalidRequest: (details: ErrorDetail[]) => new ApiError(400, 'invalid_request', 'the request does not match the expected shape', details),
+  unauthorized: (message = 'missing or invalid API key; send `Authorization: Bearer <key>`') => new ApiError(401, 'unauthorized', message, [], { 'WWW-Authenticate': 'Bearer' }),
+  forbidden: (scope: string) => new ApiError(403, 'forbidden', `this API key lacks the \`${scope}\` scope`),
+  notFound: (what: string) => new ApiError(404, 'not_found', `${what} not found`),
+  conflict: (code: string, message: string, details: ErrorDetail[] = []) => new ApiError(409, code, message, details),
+  tooLarge: (limit: number) => new ApiError(413, 'payload_too_large', `the request body exceeds ${limit} bytes`),
+  unprocessable: (code: string, message: string, details: ErrorDetail[]) => new ApiError(422, code, message, details),
+  rateLimited: (retryAfterSeconds: number) =>
+    new ApiError(429, 'rate_limited', `too many requests for this API key; retry after ${retryAfterSeconds} s`, [], { 'Retry-After': String(retryAfterSeconds) }),
+  timeout: () => new ApiError(504, 'timeout', 'the request took too long and was stopped'),
+};

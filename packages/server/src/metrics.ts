@@ -1,0 +1,28 @@
+/** Prometheus metrics: requests, decisions by ruleset and outcome, latencies, log queue depth. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({ name: 'verdict_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'] as const, registers: [this.registry] });
+  readonly requestSeconds = new Histogram({
+    name: 'verdict_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly decisions = new Counter({ name: 'verdict_decisions_total', help: 'Decisions by ruleset and outcome', labelNames: ['ruleset', 'outcome'] as const, registers: [this.registry] });
+  readonly evaluationSeconds = new Histogram({
+    name: 'verdict_evaluation_duration_seconds',
+    help: 'Time to evaluate one decision (engine only)',
+    labelNames: ['ruleset'] as const,
+    buckets: [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.01],
+    registers: [this.registry],
+  });
+  readonly logQueueDepth = new Gauge({ name: 'verdict_decision_log_queue_depth', help: 'Decisions waiting to be written to the decision log', registers: [this.registry] });
+  readonly logWriteFailures = new Counter({ name: 'verdict_decision_log_write_failures_total', help: 'Failed decision log batch writes (retried)', registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'verdict_' });
+  }
+}

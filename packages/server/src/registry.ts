@@ -1,0 +1,102 @@
+/**
+ * Compiled rulesets and channel state, kept in memory so an evaluation never
+ * touches the database. Versions are immutable and cached for good; channel
+ * state is dropped on every change event (this process's own writes and, via
+ * LISTEN/NOTIFY, other replicas') and reloaded on next use.
+ */
+import { createHash } from 'node:crypto';
+import { compile, type CompiledRuleset } from '@verdict/engine';
+import { analyze, format, hasErrors, type Diagnostic } from '@verdict/language';
+import type { ChangeEvent, ChannelState, Store } from '@verdict/store';
+import { errors } from './errors.ts';
+import { sensitivePaths } from './redact.ts';
+
+export interface LoadedVersion {
+  ruleset: string;
+  version: number;
+  hash: string;
+  source: string;
+  compiled: CompiledRuleset;
+  /** Input paths the schema marks `sensitive` (`*` for every list item or map value). */
+  sensitive: string[][];
+}
+
+export interface ChannelView {
+  state: ChannelState;
+  loaded: LoadedVersion;
+  /** Defaults merged with the channel's overrides, already validated. */
+  params: Record<string, unknown>;
+}
+
+export type CompileOutcome = { ok: true; compiled: CompiledRuleset; hash: string; canonical: string } | { ok: false; diagnostics: Diagnostic[] };
+
+export class RulesetRegistry {
+  private readonly versions = new Map<string, Promise<LoadedVersion>>();
+  private readonly channels = new Map<string, Promise<ChannelView>>();
+  private readonly listeners = new Set<(event: ChangeEvent) => void>();
+
+  constructor(private readonly store: Store) {}
+
+  /** Compiles a source; the hash is of its canonical (formatted) text, so formatting-only edits publish nothing new. */
+  static compileSource(source: string): CompileOutcome {
+    const analysis = analyze(source);
+    if (hasErrors(analysis.diagnostics)) return { ok: false, diagnostics: analysis.diagnostics };
+    const result = compile(analysis);
+    if (result.ruleset === undefined) return { ok: false, diagnostics: result.diagnostics };
+    const canonical = format(source).text ?? source;
+    return { ok: true, compiled: result.ruleset, hash: `sha256:${createHash('sha256').update(canonical).digest('hex')}`, canonical };
+  }
+
+  version(ruleset: string, version: number): Promise<LoadedVersion> {
+    const key = `${ruleset}@${version}`;
+    let loading = this.versions.get(key);
+    if (loading === undefined) {
+      loading = this.load(ruleset, version);
+      this.versions.set(key, loading);
+      loading.catch(() => this.versions.delete(key));
+    }
+    return loading;
+  }
+
+  channel(ruleset: string, channel: string): Promise<ChannelView> {
+    const key = `${ruleset}/${channel}`;
+    let loading = this.channels.get(key);
+    if (loading === undefined) {
+      loading = this.loadChannel(ruleset, channel);
+      this.channels.set(key, loading);
+      loading.catch(() => this.channels.delete(key));
+    }
+    return loading;
+  }
+
+  /** Drops cached channel state touched by a change (ours or another replica's). */
+  changed(event: ChangeEvent): void {
+    for (const key of [...this.channels.keys()]) {
+      if (key.startsWith(`${event.ruleset}/`) && (event.channel === undefined || key === `${event.ruleset}/${event.channel}`)) this.channels.delete(key);
+    }
+    for (const listener of this.listeners) listener(event);
+  }
+
+  onChange(listener: (event: ChangeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async load(ruleset: string, version: number): Promise<LoadedVersion> {
+    const record = await this.store.getVersion(ruleset, version).catch(() => null);
+    if (record === null) throw errors.notFound(`version ${version} of ruleset \`${ruleset}\``);
+    const outcome = RulesetRegistry.compileSource(record.source);
+    if (!outcome.ok) throw new Error(`stored version ${ruleset}@${version} no longer compiles: ${outcome.diagnostics[0]?.message ?? ''}`);
+    return { ruleset, version, hash: record.hash, source: record.source, compiled: outcome.compiled, sensitive: sensitivePaths(outcome.compiled.inputSchema) };
+  }
+
+  private async loadChannel(ruleset: string, channel: string): Promise<ChannelView> {
+    const state = await this.store.getChannel(ruleset, channel).catch(() => null);
+    if (state === null) throw errors.notFound(`channel \`${channel}\` of ruleset \`${ruleset}\``);
+    const loaded = await this.version(ruleset, state.version);
+    const params = loaded.compiled.validateParams(state.params);
+    // A stored override that no longer fits (e.g. after a publish changed a param's type) falls back to the defaults, loudly.
+    const values = params.ok ? params.values : (loaded.compiled.validateParams({}) as { ok: true; values: Record<string, unknown> }).values;
+    return { state, loaded, params: values };
+  }
+}

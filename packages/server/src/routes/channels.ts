@@ -1,0 +1,168 @@
+/** Channels: move, roll back, history; params per channel: read, patch, reset. Every change is a revision with an audit event. */
+import type { ChannelState } from '@verdict/store';
+import type { Api } from '../api.ts';
+import { actorOf } from '../auth.ts';
+import { ApiError, errors } from '../errors.ts';
+import { CHANNEL_STATE, VERSION } from '../schemas.ts';
+import type { Services } from '../services.ts';
+
+export function channelRoutes(api: Api, services: Services): void {
+  const { store, registry } = services;
+  const changed = (state: ChannelState, kind: 'channel' | 'params') => {
+    registry.changed({ kind, ruleset: state.ruleset, channel: state.channel, version: state.version, revision: state.revision });
+    services.events.publish({ type: kind === 'channel' ? 'channel_moved' : 'params_changed', data: channelJson(state) });
+  };
+
+  api.add({
+    method: 'get',
+    path: '/v1/rulesets/{name}/channels',
+    operationId: 'listChannels',
+    summary: "A ruleset's channels",
+    tag: 'channels',
+    scope: 'read',
+    responses: { 200: { description: 'Channels.', schema: { type: 'object', properties: { items: { type: 'array', items: CHANNEL_STATE } } } } },
+    handler: async (c, { params }) => c.json({ items: (await store.listChannels(params['name']!)).map(channelJson) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/v1/rulesets/{name}/channels/{channel}',
+    operationId: 'getChannel',
+    summary: 'Current state of a channel',
+    tag: 'channels',
+    scope: 'read',
+    responses: { 200: { description: 'The channel.', schema: CHANNEL_STATE } },
+    handler: async (c, { params }) => c.json(channelJson(await current(services, params['name']!, params['channel']!))),
+  });
+
+  api.add<{ version: number; reason?: string }>({
+    method: 'put',
+    path: '/v1/rulesets/{name}/channels/{channel}',
+    operationId: 'moveChannel',
+    summary: 'Point a channel at a version (creates the channel if needed)',
+    tag: 'channels',
+    scope: 'publish',
+    body: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: VERSION, reason: { type: 'string', maxLength: 2000 } } },
+    responses: { 200: { description: 'The new channel state.', schema: CHANNEL_STATE } },
+    handler: async (c, { params, body }) => {
+      const name = params['name']!;
+      await registry.version(name, body.version);
+      const state = await store.moveChannel(name, params['channel']!, body.version, actorOf(c), body.reason);
+      changed(state, 'channel');
+      return c.json(channelJson(state));
+    },
+  });
+
+  api.add<{ revision: number; reason?: string }>({
+    method: 'post',
+    path: '/v1/rulesets/{name}/channels/{channel}/rollback',
+    operationId: 'rollbackChannel',
+    summary: 'Restore an earlier revision (version and params) as a new revision',
+    tag: 'channels',
+    scope: 'publish',
+    body: { type: 'object', required: ['revision'], additionalProperties: false, properties: { revision: { type: 'integer', minimum: 1 }, reason: { type: 'string', maxLength: 2000 } } },
+    responses: { 200: { description: 'The new channel state.', schema: CHANNEL_STATE } },
+    handler: async (c, { params, body }) => {
+      const state = await store.rollbackChannel(params['name']!, params['channel']!, body.revision, actorOf(c), body.reason);
+      changed(state, 'channel');
+      return c.json(channelJson(state));
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/v1/rulesets/{name}/channels/{channel}/history',
+    operationId: 'channelHistory',
+    summary: 'Revisions of a channel, newest first',
+    tag: 'channels',
+    scope: 'read',
+    query: { limit: { schema: { type: 'string', pattern: '^[0-9]{1,4}$' }, description: 'At most this many (default 100).' } },
+    responses: { 200: { description: 'Revisions.', schema: { type: 'object', properties: { items: { type: 'array', items: CHANNEL_STATE } } } } },
+    handler: async (c, { params, query }) => {
+      await current(services, params['name']!, params['channel']!);
+      const items = await store.channelHistory(params['name']!, params['channel']!, query['limit'] === undefined ? 100 : Number(query['limit']));
+      return c.json({ items: items.map(channelJson) });
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/v1/rulesets/{name}/channels/{channel}/params',
+    operationId: 'getParams',
+    summary: "A channel's params: effective values, overrides and declarations",
+    tag: 'params',
+    scope: 'read',
+    responses: { 200: { description: 'Params.' } },
+    handler: async (c, { params }) => {
+      const view = await registry.channel(params['name']!, params['channel']!);
+      return c.json(paramsJson(view.state, view.params, view.loaded.compiled.params));
+    },
+  });
+
+  api.add<{ params: Record<string, unknown>; reason?: string }>({
+    method: 'patch',
+    path: '/v1/rulesets/{name}/channels/{channel}/params',
+    operationId: 'patchParams',
+    summary: 'Change params (validated against type and `where`; a bad value changes nothing); `null` resets one param',
+    tag: 'params',
+    scope: 'publish',
+    body: { type: 'object', required: ['params'], additionalProperties: false, properties: { params: { type: 'object', minProperties: 1 }, reason: { type: 'string', maxLength: 2000 } } },
+    responses: { 200: { description: 'The effective params after the change.' }, 422: { description: 'A value breaks its type or `where`; `details` names each param.' } },
+    handler: async (c, { params, body }) => {
+      const view = await registry.channel(params['name']!, params['channel']!);
+      const next: Record<string, unknown> = { ...view.state.params };
+      for (const [k, v] of Object.entries(body.params)) {
+        if (v === null) delete next[k];
+        else next[k] = v;
+      }
+      const checked = view.loaded.compiled.validateParams(next);
+      if (!checked.ok) throw new ApiError(422, 'invalid_params', checked.error.message, checked.error.details);
+      const state = await store.patchChannelParams(params['name']!, params['channel']!, body.params, actorOf(c), body.reason);
+      changed(state, 'params');
+      return c.json(paramsJson(state, checked.values, view.loaded.compiled.params));
+    },
+  });
+
+  api.add<{ names?: string[]; reason?: string }>({
+    method: 'post',
+    path: '/v1/rulesets/{name}/channels/{channel}/params/reset',
+    operationId: 'resetParams',
+    summary: 'Reset params to their defaults (all, or those named)',
+    tag: 'params',
+    scope: 'publish',
+    body: { type: 'object', additionalProperties: false, properties: { names: { type: 'array', items: { type: 'string' }, uniqueItems: true }, reason: { type: 'string', maxLength: 2000 } } },
+    responses: { 200: { description: 'The effective params after the reset.' } },
+    handler: async (c, { params, body }) => {
+      const view = await registry.channel(params['name']!, params['channel']!);
+      const declared = view.loaded.compiled.params.map((p) => p.name);
+      const unknown = (body.names ?? []).filter((n) => !declared.includes(n));
+      if (unknown.length > 0) throw new ApiError(422, 'invalid_params', `unknown param${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `\`${n}\``).join(', ')}`, unknown.map((n) => ({ path: `params/${n}`, message: 'not declared by this ruleset' })));
+      const next = body.names === undefined ? {} : Object.fromEntries(Object.entries(view.state.params).filter(([k]) => !body.names!.includes(k)));
+      const state = await store.setChannelParams(params['name']!, params['channel']!, next, actorOf(c), body.reason ?? 'reset');
+      changed(state, 'params');
+      const values = view.loaded.compiled.validateParams(next);
+      return c.json(paramsJson(state, values.ok ? values.values : {}, view.loaded.compiled.params));
+    },
+  });
+}
+
+async function current(services: Services, ruleset: string, channel: string): Promise<ChannelState> {
+  const state = await services.store.getChannel(ruleset, channel);
+  if (state === null) throw errors.notFound(`channel \`${channel}\` of ruleset \`${ruleset}\``);
+  return state;
+}
+
+export function channelJson(s: ChannelState) {
+  return { ruleset: s.ruleset, channel: s.channel, revision: s.revision, version: s.version, params: s.params, author: s.author, reason: s.reason, created_at: s.createdAt.toISOString() };
+}
+
+function paramsJson(state: ChannelState, values: Record<string, unknown>, declared: ReadonlyArray<{ name: string; type: unknown; default: unknown; doc: string | null }>) {
+  return {
+    ruleset: state.ruleset,
+    channel: state.channel,
+    revision: state.revision,
+    values,
+    overrides: state.params,
+    declarations: declared.map((p) => ({ name: p.name, type: p.type, default: p.default, doc: p.doc })),
+  };
+}

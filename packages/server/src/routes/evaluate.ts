@@ -1,0 +1,149 @@
+/** Evaluation: one input or a batch, by version or channel (default `production`). */
+import { createHash, randomUUID } from 'node:crypto';
+import type { EvaluationError, EvaluationResult } from '@verdict/engine';
+import type { Api } from '../api.ts';
+import { ApiError } from '../errors.ts';
+import type { LoadedVersion } from '../registry.ts';
+import { redact } from '../redact.ts';
+import { CHANNEL_NAME, DECISION, VERSION } from '../schemas.ts';
+import type { Services } from '../services.ts';
+
+interface Target {
+  loaded: LoadedVersion;
+  channel: string | null;
+  params: Record<string, unknown>;
+}
+
+interface EvaluateBody {
+  input: unknown;
+  version?: number;
+  channel?: string;
+  explain?: boolean;
+}
+
+interface BatchBody {
+  inputs: unknown[];
+  version?: number;
+  channel?: string;
+  explain?: boolean;
+}
+
+const SELECT = {
+  version: { ...VERSION, description: 'Evaluate this version (no channel params apply).' },
+  channel: { ...CHANNEL_NAME, description: 'Evaluate the version on this channel with its params (default `production`).' },
+  explain: { type: 'boolean', description: 'Include a rule-level trace with the values that decided each rule.' },
+};
+
+export function evaluationRoutes(api: Api, services: Services): void {
+  api.add<EvaluateBody>({
+    method: 'post',
+    path: '/v1/rulesets/{name}/evaluate',
+    operationId: 'evaluate',
+    summary: 'Evaluate one input',
+    tag: 'evaluation',
+    scope: 'evaluate',
+    body: { type: 'object', required: ['input'], additionalProperties: false, properties: { input: { description: 'The input document.' }, ...SELECT } },
+    responses: {
+      200: { description: 'The decision.', schema: DECISION },
+      422: { description: 'The input breaks the ruleset\'s input schema (every failing path listed).' },
+    },
+    handler: async (c, { params, body }) => {
+      const target = await resolveTarget(services, params['name']!, body);
+      const result = evaluateOne(services, target, body.input, body.explain === true);
+      if (!result.ok) throw new ApiError(422, result.error.code, result.error.message, result.error.details);
+      return c.json(result.body);
+    },
+  });
+
+  api.add<BatchBody>({
+    method: 'post',
+    path: '/v1/rulesets/{name}/evaluate/batch',
+    operationId: 'evaluateBatch',
+    summary: 'Evaluate many inputs; each item gets its own decision or its own error',
+    tag: 'evaluation',
+    scope: 'evaluate',
+    body: {
+      type: 'object',
+      required: ['inputs'],
+      additionalProperties: false,
+      properties: { inputs: { type: 'array', maxItems: 10000, description: 'Input documents.' }, ...SELECT },
+    },
+    responses: {
+      200: {
+        description: 'One result per input, in order: a decision, or `{ index, error }`.',
+        schema: { type: 'object', properties: { results: { type: 'array', items: { oneOf: [DECISION, { type: 'object', required: ['index', 'error'] }] } } } },
+      },
+    },
+    handler: async (c, { params, body }) => {
+      const target = await resolveTarget(services, params['name']!, body);
+      const results = body.inputs.map((input, index) => {
+        const result = evaluateOne(services, target, input, body.explain === true);
+        return result.ok ? result.body : { index, error: result.error };
+      });
+      return c.json({ results });
+    },
+  });
+}
+
+async function resolveTarget(services: Services, name: string, body: { version?: number; channel?: string }): Promise<Target> {
+  if (body.version !== undefined) {
+    const loaded = await services.registry.version(name, body.version);
+    const defaults = loaded.compiled.validateParams({});
+    return { loaded, channel: null, params: defaults.ok ? defaults.values : {} };
+  }
+  const channel = body.channel ?? 'production';
+  const view = await services.registry.channel(name, channel);
+  return { loaded: view.loaded, channel, params: view.params };
+}
+
+type Evaluated = { ok: true; body: Record<string, unknown> } | { ok: false; error: EvaluationError };
+
+function evaluateOne(services: Services, target: Target, input: unknown, explain: boolean): Evaluated {
+  const { loaded } = target;
+  const started = performance.now();
+  const result: EvaluationResult = loaded.compiled.evaluate(input, { params: target.params, explain });
+  const durationUs = Math.round((performance.now() - started) * 1000);
+  if (!result.ok) return { ok: false, error: result.error };
+  const { ok: _ok, ...decision } = result;
+  const id = randomUUID();
+  services.metrics.decisions.inc({ ruleset: loaded.ruleset, outcome: decision.decision });
+  services.metrics.evaluationSeconds.observe({ ruleset: loaded.ruleset }, durationUs / 1e6);
+  const body = {
+    decision_id: id,
+    ruleset: loaded.ruleset,
+    version: loaded.version,
+    channel: target.channel,
+    hash: loaded.hash,
+    ...decision,
+    duration_us: durationUs,
+  };
+  if (services.config.logSampleRate >= 1 || Math.random() < services.config.logSampleRate) {
+    services.log.append({
+      id,
+      ruleset: loaded.ruleset,
+      version: loaded.version,
+      channel: target.channel,
+      decision: decision.decision,
+      violations: decision.violations.map((v) => ({ rule: v.rule, severity: v.severity, message: v.message })),
+      outputs: decision.outputs,
+      durationUs,
+      ...logInput(services, loaded, input),
+    });
+  }
+  services.events.publish({
+    type: 'policy_validation_completed',
+    data: { decision_id: id, ruleset: loaded.ruleset, version: loaded.version, channel: target.channel, decision: decision.decision, compliant: decision.compliant, violations: decision.violations.map((v) => v.rule) },
+  });
+  return { ok: true, body };
+}
+
+function logInput(services: Services, loaded: LoadedVersion, input: unknown): { input?: unknown; inputHash?: string } {
+  switch (services.config.logInputs) {
+    case 'none':
+      return {};
+    case 'hash':
+      return { inputHash: `sha256:${createHash('sha256').update(JSON.stringify(input)).digest('hex')}` };
+    default:
+      return { input: redact(input, loaded.sensitive) };
+  }
+}

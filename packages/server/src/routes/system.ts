@@ -1,0 +1,112 @@
+/** Health, readiness, metrics, the OpenAPI document and its browsable page, and the event stream. */
+import { streamSSE } from 'hono/streaming';
+import type { Api } from '../api.ts';
+import type { ServerEvent } from '../events.ts';
+import type { Services } from '../services.ts';
+import { docsPage } from '../docs-page.ts';
+
+export function systemRoutes(api: Api, services: Services, openapi: () => Record<string, unknown>): void {
+  api.add({
+    method: 'get',
+    path: '/healthz',
+    operationId: 'health',
+    summary: 'The process is up',
+    tag: 'system',
+    scope: null,
+    responses: { 200: { description: 'OK.' } },
+    handler: (c) => c.json({ status: 'ok' }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/readyz',
+    operationId: 'ready',
+    summary: 'The database is reachable',
+    tag: 'system',
+    scope: null,
+    responses: { 200: { description: 'Ready.' }, 503: { description: 'The database is not reachable.' } },
+    handler: async (c) => {
+      try {
+        await services.store.unsafeQuery('select 1');
+        return c.json({ status: 'ready', database: services.store.driver, log_queue: services.log.depth });
+      } catch (error) {
+        return c.json({ status: 'unavailable', database: services.store.driver, error: error instanceof Error ? error.message : String(error) }, 503);
+      }
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    summary: 'Prometheus metrics',
+    tag: 'system',
+    scope: null,
+    responses: { 200: { description: 'Metrics in the Prometheus text format.', contentType: 'text/plain' } },
+    handler: async (c) => c.text(await services.metrics.registry.metrics(), 200, { 'Content-Type': services.metrics.registry.contentType }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openapi',
+    summary: 'This document',
+    tag: 'system',
+    scope: null,
+    responses: { 200: { description: 'OpenAPI 3.1.' } },
+    handler: (c) => c.json(openapi()),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/docs',
+    operationId: 'docs',
+    summary: 'The API reference, browsable',
+    tag: 'system',
+    scope: null,
+    responses: { 200: { description: 'HTML.', contentType: 'text/html' } },
+    handler: (c) => c.html(docsPage(openapi())),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/v1/events',
+    operationId: 'events',
+    summary: 'Server-sent events: `policy_validation_completed` per decision, `channel_moved`, `params_changed`, `version_published`',
+    tag: 'events',
+    scope: 'read',
+    query: { ruleset: { schema: { type: 'string', maxLength: 200 }, description: 'Only events of this ruleset.' } },
+    responses: { 200: { description: 'An event stream.', contentType: 'text/event-stream' } },
+    handler: (c, { query }) =>
+      streamSSE(c, async (stream) => {
+        const queue: Array<ServerEvent & { id: number }> = [];
+        let wake: (() => void) | null = null;
+        const unsubscribe = services.events.subscribe((event) => {
+          if (query['ruleset'] !== undefined && event.data['ruleset'] !== query['ruleset']) return;
+          if (queue.length < 10_000) queue.push(event);
+          wake?.();
+        });
+        let open = true;
+        stream.onAbort(() => {
+          open = false;
+          unsubscribe();
+          wake?.();
+        });
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ ruleset: query['ruleset'] ?? null }) });
+        while (open) {
+          const event = queue.shift();
+          if (event !== undefined) {
+            await stream.writeSSE({ event: event.type, id: String(event.id), data: JSON.stringify(event.data) });
+            continue;
+          }
+          // Wait for an event, or send a comment every 15 s so proxies keep the stream open.
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, 15_000).unref();
+          });
+          wake = null;
+          if (open && queue.length === 0) await stream.write(': keep-alive\n\n');
+        }
+      }),
+  });
+}

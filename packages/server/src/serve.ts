@@ -1,0 +1,131 @@
+/**
+ * Starting and stopping a server process: open the store, make sure an admin
+ * key exists, publish the rulesets directory onto `production`, listen for
+ * other replicas' changes, serve HTTP, and on SIGTERM/SIGINT stop accepting
+ * requests and drain the decision log before exiting.
+ */
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import pino, { type Logger } from 'pino';
+import { openStore, type Store } from '@verdict/store';
+import { createApp } from './app.ts';
+import type { ServerConfig } from './config.ts';
+import { DecisionLog } from './decision-log.ts';
+import { EventHub } from './events.ts';
+import { Metrics } from './metrics.ts';
+import { RulesetRegistry } from './registry.ts';
+import type { Services } from './services.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  /** The admin key generated on a first start (printed once), else null. */
+  generatedAdminKey: string | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Install SIGTERM/SIGINT handlers that close the server (default true). */
+  handleSignals?: boolean;
+  store?: Store;
+}
+
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'verdict' } });
+  const store = options.store ?? (await openStore(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
+  const metrics = new Metrics();
+  const registry = new RulesetRegistry(store);
+  const log = new DecisionLog(store, metrics, { onError: (error) => logger.error({ err: error }, 'decision log write failed; will retry') });
+  const events = new EventHub();
+  const services: Services = { store, registry, log, events, metrics, config, logger };
+
+  const generatedAdminKey = await ensureAdminKey(store, config.adminKey);
+  const unlisten = await store.listen((event) => {
+    registry.changed(event);
+    if (event.kind === 'channel') events.publish({ type: 'channel_moved', data: { ...event } });
+  });
+  if (config.rulesetsDir !== undefined) await publishDirectory(services, config.rulesetsDir);
+
+  const { app } = createApp(services, (hono) => {
+    if (config.editorDir !== undefined && existsSync(config.editorDir)) {
+      const root = resolve(config.editorDir);
+      hono.use('/*', serveStatic({ root }));
+      hono.get('/*', serveStatic({ root, path: 'index.html' }));
+    }
+  });
+
+  const server = await new Promise<ReturnType<typeof serve>>((ready, fail) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ready(s));
+    s.once('error', fail);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, database: store.driver }, 'verdict server listening');
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('shutting down: draining the decision log');
+      await new Promise<void>((done) => server.close(() => done()));
+      await log.close();
+      await unlisten();
+      if (options.store === undefined) await store.close();
+      logger.info('stopped');
+    })());
+  if (options.handleSignals !== false) {
+    const onSignal = (signal: string) => {
+      logger.info({ signal }, 'signal received');
+      void close().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  return { url, port, services, generatedAdminKey, close };
+}
+
+/** With VERDICT_ADMIN_KEY: make sure it exists. Without: on a first start (no admin key yet), generate one. */
+async function ensureAdminKey(store: Store, adminKey: string | undefined): Promise<string | null> {
+  if (adminKey !== undefined) {
+    if ((await store.findApiKey(adminKey)) === null) await store.createApiKey({ name: 'bootstrap-admin', scopes: ['admin'], key: adminKey, actor: 'system' });
+    return null;
+  }
+  if (await store.hasAnyAdminKey()) return null;
+  const created = await store.createApiKey({ name: 'bootstrap-admin', scopes: ['admin'], actor: 'system' });
+  return created.key;
+}
+
+/** Publishes every `.policy` file under `dir` (a no-op for unchanged ones) and puts each ruleset's version on `production`. */
+export async function publishDirectory(services: Services, dir: string): Promise<void> {
+  for (const file of policyFiles(dir)) {
+    const source = readFileSync(file, 'utf8');
+    const compiled = RulesetRegistry.compileSource(source);
+    if (!compiled.ok) {
+      services.logger.error({ file, diagnostics: compiled.diagnostics.filter((d) => d.severity === 'error').slice(0, 5) }, 'ruleset does not compile; skipped');
+      continue;
+    }
+    const name = compiled.compiled.name;
+    const published = await services.store.publishVersion({ ruleset: name, source, hash: compiled.hash, author: 'system:startup', message: `loaded from ${file}` });
+    const channel = await services.store.getChannel(name, 'production');
+    if (channel?.version !== published.version) await services.store.moveChannel(name, 'production', published.version, 'system:startup', `loaded from ${file}`);
+    services.registry.changed({ kind: 'channel', ruleset: name, channel: 'production' });
+    services.logger.info({ ruleset: name, version: published.version, created: published.created }, 'ruleset loaded');
+  }
+}
+
+function policyFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      const path = join(d, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (extname(path) === '.policy') out.push(path);
+    }
+  };
+  walk(dir);
+  return out;
+}

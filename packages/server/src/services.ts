@@ -1,0 +1,18 @@
+/** What the routes share: one instance per server process. */
+import type { Logger } from 'pino';
+import type { Store } from '@verdict/store';
+import type { ServerConfig } from './config.ts';
+import type { DecisionLog } from './decision-log.ts';
+import type { EventHub } from './events.ts';
+import type { Metrics } from './metrics.ts';
+import type { RulesetRegistry } from './registry.ts';
+
+export interface Services {
+  store: Store;
+  registry: RulesetRegistry;
+  log: DecisionLog;
+  events: EventHub;
+  metrics: Metrics;
+  config: ServerConfig;
+  logger: Logger;
+}
