@@ -58,6 +58,11 @@ export function parse(text: string): ParseResult {
     // Junk the parser could not start a declaration with: report it, skip to the next declaration.
     const at = rest.findIndex((t) => t.startOffset >= stopped.startOffset);
     if (at < 0) break;
+    // A second header: the next round reads it (and reports VD1010) instead of skipping it as junk.
+    if (stopped.tokenType === T.Ruleset && at > 0) {
+      rest = rest.slice(at);
+      continue;
+    }
     let next = at + 1;
     while (next < rest.length && !DECLARATION_STARTS.has(rest[next]!.tokenType)) next++;
     const last = rest[next - 1]!;
@@ -132,8 +137,9 @@ function parseHole(parser: VerdictParser, tokens: IToken[], text: string, diagno
 function fillTemplate(parser: VerdictParser, node: A.TemplateLiteral, token: IToken, text: string, diagnostics: Diagnostic[]): void {
   const raw = token.image;
   const base = token.startOffset;
+  const quote = raw.startsWith('"""') ? 3 : 1;
   let chunk = '';
-  let chunkStart = 1;
+  let chunkStart = quote;
   const flush = (): void => {
     const decoded = decodeEscapes(chunk);
     if (decoded.error) {
@@ -143,7 +149,7 @@ function fillTemplate(parser: VerdictParser, node: A.TemplateLiteral, token: ITo
     if (decoded.value !== '') node.parts.push(decoded.value);
     chunk = '';
   };
-  for (let i = 1; i < raw.length - 1; i++) {
+  for (let i = quote; i < raw.length - quote; i++) {
     const c = raw[i]!;
     if (c === '\\') {
       chunk += raw.slice(i, i + 2);
@@ -165,7 +171,8 @@ function fillTemplate(parser: VerdictParser, node: A.TemplateLiteral, token: ITo
         }),
       );
     } else {
-      const tokens = lexFragment(text, holeStart, holeEnd, token.startLine ?? 1, (token.startColumn ?? 1) + i + 1, diagnostics);
+      const at = spanAt(text, holeStart);
+      const tokens = lexFragment(text, holeStart, holeEnd, at.line, at.column, diagnostics);
       node.parts.push(parseHole(parser, tokens, text, diagnostics));
     }
     i = close;

@@ -149,6 +149,15 @@ class VerdictParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.tableDecl) },
         { ALT: () => this.SUBRULE(this.ruleDecl) },
         { ALT: () => this.SUBRULE(this.testDecl) },
+        {
+          // A second header: read it so parse() can report VD1010 and carry on with what follows.
+          ALT: () => {
+            const first = this.CONSUME(T.Ruleset);
+            const name = this.SUBRULE(this.qualifiedName);
+            this.ACTION(() => this.headers.push({ name, first }));
+            return null as unknown as A.Decl;
+          },
+        },
       ]),
   );
 

@@ -109,6 +109,26 @@ export function scanHole(text: string, offset: number): number {
   return -1;
 }
 
+/** The end (exclusive) of a triple-quoted template whose body starts at `offset`, holes included; -1 when it never closes. */
+function scanTripleTemplate(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length) {
+    if (text[i] === '\\') {
+      i += 2;
+      continue;
+    }
+    if (text.startsWith('"""', i)) return i + 3;
+    if (text[i] === '{') {
+      const close = scanHole(text, i + 1);
+      if (close < 0) return -1;
+      i = close + 1;
+      continue;
+    }
+    i++;
+  }
+  return -1;
+}
+
 function matchResult(text: string, offset: number, end: number): RegExpExecArray {
   const result = [text.slice(offset, end)] as unknown as RegExpExecArray;
   result.index = offset;
@@ -123,13 +143,17 @@ function matchResult(text: string, offset: number, end: number): RegExpExecArray
  */
 export const TemplateString = createToken({
   name: 'TemplateString',
-  line_breaks: false,
+  line_breaks: true,
   start_chars_hint: ['"'],
   pattern: {
     exec: (text: string, offset: number, matched: IToken[]): RegExpExecArray | null => {
       if (text[offset] !== '"') return null;
       const previous = matched[matched.length - 1];
       if (previous === undefined || previous.tokenType !== Because) return null;
+      if (text.startsWith('"""', offset)) {
+        const close = scanTripleTemplate(text, offset + 3);
+        return close < 0 ? null : matchResult(text, offset, close);
+      }
       const end = scanQuoted(text, offset, true);
       return end < 0 ? null : matchResult(text, offset, end);
     },
