@@ -869,9 +869,16 @@ class VerdictParser extends EmbeddedActionsParser {
               },
               {
                 ALT: () => {
-                  this.CONSUME(T.LBracket);
+                  const bracket = this.CONSUME(T.LBracket);
                   const index = this.SUBRULE(this.expression);
                   this.CONSUME(T.RBracket);
+                  this.ACTION(() => {
+                    if (!optional) {
+                      this.extraDiagnostics.push(
+                        diagnostic('VD1003', 'error', 'unexpected `.` before `[`', spanOfTokens(bracket, bracket), { hint: 'index with `a[i]`, or `a?.[i]` when `a` may be absent' }),
+                      );
+                    }
+                  });
                   expr = this.ACTION(() => ({ kind: 'Index' as const, id: this.id(), object: expr, index, optional, span: this.span(first) }));
                 },
               },

@@ -153,7 +153,7 @@ export class ExpressionChecker {
     let objectType: Type = raw;
     const nullableObject = raw.kind === 'nullable';
     if (nullableObject) {
-      if (!expr.optional) this.ctx.report(messages.mayBeAbsent(describe(expr.object), expr.object.span));
+      if (!expr.optional) this.ctx.report(messages.mayBeAbsent(describe(expr.object), expr.object.span, `${describe(expr.object)}?.${expr.property}`));
       objectType = stripNullable(raw);
     }
     const wrap = (t: Type) => (nullableObject && expr.optional ? T.nullable(t) : t);
@@ -225,6 +225,10 @@ export class ExpressionChecker {
       return table.returns;
     }
     const builtin = BUILTINS.get(expr.callee);
+    if (builtin === undefined && expr.callee === 'has' && expr.target === null) {
+      this.ctx.report(messages.hasNeedsField(expr.calleeSpan, expr.args[0]?.kind === 'Ident' ? expr.args[0].name : null));
+      return T.boolean;
+    }
     const argExprs = expr.target === null ? expr.args : [expr.target, ...expr.args];
     const args = argExprs.map((a) => this.value(a, scope));
     if (builtin === undefined) {

@@ -3,7 +3,7 @@
  * schema. It never mutates the AST; what it learns sits in side tables keyed
  * by expression id (`types`, `references`) for the engine and the editor.
  */
-import type { ConstDecl, Decl, DecisionDecl, ErrorPolicyDecl, InputDecl, LetDecl, Ruleset, Span, WeightsDecl } from '../ast.ts';
+import type { ConstDecl, Decl, DecisionDecl, ErrorPolicyDecl, Expr, InputDecl, LetDecl, Ruleset, Span, WeightsDecl } from '../ast.ts';
 import { SEVERITIES } from '../ast.ts';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import { closest } from './did-you-mean.ts';
@@ -191,27 +191,28 @@ function checkErrorPolicy(policy: ErrorPolicyDecl | undefined, report: (d: Diagn
   if (policy !== undefined && policy.policy.name !== 'fire' && policy.policy.name !== 'skip') report(messages.badErrorPolicy(policy.policy.name, policy.policy.span));
 }
 
-/** A const may read only other consts. */
+/** A const may read only other consts (not the input, params, lets, or tables, whose guards may read the input). */
 function checkConstness(ast: Ruleset, references: Map<number, SymbolInfo>, report: (d: Diagnostic) => void): void {
   for (const decl of ast.decls) {
     if (decl.kind !== 'Const') continue;
-    walkIdents(decl.value, (id, span, name) => {
-      const symbol = references.get(id);
-      if (symbol !== undefined && symbol.kind !== 'const' && symbol.kind !== 'variable') report(messages.notConstant(decl.name.name, name, span));
+    walkExpressions(decl.value, (expr) => {
+      const symbol = references.get(expr.id);
+      if (symbol !== undefined && symbol.kind !== 'const' && symbol.kind !== 'variable') report(messages.notConstant(decl.name.name, symbol.name, expr.span));
     });
   }
 }
 
-function walkIdents(expr: import('../ast.ts').Expr, visit: (id: number, span: Span, name: string) => void): void {
-  if (expr.kind === 'Ident') visit(expr.id, expr.span, expr.name);
+/** Visits every expression node under `expr` (itself included). */
+function walkExpressions(expr: Expr, visit: (e: Expr) => void): void {
+  visit(expr);
   for (const value of Object.values(expr)) {
     if (value === null || typeof value !== 'object') continue;
-    const children = Array.isArray(value) ? value : [value];
-    for (const child of children) {
-      if (child !== null && typeof child === 'object' && 'id' in child && 'kind' in child) walkIdents(child as import('../ast.ts').Expr, visit);
-      else if (child !== null && typeof child === 'object' && 'key' in child && 'value' in child) {
-        walkIdents((child as { key: import('../ast.ts').Expr }).key, visit);
-        walkIdents((child as { value: import('../ast.ts').Expr }).value, visit);
+    for (const child of Array.isArray(value) ? value : [value]) {
+      if (child === null || typeof child !== 'object') continue;
+      if ('id' in child && 'kind' in child) walkExpressions(child as Expr, visit);
+      else if ('key' in child && 'value' in child) {
+        walkExpressions((child as { key: Expr }).key, visit);
+        walkExpressions((child as { value: Expr }).value, visit);
       }
     }
   }

@@ -26,12 +26,19 @@ export const messages = {
       span,
       hint === undefined ? {} : { hint },
     ),
-  mayBeAbsent: (path: string, span: Span): Diagnostic =>
+  mayBeAbsent: (path: string, span: Span, read?: string): Diagnostic =>
     path.includes('?.') || !/^[\w.]+$/.test(path)
       ? diagnostic('VD2005', 'error', `\`${path}\` may be null here`, span, { hint: `give it a default: \`(${path} ?? 0)\`` })
       : diagnostic('VD2005', 'error', `\`${path}\` is optional and may be absent here`, span, {
-          hint: `give it a default (\`${path} ?? 0\`), read it with \`?.\`, or guard it (\`has(${path}) && ...\`)`,
+          hint:
+            read === undefined
+              ? `give it a default (\`${path} ?? 0\`), or guard it (\`${path} != null && ...\`${path.includes('.') ? `, \`has(${path}) && ...\`` : ''})`
+              : `read through it with \`?.\` and give a default (\`${read} ?? 0\`), or guard it (\`has(${path}) && ...\`)`,
         }),
+  hasNeedsField: (span: Span, name: string | null): Diagnostic =>
+    diagnostic('VD2006', 'error', '`has` tests a field: `has(a.b)`', span, {
+      hint: name === null ? 'write `has(record.field)`' : `for a top-level input field write \`${name} != null\``,
+    }),
   unknownFunction: (name: string, span: Span, guess: string | null): Diagnostic =>
     diagnostic('VD2006', 'error', `unknown function \`${name}\``, span, guess === null ? { hint: 'see grammar/functions.md for the built-in functions' } : didYouMean(guess, span)),
   arity: (name: string, expected: string, given: number, span: Span): Diagnostic =>

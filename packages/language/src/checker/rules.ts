@@ -2,6 +2,7 @@
 import { SEVERITIES, type RuleDecl, type Span } from '../ast.ts';
 import { closest } from './did-you-mean.ts';
 import type { CheckContext } from './index.ts';
+import { facts } from './expressions.ts';
 import { messages } from './messages.ts';
 import { Scope, type SymbolInfo } from './scope.ts';
 import { assignable, fromTypeExpr, show, T } from './types.ts';
@@ -34,7 +35,7 @@ function checkRule(ctx: CheckContext, rule: RuleDecl): void {
       if (!assignable(inferred, type)) ctx.report(messages.typeMismatch(`the value of \`${decl.name.name}\``, `of type ${show(type)}`, inferred, decl.value.span));
     }
     const clash = scope.lookup(decl.name.name);
-    if (clash !== undefined && clash.kind !== 'input') ctx.report(messages.duplicateName(decl.name.name, decl.name.span, clash.span));
+    if (clash !== undefined) ctx.report(messages.duplicateName(decl.name.name, decl.name.span, clash.span));
     const symbol: SymbolInfo = { name: decl.name.name, kind: 'rule-let', type, span: decl.name.span, doc: decl.doc, used: false };
     scope.define(symbol);
     lets.push(symbol);
@@ -48,9 +49,11 @@ function checkRule(ctx: CheckContext, rule: RuleDecl): void {
   }
   if (rule.condition !== null) ctx.expressions.condition(rule.condition, scope, `the condition of rule \`${id}\``);
 
+  // The message and suggestions are evaluated only when the condition holds, so its guards apply there.
+  const fired = rule.condition === null ? scope : scope.withFacts(facts(rule.condition, true));
   if (rule.message === null) ctx.report(messages.missingMessage(id, rule.name.span));
   else {
-    const type = ctx.expressions.infer(rule.message, scope);
+    const type = ctx.expressions.infer(rule.message, fired);
     if (!assignable(type, T.string)) ctx.report(messages.typeMismatch('a `because` message', 'a string', type, rule.message.span));
   }
 
@@ -58,7 +61,7 @@ function checkRule(ctx: CheckContext, rule: RuleDecl): void {
   for (const suggestion of rule.suggestions) {
     if (fields.has(suggestion.name.name)) ctx.report(messages.duplicateSuggestion(suggestion.name.name, suggestion.name.span));
     fields.add(suggestion.name.name);
-    ctx.expressions.value(suggestion.value, scope);
+    ctx.expressions.value(suggestion.value, fired);
   }
   for (const symbol of lets) if (!symbol.used) ctx.report(messages.unused('let', symbol.name, symbol.span));
 }

@@ -1,5 +1,5 @@
 /** Field `where` clauses, param defaults and constraints, and outputs. */
-import type { FieldDecl, InputDecl, ParamDecl } from '../ast.ts';
+import type { FieldDecl, InputDecl, ParamDecl, TypeExpr } from '../ast.ts';
 import type { CheckContext } from './index.ts';
 import { evaluateConstant, showConstant } from './const-eval.ts';
 import { messages } from './messages.ts';
@@ -30,8 +30,21 @@ function checkField(ctx: CheckContext, field: FieldDecl): void {
     scope.define({ name: 'value', kind: 'variable', type: fromTypeExpr(field.type), span: field.nameSpan, doc: `the value of \`${field.name}\``, used: true });
     ctx.expressions.condition(field.where, scope, `the \`where\` of \`${field.name}\``);
   }
-  if (field.type.kind === 'RecordType') for (const f of field.type.fields) checkField(ctx, f);
-  if (field.type.kind === 'ListType' && field.type.element.kind === 'RecordType') for (const f of field.type.element.fields) checkField(ctx, f);
+  for (const f of nestedFields(field.type)) checkField(ctx, f);
+}
+
+/** The fields of records inside a type, through lists and maps (`list<map<{ a: number }>>`). */
+function nestedFields(type: TypeExpr): FieldDecl[] {
+  switch (type.kind) {
+    case 'RecordType':
+      return type.fields;
+    case 'ListType':
+      return nestedFields(type.element);
+    case 'MapType':
+      return nestedFields(type.value);
+    default:
+      return [];
+  }
 }
 
 function checkParam(ctx: CheckContext, decl: ParamDecl): void {

@@ -51,6 +51,7 @@ const ok: Array<[string, string]> = [
   ['const from consts', `const A = 2\nconst B = [A, A * 2]\n${rule('amount in B')}`],
   ['test with a valid input', `${rule('amount > 1')}test "t" {\n  input { service: { tier: "free", endpoint: "e", residency: [], labels: {}, items: [{ price: 1, qty: 2 }] }, amount: 3 }\n  expect deny by [r]\n}\n`],
   ['expect invalid skips the input check', `${rule('amount > 1')}test "t" {\n  input { amount: "x" }\n  expect invalid\n}\n`],
+  ['guards of the condition reach the message and suggestions', 'rule r {\n  severity low\n  deny when has(service.sla) && service.sla.availability < 99\n  because "availability {service.sla.availability}"\n  suggest availability = service.sla.availability + 1\n}\n'],
   ['outputs and expect outputs', `output total: number = amount * 2\n${rule('amount > 1')}test "t" {\n  input { service: { tier: "free", endpoint: "e", residency: [], labels: {}, items: [] }, amount: 3 }\n  expect outputs { total: 6 }\n}\n`],
 ];
 
@@ -84,6 +85,9 @@ const bad: Array<[string, string, string[]]> = [
   ['duplicate rule id', rule('amount > 1') + rule('amount > 2'), ['VD3001']],
   ['undeclared outcome', 'rule r {\n  severity high\n  dney when amount > 1\n  because "x"\n}\n', ['VD3002']],
   ['let cycle', 'let a = b + 1\nlet b = a + 1\n' + rule('a > 1'), ['VD3005']],
+  ['const calls a table', 'table t(a: number) -> number {\n  else -> amount\n}\nconst C = t(1)\n' + rule('amount > C'), ['VD3006']],
+  ['has() on a plain name', rule('has(tls)'), ['VD2006']],
+  ['a rule let shadows an input field', rule('amount > 0', '  let amount = 2\n'), ['VD3001']],
   ['const reads input', 'const A = amount * 2\n' + rule('A > 1'), ['VD3006']],
   ['rule without when', 'rule r {\n  severity high\n  because "x"\n}\n', ['VD3007']],
   ['rule without severity', 'rule r {\n  deny when amount > 1\n  because "x"\n}\n', ['VD3008']],
