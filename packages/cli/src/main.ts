@@ -5,6 +5,10 @@ import { runFmt, fmtUsage } from './commands/fmt.ts';
 import { runSchema, schemaUsage } from './commands/schema.ts';
 import { runServe, serveUsage } from './commands/serve.ts';
 import { runDiff, diffUsage } from './commands/diff.ts';
+import { runEval, evalUsage } from './commands/eval.ts';
+import { runPublish, publishUsage } from './commands/publish.ts';
+import { runPromote, promoteUsage } from './commands/promote.ts';
+import { runAudit, auditUsage } from './commands/audit.ts';
 
 type Command = { run: (argv: string[], io: CommandIO) => Promise<number>; usage: string; summary: string };
 
@@ -13,7 +17,11 @@ export const COMMANDS: Record<string, Command> = {
   fmt: { run: runFmt, usage: fmtUsage, summary: 'format rulesets canonically' },
   schema: { run: runSchema, usage: schemaUsage, summary: "print a ruleset's input JSON Schema" },
   diff: { run: runDiff, usage: diffUsage, summary: 'semantic diff of rulesets: files, directories or git revisions' },
-  serve: { run: runServe, usage: serveUsage, summary: 'run the HTTP server (arrives with issue #5)' },
+  eval: { run: runEval, usage: evalUsage, summary: 'evaluate inputs (JSON, JSONL or stdin); one decision per line' },
+  serve: { run: runServe, usage: serveUsage, summary: 'run the HTTP API and editor' },
+  publish: { run: runPublish, usage: publishUsage, summary: 'publish a ruleset version to a server' },
+  promote: { run: runPromote, usage: promoteUsage, summary: 'point a channel at a version' },
+  audit: { run: runAudit, usage: auditUsage, summary: "verify the decision log's hash chain" },
 };
 
 export function usage(): string {

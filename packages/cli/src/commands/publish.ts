@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse } from '@verdict/language';
+import { UsageError, type CommandIO } from '../io.ts';
+import { call, remoteFrom } from './remote.ts';
+
+export const publishUsage = 'verdict publish <file> --server URL --key KEY [--message M] [--expected-parent N] [--channel NAME]';
+
+/** `verdict publish`: send a ruleset to a server as a new version (and optionally put it on a channel). */
+export async function runPublish(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { server: { type: 'string' }, key: { type: 'string' }, message: { type: 'string' }, 'expected-parent': { type: 'string' }, channel: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one .policy file');
+  const remote = remoteFrom(values);
+  const path = resolve(io.cwd, positionals[0]!);
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`no such file: ${positionals[0]}`);
+  }
+  const name = parse(source).ast.name.name;
+  if (name === '') throw new UsageError(`${positionals[0]} has no \`ruleset <name>\` header`);
+  const body: Record<string, unknown> = { source, message: values.message ?? '' };
+  if (values['expected-parent'] !== undefined) body['expected_parent'] = Number(values['expected-parent']);
+  const published = await call(remote, 'POST', `/v1/rulesets/${encodeURIComponent(name)}/versions`, body, io);
+  if (!published.ok) return 1;
+  const version = published.json['version'] as number;
+  io.stdout(`${name} version ${version}${published.json['created'] === false ? ' (unchanged: this source was already published)' : ''}\n`);
+  if (values.channel !== undefined) {
+    const moved = await call(remote, 'PUT', `/v1/rulesets/${encodeURIComponent(name)}/channels/${encodeURIComponent(values.channel)}`, { version, reason: values.message ?? 'verdict publish' }, io);
+    if (!moved.ok) return 1;
+    io.stdout(`${values.channel} -> version ${version} (revision ${String(moved.json['revision'])})\n`);
+  }
+  return 0;
+}
