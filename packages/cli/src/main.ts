@@ -6,6 +6,7 @@ import { runSchema, schemaUsage } from './commands/schema.ts';
 import { runServe, serveUsage } from './commands/serve.ts';
 import { runDiff, diffUsage } from './commands/diff.ts';
 import { runEval, evalUsage } from './commands/eval.ts';
+import { runTest, testUsage } from './commands/test.ts';
 import { runPublish, publishUsage } from './commands/publish.ts';
 import { runPromote, promoteUsage } from './commands/promote.ts';
 import { runAudit, auditUsage } from './commands/audit.ts';
@@ -17,6 +18,7 @@ export const COMMANDS: Record<string, Command> = {
   fmt: { run: runFmt, usage: fmtUsage, summary: 'format rulesets canonically' },
   schema: { run: runSchema, usage: schemaUsage, summary: "print a ruleset's input JSON Schema" },
   diff: { run: runDiff, usage: diffUsage, summary: 'semantic diff of rulesets: files, directories or git revisions' },
+  test: { run: runTest, usage: testUsage, summary: 'run the rulesets\' tests, with rule and condition coverage' },
   eval: { run: runEval, usage: evalUsage, summary: 'evaluate inputs (JSON, JSONL or stdin); one decision per line' },
   serve: { run: runServe, usage: serveUsage, summary: 'run the HTTP API and editor' },
   publish: { run: runPublish, usage: publishUsage, summary: 'publish a ruleset version to a server' },

@@ -1,0 +1,27 @@
+/** @verdict/engine: compile checked rulesets into closures and evaluate decisions. */
+export { compile, DEFAULT_WEIGHTS } from './ruleset.ts';
+export { compileExpression, type CompiledExpression, type ExpressionResult } from './expression.ts';
+export { interpret, interpretWith, referenceDecide, type InterpreterEnv, type ReferenceDecision } from './interpreter.ts';
+export { DEFAULT_LIMITS, type Limits } from './context.ts';
+export { BUILTIN_IMPLS, type BuiltinImpl } from './builtins/index.ts';
+export { Timestamp, Duration, VError, toJson, type Value } from './values.ts';
+export type {
+  CompileOptions,
+  CompileResult,
+  CompiledRuleset,
+  Decision,
+  EvaluateOptions,
+  EvaluationError,
+  EvaluationResult,
+  Location,
+  ParamInfo,
+  ParamsResult,
+  RuleError,
+  RuleInfo,
+  RuleTrace,
+  Trace,
+  TraceValue,
+  Violation,
+} from './types.ts';
+export { runTests, type TestRun, type TestResult, type Coverage, type RuleCoverage, type OperandCoverage } from './testing/run-tests.ts';
+export { literalValue, sameValue } from './testing/literal.ts';
