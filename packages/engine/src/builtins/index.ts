@@ -1,0 +1,11 @@
+/** All builtin implementations, keyed by name (joined to the checker's catalogue by name). */
+import { listBuiltins } from './lists.ts';
+import { numberBuiltins } from './numbers.ts';
+import { stringBuiltins } from './strings.ts';
+import type { BuiltinImpl } from './types.ts';
+
+export type { BuiltinImpl } from './types.ts';
+
+export const BUILTIN_IMPLS: ReadonlyMap<string, BuiltinImpl> = new Map(
+  Object.entries({ ...listBuiltins, ...stringBuiltins, ...numberBuiltins }),
+);

@@ -1,0 +1,73 @@
+import { RE2JS } from 're2js';
+import { VError, type Value } from '../values.ts';
+import type { BuiltinTable } from './types.ts';
+import { expectString } from './util.ts';
+
+/** Compiled patterns, shared across evaluations (bounded: cleared when full). */
+const regexCache = new Map<string, RE2JS | string>();
+const REGEX_CACHE_SIZE = 1000;
+
+function compileRegex(pattern: string): RE2JS | string {
+  let re = regexCache.get(pattern);
+  if (re === undefined) {
+    try {
+      re = RE2JS.compile(pattern);
+    } catch (error) {
+      re = error instanceof Error ? error.message : String(error);
+    }
+    if (regexCache.size >= REGEX_CACHE_SIZE) regexCache.clear();
+    regexCache.set(pattern, re);
+  }
+  return re;
+}
+
+function stringFn(name: string, f: (s: string) => Value): BuiltinTable[string] {
+  return {
+    minArgs: 1,
+    maxArgs: 1,
+    fn: ([v], node) => {
+      const s = expectString(v as Value, name, node);
+      return s instanceof VError ? s : f(s);
+    },
+  };
+}
+
+function stringPair(name: string, f: (a: string, b: string, node: number) => Value): BuiltinTable[string] {
+  return {
+    minArgs: 2,
+    maxArgs: 2,
+    fn: ([a, b], node) => {
+      const x = expectString(a as Value, name, node);
+      if (x instanceof VError) return x;
+      const y = expectString(b as Value, name, node);
+      if (y instanceof VError) return y;
+      return f(x, y, node);
+    },
+  };
+}
+
+export const stringBuiltins: BuiltinTable = {
+  startsWith: stringPair('startsWith', (a, b) => a.startsWith(b)),
+  endsWith: stringPair('endsWith', (a, b) => a.endsWith(b)),
+  /** Unanchored search, like CEL / RE2 `PartialMatch`. */
+  matches: stringPair('matches', (s, pattern, node) => {
+    const re = compileRegex(pattern);
+    if (typeof re === 'string') return new VError('bad_regex', `invalid regular expression: ${re}`, node);
+    return re.matcher(s).find();
+  }),
+  lower: stringFn('lower', (s) => s.toLowerCase()),
+  upper: stringFn('upper', (s) => s.toUpperCase()),
+  trim: stringFn('trim', (s) => s.trim()),
+  split: {
+    minArgs: 2,
+    maxArgs: 2,
+    fn: ([a, b], node, state) => {
+      const s = expectString(a as Value, 'split', node);
+      if (s instanceof VError) return s;
+      const sep = expectString(b as Value, 'split', node);
+      if (sep instanceof VError) return sep;
+      const parts = sep === '' ? Array.from(s) : s.split(sep);
+      return state.checkLength(parts.length, node) ?? parts;
+    },
+  },
+};

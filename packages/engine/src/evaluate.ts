@@ -1,0 +1,223 @@
+/** One evaluation of a compiled ruleset: validate, run rules, build the decision. */
+import type { Expr, Severity } from '@verdict/language';
+import type { Closure, Ctx } from './compiler.ts';
+import { EvalState, type Limits } from './context.ts';
+import { isPrimitive, type RuleIndex } from './rule-index.ts';
+import type { CompiledParams } from './params.ts';
+import { resolvePath } from './paths.ts';
+import { printExpr } from './print.ts';
+import { VError, isMap, toJson, toText, typeName, type VMap, type Value } from './values.ts';
+import type { Decision, EvaluateOptions, EvaluationResult, Location, RuleError, RuleTrace, TraceValue, Violation } from './types.ts';
+import type { Validator } from './validate.ts';
+
+export interface CompiledRule {
+  id: string;
+  severity: Severity;
+  outcome: string;
+  weight: number;
+  location: Location;
+  condition: Closure;
+  /** The same condition, recording sub-expression values (explain mode). */
+  traced: Closure;
+  message: Array<string | Closure>;
+  suggestions: Array<{ name: string; value: Closure }>;
+  reads: string[];
+}
+
+export interface CompiledOutput {
+  name: string;
+  value: Closure;
+}
+
+export interface Plan {
+  outcomes: string[];
+  defaultOutcome: string;
+  errorPolicy: 'fire' | 'skip';
+  rules: CompiledRule[];
+  outputs: CompiledOutput[];
+  params: CompiledParams;
+  limits: Limits;
+  nodes: Map<number, Expr>;
+  validateInput: Validator;
+  convert: ((v: Value) => Value) | null;
+  slotCount(): number;
+  index: RuleIndex | null;
+}
+
+/** Run a closure; a host exception (e.g. stack overflow on pathological data) becomes an error value. */
+function guarded(f: Closure, ctx: Ctx, node: number): Value {
+  try {
+    return f(ctx);
+  } catch (e) {
+    const overflow = e instanceof RangeError;
+    return new VError(overflow ? 'limit_exceeded' : 'internal', overflow ? 'evaluation nested too deeply' : `internal error: ${e instanceof Error ? e.message : String(e)}`, node);
+  }
+}
+
+export function evaluateRuleset(plan: Plan, input: unknown, options: EvaluateOptions): EvaluationResult {
+  try {
+    return evaluateUnguarded(plan, input, options);
+  } catch (e) {
+    // never throw on data (e.g. an input nested deeper than the stack allows)
+    const message = e instanceof RangeError ? 'the input is nested too deeply to evaluate' : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    return { ok: false, error: { code: 'internal', message, details: [] } };
+  }
+}
+
+function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions): EvaluationResult {
+  const problems = plan.validateInput(input);
+  if (problems.length > 0) {
+    return { ok: false, error: { code: 'invalid_input', message: `the input does not match the schema (${problems.length} problem${problems.length === 1 ? '' : 's'})`, details: problems } };
+  }
+  const paramValues = plan.params.api.resolve(options.params);
+  if (!Array.isArray(paramValues)) return { ok: false, error: paramValues };
+  let data = input as Value;
+  if (plan.convert) data = plan.convert(data);
+  const explain = options.explain === true;
+  const ctx: Ctx = {
+    state: new EvalState(plan.limits),
+    input: (isMap(data) ? data : {}) as VMap,
+    params: paramValues,
+    slots: new Array(plan.slotCount()),
+    trace: null,
+    depth: 0,
+  };
+  const location = (node: number): Location => {
+    const e = plan.nodes.get(node);
+    return e ? { line: e.span.line, column: e.span.column } : { line: 0, column: 0 };
+  };
+
+  // which rules to evaluate
+  const n = plan.rules.length;
+  const skip = new Uint8Array(n);
+  if (plan.index) {
+    for (const group of plan.index.groups) {
+      const v = guarded(group.read, ctx, -1);
+      if (!isPrimitive(v)) continue;
+      for (const r of group.rules) skip[r] = 1;
+      for (const r of group.byValue.get(v) ?? []) skip[r] = 0;
+    }
+  }
+
+  const violations: Violation[] = [];
+  const errors: RuleError[] = [];
+  const ruleTraces: RuleTrace[] = [];
+  const fired = new Set<string>();
+  let violatedWeight = 0;
+  let totalWeight = 0;
+  let evaluated = 0;
+  for (let i = 0; i < n; i++) {
+    const rule = plan.rules[i] as CompiledRule;
+    totalWeight += rule.weight;
+    if (skip[i]) {
+      if (explain) ruleTraces.push({ rule: rule.id, result: 'passed', skipped: 'index', values: [] });
+      continue;
+    }
+    evaluated++;
+    if (explain) ctx.trace = [];
+    let v = guarded(explain ? rule.traced : rule.condition, ctx, -1);
+    const recorded = ctx.trace;
+    ctx.trace = null;
+    if (!(v instanceof VError) && typeof v !== 'boolean') v = new VError('type_error', `the condition is ${typeName(v)}, not boolean`, -1);
+    let failure: VError | null = null;
+    if (v instanceof VError) {
+      failure = v;
+      errors.push({ rule: rule.id, output: null, kind: 'condition', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : rule.location });
+    }
+    const fires = v === true || (failure !== null && plan.errorPolicy === 'fire');
+    if (explain) ruleTraces.push({ rule: rule.id, result: failure ? 'error' : fires ? 'fired' : 'passed', values: compactTrace(recorded ?? [], plan.nodes) });
+    if (!fires) continue;
+    fired.add(rule.outcome);
+    violatedWeight += rule.weight;
+    let message = renderMessage(rule, ctx, errors, location);
+    if (failure) message += ` (error: ${failure.message})`;
+    violations.push({
+      rule: rule.id,
+      outcome: rule.outcome,
+      severity: rule.severity,
+      message,
+      suggestion: suggestionOf(rule, ctx, errors, location),
+      location: rule.location,
+      reads: readsOf(rule, ctx.input),
+    });
+  }
+
+  const outputs: Record<string, unknown> = {};
+  for (const o of plan.outputs) {
+    const v = guarded(o.value, ctx, -1);
+    if (v instanceof VError) {
+      errors.push({ rule: null, output: o.name, kind: 'output', code: v.code, message: v.message, location: location(v.node) });
+      outputs[o.name] = null;
+    } else outputs[o.name] = toJson(v);
+  }
+
+  const decision = plan.outcomes.find((o) => fired.has(o)) ?? plan.defaultOutcome;
+  const result: Decision = {
+    decision,
+    compliant: decision === plan.defaultOutcome,
+    score: totalWeight === 0 ? 1 : 1 - violatedWeight / totalWeight,
+    violations,
+    outputs,
+    errors,
+    trace: explain ? { rules: ruleTraces, rulesEvaluated: evaluated, steps: ctx.state.steps } : null,
+  };
+  return { ok: true, ...result };
+}
+
+function renderMessage(rule: CompiledRule, ctx: Ctx, errors: RuleError[], location: (node: number) => Location): string {
+  let out = '';
+  for (const part of rule.message) {
+    if (typeof part === 'string') {
+      out += part;
+      continue;
+    }
+    const v = guarded(part, ctx, -1);
+    if (v instanceof VError) {
+      errors.push({ rule: rule.id, output: null, kind: 'message', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : rule.location });
+    }
+    out += toText(v);
+  }
+  return out;
+}
+
+function suggestionOf(rule: CompiledRule, ctx: Ctx, errors: RuleError[], location: (node: number) => Location): Record<string, unknown> | null {
+  if (rule.suggestions.length === 0) return null;
+  const entries: Array<[string, unknown]> = [];
+  for (const s of rule.suggestions) {
+    const v = guarded(s.value, ctx, -1);
+    if (v instanceof VError) {
+      errors.push({ rule: rule.id, output: null, kind: 'suggestion', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : rule.location });
+    }
+    entries.push([s.name, toJson(v)]);
+  }
+  return Object.fromEntries(entries);
+}
+
+function readsOf(rule: CompiledRule, input: VMap): Record<string, unknown> {
+  const entries: Array<[string, unknown]> = [];
+  for (const path of rule.reads) {
+    const v = resolvePath(input, path);
+    if (v !== undefined) entries.push([path, toJson(v)]);
+  }
+  return Object.fromEntries(entries);
+}
+
+function compactTrace(recorded: Array<[number, Value]>, nodes: Map<number, Expr>): TraceValue[] {
+  const last = new Map<number, Value>();
+  for (const [id, v] of recorded) {
+    last.delete(id); // re-insert so order follows the last evaluation
+    last.set(id, v);
+  }
+  const out: TraceValue[] = [];
+  for (const [id, v] of last) {
+    const e = nodes.get(id);
+    out.push({
+      node: id,
+      line: e?.span.line ?? 0,
+      column: e?.span.column ?? 0,
+      expr: e ? printExpr(e) : '',
+      value: v instanceof VError ? { error: v.code, message: v.message } : toJson(v),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,270 @@
+/**
+ * Reference interpreter: a plain tree walk with the same semantics as the
+ * closure compiler (both share `ops.ts` and the builtins), kept for
+ * differential tests. Names are looked up at run time, scope by scope.
+ */
+import type { Expr, Ruleset, TableDecl, TablePattern } from '@verdict/language';
+import { BUILTIN_IMPLS } from './builtins/index.ts';
+import { EvalState } from './context.ts';
+import { binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, runMacro, unary } from './ops.ts';
+import { matchPattern } from './table.ts';
+import { VError, getOwn, setOwn, toText, typeName, type VMap, type Value } from './values.ts';
+
+export interface InterpreterEnv {
+  /** A global name's value, or undefined when unknown. */
+  lookup(name: string): Value | undefined;
+  /** A table by name, or undefined. */
+  table?(name: string): ((args: Value[], node: number) => Value) | undefined;
+  state: EvalState;
+}
+
+interface Scope {
+  name: string;
+  value: Value;
+  parent: Scope | null;
+}
+
+export function interpret(expr: Expr, env: InterpreterEnv): Value {
+  return walk(expr, null, env);
+}
+
+function lookup(scope: Scope | null, name: string): Scope | null {
+  for (let s = scope; s; s = s.parent) if (s.name === name) return s;
+  return null;
+}
+
+function walk(e: Expr, scope: Scope | null, env: InterpreterEnv): Value {
+  const id = e.id;
+  switch (e.kind) {
+    case 'Null':
+      return null;
+    case 'Bool':
+    case 'Number':
+    case 'String':
+      return e.value;
+    case 'Template': {
+      let out = '';
+      for (const p of e.parts) {
+        if (typeof p === 'string') {
+          out += p;
+          continue;
+        }
+        const v = walk(p, scope, env);
+        if (v instanceof VError) return v;
+        out += toText(v);
+      }
+      return env.state.checkLength(out.length, id) ?? out;
+    }
+    case 'Ident': {
+      const bound = lookup(scope, e.name);
+      if (bound) return bound.value; // may be null: do not fall through to globals
+      const v = env.lookup(e.name);
+      return v === undefined ? new VError('unknown_name', `unknown name \`${e.name}\``, id) : v;
+    }
+    case 'List': {
+      const out: Value[] = [];
+      for (const item of e.items) {
+        const v = walk(item, scope, env);
+        if (v instanceof VError) return v;
+        out.push(v);
+      }
+      return out;
+    }
+    case 'Map': {
+      const out: VMap = {};
+      for (const en of e.entries) {
+        const key = walk(en.key, scope, env);
+        if (key instanceof VError) return key;
+        if (typeof key !== 'string') return new VError('type_error', `a map key is a string, not ${typeName(key)}`, id);
+        const value = walk(en.value, scope, env);
+        if (value instanceof VError) return value;
+        setOwn(out, key, value);
+      }
+      return out;
+    }
+    case 'Member':
+      return member(walk(e.object, scope, env), e.property, e.optional, id);
+    case 'Index': {
+      const o = walk(e.object, scope, env);
+      if (e.optional && isNullish(o)) return null;
+      return index(o, walk(e.index, scope, env), e.optional, id);
+    }
+    case 'Has':
+      return has(walk(e.target.object, scope, env), e.target.property, id);
+    case 'Unary':
+      return unary(e.op, walk(e.operand, scope, env), id);
+    case 'Conditional': {
+      const t = conditionalTest(walk(e.test, scope, env), id);
+      if (t instanceof VError) return t;
+      return walk(t ? e.consequent : e.alternate, scope, env);
+    }
+    case 'Binary': {
+      const l = walk(e.left, scope, env);
+      if (e.op === '&&' || e.op === '||') {
+        const decisive = e.op === '||';
+        if (l === decisive) return decisive;
+        if (isFatal(l)) return l;
+        return logicalRest(e.op, l, walk(e.right, scope, env), id);
+      }
+      if (e.op === '??') return isNullish(l) ? walk(e.right, scope, env) : l;
+      if (l instanceof VError) return l;
+      return binary(e.op, l, walk(e.right, scope, env), id, env.state);
+    }
+    case 'Call': {
+      const args: Value[] = [];
+      for (const a of e.target ? [e.target, ...e.args] : e.args) {
+        const v = walk(a, scope, env);
+        if (v instanceof VError) return v;
+        args.push(v);
+      }
+      const table = env.table?.(e.callee);
+      if (table) return env.state.step(id) ?? table(args, id);
+      const impl = BUILTIN_IMPLS.get(e.callee);
+      if (!impl) return new VError('unknown_function', `unknown function \`${e.callee}\``, id);
+      if (args.length < impl.minArgs || args.length > impl.maxArgs) return new VError('type_error', `wrong number of arguments to \`${e.callee}\``, id);
+      return env.state.step(id) ?? impl.fn(args, id, env.state);
+    }
+    case 'Macro': {
+      const items = macroItems(walk(e.target, scope, env), id);
+      if (items instanceof VError) return items;
+      const bind = (item: Value): Scope => ({ name: e.variable, value: item, parent: scope });
+      const filter = e.filter;
+      return runMacro(
+        e.macro,
+        items,
+        filter ? (item) => walk(filter, bind(item), env) : null,
+        (item) => walk(e.body, bind(item), env),
+        id,
+        env.state,
+      );
+    }
+    case 'ErrorExpr':
+      return new VError('syntax_error', 'the expression did not parse', id);
+  }
+}
+
+/** Convenience: interpret with plain bindings and fresh limits. */
+export function interpretWith(expr: Expr, bindings: Record<string, unknown>, state = new EvalState({ maxSteps: 1_000_000, maxListLength: 100_000 })): Value {
+  return interpret(expr, {
+    state,
+    lookup: (name) => (Object.hasOwn(bindings, name) ? (bindings[name] as Value) : undefined),
+  });
+}
+
+// ---------------------------------------------------------------- whole rulesets
+
+export interface ReferenceDecision {
+  /** Rules that fired (condition true, or erred under `on error fire`), in order. */
+  fired: string[];
+  messages: string[];
+  /** [rule or output name, error code] for failing conditions and outputs. */
+  errors: Array<[string, string]>;
+  outputs: Record<string, Value>;
+}
+
+/**
+ * Reference semantics of a whole ruleset (no index, no validation, no
+ * scoring): names looked up at run time through nested environments.
+ */
+export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<string, Value> = {}, state = new EvalState({ maxSteps: 1_000_000, maxListLength: 100_000 })): ReferenceDecision {
+  const decls = ast.decls;
+  const lets = new Map<string, Expr>();
+  const consts = new Map<string, Expr>();
+  const params = new Map<string, Expr>();
+  const tables = new Map<string, TableDecl>();
+  const inputs = new Set<string>();
+  for (const d of decls) {
+    if (d.kind === 'Let') lets.set(d.name.name, d.value);
+    else if (d.kind === 'Const') consts.set(d.name.name, d.value);
+    else if (d.kind === 'Param') params.set(d.name.name, d.default);
+    else if (d.kind === 'Table') tables.set(d.name.name, d);
+    else if (d.kind === 'Input') for (const f of d.fields) inputs.add(f.name);
+  }
+  const cache = new Map<string, Value>();
+  const lazy = (key: string, expr: Expr, env: InterpreterEnv): Value => {
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
+    const v = interpret(expr, env);
+    cache.set(key, v);
+    return v;
+  };
+  const table = (name: string): ((args: Value[], node: number) => Value) | undefined => {
+    const t = tables.get(name);
+    if (!t) return undefined;
+    return (args, node) => {
+      const local: InterpreterEnv = {
+        state,
+        table,
+        lookup: (n) => {
+          const i = t.params.findIndex((p) => p.name.name === n);
+          return i >= 0 ? args[i] : global.lookup(n);
+        },
+      };
+      for (const row of t.rows) {
+        if (!row.isElse) {
+          let ok = true;
+          for (let i = 0; i < row.patterns.length && ok; i++) {
+            const p = row.patterns[i] as TablePattern;
+            if (p.kind === 'Wildcard') continue;
+            const m = matchPattern(p.kind, p.kind === 'ComparePattern' ? p.op : null, args[i] as Value, interpret(p.value, local), node);
+            if (m instanceof VError) return m;
+            ok = m;
+          }
+          if (!ok) continue;
+          if (row.guard) {
+            const g = interpret(row.guard, local);
+            if (g instanceof VError) return g;
+            if (g !== true) continue;
+          }
+        }
+        return interpret(row.result, local);
+      }
+      return new VError('no_matching_row', `no row of table \`${name}\` matches`, node);
+    };
+  };
+  const global: InterpreterEnv = {
+    state,
+    table,
+    lookup: (name) => {
+      const l = lets.get(name);
+      if (l) return lazy(`let:${name}`, l, global);
+      if (params.has(name)) return Object.hasOwn(overrides, name) ? overrides[name] : lazy(`param:${name}`, params.get(name) as Expr, global);
+      const c = consts.get(name);
+      if (c) return lazy(`const:${name}`, c, global);
+      if (inputs.has(name)) return getOwn(input, name) ?? new VError('no_such_field', `no input field \`${name}\``, -1, true);
+      return undefined;
+    },
+  };
+  const policy = decls.find((d) => d.kind === 'ErrorPolicy')?.policy.name === 'skip' ? 'skip' : 'fire';
+  const out: ReferenceDecision = { fired: [], messages: [], errors: [], outputs: {} };
+  for (const d of decls) {
+    if (d.kind !== 'Rule' || !d.condition) continue;
+    const rule = d;
+    const ruleEnv: InterpreterEnv = {
+      state,
+      table,
+      lookup: (name) => {
+        const l = rule.lets.find((x) => x.name.name === name);
+        return l ? lazy(`rule:${rule.name.name}:${name}`, l.value, ruleEnv) : global.lookup(name);
+      },
+    };
+    const v = interpret(rule.condition as Expr, ruleEnv);
+    const failed = v !== true && v !== false;
+    if (failed) out.errors.push([rule.name.name, v instanceof VError ? v.code : 'type_error']);
+    if (v === true || (failed && policy === 'fire')) {
+      out.fired.push(rule.name.name);
+      let text = rule.name.name;
+      if (rule.message?.kind === 'Template') text = rule.message.parts.map((p) => (typeof p === 'string' ? p : toText(interpret(p, ruleEnv)))).join('');
+      else if (rule.message) text = toText(interpret(rule.message, ruleEnv));
+      if (failed) text += ` (error: ${v instanceof VError ? v.message : ''})`;
+      out.messages.push(text);
+    }
+  }
+  for (const d of decls) {
+    if (d.kind !== 'Output') continue;
+    const v = interpret(d.value, global);
+    if (v instanceof VError) out.errors.push([d.name.name, v.code]);
+    out.outputs[d.name.name] = v instanceof VError ? null : v;
+  }
+  return out;
+}

@@ -1,0 +1,230 @@
+/**
+ * Operator semantics, shared by the compiler and the reference interpreter so
+ * the two differ only in how they walk the tree.
+ */
+import type { BinaryOperator } from '@verdict/language';
+import type { EvalState } from './context.ts';
+import { Duration, Timestamp, VError, compareStrings, deepEqual, getOwn, isMap, typeName, type Value } from './values.ts';
+
+export function typeError(node: number, message: string): VError {
+  return new VError('type_error', message, node);
+}
+
+/** Absent or null (what `??` and `?.` look through). */
+export function isNullish(v: Value): boolean {
+  return v === null || (v instanceof VError && v.absent);
+}
+
+function checkNumber(n: number, node: number): Value {
+  return Number.isFinite(n) ? n : new VError('overflow', 'the result is not a finite number', node);
+}
+
+/** Ordering of two values: a number, or an error for incomparable types. */
+export function compareValues(a: Value, b: Value, node: number): number | VError {
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN;
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
+  if (a instanceof Timestamp && b instanceof Timestamp) return a.ms - b.ms;
+  if (a instanceof Duration && b instanceof Duration) return a.ms - b.ms;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  return typeError(node, `cannot compare ${typeName(a)} with ${typeName(b)}`);
+}
+
+export function contains(collection: Value, item: Value, node: number): Value {
+  if (Array.isArray(collection)) {
+    for (const x of collection) if (deepEqual(x, item)) return true;
+    return false;
+  }
+  if (isMap(collection)) {
+    if (typeof item !== 'string') return typeError(node, `a map key is a string, not ${typeName(item)}`);
+    return Object.hasOwn(collection, item);
+  }
+  return typeError(node, `\`in\` needs a list or a map, not ${typeName(collection)}`);
+}
+
+/** Strict binary operators (not `&&`, `||`, `??`, which the walkers handle lazily). */
+export function binary(op: BinaryOperator, a: Value, b: Value, node: number, state: EvalState): Value {
+  if (a instanceof VError) return a;
+  if (b instanceof VError) return b;
+  switch (op) {
+    case '==':
+      return deepEqual(a, b);
+    case '!=':
+      return !deepEqual(a, b);
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
+      const c = compareValues(a, b, node);
+      if (c instanceof VError) return c;
+      if (Number.isNaN(c)) return false; // IEEE: every comparison with NaN is false
+      return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+    }
+    case 'in':
+      return contains(b, a, node);
+    case '+':
+      if (typeof a === 'number' && typeof b === 'number') return checkNumber(a + b, node);
+      if (typeof a === 'string' && typeof b === 'string') return state.checkLength(a.length + b.length, node) ?? a + b;
+      if (Array.isArray(a) && Array.isArray(b)) return state.checkLength(a.length + b.length, node) ?? [...a, ...b];
+      if (a instanceof Timestamp && b instanceof Duration) return new Timestamp(a.ms + b.ms);
+      if (a instanceof Duration && b instanceof Timestamp) return new Timestamp(a.ms + b.ms);
+      if (a instanceof Duration && b instanceof Duration) return new Duration(a.ms + b.ms);
+      break;
+    case '-':
+      if (typeof a === 'number' && typeof b === 'number') return checkNumber(a - b, node);
+      if (a instanceof Timestamp && b instanceof Timestamp) return new Duration(a.ms - b.ms);
+      if (a instanceof Timestamp && b instanceof Duration) return new Timestamp(a.ms - b.ms);
+      if (a instanceof Duration && b instanceof Duration) return new Duration(a.ms - b.ms);
+      break;
+    case '*':
+      if (typeof a === 'number' && typeof b === 'number') return checkNumber(a * b, node);
+      break;
+    case '/':
+    case '%':
+      if (typeof a === 'number' && typeof b === 'number') {
+        if (b === 0) return new VError('division_by_zero', op === '/' ? 'division by zero' : 'modulo by zero', node);
+        return checkNumber(op === '/' ? a / b : a % b, node);
+      }
+      break;
+    default:
+      break;
+  }
+  return typeError(node, `\`${op}\` does not apply to ${typeName(a)} and ${typeName(b)}`);
+}
+
+export function unary(op: '!' | '-', v: Value, node: number): Value {
+  if (v instanceof VError) return v;
+  if (op === '!') return typeof v === 'boolean' ? !v : typeError(node, `\`!\` needs a boolean, not ${typeName(v)}`);
+  if (typeof v === 'number') return -v;
+  if (v instanceof Duration) return new Duration(-v.ms);
+  return typeError(node, `\`-\` needs a number, not ${typeName(v)}`);
+}
+
+/**
+ * Second half of `&&` / `||` once the left side did not decide alone
+ * (CEL: an error or non-boolean on one side is absorbed when the other decides).
+ */
+export function logicalRest(op: '&&' | '||', left: Value, right: Value, node: number): Value {
+  const decisive = op === '||';
+  if (right === decisive) return decisive;
+  if (left instanceof VError) return left;
+  if (typeof left !== 'boolean') return typeError(node, `\`${op}\` needs booleans, not ${typeName(left)}`);
+  if (right instanceof VError) return right;
+  if (typeof right !== 'boolean') return typeError(node, `\`${op}\` needs booleans, not ${typeName(right)}`);
+  return right;
+}
+
+/** Errors that no operator absorbs (a spent budget must stop evaluation). */
+export function isFatal(v: Value): boolean {
+  return v instanceof VError && v.code === 'limit_exceeded';
+}
+
+export function member(obj: Value, property: string, optional: boolean, node: number): Value {
+  if (optional && isNullish(obj)) return null;
+  if (obj instanceof VError) return obj;
+  if (isMap(obj)) {
+    const v = getOwn(obj, property);
+    return v === undefined ? new VError('no_such_field', `no field \`${property}\``, node, true) : v;
+  }
+  return typeError(node, `cannot read field \`${property}\` of ${typeName(obj)}`);
+}
+
+export function index(obj: Value, key: Value, optional: boolean, node: number): Value {
+  if (optional && isNullish(obj)) return null;
+  if (obj instanceof VError) return obj;
+  if (key instanceof VError) return key;
+  if (Array.isArray(obj)) {
+    if (typeof key !== 'number' || !Number.isInteger(key)) return typeError(node, `a list index is a whole number, not ${typeName(key)}`);
+    if (key < 0 || key >= obj.length) return new VError('index_out_of_range', `index ${key} is out of range (size ${obj.length})`, node);
+    return obj[key] as Value;
+  }
+  if (isMap(obj)) {
+    if (typeof key !== 'string') return typeError(node, `a map key is a string, not ${typeName(key)}`);
+    const v = getOwn(obj, key);
+    return v === undefined ? new VError('no_such_key', `no key "${key}"`, node, true) : v;
+  }
+  if (typeof obj === 'string') return typeError(node, 'strings cannot be indexed');
+  return typeError(node, `cannot index ${typeName(obj)}`);
+}
+
+/** `has(a.b)`: false for absent or null `a`. */
+export function has(obj: Value, property: string, node: number): Value {
+  if (isNullish(obj)) return false;
+  if (obj instanceof VError) return obj;
+  if (isMap(obj)) return Object.hasOwn(obj, property);
+  return typeError(node, `has() needs a map, not ${typeName(obj)}`);
+}
+
+/** Items a macro iterates: list items or map keys. */
+export function macroItems(target: Value, node: number): Value[] | VError {
+  if (target instanceof VError) return target;
+  if (Array.isArray(target)) return target;
+  if (isMap(target)) return Object.keys(target);
+  return typeError(node, `macros iterate lists or maps, not ${typeName(target)}`);
+}
+
+export function conditionalTest(test: Value, node: number): boolean | VError {
+  if (test instanceof VError) return test;
+  if (typeof test !== 'boolean') return typeError(node, `a condition must be boolean, not ${typeName(test)}`);
+  return test;
+}
+
+export type MacroKind = 'all' | 'exists' | 'exists_one' | 'map' | 'filter';
+
+/**
+ * Run a macro over `items`. `all`/`exists` absorb an error when another item
+ * decides (CEL); `exists_one`, `map` and `filter` propagate the first error.
+ */
+export function runMacro(
+  macro: MacroKind,
+  items: Value[],
+  filter: ((item: Value) => Value) | null,
+  body: (item: Value) => Value,
+  node: number,
+  state: EvalState,
+): Value {
+  if (macro === 'all' || macro === 'exists') {
+    const decisive = macro === 'exists';
+    let pending: VError | null = null;
+    for (const item of items) {
+      const stop = state.step(node);
+      if (stop) return stop;
+      const v = body(item);
+      if (v === decisive) return decisive;
+      if (isFatal(v)) return v;
+      if (v instanceof VError) pending ??= v;
+      else if (typeof v !== 'boolean') pending ??= typeError(node, `\`${macro}\` needs a boolean predicate, not ${typeName(v)}`);
+    }
+    return pending ?? !decisive;
+  }
+  if (macro === 'exists_one') {
+    let count = 0;
+    for (const item of items) {
+      const stop = state.step(node);
+      if (stop) return stop;
+      const v = body(item);
+      if (v instanceof VError) return v;
+      if (typeof v !== 'boolean') return typeError(node, `\`exists_one\` needs a boolean predicate, not ${typeName(v)}`);
+      if (v) count++;
+    }
+    return count === 1;
+  }
+  const out: Value[] = [];
+  for (const item of items) {
+    const stop = state.step(node);
+    if (stop) return stop;
+    if (macro === 'filter' || filter !== null) {
+      const keep = (macro === 'filter' ? body : (filter as (item: Value) => Value))(item);
+      if (keep instanceof VError) return keep;
+      if (typeof keep !== 'boolean') return typeError(node, `\`${macro}\` needs a boolean predicate, not ${typeName(keep)}`);
+      if (!keep) continue;
+      if (macro === 'filter') {
+        out.push(item);
+        continue;
+      }
+    }
+    const v = body(item);
+    if (v instanceof VError) return v;
+    out.push(v);
+  }
+  return out;
+}

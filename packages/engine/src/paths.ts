@@ -1,0 +1,93 @@
+/** Static input paths (for violation `reads` and the rule index). */
+import type { Expr } from '@verdict/language';
+import { getOwn, isMap, type Value } from './values.ts';
+
+/**
+ * The dotted input path an expression denotes (`service.sla?.tier` ->
+ * ["service", "sla", "tier"]), or null. `isInput(name)` says whether a root
+ * name is an input field at this point (not shadowed).
+ */
+export function inputPath(e: Expr, isInput: (name: string) => boolean): string[] | null {
+  if (e.kind === 'Ident') return isInput(e.name) ? [e.name] : null;
+  if (e.kind === 'Member') {
+    const base = inputPath(e.object, isInput);
+    return base && [...base, e.property];
+  }
+  return null;
+}
+
+function children(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'Template':
+      return e.parts.filter((p): p is Expr => typeof p !== 'string');
+    case 'List':
+      return e.items;
+    case 'Map':
+      return e.entries.flatMap((en) => [en.key, en.value]);
+    case 'Member':
+      return [e.object];
+    case 'Index':
+      return [e.object, e.index];
+    case 'Call':
+      return e.target ? [e.target, ...e.args] : e.args;
+    case 'Macro':
+      return [e.target, ...(e.filter ? [e.filter] : []), e.body];
+    case 'Has':
+      return [e.target];
+    case 'Unary':
+      return [e.operand];
+    case 'Binary':
+      return [e.left, e.right];
+    case 'Conditional':
+      return [e.test, e.consequent, e.alternate];
+    default:
+      return [];
+  }
+}
+
+export function walkExpr(e: Expr, visit: (e: Expr) => void): void {
+  visit(e);
+  for (const c of children(e)) walkExpr(c, visit);
+}
+
+/**
+ * Maximal input paths an expression reads. `letPaths(name)` returns the
+ * paths of a let the expression names (or null when `name` is not a let).
+ */
+export function collectReads(
+  e: Expr,
+  isInput: (name: string) => boolean,
+  letPaths: (name: string) => string[] | null,
+  out: Set<string>,
+  shadow: ReadonlySet<string> = new Set(),
+): void {
+  const input = (name: string) => !shadow.has(name) && isInput(name);
+  const path = inputPath(e, input);
+  if (path) {
+    out.add(path.join('.'));
+    return;
+  }
+  if (e.kind === 'Ident' && !shadow.has(e.name)) {
+    for (const p of letPaths(e.name) ?? []) out.add(p);
+    return;
+  }
+  if (e.kind === 'Macro') {
+    collectReads(e.target, isInput, letPaths, out, shadow);
+    const inner = new Set(shadow).add(e.variable);
+    if (e.filter) collectReads(e.filter, isInput, letPaths, out, inner);
+    collectReads(e.body, isInput, letPaths, out, inner);
+    return;
+  }
+  for (const c of children(e)) collectReads(c, isInput, letPaths, out, shadow);
+}
+
+/** The value at a dotted path of the input, or undefined when absent. */
+export function resolvePath(input: Value, path: string): Value | undefined {
+  let v: Value | undefined = input;
+  for (const seg of path.split('.')) {
+    if (!isMap(v)) return undefined;
+    v = getOwn(v, seg);
+    if (v === undefined) return undefined;
+  }
+  return v;
+}

@@ -1,0 +1,327 @@
+/** Compile a checked ruleset AST into a `CompiledRuleset`. */
+import {
+  analyze,
+  diagnostic,
+  hasErrors,
+  inputJsonSchema,
+  sortDiagnostics,
+  type Analysis,
+  type Decl,
+  type Diagnostic,
+  type Expr,
+  type RuleDecl,
+  type Ruleset,
+  type Severity,
+  type Span,
+} from '@verdict/language';
+import { compileExpr, lazySlot, type Closure, type CompileEnv, type Ctx } from './compiler.ts';
+import { DEFAULT_LIMITS, EvalState, type Limits } from './context.ts';
+import { evaluateRuleset, type CompiledOutput, type CompiledRule, type Plan } from './evaluate.ts';
+import { buildIndex } from './rule-index.ts';
+import { collectReads, walkExpr } from './paths.ts';
+import { buildParams } from './params.ts';
+import { recordConverter } from './schema.ts';
+import { matchPattern } from './table.ts';
+import { buildWhereChecker } from './wheres.ts';
+import { makeValidator, newAjv, type Validator } from './validate.ts';
+import { VError, getOwn, type Value } from './values.ts';
+import type { CompileOptions, CompileResult, CompiledRuleset, EvaluateOptions, RuleInfo } from './types.ts';
+
+export const DEFAULT_WEIGHTS: Record<Severity, number> = { critical: 5, high: 3, medium: 2, low: 1 };
+/** Severity of a rule that declares none. */
+const DEFAULT_SEVERITY: Severity = 'medium';
+
+export function compile(source: string | Analysis, options: CompileOptions = {}): CompileResult {
+  const analysis = typeof source === 'string' ? analyze(source) : source;
+  const diagnostics = [...analysis.diagnostics];
+  if (hasErrors(diagnostics)) return { diagnostics };
+  const own: Diagnostic[] = [];
+  let ruleset: CompiledRuleset;
+  try {
+    ruleset = compileAst(analysis.ast, options, own);
+  } catch (e) {
+    // never throw on a source: an internal failure is a diagnostic
+    diagnostics.push(diagnostic('VD5000', 'error', `the engine could not compile this ruleset: ${e instanceof Error ? e.message : String(e)}`, analysis.ast.span));
+    return { diagnostics };
+  }
+  diagnostics.push(...sortDiagnostics(own));
+  if (hasErrors(own)) return { diagnostics };
+  return { ruleset, diagnostics };
+}
+
+function declsOf<K extends Decl['kind']>(ast: Ruleset, kind: K): Array<Extract<Decl, { kind: K }>> {
+  return ast.decls.filter((d): d is Extract<Decl, { kind: K }> => d.kind === kind);
+}
+
+/** A ctx for compile-time evaluation (consts, param defaults). */
+export function constCtx(limits: Limits): Ctx {
+  return { state: new EvalState(limits), input: {}, params: [], slots: [], trace: null, depth: 0 };
+}
+
+function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnostic[]): CompiledRuleset {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const err = (message: string, span: Span, code = 'VD5004') => diagnostics.push(diagnostic(code, 'error', message, span));
+
+  // ---- ruleset header
+  const decisionDecl = declsOf(ast, 'Decision')[0];
+  const outcomes = decisionDecl ? decisionDecl.outcomes.map((o) => o.name) : [];
+  if (outcomes.length === 0) err('the ruleset needs a `decision` declaration with at least one outcome', ast.span);
+  const defaultOutcome = outcomes[outcomes.length - 1] ?? '';
+  const weights = { ...DEFAULT_WEIGHTS };
+  for (const w of declsOf(ast, 'Weights')) for (const e of w.entries) weights[e.severity.name as Severity] = e.value.value;
+  const policyDecl = declsOf(ast, 'ErrorPolicy')[0];
+  const errorPolicy: 'fire' | 'skip' = policyDecl?.policy.name === 'skip' ? 'skip' : 'fire';
+
+  // ---- names
+  let slotCount = 0;
+  const env: CompileEnv = { globals: new Map(), tables: new Map(), diagnostics, newSlot: () => slotCount++ };
+  const inputFields = declsOf(ast, 'Input').flatMap((d) => d.fields);
+  const inputNames = new Set(inputFields.map((f) => f.name));
+  for (const name of inputNames) {
+    env.globals.set(name, (node) => (ctx) => getOwn(ctx.input, name) ?? new VError('no_such_field', `no input field \`${name}\``, node, true));
+  }
+  // bodies compiled lazily (so declarations may come in any order), then forced before compile returns
+  const forceLater: Array<() => void> = [];
+  // consts: evaluated once, lazily, at compile time
+  const constCtxShared = constCtx(limits);
+  const consts = declsOf(ast, 'Const');
+  const constValues = new Map<string, Value>();
+  for (const c of consts) {
+    const name = c.name.name;
+    let compiled: Closure | null = null;
+    let state: 'idle' | 'busy' = 'idle';
+    const get = (node: number): Value => {
+      const known = constValues.get(name);
+      if (known !== undefined) return known;
+      if (state === 'busy') return new VError('cycle', `\`${name}\` depends on itself`, node);
+      state = 'busy';
+      compiled ??= compileExpr(c.value, env);
+      const v = compiled(constCtxShared);
+      state = 'idle';
+      constValues.set(name, v);
+      return v;
+    };
+    env.globals.set(name, (node) => {
+      const v = get(node);
+      return () => v;
+    });
+    forceLater.push(() => void get(c.value.id));
+  }
+  const params = buildParams(declsOf(ast, 'Param'), ast, env, limits, diagnostics);
+  params.forEach((p, i) => env.globals.set(p.name, () => (ctx) => ctx.params[i] as Value));
+
+  // ruleset-level lets: lazily, once per evaluation
+  for (const l of declsOf(ast, 'Let')) {
+    const slot = env.newSlot();
+    let compiled: Closure | null = null;
+    const compute: Closure = (ctx) => (compiled ??= compileExpr(l.value, env))(ctx);
+    env.globals.set(l.name.name, (node) => lazySlot(slot, compute, node, l.name.name));
+    forceLater.push(() => void (compiled ??= compileExpr(l.value, env)));
+  }
+
+  // tables
+  const tableDecls = declsOf(ast, 'Table');
+  for (const t of tableDecls) env.tables.set(t.name.name, { arity: t.params.length, call: () => null });
+  for (const t of tableDecls) {
+    const ref = env.tables.get(t.name.name);
+    if (ref) ref.call = compileTable(t, env);
+  }
+
+  // ---- rules
+  const ruleDecls = declsOf(ast, 'Rule');
+  const letDecls = new Map(declsOf(ast, 'Let').map((l) => [l.name.name, l.value]));
+  const isInputRoot = (name: string) => inputNames.has(name) && !letDecls.has(name) && !params.some((p) => p.name === name) && !constValues.has(name) && !consts.some((c) => c.name.name === name);
+  const globalLetReads = memoReads(letDecls, isInputRoot);
+  const rules: CompiledRule[] = [];
+  const infos: RuleInfo[] = [];
+  for (const r of ruleDecls) {
+    const severity = (r.severity?.name ?? DEFAULT_SEVERITY) as Severity;
+    const outcome = r.outcome?.name ?? outcomes[0] ?? '';
+    if (r.outcome && !outcomes.includes(outcome)) err(`outcome \`${outcome}\` is not declared in \`decision\``, r.outcome.span);
+    const compiled = compileRule(r, env, isInputRoot, globalLetReads);
+    rules.push({ ...compiled, id: r.name.name, severity, outcome, weight: weights[severity] ?? 0, location: { line: r.span.line, column: r.span.column } });
+    infos.push({
+      id: r.name.name,
+      severity,
+      outcome,
+      weight: weights[severity] ?? 0,
+      span: { line: r.span.line, column: r.span.column, endLine: r.span.endLine, endColumn: r.span.endColumn },
+      doc: r.doc,
+    });
+  }
+
+  for (const force of forceLater) force();
+  const outputs: CompiledOutput[] = declsOf(ast, 'Output').map((o) => ({ name: o.name.name, value: compileExpr(o.value, env) }));
+
+  // ---- input validation, compiled once
+  const inputSchema = inputJsonSchema(ast);
+  const ajv = newAjv();
+  let validateInput: Validator;
+  try {
+    validateInput = makeValidator(ajv, inputSchema);
+  } catch (e) {
+    err(`the input schema does not compile: ${e instanceof Error ? e.message : String(e)}`, ast.span, 'VD5010');
+    validateInput = () => [{ path: '', message: 'the input schema does not compile' }];
+  }
+  const convert = recordConverter(inputFields);
+  const checkWheres = buildWhereChecker(inputFields, env, limits, () => slotCount);
+
+  // ---- node locations and text, for errors and traces
+  const nodes = new Map<number, Expr>();
+  for (const d of ast.decls) forEachExpr(d, (e) => walkExpr(e, (x) => nodes.set(x.id, x)));
+
+  const plan: Plan = {
+    outcomes,
+    defaultOutcome,
+    errorPolicy,
+    rules,
+    outputs,
+    params,
+    limits,
+    nodes,
+    validateInput: checkWheres
+      ? (input) => {
+          const problems = validateInput(input);
+          const reported = new Set(problems.map((p) => p.path));
+          return [...problems, ...checkWheres((convert ? convert(input as Value) : input) as Value, reported)];
+        }
+      : validateInput,
+    convert,
+    slotCount: () => slotCount,
+    index: options.index === false ? null : buildIndex(ruleDecls, env, isInputRoot, constValues),
+  };
+  const paramsApi = params.api;
+  return {
+    name: ast.name.name,
+    outcomes,
+    defaultOutcome,
+    rules: infos,
+    params: params.map((p) => p.info),
+    outputs: outputs.map((o) => o.name),
+    inputSchema,
+    evaluate: (input: unknown, opts: EvaluateOptions = {}) => evaluateRuleset(plan, input, opts),
+    validateParams: (overrides) => paramsApi.validate(overrides),
+  };
+}
+
+function memoReads(
+  lets: Map<string, Expr>,
+  isInput: (name: string) => boolean,
+  outer: (name: string) => string[] | null = () => null,
+): (name: string) => string[] | null {
+  const memo = new Map<string, string[]>();
+  const get = (name: string): string[] | null => {
+    const e = lets.get(name);
+    if (!e) return outer(name);
+    const known = memo.get(name);
+    if (known) return known;
+    memo.set(name, []); // cycle guard
+    const out = new Set<string>();
+    collectReads(e, isInput, get, out);
+    const list = [...out];
+    memo.set(name, list);
+    return list;
+  };
+  return get;
+}
+
+function compileRule(
+  r: RuleDecl,
+  env: CompileEnv,
+  isInputRoot: (name: string) => boolean,
+  globalLetReads: (name: string) => string[] | null,
+): Omit<CompiledRule, 'id' | 'severity' | 'outcome' | 'weight' | 'location'> {
+  const locals = new Map<string, (ctx: Ctx) => Value>();
+  const letExprs = new Map<string, Expr>();
+  const forceLater: Array<() => void> = [];
+  for (const l of r.lets) {
+    const slot = env.newSlot();
+    let compiled: Closure | null = null;
+    const name = l.name.name;
+    letExprs.set(name, l.value);
+    const compute: Closure = (ctx) => (compiled ??= compileExpr(l.value, env, locals))(ctx);
+    locals.set(name, lazySlot(slot, compute, l.value.id, name));
+    forceLater.push(() => void (compiled ??= compileExpr(l.value, env, locals)));
+  }
+  for (const force of forceLater) force();
+  const condition = r.condition ?? null;
+  const plain = condition ? compileExpr(condition, env, locals) : () => new VError('no_condition', 'the rule has no condition', r.name.span.start);
+  // the traced twin reports nothing new: its diagnostics went out with the plain one
+  const traced = condition ? compileExpr(condition, { ...env, diagnostics: [] }, locals, { traced: true }) : plain;
+  // messages: holes compiled one by one so a failing hole leaves the rest of the text
+  let message: Array<string | Closure> = [r.name.name];
+  if (r.message?.kind === 'Template') message = r.message.parts.map((p) => (typeof p === 'string' ? p : compileExpr(p, env, locals)));
+  else if (r.message) message = [compileExpr(r.message, env, locals)];
+  const suggestions = r.suggestions.map((s) => ({ name: s.name.name, value: compileExpr(s.value, env, locals) }));
+  // reads: rule lets shadow input fields and ruleset lets
+  const isInput = (name: string) => !letExprs.has(name) && isInputRoot(name);
+  const ruleLetReads = memoReads(letExprs, isInput, globalLetReads);
+  const reads = new Set<string>();
+  if (condition) collectReads(condition, isInput, ruleLetReads, reads);
+  return { condition: plain, traced, message, suggestions, reads: [...reads] };
+}
+
+function compileTable(t: Extract<Decl, { kind: 'Table' }>, env: CompileEnv): (args: Value[], ctx: Ctx, node: number) => Value {
+  const slots = t.params.map(() => env.newSlot());
+  const locals = new Map<string, Closure>(t.params.map((p, i) => [p.name.name, (ctx: Ctx) => ctx.slots[slots[i] as number] as Value]));
+  const rows = t.rows.map((row) => ({
+    isElse: row.isElse,
+    patterns: row.patterns.map((p) => (p.kind === 'Wildcard' ? null : { kind: p.kind, op: p.kind === 'ComparePattern' ? p.op : null, value: compileExpr(p.value, env, locals) })),
+    guard: row.guard ? compileExpr(row.guard, env, locals) : null,
+    result: compileExpr(row.result, env, locals),
+  }));
+  const name = t.name.name;
+  return (args, ctx, node) => {
+    args.forEach((a, i) => (ctx.slots[slots[i] as number] = a));
+    for (const row of rows) {
+      if (!row.isElse) {
+        let matched = true;
+        for (let i = 0; i < row.patterns.length && matched; i++) {
+          const p = row.patterns[i];
+          if (!p) continue;
+          const m = matchPattern(p.kind, p.op, args[i] as Value, p.value(ctx), node);
+          if (m instanceof VError) return m;
+          matched = m;
+        }
+        if (!matched) continue;
+        if (row.guard) {
+          const g = row.guard(ctx);
+          if (g instanceof VError) return g;
+          if (g !== true) continue;
+        }
+      }
+      return row.result(ctx);
+    }
+    return new VError('no_matching_row', `no row of table \`${name}\` matches`, node);
+  };
+}
+
+
+function forEachExpr(d: Decl, f: (e: Expr) => void): void {
+  switch (d.kind) {
+    case 'Const':
+    case 'Let':
+    case 'Output':
+      f(d.value);
+      return;
+    case 'Param':
+      f(d.default);
+      if (d.where) f(d.where);
+      return;
+    case 'Table':
+      for (const row of d.rows) {
+        for (const p of row.patterns) if (p.kind !== 'Wildcard') f(p.value);
+        if (row.guard) f(row.guard);
+        f(row.result);
+      }
+      return;
+    case 'Rule':
+      for (const l of d.lets) f(l.value);
+      if (d.condition) f(d.condition);
+      if (d.message) f(d.message);
+      for (const s of d.suggestions) f(s.value);
+      return;
+    default:
+      return;
+  }
+}

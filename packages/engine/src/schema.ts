@@ -1,0 +1,91 @@
+/** Declared types as JSON Schema (for params), and input conversion for time types. */
+import type { FieldDecl, JsonSchema, TypeExpr } from '@verdict/language';
+import { parseDuration, parseTimestamp } from './time.ts';
+import { isMap, setOwn, type VMap, type Value } from './values.ts';
+
+export const DURATION_FORMAT = 'duration';
+
+export function typeSchema(t: TypeExpr): JsonSchema {
+  switch (t.kind) {
+    case 'PrimitiveType':
+      switch (t.name) {
+        case 'any':
+          return {};
+        case 'timestamp':
+          return { type: 'string', format: 'date-time' };
+        case 'duration':
+          return { type: 'string', format: DURATION_FORMAT };
+        default:
+          return { type: t.name };
+      }
+    case 'LiteralUnionType':
+      return { enum: [...t.values] };
+    case 'ListType':
+      return { type: 'array', items: typeSchema(t.element) };
+    case 'MapType':
+      return { type: 'object', additionalProperties: typeSchema(t.value) };
+    case 'RecordType':
+      return fieldsSchema(t.fields);
+    case 'ErrorType':
+      return {};
+  }
+}
+
+export function fieldsSchema(fields: FieldDecl[]): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const f of fields) properties[f.name] = typeSchema(f.type);
+  return {
+    type: 'object',
+    properties,
+    required: fields.filter((f) => !f.optional).map((f) => f.name),
+    additionalProperties: false,
+  };
+}
+
+type Convert = (v: Value) => Value;
+
+/** A converter turning RFC 3339 / duration strings into engine values, or null when the type holds none. */
+export function converterFor(t: TypeExpr): Convert | null {
+  switch (t.kind) {
+    case 'PrimitiveType':
+      if (t.name === 'timestamp') return (v) => (typeof v === 'string' ? (parseTimestamp(v) ?? v) : v);
+      if (t.name === 'duration') return (v) => (typeof v === 'string' ? (parseDuration(v) ?? v) : v);
+      return null;
+    case 'ListType': {
+      const inner = converterFor(t.element);
+      return inner && ((v) => (Array.isArray(v) ? v.map(inner) : v));
+    }
+    case 'MapType': {
+      const inner = converterFor(t.value);
+      return (
+        inner &&
+        ((v) => {
+          if (!isMap(v)) return v;
+          const out: VMap = {};
+          for (const k of Object.keys(v)) setOwn(out, k, inner(v[k] as Value));
+          return out;
+        })
+      );
+    }
+    case 'RecordType':
+      return recordConverter(t.fields);
+    default:
+      return null;
+  }
+}
+
+export function recordConverter(fields: FieldDecl[]): Convert | null {
+  const parts: Array<[string, Convert]> = [];
+  for (const f of fields) {
+    const c = converterFor(f.type);
+    if (c) parts.push([f.name, c]);
+  }
+  if (parts.length === 0) return null;
+  return (v) => {
+    if (!isMap(v)) return v;
+    const out: VMap = {};
+    for (const k of Object.keys(v)) setOwn(out, k, v[k] as Value);
+    for (const [name, c] of parts) if (Object.hasOwn(out, name)) setOwn(out, name, c(out[name] as Value));
+    return out;
+  };
+}

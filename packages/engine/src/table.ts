@@ -1,0 +1,19 @@
+/** Decision-table row patterns. */
+import { compareValues, contains } from './ops.ts';
+import { VError, deepEqual, type Value } from './values.ts';
+
+export type PatternKind = 'EqualsPattern' | 'ComparePattern' | 'InPattern';
+
+export function matchPattern(kind: PatternKind, op: '<' | '<=' | '>' | '>=' | '!=' | null, arg: Value, pattern: Value, node: number): boolean | VError {
+  if (pattern instanceof VError) return pattern;
+  if (kind === 'EqualsPattern') return deepEqual(arg, pattern);
+  if (kind === 'InPattern') {
+    const r = contains(pattern, arg, node);
+    return r instanceof VError ? r : r === true;
+  }
+  if (op === '!=') return !deepEqual(arg, pattern);
+  const c = compareValues(arg, pattern, node);
+  if (c instanceof VError) return c;
+  if (Number.isNaN(c)) return false;
+  return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+}

@@ -1,0 +1,49 @@
+/** RFC 3339 timestamps and Go-style durations ("1h30m", "90s", "1.5h", "-5m"). */
+import { Duration, Timestamp } from './values.ts';
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+export function parseTimestamp(text: string): Timestamp | null {
+  const m = RFC3339.exec(text);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return null;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return null;
+  const fraction = m[7] ? Number(`0${m[7]}`) * 1000 : 0;
+  let offset = 0;
+  const zone = m[8] as string;
+  if (zone !== 'Z' && zone !== 'z') {
+    const oh = Number(zone.slice(1, 3));
+    const om = Number(zone.slice(4, 6));
+    if (oh > 23 || om > 59) return null;
+    offset = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  }
+  const base = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59));
+  const ms = base + fraction - offset;
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return null;
+  return new Timestamp(ms);
+}
+
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h|d)/y;
+
+export function parseDuration(text: string): Duration | null {
+  let i = 0;
+  let sign = 1;
+  if (text[0] === '-' || text[0] === '+') {
+    sign = text[0] === '-' ? -1 : 1;
+    i = 1;
+  }
+  if (text.slice(i) === '0') return new Duration(0);
+  if (i >= text.length) return null;
+  let total = 0;
+  while (i < text.length) {
+    PART.lastIndex = i;
+    const m = PART.exec(text);
+    if (!m) return null;
+    total += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
+    i = PART.lastIndex;
+  }
+  return new Duration(sign * total);
+}

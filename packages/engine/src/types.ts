@@ -1,0 +1,134 @@
+/** Public types of `@verdict/engine`. */
+import type { Diagnostic, JsonSchema, Severity } from '@verdict/language';
+import type { Limits } from './context.ts';
+
+export interface CompileOptions {
+  limits?: Partial<Limits>;
+  /** Build the rule index (default true; false is for differential tests). */
+  index?: boolean;
+}
+
+export interface Location {
+  line: number;
+  column: number;
+}
+
+export interface RuleInfo {
+  id: string;
+  severity: Severity;
+  outcome: string;
+  /** Score weight (from `weights {}` or the defaults). */
+  weight: number;
+  span: Location & { endLine: number; endColumn: number };
+  doc: string | null;
+}
+
+export interface ParamInfo {
+  name: string;
+  /** The declared type as JSON Schema. */
+  type: JsonSchema;
+  default: unknown;
+  doc: string | null;
+}
+
+export interface EvaluationError {
+  code: 'invalid_input' | 'invalid_params' | 'internal';
+  message: string;
+  details: Array<{ path: string; message: string }>;
+}
+
+export interface Violation {
+  rule: string;
+  outcome: string;
+  severity: Severity;
+  message: string;
+  suggestion: Record<string, unknown> | null;
+  location: Location;
+  /** Input paths the condition read (statically, through lets) and their values, e.g. {"service.tier": "enterprise"}. */
+  reads: Record<string, unknown>;
+}
+
+export interface RuleError {
+  /** The rule, or null for an output's error. */
+  rule: string | null;
+  /** The output whose value failed, else null. */
+  output: string | null;
+  /** Which part failed. */
+  kind: 'condition' | 'message' | 'suggestion' | 'output';
+  code: string;
+  message: string;
+  /** Where the failing sub-expression is. */
+  location: Location;
+}
+
+/**
+ * Explain-mode trace. One entry per rule, in declaration order:
+ *   { rule, result: 'fired' | 'passed' | 'error', skipped?: 'index',
+ *     values: [{ node, line, column, expr, value }] }
+ * `values` lists, in evaluation order and once per node (last value wins),
+ * the non-literal sub-expressions of the condition that were evaluated
+ * (short-circuited ones are absent; macro bodies are summarised by the macro's
+ * own value). `node` is the AST expression id, `expr` its text, `value` JSON
+ * (an error shows as `{ error: code, message }`). Rules that the index ruled
+ * out are `passed` with `skipped: 'index'` and no values.
+ */
+export interface TraceValue {
+  node: number;
+  line: number;
+  column: number;
+  expr: string;
+  value: unknown;
+}
+
+export interface RuleTrace {
+  rule: string;
+  result: 'fired' | 'passed' | 'error';
+  skipped?: 'index';
+  values: TraceValue[];
+}
+
+export interface Trace {
+  rules: RuleTrace[];
+  /** How many rule conditions were evaluated (the index skips the rest). */
+  rulesEvaluated: number;
+  /** Steps spent (macro iterations plus calls). */
+  steps: number;
+}
+
+export interface Decision {
+  decision: string;
+  compliant: boolean;
+  score: number;
+  violations: Violation[];
+  outputs: Record<string, unknown>;
+  errors: RuleError[];
+  trace: Trace | null;
+}
+
+export type EvaluationResult = ({ ok: true } & Decision) | { ok: false; error: EvaluationError };
+
+export interface EvaluateOptions {
+  params?: Record<string, unknown>;
+  explain?: boolean;
+}
+
+export type ParamsResult = { ok: true; values: Record<string, unknown> } | { ok: false; error: EvaluationError };
+
+export interface CompiledRuleset {
+  name: string;
+  /** Highest precedence first; the last is the default. */
+  outcomes: string[];
+  defaultOutcome: string;
+  rules: RuleInfo[];
+  params: ParamInfo[];
+  outputs: string[];
+  inputSchema: JsonSchema;
+  evaluate(input: unknown, options?: EvaluateOptions): EvaluationResult;
+  /** Validate param overrides (unknown name, wrong type, broken `where`); values = defaults merged with overrides. */
+  validateParams(overrides: Record<string, unknown>): ParamsResult;
+}
+
+export interface CompileResult {
+  ruleset?: CompiledRuleset;
+  diagnostics: Diagnostic[];
+}

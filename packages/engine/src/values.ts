@@ -1,0 +1,161 @@
+/**
+ * Runtime values. JSON-native data (null, boolean, number, string, arrays,
+ * plain objects) plus two small classes for time and one for errors.
+ *
+ * Maps are plain JSON objects read only through `Object.hasOwn`, so keys such
+ * as `__proto__` or `constructor` are ordinary data; maps the engine builds are
+ * made with `Object.fromEntries` / `setOwn` (define, never assign).
+ *
+ * Numbers are IEEE-754 doubles: `NaN == NaN` is false and `0 == -0` is true.
+ */
+
+export class Timestamp {
+  /** Milliseconds since the Unix epoch (may carry a fraction). */
+  constructor(readonly ms: number) {}
+  toString(): string {
+    return new Date(this.ms).toISOString();
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
+export class Duration {
+  constructor(readonly ms: number) {}
+  toString(): string {
+    return formatDuration(this.ms);
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
+/** An evaluation error carried as a value; `node` is the expression id that raised it. */
+export class VError {
+  constructor(
+    readonly code: string,
+    readonly message: string,
+    readonly node: number,
+    /** A missing field or key: `??` and `?.` treat it like null. */
+    readonly absent = false,
+  ) {}
+}
+
+export type VMap = { [key: string]: Value };
+export type Value = null | boolean | number | string | Value[] | VMap | Timestamp | Duration | VError;
+
+export function isError(v: unknown): v is VError {
+  return v instanceof VError;
+}
+
+export function isMap(v: unknown): v is VMap {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+export function getOwn(map: VMap, key: string): Value | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+/** Define (never assign) so `__proto__` stays a plain key. */
+export function setOwn(map: VMap, key: string, value: Value): void {
+  Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+export function typeName(v: Value): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'list';
+  if (v instanceof Timestamp) return 'timestamp';
+  if (v instanceof Duration) return 'duration';
+  if (v instanceof VError) return 'error';
+  if (typeof v === 'object') return 'map';
+  return typeof v;
+}
+
+export function deepEqual(a: Value, b: Value): boolean {
+  if (typeof a === 'number' || typeof b === 'number') return a === b;
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i] as Value, b[i] as Value)) return false;
+    return true;
+  }
+  if (a instanceof Timestamp) return b instanceof Timestamp && a.ms === b.ms;
+  if (a instanceof Duration) return b instanceof Duration && a.ms === b.ms;
+  if (!isMap(a) || !isMap(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k) || !deepEqual(a[k] as Value, b[k] as Value)) return false;
+  }
+  return true;
+}
+
+/** Compare strings by Unicode code point (not UTF-16 unit). */
+export function compareStrings(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs !== ys) return xs ? 1 : -1; // a surrogate encodes a code point above any BMP unit
+    return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** Shortest round-trip form; `-0` prints as `0`. */
+export function formatNumber(n: number): string {
+  if (Object.is(n, -0)) return '0';
+  return String(n);
+}
+
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.abs(ms);
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  rest -= s * 1000;
+  let out = '';
+  if (h) out += `${h}h`;
+  if (m) out += `${m}m`;
+  if (s) out += `${s}s`;
+  if (rest) out += `${formatNumber(Number(rest.toPrecision(12)))}ms`;
+  return sign + out;
+}
+
+/** JSON-ready copy (timestamps and durations become strings, errors null). */
+export function toJson(v: Value): unknown {
+  if (v instanceof VError) return null;
+  if (v instanceof Timestamp || v instanceof Duration) return v.toString();
+  if (Array.isArray(v)) return v.map(toJson);
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(Object.keys(v).map((k) => [k, toJson(v[k] as Value)]));
+  }
+  return v;
+}
+
+/** Text for message holes and `join`: strings raw, numbers shortest, lists joined by ", ". */
+export function toText(v: Value): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return formatNumber(v);
+  if (v === null || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return v.map(toText).join(', ');
+  if (v instanceof VError) return `<error: ${v.message}>`;
+  if (v instanceof Timestamp || v instanceof Duration) return v.toString();
+  return JSON.stringify(toJson(v));
+}
+
+/** `string(x)`: like toText but lists and maps as JSON. */
+export function toStringValue(v: Value): string {
+  if (Array.isArray(v) || isMap(v)) return JSON.stringify(toJson(v));
+  return toText(v);
+}

@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseExpression } from '@verdict/language';
+import { compileExpression, interpretWith, VError, type Value } from '@verdict/engine';
+
+/**
+ * Expression text over the names x, y (numbers), s (string), xs (list of numbers), m (map), n (null).
+ * Mostly well-typed (so evaluation goes deep), with an ill-typed arm for error paths.
+ */
+const macroBody = (body: string) => body.replace(/\bx\b/g, 'v');
+const arbs = fc.letrec<{ num: string; bool: string; str: string; list: string; any: string }>((tie) => ({
+  num: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom('x', 'y', '0', '1', '-1', '2.5', '0.1', '1e308', 'm.a ?? 0', '(m.b ?? n) ?? 3'),
+    fc.tuple(tie('num'), fc.constantFrom('+', '-', '*', '/', '%'), tie('num')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    tie('num').map((a) => `-(${a})`),
+    fc.tuple(tie('bool'), tie('num'), tie('num')).map(([c, a, b]) => `(${c} ? ${a} : ${b})`),
+    fc.tuple(fc.constantFrom('size', 'sum', 'min', 'max', 'avg'), tie('list')).map(([f, a]) => `${f}(${a})`),
+    tie('str').map((a) => `size(${a})`),
+    fc.tuple(fc.constantFrom('abs', 'floor', 'ceil', 'round'), tie('num')).map(([f, a]) => `${f}(${a})`),
+    fc.tuple(tie('num'), fc.constantFrom('0', '1', '2', '-1')).map(([a, d]) => `round(${a}, ${d})`),
+    fc.tuple(tie('num'), tie('num')).map(([a, b]) => `max(${a}, ${b})`),
+    fc.tuple(tie('list'), tie('num')).map(([l, i]) => `(${l})[${i}]`),
+  ),
+  bool: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom('true', 'false', 'has(m.a)', 'has(m.z)', 'has(n.a)', '"a" in m', '"__proto__" in m'),
+    fc.tuple(tie('num'), fc.constantFrom('==', '!=', '<', '<=', '>', '>='), tie('num')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    fc.tuple(tie('str'), fc.constantFrom('==', '<', '>='), tie('str')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    fc.tuple(tie('bool'), fc.constantFrom('&&', '||', '==', '??'), tie('bool')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    tie('bool').map((a) => `!(${a})`),
+    fc.tuple(tie('num'), tie('list')).map(([a, l]) => `(${a} in ${l})`),
+    fc.tuple(fc.constantFrom('all', 'exists', 'exists_one'), tie('list'), tie('bool')).map(([mac, l, b]) => `(${l}).${mac}(v, ${macroBody(b)})`),
+    fc.tuple(fc.constantFrom('contains', 'startsWith', 'endsWith', 'matches'), tie('str'), tie('str')).map(([f, a, b]) => `${f}(${a}, ${b})`),
+    fc.tuple(tie('list'), tie('num')).map(([l, a]) => `(${l}).contains(${a})`),
+    fc.tuple(tie('list'), tie('list')).map(([a, b]) => `(${a} == ${b})`),
+  ),
+  str: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom('s', '""', '"a"', '"ü😀"', '"[a-z]+"', '"("'),
+    fc.tuple(tie('str'), tie('str')).map(([a, b]) => `(${a} + ${b})`),
+    fc.tuple(fc.constantFrom('string', 'percent'), tie('num')).map(([f, a]) => `${f}(${a})`),
+    fc.tuple(fc.constantFrom('lower', 'upper', 'trim'), tie('str')).map(([f, a]) => `${f}(${a})`),
+    fc.tuple(tie('list'), tie('str')).map(([l, a]) => `(${l}).join(${a})`),
+    fc.tuple(tie('bool'), tie('str'), tie('str')).map(([c, a, b]) => `(${c} ? ${a} : ${b})`),
+  ),
+  list: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom('xs', '[]', '[1, 2, 3]', 'values(m).filter(v, v != null)'),
+    fc.tuple(tie('list'), tie('list')).map(([a, b]) => `(${a} + ${b})`),
+    fc.tuple(tie('list'), tie('num')).map(([l, b]) => `(${l}).map(v, ${macroBody(b)})`),
+    fc.tuple(tie('list'), tie('bool')).map(([l, b]) => `(${l}).filter(v, ${macroBody(b)})`),
+    fc.tuple(tie('list'), tie('bool'), tie('num')).map(([l, f, b]) => `(${l}).map(v, ${macroBody(f)}, ${macroBody(b)})`),
+    fc.tuple(tie('num'), tie('num')).map(([a, b]) => `[${a}, ${b}]`),
+  ),
+  any: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom('x', 's', 'xs', 'm', 'n', 'null', '{}', '{"a": 1, "__proto__": 2}'),
+    fc.tuple(tie('any'), fc.constantFrom('+', '==', '<', '&&', '||', '??', 'in'), tie('any')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    fc.tuple(tie('any'), fc.constantFrom('a', 'b')).map(([a, f]) => `(${a})?.${f}`),
+    fc.tuple(tie('any'), fc.constantFrom('a', 'k')).map(([a, f]) => `(${a}).${f}`),
+    fc.tuple(fc.constantFrom('size', 'keys', 'string', 'count'), tie('any')).map(([f, a]) => `${f}(${a})`),
+    tie('num'),
+    tie('bool'),
+  ),
+}));
+const exprArb: fc.Arbitrary<string> = fc.oneof(arbs.num, arbs.bool, arbs.str, arbs.list, arbs.any);
+
+const bindingsArb = fc.record({
+  x: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(0)),
+  y: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constant(0.5)),
+  s: fc.oneof(fc.constant(''), fc.string({ maxLength: 6 }), fc.constant('a,b')),
+  xs: fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constant(0.5)), { maxLength: 4 }),
+  m: fc.dictionary(fc.constantFrom('a', 'b', '__proto__', 'constructor'), fc.oneof(fc.integer({ min: -2, max: 2 }), fc.constant(null)), { maxKeys: 3 }),
+  n: fc.constant(null),
+});
+
+function normal(v: Value): unknown {
+  return v instanceof VError ? { error: v.code, message: v.message } : v;
+}
+
+describe('compiled closures agree with the reference interpreter', () => {
+  it('on generated expressions and inputs', () => {
+    fc.assert(
+      fc.property(exprArb, bindingsArb, (text, bindings) => {
+        const parsed = parseExpression(text);
+        fc.pre(parsed.diagnostics.every((d) => d.severity !== 'error'));
+        const compiled = compileExpression(text, bindings);
+        if ('diagnostics' in compiled) throw new Error(`${text}: ${compiled.diagnostics[0]?.message}`);
+        const a = compiled.evaluate();
+        const b = interpretWith(parsed.expr, bindings);
+        expect(a.ok ? a.value : { error: a.error.code, message: a.error.message }).toEqual(normal(b));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { compileExpression } from '@verdict/engine';
+import { ruleset } from './helpers.ts';
+
+describe('limits', () => {
+  it('a quadratic expression over a large list stops with limit_exceeded', () => {
+    const xs = Array.from({ length: 5000 }, (_, i) => i);
+    const c = compileExpression('xs.all(x, xs.exists(y, y == x + 1) || x == 4999)', { xs }, { maxSteps: 100_000 });
+    if ('diagnostics' in c) throw new Error('compile');
+    const r = c.evaluate();
+    expect(r.ok ? 'ok' : r.error.code).toBe('limit_exceeded');
+  });
+
+  it('the limit is not absorbed by || or all()', () => {
+    const xs = Array.from({ length: 1000 }, (_, i) => i);
+    const c = compileExpression('xs.map(x, x).size() > 0 || true', { xs }, { maxSteps: 10 });
+    if ('diagnostics' in c) throw new Error('compile');
+    const r = c.evaluate();
+    expect(r.ok ? r.value : r.error.code).toBe('limit_exceeded');
+    const c2 = compileExpression('xs.all(x, xs.map(y, y).size() > 0 && x < 0)', { xs }, { maxSteps: 50 });
+    if ('diagnostics' in c2) throw new Error('compile');
+    const r2 = c2.evaluate();
+    expect(r2.ok ? r2.value : r2.error.code).toBe('limit_exceeded');
+  });
+
+  it('list and string growth is bounded', () => {
+    const c = compileExpression('xs + xs', { xs: Array.from({ length: 60 }, () => 1) }, { maxListLength: 100 });
+    if ('diagnostics' in c) throw new Error('compile');
+    expect(c.evaluate()).toMatchObject({ ok: false, error: { code: 'limit_exceeded' } });
+    const s = compileExpression('s + s', { s: 'x'.repeat(60) }, { maxListLength: 100 });
+    if ('diagnostics' in s) throw new Error('compile');
+    expect(s.evaluate()).toMatchObject({ ok: false, error: { code: 'limit_exceeded' } });
+  });
+
+  it('a rule over budget errs (and fails closed) instead of hanging', () => {
+    const rs = ruleset(
+      `ruleset test.limits
+input { xs: list<number> }
+decision deny > allow
+rule pairs { severity high deny when xs.exists(a, xs.exists(b, a + b == -1)) because "pair" }
+rule small { severity low deny when size(xs) > 1000000 because "small" }
+`,
+      { limits: { maxSteps: 10_000 } },
+    );
+    const r = rs.evaluate({ xs: Array.from({ length: 1000 }, (_, i) => i) });
+    if (!r.ok) throw new Error('expected ok');
+    expect(r.decision).toBe('deny');
+    // the budget is per decision: once spent, later rules that call anything err too (and fail closed)
+    expect(r.errors.map((e) => [e.rule, e.code])).toEqual([
+      ['pairs', 'limit_exceeded'],
+      ['small', 'limit_exceeded'],
+    ]);
+    // the budget is per decision: the next evaluation starts afresh
+    expect(rs.evaluate({ xs: [1, 2] })).toMatchObject({ ok: true, decision: 'allow' });
+  });
+});
+
+describe('input data', () => {
+  const rs = ruleset(`ruleset test.data
+input {
+  labels: map<string>
+  at: timestamp
+  window?: duration
+  amount: number where value > 0
+  tags: list<string> where size(value) <= 3
+}
+decision deny > allow
+rule proto_key { severity low deny when "__proto__" in labels because "proto {labels["__proto__"]}" }
+rule ctor_key { severity low deny when labels["constructor"] ?? "" == "x" because "ctor" }
+rule late { severity low deny when at > timestamp("2026-01-01T00:00:00Z") + (window ?? duration("0s")) because "late {at}" }
+`);
+
+  it('__proto__ and constructor map keys are ordinary data', () => {
+    const input = JSON.parse('{"labels": {"__proto__": "p", "constructor": "x"}, "at": "2025-01-01T00:00:00Z", "amount": 1, "tags": []}');
+    const r = rs.evaluate(input);
+    expect(r.ok && r.violations.map((v) => [v.rule, v.message])).toEqual([
+      ['proto_key', 'proto p'],
+      ['ctor_key', 'ctor'],
+    ]);
+    const clean = rs.evaluate({ labels: { a: 'b' }, at: '2025-01-01T00:00:00Z', amount: 1, tags: [] });
+    expect(clean).toMatchObject({ ok: true, decision: 'allow' });
+  });
+
+  it('timestamp and duration fields arrive as values', () => {
+    const r = rs.evaluate({ labels: {}, at: '2026-01-01T02:00:00Z', window: '1h', amount: 1, tags: [] });
+    expect(r.ok && r.violations.map((v) => v.message)).toEqual(['late 2026-01-01T02:00:00.000Z']);
+    const within = rs.evaluate({ labels: {}, at: '2026-01-01T02:00:00Z', window: '3h', amount: 1, tags: [] });
+    expect(within).toMatchObject({ ok: true, decision: 'allow' });
+  });
+
+  it('where constraints and formats refuse bad input, listing each path', () => {
+    const r = rs.evaluate({ labels: {}, at: 'not a time', window: 'soon', amount: -1, tags: ['a', 'b', 'c', 'd'] });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(new Set(r.error.details.map((d) => d.path))).toEqual(new Set(['at', 'window', 'amount', 'tags']));
+  });
+});
+
+describe('pathological input never throws', () => {
+  const rs = ruleset(`ruleset test.deep
+input { blob: any }
+decision deny > allow
+rule deep { severity low deny when blob == blob because "{blob}" }
+`);
+  it('a very deeply nested any-typed value yields a result, not an exception', () => {
+    let v: unknown = 1;
+    for (let i = 0; i < 200_000; i++) v = [v];
+    const r = rs.evaluate({ blob: v });
+    // either decided (fail closed on a depth error) or refused as internal: never a throw
+    expect(r.ok ? r.decision : r.error.code).toMatch(/^(deny|allow|internal)$/);
+  });
+});

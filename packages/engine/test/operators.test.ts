@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import { Duration, Timestamp } from '@verdict/engine';
+import { ev, val } from './helpers.ts';
+
+const E = (code: string) => ({ error: code });
+
+type Case = [expr: string, expected: unknown, bindings?: Record<string, unknown>];
+
+function table(name: string, cases: Case[]) {
+  describe(name, () => {
+    it.each(cases)('%s', (expr, expected, bindings) => {
+      expect(val(expr, bindings ?? {})).toEqual(expected);
+    });
+  });
+}
+
+table('literals', [
+  ['null', null],
+  ['true', true],
+  ['0x1F', 31],
+  ['1e3', 1000],
+  ['1.5', 1.5],
+  ['"a\\nb"', 'a\nb'],
+  ["'single'", 'single'],
+  ['r"\\d+"', '\\d+'],
+  ['[]', []],
+  ['[1, [2, [3]]]', [1, [2, [3]]]],
+  ['{}', {}],
+  ['{a: 1, "b": [true]}', { a: 1, b: [true] }],
+  ['"héllo wörld 😀"', 'héllo wörld 😀'],
+]);
+
+table('arithmetic', [
+  ['1 + 2 * 3', 7],
+  ['(1 + 2) * 3', 9],
+  ['7 - 10', -3],
+  ['7 / 2', 3.5],
+  ['7 % 3', 1],
+  ['-7 % 3', -1],
+  ['0.1 + 0.2', 0.1 + 0.2],
+  ['1 / 0', E('division_by_zero')],
+  ['0 / 0', E('division_by_zero')],
+  ['5 % 0', E('division_by_zero')],
+  ['1e308 * 10', E('overflow')],
+  ['9007199254740993 + 0', 9007199254740992],
+  ['-x', -3, { x: 3 }],
+  ['--3', 3],
+  ['-"a"', E('type_error')],
+  ['"a" + "b"', 'ab'],
+  ['[1] + [2, 3]', [1, 2, 3]],
+  ['[] + []', []],
+  ['"a" + 1', E('type_error')],
+  ['1 - "a"', E('type_error')],
+  ['null + 1', E('type_error')],
+  ['"ü" + "😀"', 'ü😀'],
+]);
+
+table('comparison and equality', [
+  ['1 < 2', true],
+  ['2 <= 2', true],
+  ['3 > 2', true],
+  ['2 >= 3', false],
+  ['"a" < "b"', true],
+  ['"B" < "a"', true],
+  ['"\uffff" < "😀"', true], // code point order, not UTF-16 units
+  ['1 < "a"', E('type_error')],
+  ['null < 1', E('type_error')],
+  ['false < true', true],
+  ['1 == 1.0', true],
+  ['1 == "1"', false],
+  ['null == null', true],
+  ['null == false', false],
+  ['[1, [2]] == [1, [2]]', true],
+  ['[1, 2] == [2, 1]', false],
+  ['{"a": 1, "b": 2} == {"b": 2, "a": 1}', true],
+  ['{"a": 1} == {"a": 1, "b": 2}', false],
+  ['[] != []', false],
+  ['{"a": [1]} != {"a": [2]}', true],
+  ['x == x', false, { x: NaN }], // IEEE: NaN equals nothing
+  ['x != x', true, { x: NaN }],
+  ['x < 1 || x >= 1', false, { x: NaN }],
+  ['[x] == [x]', false, { x: NaN }],
+  ['0 == -0', true],
+  ['1e308 < 1.7976931348623157e308', true],
+]);
+
+table('logic (CEL error absorption)', [
+  ['true && false', false],
+  ['true || false', true],
+  ['!true', false],
+  ['!1', E('type_error')],
+  ['false && 1 / 0 > 0', false],
+  ['1 / 0 > 0 && false', false],
+  ['1 / 0 > 0 && true', E('division_by_zero')],
+  ['true && 1 / 0 > 0', E('division_by_zero')],
+  ['1 / 0 > 0 || true', true],
+  ['true || 1 / 0 > 0', true],
+  ['1 / 0 > 0 || false', E('division_by_zero')],
+  ['1 && true', E('type_error')],
+  ['1 || true', true],
+  ['"x" || false', E('type_error')],
+  ['1 / 0 > 0 && 5 % 0 > 0', E('division_by_zero')],
+]);
+
+table('conditional', [
+  ['true ? 1 : 2', 1],
+  ['false ? 1 : 2', 2],
+  ['1 ? 1 : 2', E('type_error')],
+  ['true ? 1 : 1 / 0', 1],
+  ['false ? 1 / 0 : 3', 3],
+  ['x < 25 ? 1.55 : x >= 70 ? 1.25 : 1.0', 1.25, { x: 80 }],
+]);
+
+table('in', [
+  ['2 in [1, 2]', true],
+  ['3 in [1, 2]', false],
+  ['[1] in [[1], [2]]', true],
+  ['"a" in {"a": 1}', true],
+  ['"b" in {"a": 1}', false],
+  ['1 in {"a": 1}', E('type_error')],
+  ['1 in []', false],
+  ['1 in "abc"', E('type_error')],
+  ['"__proto__" in {}', false],
+  ['"constructor" in m', false, { m: {} }],
+  ['"toString" in m', false, { m: { a: 1 } }],
+]);
+
+table('member, index, optional, ??', [
+  ['m.a', 1, { m: { a: 1 } }],
+  ['m.b', E('no_such_field'), { m: { a: 1 } }],
+  ['m.b ?? 7', 7, { m: { a: 1 } }],
+  ['m.a ?? 7', 1, { m: { a: 1 } }],
+  ['m.n ?? 7', 7, { m: { n: null } }],
+  ['m.b.c', E('no_such_field'), { m: {} }],
+  ['m.b?.c', null, { m: {} }],
+  ['m.b?.c ?? 3', 3, { m: {} }],
+  ['m.n?.c', null, { m: { n: null } }],
+  ['m.a?.b', E('type_error'), { m: { a: 1 } }],
+  ['(1 / 0) ?? 1', E('division_by_zero')],
+  ['m.constructor', E('no_such_field'), { m: {} }],
+  ['m.__proto__', E('no_such_field'), { m: {} }],
+  ['m.toString', E('no_such_field'), { m: {} }],
+  ['m["__proto__"]', E('no_such_key'), { m: {} }],
+  ['m.__proto__.x', 1, { m: JSON.parse('{"__proto__": {"x": 1}}') }],
+  ['m["constructor"]', 'data', { m: { constructor: 'data' } }],
+  ['xs[0]', 10, { xs: [10, 20] }],
+  ['xs[2]', E('index_out_of_range'), { xs: [10, 20] }],
+  ['xs[-1]', E('index_out_of_range'), { xs: [10, 20] }],
+  ['xs[0.5]', E('type_error'), { xs: [10, 20] }],
+  ['xs["0"]', E('type_error'), { xs: [10, 20] }],
+  ['[][0]', E('index_out_of_range')],
+  ['m["a"]', 1, { m: { a: 1 } }],
+  ['m["z"]', E('no_such_key'), { m: { a: 1 } }],
+  ['m["z"] ?? 0', 0, { m: { a: 1 } }],
+  ['n?.[0]', null, { n: null }],
+  ['"abc"[0]', E('type_error')],
+  ['1.a', E('type_error')],
+  ['has(m.a)', true, { m: { a: 1 } }],
+  ['has(m.b)', false, { m: { a: 1 } }],
+  ['has(m.n)', true, { m: { n: null } }],
+  ['has(m.x.y)', false, { m: {} }],
+  ['has(m.constructor)', false, { m: {} }],
+  ['has(m.a.b)', E('type_error'), { m: { a: 1 } }],
+  ['a.b.c.d.e.f.g', 1, { a: { b: { c: { d: { e: { f: { g: 1 } } } } } } }],
+]);
+
+table('macros', [
+  ['[1, 2, 3].all(x, x > 0)', true],
+  ['[1, 2, 3].all(x, x > 1)', false],
+  ['[].all(x, x > 1)', true],
+  ['[].exists(x, x > 1)', false],
+  ['[1, 2].exists(x, x == 2)', true],
+  ['[0, 1].all(x, 1 / x > 0.5)', E('division_by_zero')],
+  ['[0, 1, 5].all(x, 1 / x > 0.5)', false], // the false absorbs the error
+  ['[0, 1].exists(x, 1 / x == 1)', true],
+  ['[0, 2].exists(x, 1 / x == 1)', E('division_by_zero')],
+  ['[1, 2, 3].exists_one(x, x > 2)', true],
+  ['[1, 2, 3].exists_one(x, x > 1)', false],
+  ['[].exists_one(x, true)', false],
+  ['[1, 2, 3].map(x, x * 2)', [2, 4, 6]],
+  ['[1, 2, 3].map(x, x > 1, x * 10)', [20, 30]],
+  ['[].map(x, x)', []],
+  ['[1, 2, 3].filter(x, x % 2 == 1)', [1, 3]],
+  ['[1, 2].filter(x, 1)', E('type_error')],
+  ['[1, 2].all(x, 1)', E('type_error')],
+  ['[1, 0].map(x, 1 / x)', E('division_by_zero')],
+  ['{"a": 1, "b": 2}.map(k, k)', ['a', 'b']],
+  ['{"a": 1, "b": 2}.exists(k, k == "b")', true],
+  ['[[1, 2], [3]].map(xs, xs.map(x, x + 1))', [[2, 3], [4]]],
+  ['[1, 2].map(x, [10, 20].map(y, x * y))', [[10, 20], [20, 40]]],
+  ['[1, 2].map(x, [3].map(x, x))', [[3], [3]]], // inner variable shadows
+  ['5.all(x, true)', E('type_error')],
+  ['xs.filter(p, p.s == "A").map(p, p.v)', [1, 3], { xs: [{ s: 'A', v: 1 }, { s: 'B', v: 2 }, { s: 'A', v: 3 }] }],
+]);
+
+describe('time', () => {
+  it('timestamps and durations', () => {
+    expect(val('timestamp("2026-01-01T00:00:00Z") < timestamp("2026-06-01T00:00:00Z")')).toBe(true);
+    expect(val('timestamp("2026-01-01T01:00:00+01:00") == timestamp("2026-01-01T00:00:00Z")')).toBe(true);
+    expect(val('timestamp("2026-01-02T00:00:00Z") - timestamp("2026-01-01T00:00:00Z") == duration("24h")')).toBe(true);
+    expect(val('duration("1h") == duration("60m")')).toBe(true);
+    expect(val('duration("1h30m") + duration("30m") == duration("2h")')).toBe(true);
+    expect(val('duration("1.5h") == duration("90m")')).toBe(true);
+    expect(val('duration("-5m") < duration("0s")')).toBe(true);
+    expect(val('-duration("5m") == duration("-5m")')).toBe(true);
+    expect(val('string(timestamp("2026-01-01T00:00:00Z") + duration("90s"))')).toBe('2026-01-01T00:01:30.000Z');
+    expect(val('string(timestamp("2026-03-01T00:00:00Z") - duration("24h"))')).toBe('2026-02-28T00:00:00.000Z');
+    expect(val('timestamp("2026-02-30T00:00:00Z")')).toEqual(E('invalid_argument'));
+    expect(val('timestamp("yesterday")')).toEqual(E('invalid_argument'));
+    expect(val('duration("5 minutes")')).toEqual(E('invalid_argument'));
+    expect(val('duration("")')).toEqual(E('invalid_argument'));
+    expect(val('timestamp("2026-01-01T00:00:00Z") < duration("1h")')).toEqual(E('type_error'));
+    expect(val('timestamp("2026-01-01T00:00:00Z") * 2')).toEqual(E('type_error'));
+    const t = ev('timestamp("2026-01-01T00:00:00Z")');
+    expect(t.ok && t.value instanceof Timestamp).toBe(true);
+    const d = ev('duration("2h")');
+    expect(d.ok && d.value instanceof Duration && d.value.ms).toBe(7_200_000);
+  });
+});
+
+describe('deep nesting', () => {
+  // The parser itself overflows its stack beyond ~200 nested parentheses (reported to the lead).
+  it('evaluates 150 nested parentheses and a 3000-term chain', () => {
+    expect(val(`${'('.repeat(150)}1${' + 1)'.repeat(150)}`)).toBe(151);
+    expect(val(Array.from({ length: 390 }, () => '1').join(' + '))).toBe(390);
+  });
+  it('refuses a 3000-term chain with a diagnostic instead of overflowing', async () => {
+    const { compileExpression } = await import('@verdict/engine');
+    const r = compileExpression(Array.from({ length: 3000 }, () => '1').join(' + '), {});
+    expect('diagnostics' in r && r.diagnostics[0]?.code).toBe('VD5006');
+  });
+  it('compares deeply nested lists', () => {
+    let a: unknown = 1;
+    for (let i = 0; i < 500; i++) a = [a];
+    expect(val('a == b', { a, b: structuredClone(a) })).toBe(true);
+  });
+});
+
+describe('compileExpression diagnostics', () => {
+  it('reports syntax errors and unknown names without evaluating', async () => {
+    const { compileExpression } = await import('@verdict/engine');
+    const bad = compileExpression('1 +', {});
+    expect('diagnostics' in bad && bad.diagnostics.length > 0).toBe(true);
+    const unknown = compileExpression('nope + 1', {});
+    expect('diagnostics' in unknown && unknown.diagnostics[0]?.message).toContain('nope');
+    const arity = compileExpression('size(1, 2)', {});
+    expect('diagnostics' in arity).toBe(true);
+  });
+});

@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '@verdict/language';
+import { referenceDecide, type Value } from '@verdict/engine';
+import { ruleset } from './helpers.ts';
+
+const SOURCE = `
+ruleset test.diff
+input {
+  trade: { symbol: string, side: "buy" | "sell", quantity: number, price: number, sector: string }
+  portfolio: { nav: number, cash: number, positions: list<{ symbol: string, sector: string, market_value: number }> }
+  state: string
+  age: number
+  note?: string
+}
+decision reject > refer > warn > approve
+
+param max_position_pct: number = 0.10 where value > 0 && value <= 1
+param restricted_symbols: list<string> = ["XYZ", "ACME"]
+param mode: "A" | "B" = "A"
+const SECTORS = ["tech", "energy"]
+
+table territory(state: string) -> number {
+  "CA" -> 1.28
+  in ["NY", "NJ"] -> 1.35
+  else -> 1.00
+}
+table age_band(age: number) -> string {
+  < 21 -> "young"
+  < 70 when mode == "A" -> "adult"
+  >= 70 -> "senior"
+}
+
+let value = trade.quantity * trade.price
+let held = sum(portfolio.positions.filter(p, p.symbol == trade.symbol).map(p, p.market_value))
+let sector_held = sum(portfolio.positions.filter(p, p.sector == trade.sector).map(p, p.market_value))
+output factor = territory(state)
+output band = age_band(age)
+output ratio = round(held / portfolio.nav, 4)
+
+rule restricted_symbol {
+  severity critical
+  reject when trade.symbol in restricted_symbols
+  because "{trade.symbol} is restricted"
+}
+rule position_limit {
+  severity high
+  reject when trade.side == "buy" && held + value > portfolio.nav * max_position_pct
+  because "position {held + value} over {percent(max_position_pct)}"
+  suggest quantity = floor(max(0, portfolio.nav * max_position_pct - held) / trade.price)
+}
+rule no_short {
+  severity critical
+  let shortfall = value - held
+  reject when trade.side == "sell" && shortfall > 0
+  because "short by {shortfall}"
+}
+rule sector_watch {
+  severity low
+  warn when trade.sector in SECTORS && sector_held / portfolio.cash > 2
+  because "sector {trade.sector} heavy"
+}
+rule territory_review {
+  severity medium
+  refer when territory(state) > 1.3 || age_band(age) == "senior"
+  because "review {state} {age_band(age)}"
+}
+rule noted {
+  severity low
+  warn when (note ?? "").contains("!") && size(portfolio.positions) > 0
+  because "noted {note ?? "-"}"
+}
+`;
+
+const symbol = fc.constantFrom('AAA', 'BBB', 'XYZ', 'ACME');
+const sector = fc.constantFrom('tech', 'energy', 'retail');
+const money = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100_000 }), fc.double({ min: 0.01, max: 1e6, noNaN: true }));
+const inputArb = fc.record(
+  {
+    trade: fc.record({ symbol, side: fc.constantFrom('buy', 'sell'), quantity: fc.integer({ min: 1, max: 1000 }), price: fc.oneof(fc.constant(0), money), sector }),
+    portfolio: fc.record({
+      nav: money,
+      cash: money,
+      positions: fc.array(fc.record({ symbol, sector, market_value: money }), { maxLength: 5 }),
+    }),
+    state: fc.constantFrom('CA', 'NY', 'NJ', 'TX', ''),
+    age: fc.integer({ min: 0, max: 100 }),
+    note: fc.string({ maxLength: 4 }),
+  },
+  { requiredKeys: ['trade', 'portfolio', 'state', 'age'] },
+);
+const paramsArb = fc.record(
+  {
+    max_position_pct: fc.double({ min: 0.01, max: 1, noNaN: true }),
+    restricted_symbols: fc.array(symbol, { maxLength: 3 }),
+    mode: fc.constantFrom('A', 'B'),
+  },
+  { requiredKeys: [] },
+);
+
+describe('whole-ruleset evaluation agrees with the reference interpreter', () => {
+  const compiled = ruleset(SOURCE);
+  const unindexed = ruleset(SOURCE, { index: false });
+  const ast = analyze(SOURCE).ast;
+  it('on generated inputs and param overrides', () => {
+    fc.assert(
+      fc.property(inputArb, paramsArb, (input, params) => {
+        const r = compiled.evaluate(input, { params });
+        if (!r.ok) throw new Error(JSON.stringify(r.error));
+        const ref = referenceDecide(ast, input as unknown as Record<string, Value>, params as Record<string, Value>);
+        expect(r.violations.map((v) => v.rule)).toEqual(ref.fired);
+        expect(r.violations.map((v) => v.message)).toEqual(ref.messages);
+        expect(r.errors.filter((e) => e.kind === 'condition' || e.kind === 'output').map((e) => [e.rule ?? e.output, e.code])).toEqual(ref.errors);
+        expect(r.outputs).toEqual(ref.outputs);
+        // traced closures (explain) and unindexed evaluation decide the same
+        const explained = compiled.evaluate(input, { params, explain: true });
+        expect({ ...explained, trace: null }).toEqual(r);
+        expect(unindexed.evaluate(input, { params })).toEqual(r);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
