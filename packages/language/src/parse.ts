@@ -225,10 +225,11 @@ function collectParserErrors(errors: IRecognitionException[], text: string, diag
 }
 
 function hintFor(error: IRecognitionException): string {
-  const m = error.message;
-  if (m.includes('expected `}`')) return 'a block opened with `{` needs its closing `}`';
-  if (m.includes('expected `)`')) return 'close the parenthesis';
-  if (m.includes('expected `]`')) return 'close the list with `]`';
+  // Only what was expected matters: "unexpected `}`" must not read as "expected `}`".
+  const m = /(?:^|: )expected (.*)$/.exec(error.message)?.[1] ?? '';
+  if (m.startsWith('`}`')) return 'a block opened with `{` needs its closing `}`';
+  if (m.startsWith('`)`')) return 'close the parenthesis';
+  if (m.startsWith('`]`')) return 'close the list with `]`';
   if (m.includes('an expression')) return 'expressions are literals, names, calls, lists `[...]`, maps `{...}` and operators';
   if (m.includes('a rule statement')) return 'a rule reads: `severity high`, `deny when <condition>`, `because "<message>"`';
   return 'check the syntax against grammar/README.md';

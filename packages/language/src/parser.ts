@@ -13,8 +13,11 @@ import { tokenLabel } from './token-labels.ts';
 const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 'timestamp', 'duration', 'any']);
 const MACROS = new Set<A.MacroName>(['all', 'exists', 'exists_one', 'map', 'filter']);
 
+/** Where a token inserted by error recovery (no position) is reported when nothing better is known. */
+const NOWHERE: A.Span = { start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
+
 export function spanOfTokens(first: IToken, last: IToken): A.Span {
-  if (Number.isNaN(first.startOffset)) return spanOfTokens(last, last);
+  if (Number.isNaN(first.startOffset)) return Number.isNaN(last.startOffset) ? NOWHERE : spanOfTokens(last, last);
   const endToken = Number.isNaN(last.startOffset) || last.startOffset < first.startOffset ? first : last;
   return {
     start: first.startOffset,
@@ -47,7 +50,8 @@ const messages: IParserErrorMessageProvider = {
 };
 
 const RULE_DESCRIPTIONS: Record<string, string> = {
-  declaration: 'a declaration (`input`, `decision`, `const`, `param`, `let`, `table`, `output`, `rule` or `test`)',
+  declaration: 'a declaration (`input`, `decision`, `weights`, `on error`, `const`, `param`, `let`, `table`, `output`, `rule` or `test`)',
+  messageLiteral: 'a message string (`because "..."`)',
   primary: 'an expression',
   unary: 'an expression',
   postfix: 'an expression',
@@ -100,8 +104,21 @@ class VerdictParser extends EmbeddedActionsParser {
   }
 
   private name(token: IToken): A.Name {
-    return { name: token.image, span: spanOfTokens(token, token) };
+    // A token inserted by recovery has no position: point at the last real token read instead.
+    const at = Number.isNaN(token.startOffset) ? this.lastRealToken() : token;
+    return { name: token.image, span: at === undefined ? NOWHERE : spanOfTokens(at, at) };
   }
+
+  private lastRealToken(): IToken | undefined {
+    // `currIdx` is chevrotain's position in the token vector (exportLexerState() in its JS, untyped).
+    for (let i = (this as unknown as { currIdx: number }).currIdx; i >= 0; i--) {
+      const t = this.input[i];
+      if (t !== undefined && !Number.isNaN(t.startOffset)) return t;
+    }
+    return undefined;
+  }
+
+  private errorRecovery = (): A.Expr => ({ kind: 'ErrorExpr', id: -1, span: this.lastRealToken() ? spanOfTokens(this.lastRealToken()!, this.lastRealToken()!) : NOWHERE });
 
   // ------------------------------------------------------------ top level
 
@@ -790,23 +807,27 @@ class VerdictParser extends EmbeddedActionsParser {
   });
 
   private binaryLevel(name: string, operators: TokenType[], next: () => () => A.Expr): () => A.Expr {
-    return this.RULE(name, (): A.Expr => {
-      const first = this.LA(1);
-      let left = this.SUBRULE(next());
-      this.MANY(() => {
-        const op = this.OR(operators.map((t) => ({ ALT: () => this.CONSUME(t) })));
-        const right = this.SUBRULE2(next());
-        left = this.ACTION(() => ({
-          kind: 'Binary' as const,
-          id: this.id(),
-          op: op.image as A.BinaryOperator,
-          left,
-          right,
-          span: this.span(first),
-        }));
-      });
-      return left;
-    });
+    return this.RULE(
+      name,
+      (): A.Expr => {
+        const first = this.LA(1);
+        let left = this.SUBRULE(next());
+        this.MANY(() => {
+          const op = this.OR(operators.map((t) => ({ ALT: () => this.CONSUME(t) })));
+          const right = this.SUBRULE2(next());
+          left = this.ACTION(() => ({
+            kind: 'Binary' as const,
+            id: this.id(),
+            op: op.image as A.BinaryOperator,
+            left: left ?? this.errorRecovery(),
+            right: right ?? this.errorRecovery(),
+            span: this.span(first),
+          }));
+        });
+        return left ?? this.errorRecovery();
+      },
+      { recoveryValueFunc: () => this.errorRecovery() },
+    );
   }
 
   private unary = this.RULE('unary', (): A.Expr => {
@@ -815,8 +836,9 @@ class VerdictParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const op = this.OR2([{ ALT: () => this.CONSUME(T.Bang) }, { ALT: () => this.CONSUME(T.Minus) }]);
-          const operand = this.SUBRULE(this.unary);
+          const parsed = this.SUBRULE(this.unary);
           return this.ACTION((): A.Expr => {
+            const operand = parsed ?? this.errorRecovery();
             // Fold `-<number>` into a literal so `-1` prints and compares as written.
             if (op.image === '-' && operand.kind === 'Number' && !operand.raw.startsWith('-')) {
               return { kind: 'Number', id: operand.id, value: -operand.value, raw: '-' + operand.raw, span: this.span(first) };
@@ -827,7 +849,7 @@ class VerdictParser extends EmbeddedActionsParser {
       },
       { ALT: () => this.SUBRULE(this.postfix) },
     ]);
-  });
+  }, { recoveryValueFunc: () => this.errorRecovery() });
 
   private multiplicative = this.binaryLevel('multiplicative', [T.Star, T.Slash, T.Percent], () => this.unary);
   public additive = this.binaryLevel('additive', [T.Plus, T.Minus], () => this.multiplicative);
@@ -896,9 +918,11 @@ class VerdictParser extends EmbeddedActionsParser {
       ]);
     });
     return expr;
-  });
+  }, { recoveryValueFunc: () => this.errorRecovery() });
 
-  private memberOrCall(first: IToken, object: A.Expr, property: IToken, optional: boolean, args: A.Expr[] | null): A.Expr {
+  private memberOrCall(first: IToken, object: A.Expr, property: IToken, optional: boolean, maybeArgs: A.Expr[] | null | undefined): A.Expr {
+    // Recovery can leave the argument list (or an argument) undefined after `(` was read.
+    const args = maybeArgs === null ? null : (maybeArgs ?? []).map((a) => a ?? this.errorRecovery());
     const propertySpan = spanOfTokens(property, property);
     const span = this.span(first);
     if (args === null) {
@@ -995,10 +1019,11 @@ class VerdictParser extends EmbeddedActionsParser {
       },
       { ALT: () => this.SUBRULE(this.mapLiteral) },
     ]);
-  });
+  }, { recoveryValueFunc: () => this.errorRecovery() });
 
-  private identOrCall(first: IToken, name: IToken, args: A.Expr[] | null): A.Expr {
+  private identOrCall(first: IToken, name: IToken, maybeArgs: A.Expr[] | null | undefined): A.Expr {
     const span = this.span(first);
+    const args = maybeArgs === null ? null : (maybeArgs ?? []).map((a) => a ?? this.errorRecovery());
     if (args === null) return { kind: 'Ident', id: this.id(), name: name.image, span };
     const target = args[0];
     if (name.image === 'has' && args.length === 1 && target?.kind === 'Member') {
@@ -1053,6 +1078,8 @@ class VerdictParser extends EmbeddedActionsParser {
   );
 
   decodeString(t: IToken): string {
+    // A string token inserted by recovery has no text.
+    if (Number.isNaN(t.startOffset) || t.image.length < 2) return '';
     const parts = literalParts(t.image);
     const decoded = decodeEscapes(parts.body, parts.raw);
     if (decoded.error) {

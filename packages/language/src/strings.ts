@@ -41,6 +41,18 @@ export function decodeEscapes(body: string, raw = false): DecodedString {
       i++;
       continue;
     }
+    if (n === 'u' && body[i + 2] === '{') {
+      // `\u{1F600}`: one to six hex digits in braces.
+      const close = body.indexOf('}', i + 3);
+      const hex = close < 0 ? '' : body.slice(i + 3, close);
+      const code = /^[0-9a-fA-F]{1,6}$/.test(hex) ? parseInt(hex, 16) : -1;
+      if (code < 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+        return { value: out, error: { offset: i, message: '`\\u{...}` needs one to six hex digits naming a valid code point' } };
+      }
+      out += String.fromCodePoint(code);
+      i = close;
+      continue;
+    }
     const hexLength = n === 'x' || n === 'X' ? 2 : n === 'u' ? 4 : n === 'U' ? 8 : 0;
     if (hexLength > 0) {
       const hex = body.slice(i + 2, i + 2 + hexLength);

@@ -29,7 +29,7 @@ function holes(node: unknown, path = '$', out: string[] = []): string[] {
 describe('known parser bugs', () => {
   // Today: RangeError (Maximum call stack size exceeded). When recovery inserts a missing
   // name token (NaN offsets) `name()` calls spanOfTokens(t, t), which recurses forever.
-  bug.each([
+  it.each([
     { src: 'ruleset a\nrule { }', at: '2:6 VD1003' },
     { src: 'ruleset a\nrule r { suggest = 1 }', at: '2:18 VD1003' },
     { src: 'ruleset a\nrule r { severity }', at: '2:19 VD1003' },
@@ -48,7 +48,7 @@ describe('known parser bugs', () => {
 
   // Today: TypeError "Cannot read properties of undefined (reading '0')" in memberOrCall:
   // callArguments returns undefined after re-sync recovery and `args === null` lets it through.
-  bug('a method call whose arguments fail to parse does not throw', () => {
+  it('a method call whose arguments fail to parse does not throw', () => {
     const src = 'ruleset a\nlet b = x.f(c i{n [';
     expect(() => parse(src)).not.toThrow();
     expect(parse(src).diagnostics.length).toBeGreaterThan(0);
@@ -56,7 +56,7 @@ describe('known parser bugs', () => {
 
   // Today: Binary.right is undefined (rules below `expression` have no recoveryValueFunc), and
   // analyze() then throws in the checker. Expected: an ErrorExpr where the operand is missing.
-  bug.each(['a > > 100', 'a + * b', '!* a', 'a in * b'])('no undefined holes after recovery: %s', (condition) => {
+  it.each(['a > > 100', 'a + * b', '!* a', 'a in * b'])('no undefined holes after recovery: %s', (condition) => {
     const { ast } = parse(`ruleset a\nrule r { deny when ${condition} }`);
     expect(holes(ast)).toEqual([]);
   });
@@ -95,13 +95,13 @@ describe('known parser bugs', () => {
 
   // Today: hintFor() tests `message.includes('expected `}`')`, which "unexpected `}`" also
   // contains, so a stray `}` gets "a block opened with `{` needs its closing `}`".
-  bug('a stray `}` is not told to close a block', () => {
+  it('a stray `}` is not told to close a block', () => {
     const d = parse('ruleset a\nconst X = 1\n}\nconst Y = 2').diagnostics.find((x) => x.code === 'VD1003');
     expect(d?.hint ?? '').not.toMatch(/needs its closing/);
   });
 
   // Today: "expected messageLiteral but found `}`" (RULE_DESCRIPTIONS has no messageLiteral).
-  bug('a missing because message names what is expected in words', () => {
+  it('a missing because message names what is expected in words', () => {
     const d = parse('ruleset a\nrule r {\n  deny when true\n  because\n}').diagnostics.find((x) => x.code === 'VD1003');
     expect(d?.message).not.toMatch(/messageLiteral/);
   });
@@ -150,7 +150,7 @@ describe('known parser bugs', () => {
 
   // Today: VD1005 "`\u` needs 4 hex digits". The helper brief lists `\u{1F600}` among the string
   // forms; the parser implements CEL escapes only (\uHHHH, \UHHHHHHHH). Decide which is the spec.
-  bug('`\\u{1F600}` decodes to 😀 (if braced escapes are meant to exist)', () => {
+  it('`\\u{1F600}` decodes to 😀 (if braced escapes are meant to exist)', () => {
     const { expr, diagnostics } = parseExpression('"\\u{1F600}"');
     expect(diagnostics).toEqual([]);
     expect(sexpr(expr)).toBe('"😀"');
