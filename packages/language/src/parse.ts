@@ -22,6 +22,14 @@ const DECLARATION_STARTS = new Set([
 
 /** Parses a ruleset file. Never throws: every problem becomes a diagnostic. */
 export function parse(text: string): ParseResult {
+  try {
+    return parseUnguarded(text);
+  } catch (error) {
+    return { ast: emptyRuleset(text), diagnostics: [tooDeep(text, error)] };
+  }
+}
+
+function parseUnguarded(text: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const { tokens, comments } = lex(text, diagnostics);
   const parser = getParser();
@@ -106,6 +114,32 @@ export function parse(text: string): ParseResult {
 
 /** Parses a single expression (conformance cases, `where` clauses in tools, the REPL). */
 export function parseExpression(text: string): ExpressionParseResult {
+  try {
+    return parseExpressionUnguarded(text);
+  } catch (error) {
+    return { expr: { kind: 'ErrorExpr', id: 0, span: spanRange(text, 0, text.length) }, diagnostics: [tooDeep(text, error)] };
+  }
+}
+
+/**
+ * The parser recurses once per nesting level; thousands of nested brackets
+ * exhaust the stack. That is the only way it can fail, and it becomes a
+ * diagnostic, never an exception (the editor parses on every keystroke).
+ */
+function tooDeep(text: string, error: unknown): Diagnostic {
+  const overflow = error instanceof RangeError;
+  return diagnostic('VD1011', 'error', overflow ? 'this text nests too deeply to read' : `the parser failed: ${error instanceof Error ? error.message : String(error)}`, spanRange(text, 0, Math.min(text.length, 1)), {
+    hint: overflow ? 'split deeply nested expressions with `let`' : 'please report this file',
+  });
+}
+
+function emptyRuleset(text: string): A.Ruleset {
+  const start = spanAt(text, 0);
+  const end = spanAt(text, text.length);
+  return { kind: 'Ruleset', name: { name: '', span: start }, doc: null, decls: [], comments: [], span: { start: 0, end: text.length, line: 1, column: 1, endLine: end.line, endColumn: end.column } };
+}
+
+function parseExpressionUnguarded(text: string): ExpressionParseResult {
   const diagnostics: Diagnostic[] = [];
   const { tokens } = lex(text, diagnostics);
   const parser = getParser();

@@ -72,8 +72,8 @@ export class CommentQueue {
     return /\n[ \t\r\f\v\uFEFF]*\n/.test(this.text.slice(a, b));
   }
 
-  /** The first token starting at or after `offset`. */
-  tokenAfter(offset: number): IToken | undefined {
+  /** The index of the first token starting at or after `offset` (tokens.length when none). */
+  private indexAfter(offset: number): number {
     let lo = 0;
     let hi = this.tokens.length;
     while (lo < hi) {
@@ -81,23 +81,22 @@ export class CommentQueue {
       if (this.tokens[mid]!.startOffset < offset) lo = mid + 1;
       else hi = mid;
     }
-    return this.tokens[lo];
+    return lo;
+  }
+
+  /** The first token starting at or after `offset`. */
+  tokenAfter(offset: number): IToken | undefined {
+    return this.tokens[this.indexAfter(offset)];
   }
 
   /** The last token starting before `offset`. */
   tokenBefore(offset: number): IToken | undefined {
-    const after = this.tokenAfter(offset);
-    const index = after === undefined ? this.tokens.length : this.tokens.indexOf(after);
-    return this.tokens[index - 1];
+    return this.tokens[this.indexAfter(offset) - 1];
   }
 
   /** Tokens inside [start, end). */
   tokensIn(start: number, end: number): IToken[] {
-    const first = this.tokenAfter(start);
-    if (first === undefined) return [];
-    const out: IToken[] = [];
-    for (let i = this.tokens.indexOf(first); i < this.tokens.length && this.tokens[i]!.startOffset < end; i++) out.push(this.tokens[i]!);
-    return out;
+    return this.tokens.slice(this.indexAfter(start), this.indexAfter(end));
   }
 
   /**

@@ -134,10 +134,12 @@ export function render(doc: Doc, width = 100): string {
     while (i > 0 && (out[i - 1] === ' ' || out[i - 1] === '\t')) i--;
     out = out.slice(0, i);
   };
-  // Further pending comments go on lines of their own, indented like the line that follows them.
+  // Further pending comments go on lines of their own, indented like the line that follows them,
+  // then an empty line (so that they do not become the doc comment of what follows).
   const flushSuffixes = (lineIndent?: number): void => {
     const pending = suffixes;
     suffixes = [];
+    if (pending.length > 1) stack.push([lineIndent ?? 0, 'break', hardline]);
     for (let i = pending.length - 1; i >= 0; i--) {
       const [ind, mode, contents] = pending[i]!;
       stack.push([ind, mode, contents]);

@@ -7,17 +7,18 @@ import type * as A from '../ast.ts';
 import { CommentQueue, commentText, suffixComments, type Slot } from './comments.ts';
 import { group, hardline, ifBreak, indent, line, softline, type Doc } from './doc.ts';
 
+/** Binding strength, loosest first: `? :` < `||` < `&&` < comparison < `??` < `+ -` < `* / %` < unary < postfix. */
 const PREC: Record<A.BinaryOperator, number> = {
-  '??': 2,
-  '||': 3,
-  '&&': 4,
-  '==': 5,
-  '!=': 5,
-  '<': 5,
-  '<=': 5,
-  '>': 5,
-  '>=': 5,
-  in: 5,
+  '||': 2,
+  '&&': 3,
+  '==': 4,
+  '!=': 4,
+  '<': 4,
+  '<=': 4,
+  '>': 4,
+  '>=': 4,
+  in: 4,
+  '??': 5,
   '+': 6,
   '-': 6,
   '*': 7,
@@ -26,7 +27,7 @@ const PREC: Record<A.BinaryOperator, number> = {
 };
 
 /** Precedence levels: the context an expression is printed in requires at least this level. */
-export const LEVEL = { any: 0, conditional: 1, coalesce: 2, or: 3, and: 4, relation: 5, additive: 6, multiplicative: 7, unary: 8, postfix: 9 } as const;
+export const LEVEL = { any: 0, conditional: 1, or: 2, and: 3, relation: 4, coalesce: 5, additive: 6, multiplicative: 7, unary: 8, postfix: 9 } as const;
 
 function precedence(e: A.Expr): number {
   switch (e.kind) {
@@ -48,7 +49,8 @@ function precedence(e: A.Expr): number {
 function clarifying(parent: A.BinaryOperator, child: A.Expr): boolean {
   if (child.kind !== 'Binary') return false;
   if (parent === '||') return child.op === '&&';
-  if (parent === '??') return PREC[child.op] >= PREC['||'] && PREC[child.op] <= PREC['=='];
+  // `(a ?? 0) < 3`: `??` binds tighter than comparison, which readers from C# or JavaScript do not expect.
+  if (PREC[parent] === LEVEL.relation) return child.op === '??';
   return false;
 }
 
@@ -124,7 +126,7 @@ export class ExprPrinter {
     const consequent = (c: A.Expr): Doc => (c.kind === 'Conditional' ? ['(', this.expr(c), ')'] : this.expr(c));
     if (e.alternate.kind !== 'Conditional') {
       return group([
-        this.expr(e.test, LEVEL.coalesce),
+        this.expr(e.test, LEVEL.or),
         indent([line, '? ', consequent(e.consequent), line, ': ', this.expr(e.alternate, LEVEL.conditional)]),
       ]);
     }
@@ -132,7 +134,7 @@ export class ExprPrinter {
     let current: A.Expr = e;
     let first = true;
     while (current.kind === 'Conditional') {
-      const head: Doc = [this.expr(current.test, LEVEL.coalesce), ' ? ', consequent(current.consequent)];
+      const head: Doc = [this.expr(current.test, LEVEL.or), ' ? ', consequent(current.consequent)];
       cases.push(first ? head : [line, ': ', head]);
       first = false;
       current = current.alternate;
@@ -213,7 +215,7 @@ export class ExprPrinter {
       const limit = items[i + 1]?.start ?? end;
       const slot = this.q.slot(item.start, item.end, limit, item.print, carried);
       carried = slot.extra;
-      inner.push(i === 0 ? (options.spaced ? line : softline) : line);
+      inner.push(i === 0 ? edge : line);
       inner.push(this.leading(slot), slot.body);
       if (i < items.length - 1) inner.push(',');
       else if (trailingComma) inner.push(ifBreak(','));

@@ -21,17 +21,30 @@
  *   continuation lines indented by 2; a parenthesized chain that breaks puts
  *   `(` and `)` on their own lines around it. `? :` breaks before `?` and `:`.
  *   A long `where` clause moves to its own indented line.
- * - Parentheses: only where precedence needs them, plus clarifying ones kept on
- *   purpose: `&&` inside `||` (`(a && b) || c`); `||`, `&&` and comparisons as
- *   operands of `??` (`a ?? (b < c)`); a conditional as the `?` branch of
- *   another; names/`true`/`null` used as computed map keys (`{ (k): 1 }`).
+ * - Parentheses: only where precedence needs them (`? :` < `||` < `&&` <
+ *   comparison < `??` < `+ -` < `* / %` < unary < postfix), plus clarifying
+ *   ones printed on purpose: `&&` inside `||` (`(a && b) || c`); `??` as an
+ *   operand of a comparison (`(a ?? 0) < 3`); a conditional as the `?` branch
+ *   of another; names/`true`/`null` used as computed map keys (`{ (k): 1 }`).
+ *   Every other redundant pair of parentheses is dropped.
+ *   A few more stay because the grammar needs them where layout changes: a
+ *   table row's result or first pattern when the next row would otherwise
+ *   continue it (`x` then `(p)` reads as a call; `-1`, `[..]` continue it),
+ *   a `_...` pattern value, and a non-template `because` message that would
+ *   start with `"` (it would read as a template). A `where` clause followed by
+ *   a field named `in` keeps its separating comma.
+ * - `a ? b : c ? d : e` chains break as one `: test ? value` line per case.
  * - Literals (numbers, strings, templates, union members) print exactly as written.
  * - Comments: a comment on its own line stays on its own line before the thing
  *   that follows it (empty lines around it kept, at most one); a comment after
  *   code stays at the end of that line; comments before a closing `}`/`]`/`)`
  *   stay at the end of the block; comments at the end of the file stay there.
  *   A comment inside an expression where no line break is possible moves to
- *   the end of that line.
+ *   the end of that line; a line holds at most one comment, so a further one
+ *   moves to a line of its own below, followed by an empty line (which keeps
+ *   it from becoming the doc comment of what follows). An empty line also
+ *   separates a full-line comment from the item after it when code stood
+ *   between them in the source, for the same reason.
  *
  * Safety net (as in Cedar): the output is parsed again and compared with the
  * input's AST (spans and ids aside, doc comments included) and comment list;
