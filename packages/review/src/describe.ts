@@ -1,4 +1,4 @@
-import type { DiffReport, ImpactReport, RulesetDiff } from './model.ts';
+import type { DeclarationChange, DiffReport, ImpactReport, RuleSummary, RulesetDiff } from './model.ts';
 
 /** One line of a review: what happened to what, with old/new text where it helps. */
 export interface ReviewItem {
@@ -34,8 +34,8 @@ function describeRuleset(diff: RulesetDiff, impact: ImpactReport | undefined): R
     if (items.length > 0) sections.push({ title, items });
   };
   add('Rules', [
-    ...diff.rules.added.map((r): ReviewItem => ({ mark: 'added', text: `rule \`${r.id}\` (${r.severity ?? '?'}, ${r.outcome ?? '?'} when ${r.condition ?? '?'})` })),
-    ...diff.rules.removed.map((r): ReviewItem => ({ mark: 'removed', text: `rule \`${r.id}\` (${r.severity ?? '?'}, ${r.outcome ?? '?'})` })),
+    ...diff.rules.added.map((r): ReviewItem => ({ mark: 'added', text: ruleLine(r) })),
+    ...diff.rules.removed.map((r): ReviewItem => ({ mark: 'removed', text: ruleLine(r) })),
     ...diff.rules.changed.flatMap((r) =>
       r.changes.map((c): ReviewItem => ({ mark: 'changed', text: `rule \`${r.id}\`: ${c.part}`, from: c.from, to: c.to })),
     ),
@@ -44,18 +44,15 @@ function describeRuleset(diff: RulesetDiff, impact: ImpactReport | undefined): R
     'Input schema',
     diff.input.map((c): ReviewItem => ({
       mark: c.breaking ? 'breaking' : c.change === 'added' ? 'added' : c.change === 'removed' ? 'removed' : 'changed',
-      text: `\`${c.path}\`: ${c.change}${c.breaking ? ' (breaking)' : ' (compatible)'}`,
+      // Compatibility only means something between two versions of the ruleset.
+      text: `\`${c.path}\`: ${c.change}${diff.status !== 'changed' ? '' : c.breaking ? ' (breaking)' : ' (compatible)'}`,
       from: c.from,
       to: c.to,
     })),
   );
   add(
     'Declarations',
-    diff.declarations.flatMap((d) =>
-      d.change === 'changed'
-        ? d.parts.map((p): ReviewItem => ({ mark: 'changed', text: `${d.kind} \`${d.name}\`: ${p.part}`, from: p.from, to: p.to }))
-        : [{ mark: d.change, text: `${d.kind} \`${d.name}\``, from: d.parts[0]?.from ?? null, to: d.parts[0]?.to ?? null }],
-    ),
+    diff.declarations.flatMap((d) => (d.change === 'changed' ? changedParts(diff, d) : [declarationLine(d)])),
   );
   add(
     'Tables',
@@ -79,6 +76,29 @@ function describeRuleset(diff: RulesetDiff, impact: ImpactReport | undefined): R
   return { ruleset: diff.name, status: diff.status, summary: summaryOf(diff), sections };
 }
 
+/** `rule \`id\` (severity): outcome when \`condition\`` (code spans keep Markdown from reading `*` or `_`). */
+function ruleLine(r: RuleSummary): string {
+  return `rule \`${r.id}\` (${r.severity ?? 'no severity'}): ${r.outcome ?? '?'} when \`${r.condition ?? '?'}\``;
+}
+
+function changedParts(diff: RulesetDiff, d: DeclarationChange): ReviewItem[] {
+  return d.parts.flatMap((p): ReviewItem[] => {
+    if (d.kind === 'table' && p.part === 'rows') {
+      // Row edits are listed under Tables; only a pure reordering needs saying here (the first matching row wins).
+      if (diff.tables.some((t) => t.name === d.name)) return [];
+      return [{ mark: 'changed', text: `${d.kind} \`${d.name}\`: rows reordered (the first matching row wins)` }];
+    }
+    return [{ mark: 'changed', text: `${d.kind} \`${d.name}\`: ${p.part}`, from: p.from, to: p.to }];
+  });
+}
+
+/** An added or removed declaration, shown by its source on one line. */
+function declarationLine(d: DeclarationChange): ReviewItem {
+  const mark = d.change === 'removed' ? 'removed' : 'added';
+  const text = (mark === 'removed' ? d.parts[0]?.from : d.parts[0]?.to) ?? null;
+  return { mark, text: text !== null ? `\`${text}\`` : `${d.kind} \`${d.name}\`` };
+}
+
 function weightsText(weights: Record<string, number>): string {
   return Object.entries(weights)
     .map(([k, v]) => `${k} ${v}`)
@@ -89,19 +109,33 @@ function summaryOf(diff: RulesetDiff): string {
   if (diff.status === 'added') return 'new ruleset';
   if (diff.status === 'removed') return 'ruleset removed';
   if (!diff.semanticChange) return diff.textChanged ? 'no semantic change (formatting or comments only)' : 'no change';
+  const breaking = diff.input.filter((c) => c.breaking).length;
+  const declarations = new Map<string, number>();
+  for (const d of diff.declarations) declarations.set(`${d.kind} ${d.change}`, (declarations.get(`${d.kind} ${d.change}`) ?? 0) + 1);
   const counts = [
     plural(diff.rules.added.length, 'rule added'),
     plural(diff.rules.removed.length, 'rule removed'),
     plural(diff.rules.changed.length, 'rule changed'),
-    plural(diff.input.filter((c) => c.breaking).length, 'breaking input change'),
+    plural(breaking, 'breaking input change'),
+    plural(diff.input.length - breaking, 'compatible input change'),
+    ...[...declarations].map(([what, n]) => plural(n, what)),
+    diff.decision ? 'decision precedence changed' : '',
+    diff.weights ? 'score weights changed' : '',
+    diff.errorPolicy ? 'error policy changed' : '',
+    plural(diff.tests.added.length, 'test added'),
+    plural(diff.tests.removed.length, 'test removed'),
+    plural(diff.tests.changed.length, 'test changed'),
   ].filter((s) => s !== '');
-  return counts.length > 0 ? counts.join(', ') : 'declarations or settings changed';
+  return counts.join(', ');
 }
 
+/** `plural(2, 'rule added')` is "2 rules added", `plural(2, 'breaking input change')` "2 breaking input changes". */
 function plural(n: number, what: string): string {
   if (n === 0) return '';
-  const [noun, ...rest] = what.split(' ');
-  return `${n} ${noun}${n === 1 ? '' : 's'}${rest.length > 0 ? ' ' + rest.join(' ') : ''}`;
+  const words = what.split(' ');
+  const last = words.length - 1;
+  const noun = /^(added|removed|changed)$/.test(words[last] ?? '') ? last - 1 : last;
+  return `${n} ${words.map((w, i) => (i === noun && n !== 1 ? w + 's' : w)).join(' ')}`;
 }
 
 function describeImpact(impact: ImpactReport): ReviewItem[] {
@@ -109,7 +143,7 @@ function describeImpact(impact: ImpactReport): ReviewItem[] {
     {
       mark: 'note',
       text: `${impact.changed} of ${impact.evaluated} decisions change (inputs: ${impact.sources.join(', ')})${
-        impact.validityChanged > 0 ? `; ${impact.validityChanged} inputs change validity` : ''
+        impact.validityChanged === 1 ? '; 1 input changes validity' : impact.validityChanged > 1 ? `; ${impact.validityChanged} inputs change validity` : ''
       }`,
     },
   ];
@@ -119,7 +153,9 @@ function describeImpact(impact: ImpactReport): ReviewItem[] {
     items.push({ mark: 'note', text: `rule \`${r.rule}\`: ${parts.join(', ')}` });
   }
   for (const e of impact.examples) {
-    items.push({ mark: 'note', text: `example ${e.source}#${e.index}: ${e.from} -> ${e.to} (${e.rules.join(', ')}): ${JSON.stringify(e.input)}` });
+    // No rules when the same rules fire with another outcome (a rule's outcome changed).
+    const rules = e.rules.length > 0 ? ` (${e.rules.map((r) => `\`${r}\``).join(', ')})` : '';
+    items.push({ mark: 'note', text: `example ${e.source}#${e.index}: ${e.from} -> ${e.to}${rules}: \`${JSON.stringify(e.input)}\`` });
   }
   return items;
 }

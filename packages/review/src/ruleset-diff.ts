@@ -1,3 +1,4 @@
+import { DEFAULT_WEIGHTS } from '@verdict/engine';
 import type { Decl, RuleDecl, Ruleset, TableDecl, TestDecl } from '@verdict/language';
 import type { DeclarationChange, RuleChange, RulePartChange, RuleSummary, RulesetDiff, TableRowChanges } from './model.ts';
 import { diffInputSchemas } from './schema-diff.ts';
@@ -44,6 +45,8 @@ export function diffRuleset(before: RulesetVersion | null, after: RulesetVersion
     oldSource,
     newSource,
   );
+  // A new or deleted ruleset has no old inputs to break.
+  if (before === null || after === null) diff.input = diff.input.map((c) => ({ ...c, breaking: false }));
   for (const kind of ['Const', 'Param', 'Let', 'Output', 'Table'] as const) {
     diffDeclarations(diff, kind, byName(oldDecls, kind), byName(newDecls, kind), oldSource, newSource);
   }
@@ -105,7 +108,8 @@ function outcomesOf(decls: Decl[]): string[] {
 }
 
 function weightsOf(decls: Decl[]): Record<string, number> {
-  const weights: Record<string, number> = { critical: 5, high: 3, medium: 2, low: 1 };
+  // The engine's defaults, so an explicit `weights { critical: 5 }` is no change.
+  const weights: Record<string, number> = { ...DEFAULT_WEIGHTS };
   for (const d of decls) if (d.kind === 'Weights') for (const e of d.entries) weights[e.severity.name] = e.value.value;
   return weights;
 }
@@ -178,7 +182,7 @@ function diffDeclarations(
   for (const [name, decl] of after) {
     const previous = before.get(name);
     if (previous === undefined) {
-      diff.declarations.push({ kind: label, name, change: 'added', parts: [{ part: 'declaration', from: null, to: textOf(newSource, decl.span) }] });
+      diff.declarations.push({ kind: label, name, change: 'added', parts: [{ part: 'declaration', from: null, to: declarationText(decl, newSource) }] });
       continue;
     }
     if (sameMeaning(previous, decl)) continue;
@@ -194,9 +198,16 @@ function diffDeclarations(
   }
   for (const [name, decl] of before) {
     if (!after.has(name)) {
-      diff.declarations.push({ kind: label, name, change: 'removed', parts: [{ part: 'declaration', from: textOf(oldSource, decl.span), to: null }] });
+      diff.declarations.push({ kind: label, name, change: 'removed', parts: [{ part: 'declaration', from: declarationText(decl, oldSource), to: null }] });
     }
   }
+}
+
+/** A declaration on one line; a table's rows are separated by `;` (its source puts them on separate lines). */
+function declarationText(decl: ValueDecl, source: string): string | null {
+  if (decl.kind !== 'Table') return textOf(source, decl.span);
+  const head = textOf(source, spanBetween(decl.name.span, decl.returnType.span));
+  return `table ${head} { ${decl.rows.map((r) => textOf(source, r.span)).join('; ')} }`;
 }
 
 interface Part {

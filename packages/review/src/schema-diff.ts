@@ -82,7 +82,8 @@ export function diffInputSchemas(before: FieldDecl[], after: FieldDecl[], oldSou
       changes.push({ path, change: 'added', from: null, to: describe(now), breaking: !now.field.optional });
       continue;
     }
-    if (was.shape !== now.shape) {
+    // The same literals in another order are the same type.
+    if (was.shape !== now.shape && !(widens(was.field.type, now.field.type) && widens(now.field.type, was.field.type))) {
       changes.push({ path, change: 'type', from: was.shape, to: now.shape, breaking: !widens(was.field.type, now.field.type) });
     }
     if (was.field.optional !== now.field.optional) {
@@ -105,7 +106,8 @@ export function diffInputSchemas(before: FieldDecl[], after: FieldDecl[], oldSou
       });
     }
     if (was.field.sensitive !== now.field.sensitive) {
-      changes.push({ path, change: 'sensitivity', from: String(was.field.sensitive), to: String(now.field.sensitive), breaking: false });
+      const label = (sensitive: boolean): string => (sensitive ? 'sensitive' : 'not sensitive');
+      changes.push({ path, change: 'sensitivity', from: label(was.field.sensitive), to: label(now.field.sensitive), breaking: false });
     }
   }
   for (const [path, was] of oldFields) {
@@ -116,8 +118,21 @@ export function diffInputSchemas(before: FieldDecl[], after: FieldDecl[], oldSou
   return changes;
 }
 
+/** An added or removed field as it is declared: `contact?: string`, records spelled out. */
 function describe(f: FlatField): string {
-  return `${f.field.optional ? '?' : ''}${f.shape}`;
+  const where = textOf(f.source, f.field.where?.span);
+  return `${fieldText(f.field)}${where === null ? '' : ` where ${where}`}`;
+}
+
+function fieldText(field: FieldDecl): string {
+  return `${field.name}${field.optional ? '?' : ''}: ${typeText(field.type)}${field.sensitive ? ' sensitive' : ''}`;
+}
+
+function typeText(type: TypeExpr): string {
+  if (type.kind === 'RecordType') return `{ ${type.fields.map(fieldText).join(', ')} }`;
+  if (type.kind === 'ListType') return `list<${typeText(type.element)}>`;
+  if (type.kind === 'MapType') return `map<${typeText(type.value)}>`;
+  return shapeOf(type);
 }
 
 /** A field under a record that is itself new is reported once, at the record. */

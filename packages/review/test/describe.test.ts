@@ -1,0 +1,102 @@
+/**
+ * describeReport on hand-built diffs: the one-line summary counts every kind
+ * of change with the right plurals, and impact examples read well.
+ */
+import { describe, expect, it } from 'vitest';
+import { describeReport, type ImpactReport, type InputChange, type RulesetDiff } from '../src/index.ts';
+
+function emptyDiff(overrides: Partial<RulesetDiff> = {}): RulesetDiff {
+  return {
+    name: 't.summary',
+    status: 'changed',
+    semanticChange: true,
+    textChanged: true,
+    rules: { added: [], removed: [], changed: [] },
+    input: [],
+    declarations: [],
+    tables: [],
+    decision: null,
+    weights: null,
+    errorPolicy: null,
+    tests: { added: [], removed: [], changed: [] },
+    ...overrides,
+  };
+}
+
+const rule = (id: string) => ({ id, outcome: 'deny', severity: 'high', condition: 'x > 1', line: 1 });
+const input = (path: string, breaking: boolean): InputChange => ({ path, change: 'added', from: null, to: `${path}: string`, breaking });
+const summary = (diff: RulesetDiff): string => describeReport({ rulesets: [diff], impact: {} })[0]!.summary;
+
+describe('summary', () => {
+  it('pluralises the noun, not the adjective', () => {
+    const diff = emptyDiff({
+      rules: { added: [rule('a'), rule('b')], removed: [rule('c')], changed: [] },
+      input: [input('x', true), input('y', true), input('z', false)],
+      declarations: [
+        { kind: 'const', name: 'A', change: 'changed', parts: [] },
+        { kind: 'const', name: 'B', change: 'changed', parts: [] },
+        { kind: 'param', name: 'p', change: 'added', parts: [] },
+      ],
+      tests: { added: ['t1', 't2'], removed: [], changed: ['t3'] },
+    });
+    expect(summary(diff)).toBe('2 rules added, 1 rule removed, 2 breaking input changes, 1 compatible input change, 2 consts changed, 1 param added, 2 tests added, 1 test changed');
+  });
+
+  it('names the settings that changed', () => {
+    const diff = emptyDiff({ decision: { from: ['deny', 'allow'], to: ['allow', 'deny'] }, errorPolicy: { from: 'fire', to: 'skip' } });
+    expect(summary(diff)).toBe('decision precedence changed, error policy changed');
+  });
+
+  it('tells formatting from nothing at all', () => {
+    expect(summary(emptyDiff({ status: 'unchanged', semanticChange: false, textChanged: true }))).toBe('no semantic change (formatting or comments only)');
+    expect(summary(emptyDiff({ status: 'unchanged', semanticChange: false, textChanged: false }))).toBe('no change');
+  });
+
+  it('does not call input changes of a new ruleset breaking or compatible', () => {
+    const block = describeReport({ rulesets: [emptyDiff({ status: 'added', input: [input('x', false)] })], impact: {} })[0]!;
+    expect(block.summary).toBe('new ruleset');
+    expect(block.sections.find((s) => s.title === 'Input schema')?.items.map((i) => i.text)).toEqual(['`x`: added']);
+  });
+});
+
+describe('impact section', () => {
+  const impact: ImpactReport = {
+    sources: ['inputs.jsonl', 'tests'],
+    evaluated: 10,
+    changed: 2,
+    validityChanged: 1,
+    transitions: [
+      { from: 'deny', to: 'allow', count: 1 },
+      { from: 'allow', to: '(invalid)', count: 1 },
+    ],
+    rules: [{ rule: 'r', nowFires: 1, noLongerFires: 2 }],
+    examples: [
+      { source: 'inputs.jsonl', index: 4, input: { a: 1 }, from: 'deny', to: 'allow', rules: ['r'] },
+      { source: 'tests', index: 2, input: { a: 2 }, from: 'warn', to: 'deny', rules: [] },
+    ],
+  };
+
+  it('lists counts, transitions, rules and examples', () => {
+    const block = describeReport({ rulesets: [emptyDiff()], impact: { 't.summary': impact } })[0]!;
+    const section = block.sections.find((s) => s.title === 'Decision impact');
+    expect(section?.items.map((i) => i.text)).toEqual([
+      '2 of 10 decisions change (inputs: inputs.jsonl, tests); 1 input changes validity',
+      'deny -> allow: 1',
+      'allow -> (invalid): 1',
+      'rule `r`: now fires on 1, no longer fires on 2',
+      'example inputs.jsonl#4: deny -> allow (`r`): `{"a":1}`',
+      // The same rules fired with another outcome: no rule list to show.
+      'example tests#2: warn -> deny: `{"a":2}`',
+    ]);
+  });
+
+  it('counts validity changes in the plural', () => {
+    const block = describeReport({ rulesets: [emptyDiff()], impact: { 't.summary': { ...impact, validityChanged: 3 } } })[0]!;
+    expect(block.sections[0]?.items[0]?.text).toBe('2 of 10 decisions change (inputs: inputs.jsonl, tests); 3 inputs change validity');
+  });
+
+  it('has no impact section without an impact report for that ruleset', () => {
+    const block = describeReport({ rulesets: [emptyDiff()], impact: { other: impact } })[0]!;
+    expect(block.sections.map((s) => s.title)).toEqual([]);
+  });
+});
