@@ -205,8 +205,12 @@ function fillTemplate(parser: VerdictParser, node: A.TemplateLiteral, token: ITo
         }),
       );
     } else {
-      const at = spanAt(text, holeStart);
-      const tokens = lexFragment(text, holeStart, holeEnd, at.line, at.column, diagnostics);
+      // Position of the hole from the token's own (triple-quoted messages may span lines); O(length of the message).
+      const before = raw.slice(0, i + 1);
+      const newlines = before.split('\n').length - 1;
+      const line = (token.startLine ?? 1) + newlines;
+      const column = newlines === 0 ? (token.startColumn ?? 1) + i + 1 : i + 1 - before.lastIndexOf('\n');
+      const tokens = lexFragment(text, holeStart, holeEnd, line, column, diagnostics);
       node.parts.push(parseHole(parser, tokens, text, diagnostics));
     }
     i = close;

@@ -806,14 +806,14 @@ class VerdictParser extends EmbeddedActionsParser {
     return expr;
   });
 
-  private binaryLevel(name: string, operators: TokenType[], next: () => () => A.Expr): () => A.Expr {
+  private binaryLevel(name: string, operator: TokenType, next: () => () => A.Expr): () => A.Expr {
     return this.RULE(
       name,
       (): A.Expr => {
         const first = this.LA(1);
         let left = this.SUBRULE(next());
         this.MANY(() => {
-          const op = this.OR(operators.map((t) => ({ ALT: () => this.CONSUME(t) })));
+          const op = this.CONSUME(operator);
           const right = this.SUBRULE2(next());
           left = this.ACTION(() => ({
             kind: 'Binary' as const,
@@ -851,21 +851,21 @@ class VerdictParser extends EmbeddedActionsParser {
     ]);
   }, { recoveryValueFunc: () => this.errorRecovery() });
 
-  private multiplicative = this.binaryLevel('multiplicative', [T.Star, T.Slash, T.Percent], () => this.unary);
-  public additive = this.binaryLevel('additive', [T.Plus, T.Minus], () => this.multiplicative);
+  private multiplicative = this.binaryLevel('multiplicative', T.MultiplicativeOperator, () => this.unary);
+  public additive = this.binaryLevel('additive', T.AdditiveOperator, () => this.multiplicative);
   /**
    * `??` binds tighter than comparison and looser than arithmetic (as in Swift
    * and Kotlin), so `service.sla?.availability ?? 0 < 99.9` reads as written:
    * `(service.sla?.availability ?? 0) < 99.9`.
    */
-  private coalesce = this.binaryLevel('coalesce', [T.QuestionQuestion], () => this.additive);
+  private coalesce = this.binaryLevel('coalesce', T.QuestionQuestion, () => this.additive);
   private relation = this.binaryLevel(
     'relation',
-    [T.EqualEqual, T.NotEqual, T.LessEqual, T.GreaterEqual, T.Less, T.Greater, T.In],
+    T.RelationalOperator,
     () => this.coalesce,
   );
-  private conjunction = this.binaryLevel('conjunction', [T.AndAnd], () => this.relation);
-  private disjunction = this.binaryLevel('disjunction', [T.OrOr], () => this.conjunction);
+  private conjunction = this.binaryLevel('conjunction', T.AndAnd, () => this.relation);
+  private disjunction = this.binaryLevel('disjunction', T.OrOr, () => this.conjunction);
 
   private postfix = this.RULE('postfix', (): A.Expr => {
     const first = this.LA(1);

@@ -7,6 +7,15 @@ import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 
 /** Every word that can name a field; keywords are soft where a name is expected. */
 export const AnyName = createToken({ name: 'AnyName', pattern: Lexer.NA });
+
+/**
+ * Operator families as token categories: each binary precedence level
+ * consumes one category instead of choosing among alternatives, which keeps
+ * the expression parser cheap (it runs on every keystroke in the editor).
+ */
+export const MultiplicativeOperator = createToken({ name: 'MultiplicativeOperator', pattern: Lexer.NA });
+export const AdditiveOperator = createToken({ name: 'AdditiveOperator', pattern: Lexer.NA });
+export const RelationalOperator = createToken({ name: 'RelationalOperator', pattern: Lexer.NA });
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [AnyName] });
 
 function keyword(word: string): TokenType {
@@ -44,7 +53,7 @@ export const Outputs = keyword('outputs');
 export const True = keyword('true');
 export const False = keyword('false');
 export const Null = keyword('null');
-export const In = keyword('in');
+export const In = createToken({ name: 'In', pattern: /in\b/, longer_alt: Identifier, categories: [AnyName, RelationalOperator] });
 
 export const KEYWORDS: readonly TokenType[] = [
   Ruleset, Input, Decision, Weights, On, Const, Param, Let, Output, Table, Rule, Severity, When, Because,
@@ -212,19 +221,19 @@ export const Question = createToken({ name: 'Question', pattern: /\?/ });
 export const AndAnd = createToken({ name: 'AndAnd', pattern: /&&/ });
 export const OrOr = createToken({ name: 'OrOr', pattern: /\|\|/ });
 export const Pipe = createToken({ name: 'Pipe', pattern: /\|/ });
-export const EqualEqual = createToken({ name: 'EqualEqual', pattern: /==/ });
-export const NotEqual = createToken({ name: 'NotEqual', pattern: /!=/ });
-export const LessEqual = createToken({ name: 'LessEqual', pattern: /<=/ });
-export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: />=/ });
-export const Less = createToken({ name: 'Less', pattern: /</ });
-export const Greater = createToken({ name: 'Greater', pattern: />/ });
+export const EqualEqual = createToken({ name: 'EqualEqual', pattern: /==/, categories: [RelationalOperator] });
+export const NotEqual = createToken({ name: 'NotEqual', pattern: /!=/, categories: [RelationalOperator] });
+export const LessEqual = createToken({ name: 'LessEqual', pattern: /<=/, categories: [RelationalOperator] });
+export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: />=/, categories: [RelationalOperator] });
+export const Less = createToken({ name: 'Less', pattern: /</, categories: [RelationalOperator] });
+export const Greater = createToken({ name: 'Greater', pattern: />/, categories: [RelationalOperator] });
 export const Bang = createToken({ name: 'Bang', pattern: /!/ });
 export const Equals = createToken({ name: 'Equals', pattern: /=/ });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
-export const Minus = createToken({ name: 'Minus', pattern: /-/ });
-export const Star = createToken({ name: 'Star', pattern: /\*/ });
-export const Slash = createToken({ name: 'Slash', pattern: /\// });
-export const Percent = createToken({ name: 'Percent', pattern: /%/ });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, categories: [AdditiveOperator] });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, categories: [AdditiveOperator] });
+export const Star = createToken({ name: 'Star', pattern: /\*/, categories: [MultiplicativeOperator] });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, categories: [MultiplicativeOperator] });
+export const Percent = createToken({ name: 'Percent', pattern: /%/, categories: [MultiplicativeOperator] });
 export const Dot = createToken({ name: 'Dot', pattern: /\./ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 export const Colon = createToken({ name: 'Colon', pattern: /:/ });
@@ -245,6 +254,9 @@ export const ALL_TOKENS: TokenType[] = [
   ...KEYWORDS,
   Identifier,
   AnyName,
+  MultiplicativeOperator,
+  AdditiveOperator,
+  RelationalOperator,
   Arrow,
   QuestionDot,
   QuestionQuestion,
