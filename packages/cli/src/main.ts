@@ -7,6 +7,7 @@ import { runServe, serveUsage } from './commands/serve.ts';
 import { runDiff, diffUsage } from './commands/diff.ts';
 import { runEval, evalUsage } from './commands/eval.ts';
 import { runTest, testUsage } from './commands/test.ts';
+import { runImport, importUsage } from './commands/import.ts';
 import { runPublish, publishUsage } from './commands/publish.ts';
 import { runPromote, promoteUsage } from './commands/promote.ts';
 import { runAudit, auditUsage } from './commands/audit.ts';
@@ -20,6 +21,7 @@ export const COMMANDS: Record<string, Command> = {
   diff: { run: runDiff, usage: diffUsage, summary: 'semantic diff of rulesets: files, directories or git revisions' },
   test: { run: runTest, usage: testUsage, summary: 'run the rulesets\' tests, with rule and condition coverage' },
   eval: { run: runEval, usage: evalUsage, summary: 'evaluate inputs (JSON, JSONL or stdin); one decision per line' },
+  import: { run: runImport, usage: importUsage, summary: 'convert json-rules-engine rules into Verdict source' },
   serve: { run: runServe, usage: serveUsage, summary: 'run the HTTP API and editor' },
   publish: { run: runPublish, usage: publishUsage, summary: 'publish a ruleset version to a server' },
   promote: { run: runPromote, usage: promoteUsage, summary: 'point a channel at a version' },

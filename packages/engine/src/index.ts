@@ -25,3 +25,4 @@ export type {
 } from './types.ts';
 export { runTests, type TestRun, type TestResult, type Coverage, type RuleCoverage, type OperandCoverage } from './testing/run-tests.ts';
 export { literalValue, sameValue } from './testing/literal.ts';
+export { importJsonRulesEngine, formatImportIssue, type ImportOptions, type ImportResult, type ImportedRule, type ImportIssue } from './import/index.ts';

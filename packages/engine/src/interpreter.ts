@@ -173,12 +173,13 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
   const params = new Map<string, Expr>();
   const tables = new Map<string, TableDecl>();
   const inputs = new Set<string>();
+  const optionalInputs = new Set<string>();
   for (const d of decls) {
     if (d.kind === 'Let') lets.set(d.name.name, d.value);
     else if (d.kind === 'Const') consts.set(d.name.name, d.value);
     else if (d.kind === 'Param') params.set(d.name.name, d.default);
     else if (d.kind === 'Table') tables.set(d.name.name, d);
-    else if (d.kind === 'Input') for (const f of d.fields) inputs.add(f.name);
+    else if (d.kind === 'Input') for (const f of d.fields) (f.optional ? optionalInputs : inputs).add(f.name);
   }
   const cache = new Map<string, Value>();
   const lazy = (key: string, expr: Expr, env: InterpreterEnv): Value => {
@@ -232,6 +233,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
       const c = consts.get(name);
       if (c) return lazy(`const:${name}`, c, global);
       if (inputs.has(name)) return getOwn(input, name) ?? new VError('no_such_field', `no input field \`${name}\``, -1, true);
+      if (optionalInputs.has(name)) return getOwn(input, name) ?? null;
       return undefined;
     },
   };

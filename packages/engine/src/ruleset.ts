@@ -77,8 +77,10 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
   const env: CompileEnv = { globals: new Map(), tables: new Map(), diagnostics, newSlot: () => slotCount++ };
   const inputFields = declsOf(ast, 'Input').flatMap((d) => d.fields);
   const inputNames = new Set(inputFields.map((f) => f.name));
-  for (const name of inputNames) {
-    env.globals.set(name, (node) => (ctx) => getOwn(ctx.input, name) ?? new VError('no_such_field', `no input field \`${name}\``, node, true));
+  for (const field of inputFields) {
+    const name = field.name;
+    // An absent optional field reads as null (so `x != null` guards it, as the checker expects); a required one cannot be absent after validation.
+    env.globals.set(name, field.optional ? () => (ctx) => getOwn(ctx.input, name) ?? null : (node) => (ctx) => getOwn(ctx.input, name) ?? new VError('no_such_field', `no input field \`${name}\``, node, true));
   }
   // bodies compiled lazily (so declarations may come in any order), then forced before compile returns
   const forceLater: Array<() => void> = [];

@@ -52,12 +52,14 @@ export class Api {
     this.routes.push(spec as RouteSpec);
     const validateBody = spec.body === undefined ? null : ajv.compile(spec.body);
     const validateQuery = spec.query === undefined ? null : ajv.compile(querySchema(spec.query));
+    // A body whose schema requires nothing may be left out (`POST .../params/reset` with no body resets all).
+    const bodyOptional = spec.body !== undefined && !Array.isArray(spec.body['required']) && spec.body['oneOf'] === undefined && spec.body['anyOf'] === undefined;
     const honoPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
       await this.guard(c, spec.scope);
       const query = c.req.query();
       if (validateQuery !== null && !validateQuery(query)) throw errors.invalidRequest(ajvDetails(validateQuery, 'query'));
-      const body = validateBody === null ? undefined : await readBody(c, validateBody);
+      const body = validateBody === null ? undefined : await readBody(c, validateBody, bodyOptional);
       return spec.handler(c, { params: c.req.param() as Record<string, string>, query, body: body as B });
     });
   }
@@ -123,15 +125,18 @@ function querySchema(query: Record<string, { schema: Schema }>): Schema {
   return { type: 'object', properties: Object.fromEntries(Object.entries(query).map(([k, q]) => [k, q.schema])), additionalProperties: false };
 }
 
-async function readBody(c: Context<AppEnv>, validate: ValidateFunction): Promise<unknown> {
+async function readBody(c: Context<AppEnv>, validate: ValidateFunction, optional: boolean): Promise<unknown> {
   const type = c.req.header('content-type');
-  if (type === undefined || !/^application\/(.+\+)?json\b/i.test(type)) throw errors.unsupportedMediaType(type);
   const text = await c.req.text();
   let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw errors.invalidJson(error instanceof Error ? error.message : String(error));
+  if (optional && text.trim() === '') body = {};
+  else {
+    if (type === undefined || !/^application\/(.+\+)?json\b/i.test(type)) throw errors.unsupportedMediaType(type);
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      throw errors.invalidJson(error instanceof Error ? error.message : String(error));
+    }
   }
   if (!validate(body)) throw errors.invalidRequest(ajvDetails(validate, 'body'));
   return body;

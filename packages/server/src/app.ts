@@ -30,7 +30,7 @@ export interface VerdictApp {
 export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void = () => {}): VerdictApp {
   const app = new Hono<AppEnv>();
   const limiter = new RateLimiter(services.config.rateLimitPerSecond);
-  const { guard } = bearerGuard(services.store, limiter);
+  const { guard, forget } = bearerGuard(services.store, limiter);
   let nextId = 0;
   const prefix = Math.random().toString(36).slice(2, 8);
 
@@ -68,7 +68,7 @@ export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void
   evaluationRoutes(api, services);
   rulesetRoutes(api, services);
   channelRoutes(api, services);
-  recordRoutes(api, services);
+  recordRoutes(api, services, forget);
   systemRoutes(api, services, openapi);
   extra(app);
   return { app, api, openapi };

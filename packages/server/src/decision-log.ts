@@ -33,7 +33,8 @@ export class DecisionLog {
   append(row: DecisionInput): void {
     this.queue.push(row);
     this.metrics.logQueueDepth.set(this.queue.length);
-    if (this.queue.length >= this.batchSize) void this.flush();
+    // After close() nothing is scheduled any more: write at once rather than leave the row queued forever.
+    if (this.queue.length >= this.batchSize || this.closed) void this.flush();
     else if (this.timer === null && !this.closed) this.timer = setTimeout(() => void this.flush(), this.intervalMs);
   }
 

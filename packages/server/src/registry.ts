@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { compile, type CompiledRuleset } from '@verdict/engine';
 import { analyze, format, hasErrors, type Diagnostic } from '@verdict/language';
-import type { ChangeEvent, ChannelState, Store } from '@verdict/store';
+import { NotFoundError, type ChangeEvent, type ChannelState, type Store } from '@verdict/store';
 import { errors } from './errors.ts';
 import { sensitivePaths } from './redact.ts';
 
@@ -49,23 +49,22 @@ export class RulesetRegistry {
 
   version(ruleset: string, version: number): Promise<LoadedVersion> {
     const key = `${ruleset}@${version}`;
-    let loading = this.versions.get(key);
-    if (loading === undefined) {
-      loading = this.load(ruleset, version);
-      this.versions.set(key, loading);
-      loading.catch(() => this.versions.delete(key));
-    }
+    const cached = this.versions.get(key);
+    if (cached !== undefined) return cached;
+    const loading = this.load(ruleset, version);
+    this.versions.set(key, loading);
+    // A failed load is forgotten (unless a newer load already replaced it).
+    loading.catch(() => this.versions.get(key) === loading && this.versions.delete(key));
     return loading;
   }
 
   channel(ruleset: string, channel: string): Promise<ChannelView> {
     const key = `${ruleset}/${channel}`;
-    let loading = this.channels.get(key);
-    if (loading === undefined) {
-      loading = this.loadChannel(ruleset, channel);
-      this.channels.set(key, loading);
-      loading.catch(() => this.channels.delete(key));
-    }
+    const cached = this.channels.get(key);
+    if (cached !== undefined) return cached;
+    const loading = this.loadChannel(ruleset, channel);
+    this.channels.set(key, loading);
+    loading.catch(() => this.channels.get(key) === loading && this.channels.delete(key));
     return loading;
   }
 
@@ -83,7 +82,7 @@ export class RulesetRegistry {
   }
 
   private async load(ruleset: string, version: number): Promise<LoadedVersion> {
-    const record = await this.store.getVersion(ruleset, version).catch(() => null);
+    const record = await this.store.getVersion(ruleset, version).catch(nullIfNotFound);
     if (record === null) throw errors.notFound(`version ${version} of ruleset \`${ruleset}\``);
     const outcome = RulesetRegistry.compileSource(record.source);
     if (!outcome.ok) throw new Error(`stored version ${ruleset}@${version} no longer compiles: ${outcome.diagnostics[0]?.message ?? ''}`);
@@ -91,7 +90,7 @@ export class RulesetRegistry {
   }
 
   private async loadChannel(ruleset: string, channel: string): Promise<ChannelView> {
-    const state = await this.store.getChannel(ruleset, channel).catch(() => null);
+    const state = await this.store.getChannel(ruleset, channel).catch(nullIfNotFound);
     if (state === null) throw errors.notFound(`channel \`${channel}\` of ruleset \`${ruleset}\``);
     const loaded = await this.version(ruleset, state.version);
     const params = loaded.compiled.validateParams(state.params);
@@ -99,4 +98,10 @@ export class RulesetRegistry {
     const values = params.ok ? params.values : (loaded.compiled.validateParams({}) as { ok: true; values: Record<string, unknown> }).values;
     return { state, loaded, params: values };
   }
+}
+
+/** A missing ruleset reads as "not found"; any other failure (the database is down) stays an error, not a 404. */
+function nullIfNotFound(error: unknown): null {
+  if (error instanceof NotFoundError) return null;
+  throw error;
 }

@@ -3,7 +3,9 @@ import type { Schema } from './api.ts';
 
 export const RULESET_NAME = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$' };
 export const CHANNEL_NAME = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' };
-export const VERSION = { type: 'integer', minimum: 1 };
+/** Versions and revisions are PostgreSQL `integer`s: anything larger cannot exist (and must not reach the database). */
+export const MAX_INT = 2147483647;
+export const VERSION = { type: 'integer', minimum: 1, maximum: MAX_INT };
 
 const LOCATION = { type: 'object', properties: { line: { type: 'integer' }, column: { type: 'integer' } } };
 

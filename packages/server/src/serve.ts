@@ -5,15 +5,17 @@
  * requests and drain the decision log before exiting.
  */
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import pino, { type Logger } from 'pino';
-import { openStore, type Store } from '@verdict/store';
+import { openStore, type Store, type Unsubscribe } from '@verdict/store';
 import { createApp } from './app.ts';
 import type { ServerConfig } from './config.ts';
 import { DecisionLog } from './decision-log.ts';
-import { EventHub } from './events.ts';
+import { changeEvent, changeKey, EventHub } from './events.ts';
 import { Metrics } from './metrics.ts';
 import { RulesetRegistry } from './registry.ts';
 import type { Services } from './services.ts';
@@ -34,20 +36,41 @@ export interface StartOptions {
   store?: Store;
 }
 
+export interface ServicesOptions {
+  logger: Logger;
+  store: Store;
+  /** Decision log batching (defaults: every 200 ms or 1000 rows). */
+  log?: { intervalMs?: number; batchSize?: number };
+}
+
+/**
+ * Everything a server process shares, wired as `startServer` wires it: the
+ * registry and the event stream follow every change committed to the store,
+ * this process's own and (PostgreSQL) other replicas'. Call `unlisten` before
+ * closing the store. Tests build apps from this without listening on a port.
+ */
+export async function createServices(config: ServerConfig, options: ServicesOptions): Promise<{ services: Services; unlisten: Unsubscribe }> {
+  const { store, logger } = options;
+  const metrics = new Metrics();
+  const registry = new RulesetRegistry(store);
+  const log = new DecisionLog(store, metrics, { ...options.log, onError: (error) => logger.error({ err: error }, 'decision log write failed; will retry') });
+  const events = new EventHub();
+  const services: Services = { store, registry, log, events, metrics, config, logger };
+  const unlisten = await store.listen((event) => {
+    registry.changed(event);
+    // Our own changes were already announced by the route (same key), so each change streams once.
+    events.publish(changeEvent(event), changeKey(event));
+  });
+  return { services, unlisten };
+}
+
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'verdict' } });
   const store = options.store ?? (await openStore(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
-  const metrics = new Metrics();
-  const registry = new RulesetRegistry(store);
-  const log = new DecisionLog(store, metrics, { onError: (error) => logger.error({ err: error }, 'decision log write failed; will retry') });
-  const events = new EventHub();
-  const services: Services = { store, registry, log, events, metrics, config, logger };
+  const { services, unlisten } = await createServices(config, { store, logger });
+  const { log } = services;
 
   const generatedAdminKey = await ensureAdminKey(store, config.adminKey);
-  const unlisten = await store.listen((event) => {
-    registry.changed(event);
-    if (event.kind === 'channel') events.publish({ type: 'channel_moved', data: { ...event } });
-  });
   if (config.rulesetsDir !== undefined) await publishDirectory(services, config.rulesetsDir);
 
   const { app } = createApp(services, (hono) => {
@@ -58,9 +81,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     }
   });
 
-  const server = await new Promise<ReturnType<typeof serve>>((ready, fail) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ready(s));
+  const server = await new Promise<HttpServer>((ready, fail) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ready(s as HttpServer));
     s.once('error', fail);
+  });
+  let draining = false;
+  // While draining, answers tell clients not to reuse the connection.
+  server.on('request', (_request, response) => {
+    if (draining) response.setHeader('Connection', 'close');
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -71,7 +99,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const close = () =>
     (closing ??= (async () => {
       logger.info('shutting down: draining the decision log');
-      await new Promise<void>((done) => server.close(() => done()));
+      draining = true;
+      services.events.close(); // ends open event streams
+      await stopHttp(server, config.requestTimeoutMs);
       await log.close();
       await unlisten();
       if (options.store === undefined) await store.close();
@@ -86,6 +116,34 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     process.once('SIGINT', onSignal);
   }
   return { url, port, services, generatedAdminKey, close };
+}
+
+/** How long open connections may still deliver requests they sent before the listener closed. */
+const SHUTDOWN_GRACE_MS = 1000;
+
+/**
+ * Stops accepting connections, then answers what open connections still send
+ * for a grace period before closing the idle ones. (`http.Server.close()`
+ * alone drops idle keep-alive connections at once, including those whose
+ * request is already sent but not yet read: their clients see a reset.)
+ * Requests in progress are waited for, up to `hardMs`.
+ */
+async function stopHttp(server: HttpServer, hardMs: number): Promise<void> {
+  const closed = new Promise<void>((done) => NetServer.prototype.close.call(server, () => done()));
+  const wait = (ms: number) =>
+    Promise.race([
+      closed,
+      new Promise<void>((done) => {
+        const timer = setTimeout(done, ms);
+        void closed.then(() => clearTimeout(timer));
+      }),
+    ]);
+  await wait(SHUTDOWN_GRACE_MS);
+  // http's close also stops its connection-checking timer; the listener is already closed.
+  server.close(() => {});
+  await wait(hardMs);
+  server.closeAllConnections();
+  await closed;
 }
 
 /** With VERDICT_ADMIN_KEY: make sure it exists. Without: on a first start (no admin key yet), generate one. */

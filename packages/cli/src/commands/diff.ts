@@ -1,13 +1,15 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from '@verdict/language';
-import { diffRuleset, renderJson, renderMarkdown, renderText, type DiffReport, type RulesetVersion } from '@verdict/review';
+import { compile, literalValue } from '@verdict/engine';
+import { analyze, hasErrors, parse, type Ruleset } from '@verdict/language';
+import { computeImpact, diffRuleset, renderJson, renderMarkdown, renderText, type DiffReport, type ImpactSample, type RulesetVersion } from '@verdict/review';
+import { openInputs } from '../inputs.ts';
 import { collectPolicyFiles, type SourceFile } from '../files.ts';
 import { isRevision, policyFilesAt } from '../git.ts';
 import { UsageError, type CommandIO } from '../io.ts';
 
-export const diffUsage = 'verdict diff <old> <new> | <rev>[..<rev>] [-- <paths>] [--format text|markdown|json]';
+export const diffUsage = 'verdict diff <old> <new> | <rev>[..<rev>] [-- <paths>] [--inputs FILE.jsonl]... [--tests] [--format text|markdown|json]';
 
 /**
  * `verdict diff`: what a change to rulesets means. Compares two files, two
@@ -21,12 +23,18 @@ export async function runDiff(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: dashes >= 0 ? argv.slice(0, dashes) : argv,
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' } },
+    options: { format: { type: 'string', default: 'text' }, inputs: { type: 'string', multiple: true }, tests: { type: 'boolean', default: false } },
   });
   const format = values.format;
   if (format !== 'text' && format !== 'markdown' && format !== 'json') throw new UsageError('--format is text, markdown or json');
   const [before, after] = resolveSides(positionals, paths, io.cwd);
   const report = diffSides(before, after);
+  const inputs: ImpactSample[] = [];
+  for (const file of values.inputs ?? []) {
+    const source = await openInputs(file, io);
+    for await (const item of source.items) if ('value' in item) inputs.push({ source: file, index: item.index, input: item.value });
+  }
+  if (inputs.length > 0 || values.tests) addImpact(report, before, after, inputs, values.tests, io);
   if (format === 'json') io.stdout(renderJson(report));
   else if (format === 'markdown') io.stdout(renderMarkdown(report));
   else io.stdout(renderText(report, { color: io.isTTY }));
@@ -82,4 +90,53 @@ export function diffSides(before: SourceFile[], after: SourceFile[]): DiffReport
   const now = index(after);
   const names = [...new Set([...old.keys(), ...now.keys()])].sort();
   return { rulesets: names.map((name) => diffRuleset(old.get(name) ?? null, now.get(name) ?? null)), impact: {} };
+}
+
+/**
+ * Decision impact for every ruleset whose meaning changed and whose two
+ * versions compile: the given inputs (those at least one version accepts)
+ * and, with --tests, both versions' test inputs.
+ */
+function addImpact(report: DiffReport, before: SourceFile[], after: SourceFile[], inputs: ImpactSample[], withTests: boolean, io: CommandIO): void {
+  const compiled = (files: SourceFile[]) => {
+    const map = new Map<string, { ast: Ruleset; ruleset: NonNullable<ReturnType<typeof compile>['ruleset']> }>();
+    for (const file of files) {
+      const analysis = analyze(file.text);
+      if (hasErrors(analysis.diagnostics)) continue;
+      const ruleset = compile(analysis).ruleset;
+      if (ruleset !== undefined) map.set(ruleset.name, { ast: analysis.ast, ruleset });
+    }
+    return map;
+  };
+  const old = compiled(before);
+  const now = compiled(after);
+  for (const diff of report.rulesets) {
+    if (!diff.semanticChange) continue;
+    const a = old.get(diff.name);
+    const b = now.get(diff.name);
+    if (a === undefined || b === undefined) {
+      io.stderr(`verdict diff: no impact for ${diff.name}: ${a === undefined && b === undefined ? 'neither version' : a === undefined ? 'the old version' : 'the new version'} compiles or exists\n`);
+      continue;
+    }
+    const samples = inputs.filter((s) => a.ruleset.evaluate(s.input).ok || b.ruleset.evaluate(s.input).ok);
+    if (withTests) samples.push(...testSamples(a.ast), ...testSamples(b.ast));
+    report.impact[diff.name] = computeImpact(a.ruleset, b.ruleset, samples);
+  }
+}
+
+function testSamples(ast: Ruleset): ImpactSample[] {
+  const samples: ImpactSample[] = [];
+  let index = 0;
+  for (const decl of ast.decls) {
+    if (decl.kind !== 'Test' || decl.input === null) continue;
+    index++;
+    try {
+      const input = literalValue(decl.input);
+      const params = decl.params === null ? undefined : (literalValue(decl.params) as Record<string, unknown>);
+      samples.push({ source: `tests: ${decl.name.value}`, index, input, ...(params === undefined ? {} : { params }) });
+    } catch {
+      // A test whose input is not a literal is reported by `verdict test`, not here.
+    }
+  }
+  return samples;
 }

@@ -125,6 +125,8 @@ export function assignable(from: Type, to: Type): boolean {
 /** The smallest type covering both (for list literals, conditionals, `??`). */
 export function join(a: Type, b: Type): Type {
   if (a.kind === 'error' || b.kind === 'error') return T.error;
+  // `any` absorbs: `(x ?? "d")` with x of type any may be anything.
+  if (a.kind === 'any' || b.kind === 'any') return T.any;
   if (a.kind === 'null') return T.nullable(b);
   if (b.kind === 'null') return T.nullable(a);
   if (a.kind === 'nullable' || b.kind === 'nullable') return T.nullable(join(stripNullable(a), stripNullable(b)));

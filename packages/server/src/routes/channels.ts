@@ -3,14 +3,18 @@ import type { ChannelState } from '@verdict/store';
 import type { Api } from '../api.ts';
 import { actorOf } from '../auth.ts';
 import { ApiError, errors } from '../errors.ts';
-import { CHANNEL_STATE, VERSION } from '../schemas.ts';
+import { changeKey } from '../events.ts';
+import { CHANNEL_NAME, CHANNEL_STATE, VERSION } from '../schemas.ts';
+
+const CHANNEL_PATTERN = new RegExp(CHANNEL_NAME.pattern);
 import type { Services } from '../services.ts';
 
 export function channelRoutes(api: Api, services: Services): void {
   const { store, registry } = services;
   const changed = (state: ChannelState, kind: 'channel' | 'params') => {
-    registry.changed({ kind, ruleset: state.ruleset, channel: state.channel, version: state.version, revision: state.revision });
-    services.events.publish({ type: kind === 'channel' ? 'channel_moved' : 'params_changed', data: channelJson(state) });
+    const event = { kind, ruleset: state.ruleset, channel: state.channel, version: state.version, revision: state.revision };
+    registry.changed(event);
+    services.events.publish({ type: kind === 'channel' ? 'channel_moved' : 'params_changed', data: channelJson(state) }, changeKey(event));
   };
 
   api.add({
@@ -46,6 +50,8 @@ export function channelRoutes(api: Api, services: Services): void {
     responses: { 200: { description: 'The new channel state.', schema: CHANNEL_STATE } },
     handler: async (c, { params, body }) => {
       const name = params['name']!;
+      // Only names an evaluation can select (`channel` in its body) may be created.
+      if (!CHANNEL_PATTERN.test(params['channel']!)) throw errors.invalidRequest([{ path: 'path/channel', message: `a channel name matches ${CHANNEL_NAME.pattern}` }]);
       await registry.version(name, body.version);
       const state = await store.moveChannel(name, params['channel']!, body.version, actorOf(c), body.reason);
       changed(state, 'channel');
@@ -60,7 +66,7 @@ export function channelRoutes(api: Api, services: Services): void {
     summary: 'Restore an earlier revision (version and params) as a new revision',
     tag: 'channels',
     scope: 'publish',
-    body: { type: 'object', required: ['revision'], additionalProperties: false, properties: { revision: { type: 'integer', minimum: 1 }, reason: { type: 'string', maxLength: 2000 } } },
+    body: { type: 'object', required: ['revision'], additionalProperties: false, properties: { revision: VERSION, reason: { type: 'string', maxLength: 2000 } } },
     responses: { 200: { description: 'The new channel state.', schema: CHANNEL_STATE } },
     handler: async (c, { params, body }) => {
       const state = await store.rollbackChannel(params['name']!, params['channel']!, body.revision, actorOf(c), body.reason);
@@ -110,13 +116,19 @@ export function channelRoutes(api: Api, services: Services): void {
     responses: { 200: { description: 'The effective params after the change.' }, 422: { description: 'A value breaks its type or `where`; `details` names each param.' } },
     handler: async (c, { params, body }) => {
       const view = await registry.channel(params['name']!, params['channel']!);
+      // Undeclared names are refused before merging (`__proto__` would otherwise vanish into the prototype).
+      const declared = new Set(view.loaded.compiled.params.map((p) => p.name));
+      const unknown = Object.keys(body.params).filter((k) => !declared.has(k) && body.params[k] !== null);
       const next: Record<string, unknown> = { ...view.state.params };
       for (const [k, v] of Object.entries(body.params)) {
         if (v === null) delete next[k];
-        else next[k] = v;
+        else if (declared.has(k)) next[k] = v;
       }
       const checked = view.loaded.compiled.validateParams(next);
-      if (!checked.ok) throw new ApiError(422, 'invalid_params', checked.error.message, checked.error.details);
+      if (!checked.ok || unknown.length > 0) {
+        const details = [...unknown.map((n) => ({ path: n, message: `unknown param \`${n}\`` })), ...(checked.ok ? [] : checked.error.details)];
+        throw new ApiError(422, 'invalid_params', `invalid param override: ${details.map((d) => d.path).join(', ')}`, details);
+      }
       const state = await store.patchChannelParams(params['name']!, params['channel']!, body.params, actorOf(c), body.reason);
       changed(state, 'params');
       return c.json(paramsJson(state, checked.values, view.loaded.compiled.params));

@@ -34,6 +34,9 @@ const SELECT = {
   explain: { type: 'boolean', description: 'Include a rule-level trace with the values that decided each rule.' },
 };
 
+/** `version` and `channel` select different things (a version with defaults, or a channel with its params): one or the other. */
+const VERSION_AND_CHANNEL = { required: ['version', 'channel'], description: 'Give `version` or `channel`, not both.' };
+
 export function evaluationRoutes(api: Api, services: Services): void {
   api.add<EvaluateBody>({
     method: 'post',
@@ -42,7 +45,7 @@ export function evaluationRoutes(api: Api, services: Services): void {
     summary: 'Evaluate one input',
     tag: 'evaluation',
     scope: 'evaluate',
-    body: { type: 'object', required: ['input'], additionalProperties: false, properties: { input: { description: 'The input document.' }, ...SELECT } },
+    body: { type: 'object', required: ['input'], additionalProperties: false, properties: { input: { description: 'The input document.' }, ...SELECT }, not: VERSION_AND_CHANNEL },
     responses: {
       200: { description: 'The decision.', schema: DECISION },
       422: { description: 'The input breaks the ruleset\'s input schema (every failing path listed).' },
@@ -67,6 +70,7 @@ export function evaluationRoutes(api: Api, services: Services): void {
       required: ['inputs'],
       additionalProperties: false,
       properties: { inputs: { type: 'array', maxItems: 10000, description: 'Input documents.' }, ...SELECT },
+      not: VERSION_AND_CHANNEL,
     },
     responses: {
       200: {

@@ -10,7 +10,8 @@ const str = (description: string) => ({ schema: { type: 'string', maxLength: 200
 const time = (description: string) => ({ schema: { type: 'string', format: 'date-time' }, description });
 const LIMIT = { schema: { type: 'string', pattern: '^([1-9][0-9]{0,2}|1000)$' }, description: 'Page size, 1 to 1000 (default 100).' };
 
-export function recordRoutes(api: Api, services: Services): void {
+/** `forgetKeys` drops the auth cache, so a key revoked here stops working on this server at once. */
+export function recordRoutes(api: Api, services: Services, forgetKeys: () => void = () => {}): void {
   const { store } = services;
 
   api.add({
@@ -151,6 +152,7 @@ export function recordRoutes(api: Api, services: Services): void {
     responses: { 204: { description: 'Revoked.' } },
     handler: async (c, { params }) => {
       if (!(await store.revokeApiKey(params['id']!, actorOf(c)))) throw errors.notFound(`API key \`${params['id']}\``);
+      forgetKeys();
       return c.body(null, 204);
     },
   });

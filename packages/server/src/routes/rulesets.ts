@@ -5,8 +5,9 @@ import { NotFoundError, StaleParentError } from '@verdict/store';
 import type { Api } from '../api.ts';
 import { actorOf } from '../auth.ts';
 import { ApiError, errors } from '../errors.ts';
+import { changeKey } from '../events.ts';
 import { RulesetRegistry } from '../registry.ts';
-import { CHANNEL_NAME, DIAGNOSTIC, RULESET_NAME, VERSION } from '../schemas.ts';
+import { CHANNEL_NAME, DIAGNOSTIC, MAX_INT, RULESET_NAME, VERSION } from '../schemas.ts';
 import type { Services } from '../services.ts';
 
 interface PublishBody {
@@ -98,7 +99,7 @@ export function rulesetRoutes(api: Api, services: Services): void {
       properties: {
         source: { type: 'string', maxLength: 2_000_000 },
         message: { type: 'string', maxLength: 2000 },
-        expected_parent: { type: ['integer', 'null'], minimum: 1, description: 'The version this edit was based on; a publish on a stale base is refused (409).' },
+        expected_parent: { type: ['integer', 'null'], minimum: 1, maximum: MAX_INT, description: 'The version this edit was based on; a publish on a stale base is refused (409).' },
       },
     },
     responses: {
@@ -112,7 +113,7 @@ export function rulesetRoutes(api: Api, services: Services): void {
       const compiled = RulesetRegistry.compileSource(body.source);
       if (!compiled.ok) throw compileFailed(compiled.diagnostics);
       if (compiled.compiled.name !== name) {
-        throw new ApiError(422, 'name_mismatch', `the source declares ruleset \`${compiled.compiled.name}\`, not \`${name}\``, [{ path: 'body/source', message: `change the header to \`ruleset ${name}\`` }]);
+        throw nameMismatch(compiled.compiled.name, name);
       }
       try {
         const published = await store.publishVersion({
@@ -123,8 +124,9 @@ export function rulesetRoutes(api: Api, services: Services): void {
           message: body.message ?? '',
           ...(body.expected_parent === undefined ? {} : { expectedParent: body.expected_parent }),
         });
-        registry.changed({ kind: 'version', ruleset: name, version: published.version });
-        if (published.created) services.events.publish({ type: 'version_published', data: { ruleset: name, version: published.version, hash: compiled.hash } });
+        const event = { kind: 'version' as const, ruleset: name, version: published.version };
+        registry.changed(event);
+        if (published.created) services.events.publish({ type: 'version_published', data: { ruleset: name, version: published.version, hash: compiled.hash } }, changeKey(event));
         const record = await store.getVersion(name, published.version);
         return c.json({ ...versionJson(record!), created: published.created }, published.created ? 201 : 200);
       } catch (error) {
@@ -150,7 +152,7 @@ export function rulesetRoutes(api: Api, services: Services): void {
     handler: async (c, { params, query }) => {
       const name = params['name']!;
       if (query['from'] === undefined || query['to'] === undefined) throw errors.invalidRequest([{ path: 'query', message: 'both `from` and `to` are required' }]);
-      const [from, to] = await Promise.all([registry.version(name, Number(query['from'])), registry.version(name, Number(query['to']))]);
+      const [from, to] = await Promise.all([registry.version(name, parseVersion(query['from'], 'query/from')), registry.version(name, parseVersion(query['to'], 'query/to'))]);
       const diff = diffRuleset({ source: from.source, ast: analyze(from.source).ast }, { source: to.source, ast: analyze(to.source).ast });
       return c.json({ rulesets: [diff], impact: {} });
     },
@@ -189,9 +191,12 @@ export function rulesetRoutes(api: Api, services: Services): void {
       } else {
         const compiled = RulesetRegistry.compileSource(body.source!);
         if (!compiled.ok) throw compileFailed(compiled.diagnostics);
+        if (compiled.compiled.name !== name) throw nameMismatch(compiled.compiled.name, name);
         candidateSource = body.source!;
         candidate = compiled.compiled;
       }
+      // Decisions still queued in memory are part of the traffic to replay.
+      await services.log.flush();
       const logged = await store.recentInputs(name, channel, body.limit ?? 1000);
       const samples = [
         ...logged.map((input, index) => ({ source: 'decision_log', index, input })),
@@ -229,9 +234,13 @@ export function compileFailed(diagnostics: Diagnostic[]): ApiError {
   );
 }
 
-function parseVersion(raw: string): number {
+function nameMismatch(declared: string, name: string): ApiError {
+  return new ApiError(422, 'name_mismatch', `the source declares ruleset \`${declared}\`, not \`${name}\``, [{ path: 'body/source', message: `change the header to \`ruleset ${name}\`` }]);
+}
+
+function parseVersion(raw: string, path = 'path/version'): number {
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < 1) throw errors.invalidRequest([{ path: 'path/version', message: 'a version is a whole number from 1' }]);
+  if (!Number.isInteger(v) || v < 1 || v > MAX_INT) throw errors.invalidRequest([{ path, message: `a version is a whole number from 1 to ${MAX_INT}` }]);
   return v;
 }
 

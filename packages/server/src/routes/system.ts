@@ -87,10 +87,15 @@ export function systemRoutes(api: Api, services: Services, openapi: () => Record
           wake?.();
         });
         let open = true;
-        stream.onAbort(() => {
+        const end = () => {
           open = false;
           unsubscribe();
           wake?.();
+        };
+        const offClose = services.events.onClose(end);
+        stream.onAbort(() => {
+          offClose();
+          end();
         });
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ ruleset: query['ruleset'] ?? null }) });
         while (open) {
@@ -100,10 +105,12 @@ export function systemRoutes(api: Api, services: Services, openapi: () => Record
             continue;
           }
           // Wait for an event, or send a comment every 15 s so proxies keep the stream open.
+          let timer: NodeJS.Timeout | undefined;
           await new Promise<void>((resolve) => {
             wake = resolve;
-            setTimeout(resolve, 15_000).unref();
+            timer = setTimeout(resolve, 15_000).unref();
           });
+          clearTimeout(timer);
           wake = null;
           if (open && queue.length === 0) await stream.write(': keep-alive\n\n');
         }

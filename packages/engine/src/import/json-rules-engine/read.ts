@@ -1,0 +1,182 @@
+/**
+ * Reads json-rules-engine rules (one rule, an array of rules, or `{ rules: [...] }`)
+ * into the checked model, following json-rules-engine 7.3's own rules for
+ * what a rule is (see `Rule`, `Condition` and `Almanac` in its sources).
+ * Every problem is collected; nothing throws.
+ */
+import { isJson, type Json } from '../verdict-syntax.ts';
+import { OPERATORS, type Condition, type FactRef, type ImportIssue, type JreRule, type Operand, type Operator } from './model.ts';
+import { parsePath } from './path.ts';
+
+export interface ReadResult {
+  rules: JreRule[];
+  errors: ImportIssue[];
+  warnings: ImportIssue[];
+}
+
+const DECORATED = /:/;
+const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function readRules(document: unknown): ReadResult {
+  const out: ReadResult = { rules: [], errors: [], warnings: [] };
+  let list: unknown[];
+  if (Array.isArray(document)) list = document;
+  else if (isObject(document) && Array.isArray(document['rules'])) list = document['rules'];
+  else if (isObject(document) && (has(document, 'conditions') || has(document, 'event'))) list = [document];
+  else {
+    out.errors.push({ rule: '(input)', where: '', message: 'expected a rule object, an array of rules or { "rules": [...] }' });
+    return out;
+  }
+  list.forEach((raw, i) => {
+    const rule = readRule(raw, i + 1, out);
+    if (rule !== null) out.rules.push(rule);
+  });
+  if (list.length === 0) out.errors.push({ rule: '(input)', where: '', message: 'no rules to import' });
+  return out;
+}
+
+function readRule(raw: unknown, index: number, out: ReadResult): JreRule | null {
+  const fallback = `rule #${index}`;
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw) as unknown;
+    } catch {
+      out.errors.push({ rule: fallback, where: '', message: 'a string rule must be JSON' });
+      return null;
+    }
+  }
+  if (!isObject(raw)) {
+    out.errors.push({ rule: fallback, where: '', message: 'a rule must be an object' });
+    return null;
+  }
+  let name: string | null = null;
+  const rawName = raw['name'];
+  if (rawName !== undefined && rawName !== null && rawName !== '' && rawName !== false) {
+    if (typeof rawName === 'string' || typeof rawName === 'number') name = String(rawName);
+    else out.errors.push({ rule: fallback, where: 'name', message: 'a rule name must be a string or a number' });
+  }
+  const label = name === null ? fallback : `rule ${JSON.stringify(name)}`;
+  const errorsBefore = out.errors.length;
+  const issue = (where: string, message: string): void => void out.errors.push({ rule: label, where, message });
+
+  // json-rules-engine: `options.priority || 1`, then parseInt; zero or less is refused.
+  const rawPriority = raw['priority'] === undefined || raw['priority'] === null || raw['priority'] === 0 || raw['priority'] === '' ? 1 : raw['priority'];
+  const priority = typeof rawPriority === 'number' || typeof rawPriority === 'string' ? parseInt(String(rawPriority), 10) : NaN;
+  if (!(priority > 0)) issue('priority', `priority must be a positive integer, got ${JSON.stringify(rawPriority)}`);
+
+  let event: JreRule['event'] = { type: 'unknown', params: null };
+  const rawEvent = raw['event'];
+  if (rawEvent !== undefined) {
+    if (!isObject(rawEvent) || !has(rawEvent, 'type')) issue('event', 'an event must be an object with a "type"');
+    else {
+      const type = rawEvent['type'];
+      if (typeof type !== 'string' && typeof type !== 'number') issue('event.type', 'an event type must be a string or a number');
+      const params = rawEvent['params'];
+      let eventParams: Record<string, Json> | null = null;
+      if (params !== undefined && params !== null && params !== false) {
+        if (!isObject(params) || !isJson(params)) issue('event.params', 'event params must be a JSON object');
+        else eventParams = params as Record<string, Json>;
+      }
+      event = { type: String(type), params: eventParams };
+    }
+  }
+  for (const key of ['onSuccess', 'onFailure']) if (raw[key] !== undefined) out.warnings.push({ rule: label, where: key, message: `${key} callbacks are ignored` });
+
+  const rawConditions = raw['conditions'];
+  let conditions: Condition | null = null;
+  if (!isObject(rawConditions)) issue('conditions', 'a rule needs "conditions" with "all", "any" or "not" at its root');
+  else if (!['all', 'any', 'not', 'condition'].some((k) => has(rawConditions, k))) issue('conditions', '"conditions" root must contain "all", "any", "not" or "condition"');
+  else conditions = readCondition(rawConditions, 'conditions', label, out);
+  if (out.errors.length > errorsBefore || conditions === null) return null;
+  return { index, name, priority, event, conditions };
+}
+
+function readCondition(raw: unknown, where: string, label: string, out: ReadResult): Condition | null {
+  const issue = (w: string, message: string): null => {
+    out.errors.push({ rule: label, where: w, message });
+    return null;
+  };
+  if (!isObject(raw)) return issue(where, 'a condition must be an object');
+  // Same precedence as json-rules-engine's Condition.booleanOperator: any, then all, then not.
+  const booleans = (['any', 'all', 'not'] as const).filter((k) => has(raw, k));
+  if (booleans.length > 0) {
+    const op = booleans[0]!;
+    if (booleans.length > 1) out.warnings.push({ rule: label, where, message: `"${booleans.join('", "')}" together: json-rules-engine uses only "${op}"` });
+    const sub = raw[op];
+    if (op === 'not') {
+      if (Array.isArray(sub)) return issue(`${where}.not`, '"not" takes one condition, not an array');
+      const item = readCondition(sub, `${where}.not`, label, out);
+      return item === null ? null : { kind: 'not', item };
+    }
+    if (!Array.isArray(sub)) return issue(`${where}.${op}`, `"${op}" must be an array`);
+    const items = sub.map((c, i) => readCondition(c, `${where}.${op}[${i}]`, label, out));
+    if (!items.every((c) => c !== null)) return null;
+    return op === 'all' ? { kind: 'all', items: items as Condition[] } : { kind: 'any', items: items as Condition[] };
+  }
+  if (has(raw, 'condition')) return issue(where, `condition references (condition: ${JSON.stringify(raw['condition'])}) are not supported: inline the shared condition`);
+  for (const key of ['fact', 'operator', 'value']) if (!has(raw, key)) return issue(where, `a condition needs "${key}"`);
+  const operator = raw['operator'];
+  if (typeof operator !== 'string') return issue(`${where}.operator`, 'the operator must be a string');
+  if (DECORATED.test(operator)) return issue(`${where}.operator`, `operator decorators (${JSON.stringify(operator)}) are not supported`);
+  if (!(OPERATORS as readonly string[]).includes(operator)) return issue(`${where}.operator`, `custom operator ${JSON.stringify(operator)} is not supported (standard: ${OPERATORS.join(', ')})`);
+  if (raw['params'] !== undefined) out.warnings.push({ rule: label, where: `${where}.params`, message: 'fact params are ignored: imported facts are input data' });
+  const left = readRef(raw['fact'], raw['path'], `${where}`, label, out);
+  const right = readOperand(raw['value'], `${where}.value`, label, out);
+  if (left === null || right === null) return null;
+  const problem = operandProblem(operator as Operator, right);
+  if (problem !== null) return issue(`${where}.value`, problem);
+  return { kind: 'leaf', operator: operator as Operator, left, right };
+}
+
+function readRef(fact: unknown, path: unknown, where: string, label: string, out: ReadResult): FactRef | null {
+  if (typeof fact !== 'string' || fact === '') {
+    out.errors.push({ rule: label, where: `${where}.fact`, message: 'a fact must be a non-empty string' });
+    return null;
+  }
+  if (path === undefined || path === null || path === '') return { fact, path: [] };
+  if (typeof path !== 'string') {
+    out.errors.push({ rule: label, where: `${where}.path`, message: 'a path must be a string' });
+    return null;
+  }
+  const parsed = parsePath(path);
+  if (!parsed.ok) {
+    out.errors.push({ rule: label, where: `${where}.path`, message: parsed.message });
+    return null;
+  }
+  return { fact, path: parsed.segments };
+}
+
+function readOperand(value: unknown, where: string, label: string, out: ReadResult): Operand | null {
+  if (isObject(value) && has(value, 'fact')) {
+    if (value['params'] !== undefined) out.warnings.push({ rule: label, where: `${where}.params`, message: 'fact params are ignored: imported facts are input data' });
+    const ref = readRef(value['fact'], value['path'], where, label, out);
+    return ref === null ? null : { kind: 'ref', ref };
+  }
+  if (!isJson(value)) {
+    out.errors.push({ rule: label, where, message: 'the value must be JSON' });
+    return null;
+  }
+  return { kind: 'const', value };
+}
+
+const containsNull = (v: Json): boolean => v === null || (Array.isArray(v) && v.some((x) => x === null));
+
+/** Values outside what the import translates faithfully. */
+function operandProblem(operator: Operator, right: Operand): string | null {
+  if (right.kind === 'ref') return null;
+  const v = right.value;
+  if (containsNull(v)) return 'null values are not supported (a Verdict input field may be absent but not null)';
+  switch (operator) {
+    case 'lessThan':
+    case 'lessThanInclusive':
+    case 'greaterThan':
+    case 'greaterThanInclusive':
+      return typeof v === 'number' ? null : `${operator} needs a number value or a fact reference`;
+    case 'in':
+    case 'notIn':
+      return Array.isArray(v) ? null : `${operator} needs a list value or a fact reference`;
+    default:
+      return null;
+  }
+}

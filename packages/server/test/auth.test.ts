@@ -1,0 +1,169 @@
+// The auth matrix over every route of the route table, and the OpenAPI document / docs page that describe them.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { API_SCOPES, type ApiScope } from '@verdict/store';
+import { forEachDriver, type TestApp } from './harness.ts';
+
+const OPEN_ROUTES = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json', 'GET /docs'];
+
+function concretePath(path: string): string {
+  return path
+    .replace('{name}', 't.auth_target')
+    .replace('{channel}', 'production')
+    .replace('{version}', '1')
+    .replace('{id}', randomUUID());
+}
+
+/** The status of a request; streams (the event route) are cancelled once the head arrives. */
+async function statusOf(t: TestApp, method: string, path: string, key: string | null): Promise<number> {
+  const controller = new AbortController();
+  const response = await t.raw(method.toUpperCase(), path, { key, ...(method === 'get' || method === 'delete' ? {} : { json: {} }) }, controller.signal);
+  if ((response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    await response.body?.cancel();
+    controller.abort();
+    return response.status;
+  }
+  const text = await response.text();
+  expect(response.status, `${method} ${path}: ${text.slice(0, 200)}`).toBeLessThan(500);
+  return response.status;
+}
+
+forEachDriver('auth matrix', (ctx) => {
+  it('lists the routes the API promises', () => {
+    const routes = ctx.t.api.list().map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    for (const r of [...OPEN_ROUTES, 'POST /v1/rulesets/{name}/evaluate', 'POST /v1/rulesets/{name}/versions', 'GET /v1/events', 'GET /v1/decisions', 'PATCH /v1/rulesets/{name}/channels/{channel}/params']) {
+      expect(routes).toContain(r);
+    }
+    expect(new Set(routes).size).toBe(routes.length);
+  });
+
+  it('answers open routes without a key', async () => {
+    const open = ctx.t.api.list().filter((r) => r.scope === null);
+    expect(open.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual([...OPEN_ROUTES].sort());
+    for (const route of open) {
+      const res = await ctx.t.request(route.method.toUpperCase(), route.path, { key: null });
+      expect(res.status, `${route.method} ${route.path}`).toBe(200);
+    }
+  });
+
+  it('refuses every scoped route without a key, with an unknown key and with a malformed header (401)', async () => {
+    const scoped = ctx.t.api.list().filter((r) => r.scope !== null);
+    expect(scoped.length).toBeGreaterThan(15);
+    for (const route of scoped) {
+      const path = concretePath(route.path);
+      const method = route.method.toUpperCase();
+      const none = await ctx.t.request(method, path, { key: null, ...(route.method === 'get' || route.method === 'delete' ? {} : { json: {} }) });
+      expect(none.status, `${method} ${route.path} without a key`).toBe(401);
+      expect(none.body.error.code).toBe('unauthorized');
+      expect(none.headers.get('www-authenticate')).toBe('Bearer');
+      const unknown = await ctx.t.request(method, path, { key: 'vd_not_a_real_key_0000000000', ...(route.method === 'get' || route.method === 'delete' ? {} : { json: {} }) });
+      expect(unknown.status, `${method} ${route.path} with an unknown key`).toBe(401);
+      const basic = await ctx.t.request(method, path, { key: null, headers: { authorization: `Basic ${ctx.t.keys.admin}` } });
+      expect(basic.status, `${method} ${route.path} with a Basic header`).toBe(401);
+    }
+  });
+
+  it('refuses a key lacking the route scope (403) and admits the scope and admin', async () => {
+    // One key per scope holding every other non-admin scope: it lacks exactly that one.
+    const lacking = new Map<ApiScope, string>();
+    for (const scope of API_SCOPES) {
+      const others = API_SCOPES.filter((s) => s !== scope && s !== 'admin');
+      lacking.set(scope, (await ctx.store.createApiKey({ name: `lacks-${scope}`, scopes: others, actor: 'test' })).key);
+    }
+    const own: Record<ApiScope, string> = { admin: ctx.t.keys.admin, evaluate: ctx.t.keys.evaluate, read: ctx.t.keys.read, publish: ctx.t.keys.publish };
+    for (const route of ctx.t.api.list()) {
+      if (route.scope === null) continue;
+      const path = concretePath(route.path);
+      const forbidden = await statusOf(ctx.t, route.method, path, lacking.get(route.scope)!);
+      expect(forbidden, `${route.method} ${route.path} without scope ${route.scope}`).toBe(403);
+      for (const key of [own[route.scope], ctx.t.keys.admin]) {
+        const status = await statusOf(ctx.t, route.method, path, key);
+        expect([401, 403], `${route.method} ${route.path} with scope ${route.scope}`).not.toContain(status);
+      }
+    }
+  });
+
+  it('creates, lists and revokes keys; a revoked key stops working at once on this server', async () => {
+    const created = await ctx.t.request('POST', '/v1/keys', { json: { name: 'ci-reader', scopes: ['read'] } });
+    expect(created.status).toBe(201);
+    expect(created.body.key).toMatch(/^vd_/);
+    const listed = await ctx.t.request('GET', '/v1/keys');
+    const entry = listed.body.items.find((k: { id: string }) => k.id === created.body.id);
+    expect(entry).toMatchObject({ name: 'ci-reader', scopes: ['read'], revoked_at: null });
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+
+    expect((await ctx.t.request('GET', '/v1/rulesets', { key: created.body.key })).status).toBe(200);
+    expect((await ctx.t.request('DELETE', `/v1/keys/${created.body.id}`)).status).toBe(204);
+    expect((await ctx.t.request('GET', '/v1/rulesets', { key: created.body.key })).status).toBe(401);
+    expect((await ctx.t.request('DELETE', `/v1/keys/${randomUUID()}`)).status).toBe(404);
+  });
+
+  it('refuses bad key requests: unknown scope, no scopes (400)', async () => {
+    const bad = await ctx.t.request('POST', '/v1/keys', { json: { name: 'x', scopes: ['root'] } });
+    expect(bad.status).toBe(400);
+    const none = await ctx.t.request('POST', '/v1/keys', { json: { name: 'x', scopes: [] } });
+    expect(none.status).toBe(400);
+  });
+});
+
+forEachDriver('openapi', (ctx) => {
+  it('serves an OpenAPI 3.1 document with every route of the table', async () => {
+    const res = await ctx.t.request('GET', '/openapi.json', { key: null });
+    expect(res.status).toBe(200);
+    const doc = res.body as { openapi: string; paths: Record<string, Record<string, { operationId: string; security: unknown[]; 'x-verdict-scope'?: string; responses: Record<string, unknown> }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const routes = ctx.t.api.list();
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`));
+    expect(documented.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    const operationIds = new Set<string>();
+    for (const route of routes) {
+      const op = doc.paths[route.path]![route.method]!;
+      expect(operationIds.has(op.operationId), op.operationId).toBe(false);
+      operationIds.add(op.operationId);
+      if (route.scope === null) expect(op.security).toEqual([]);
+      else {
+        expect(op['x-verdict-scope']).toBe(route.scope);
+        expect(op.responses['401']).toBeDefined();
+        expect(op.responses['403']).toBeDefined();
+      }
+      expect(Object.keys(op.responses).some((s) => s.startsWith('2'))).toBe(true);
+    }
+  });
+
+  it('renders /docs as HTML listing every route', async () => {
+    const res = await ctx.t.request('GET', '/docs', { key: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    for (const route of ctx.t.api.list()) {
+      expect(res.text, route.path).toContain(`<code>${route.path}</code>`);
+      expect(res.text).toContain(`>${route.method.toUpperCase()}</span> <code>${route.path}</code>`);
+    }
+  });
+
+  it('answers health, readiness and metrics', async () => {
+    expect((await ctx.t.request('GET', '/healthz', { key: null })).body).toEqual({ status: 'ok' });
+    const ready = await ctx.t.request('GET', '/readyz', { key: null });
+    expect(ready.body).toMatchObject({ status: 'ready', database: ctx.driver });
+    const metrics = await ctx.t.request('GET', '/metrics', { key: null });
+    expect(metrics.text).toContain('verdict_http_requests_total');
+    expect(metrics.text).toContain('verdict_decision_log_queue_depth');
+    // an unreachable database makes the server unready (503), not failed
+    const down = new Proxy(ctx.store, { get: (target, key) => (key === 'unsafeQuery' ? () => Promise.reject(new Error('connection refused')) : Reflect.get(target, key)) });
+    const { createApp } = await import('../src/app.ts');
+    const res = await createApp({ ...ctx.t.services, store: down }).app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'unavailable' });
+  });
+});
+
+describe('auth helpers', () => {
+  it('admin allows every scope; others only their own', async () => {
+    const { allows } = await import('../src/auth.ts');
+    for (const scope of API_SCOPES) {
+      expect(allows(['admin'], scope)).toBe(true);
+      expect(allows([scope], scope)).toBe(true);
+    }
+    expect(allows(['read'], 'publish')).toBe(false);
+    expect(allows(['evaluate', 'read', 'publish'], 'admin')).toBe(false);
+  });
+});

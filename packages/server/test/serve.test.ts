@@ -1,0 +1,205 @@
+// startServer: the rulesets directory is published onto production at start (a
+// no-op on restart), and a graceful shutdown under load loses no decision: every
+// 200 answered before or during close() has its row in the decision log afterwards.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { startServer } from '../src/serve.ts';
+import { forEachDriver, SLOW, silentLogger, testConfig, uniqueName } from './harness.ts';
+import { brokenPolicy, input, policy } from './policies.ts';
+
+forEachDriver('startServer: startup and graceful shutdown', (ctx) => {
+  it(
+    'publishes the rulesets directory onto production at start, skipping what does not compile, and republishes nothing on restart',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'verdict-rulesets-'));
+      const name = uniqueName('dir');
+      const broken = uniqueName('broken');
+      mkdirSync(join(dir, 'family'));
+      writeFileSync(join(dir, 'family', 'one.policy'), policy(name, { limit: 10 }));
+      writeFileSync(join(dir, 'broken.policy'), brokenPolicy(broken));
+      writeFileSync(join(dir, 'notes.txt'), 'not a policy');
+      const adminKey = `vd_dir_${randomBytes(12).toString('hex')}`;
+      try {
+        for (const round of [1, 2]) {
+          const server = await startServer(testConfig({ port: 0, adminKey, rulesetsDir: dir }), { store: ctx.store, handleSignals: false, logger: silentLogger() });
+          try {
+            expect(server.generatedAdminKey).toBeNull();
+            const res = await fetch(`${server.url}/v1/rulesets/${name}/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` }, body: JSON.stringify({ input: input(50) }) });
+            expect(res.status, `round ${round}`).toBe(200);
+            expect(await res.json()).toMatchObject({ decision: 'deny', version: 1, channel: 'production' });
+          } finally {
+            await server.close();
+          }
+          expect((await ctx.store.listVersions(name)).map((v) => v.version)).toEqual([1]);
+          expect((await ctx.store.channelHistory(name, 'production')).map((s) => s.revision)).toEqual([1]);
+          expect(await ctx.store.latestVersion(broken)).toBeNull();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'drains the decision log: every answered decision is logged',
+    async () => {
+      const adminKey = `vd_shutdown_${randomBytes(12).toString('hex')}`;
+      const server = await startServer(testConfig({ port: 0, adminKey }), { store: ctx.store, handleSignals: false, logger: silentLogger() });
+      const name = uniqueName('drain');
+      const call = (path: string, method: string, body: unknown) =>
+        fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` }, body: JSON.stringify(body) });
+      expect((await call(`/v1/rulesets/${name}/versions`, 'POST', { source: policy(name) })).status).toBe(201);
+      expect((await call(`/v1/rulesets/${name}/channels/production`, 'PUT', { version: 1 })).status).toBe(200);
+
+      const total = 400;
+      const answered: string[] = [];
+      let failed = 0;
+      let closing: Promise<void> | null = null;
+      const one = async (i: number) => {
+        try {
+          const res = await call(`/v1/rulesets/${name}/evaluate`, 'POST', { input: input((i % 200) + 1) });
+          const body = (await res.json()) as { decision_id?: string };
+          if (res.status === 200) answered.push(body.decision_id!);
+          else expect(res.status, JSON.stringify(body)).toBeLessThan(500);
+        } catch {
+          failed++; // connections the server had not accepted yet are refused once it stops listening
+        }
+        // close mid-load, once a quarter of the requests have been answered
+        if (closing === null && answered.length >= total / 4) closing = server.close();
+      };
+      await Promise.all(Array.from({ length: total }, (_, i) => one(i)));
+      expect(closing, 'close() was called under load').not.toBeNull();
+      await closing;
+
+      expect(answered.length).toBeGreaterThanOrEqual(total / 4);
+      expect(answered.length + failed).toBeLessThanOrEqual(total);
+      const logged = new Set<string>();
+      let cursor: string | undefined;
+      do {
+        const page = await ctx.store.queryDecisions({ ruleset: name, limit: 1000, ...(cursor ? { cursor } : {}) });
+        for (const d of page.items) logged.add(d.id);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      const missing = answered.filter((id) => !logged.has(id));
+      expect(missing, `${missing.length} of ${answered.length} answered decisions are not in the log`).toEqual([]);
+      expect(logged.size).toBe(answered.length);
+      expect(await ctx.store.verifyChain()).toMatchObject({ ok: true });
+    },
+    SLOW,
+  );
+
+  it(
+    'ends open event streams cleanly on close',
+    async () => {
+      const adminKey = `vd_sse_${randomBytes(12).toString('hex')}`;
+      const server = await startServer(testConfig({ port: 0, adminKey }), { store: ctx.store, handleSignals: false, logger: silentLogger() });
+      const res = await fetch(`${server.url}/v1/events`, { headers: { authorization: `Bearer ${adminKey}` } });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const first = await reader.read();
+      expect(new TextDecoder().decode(first.value)).toContain('event: ready');
+      const closing = server.close();
+      // the stream ends (done), rather than being cut off when connections are finally forced closed
+      let done = false;
+      while (!done) done = (await reader.read()).done;
+      await closing;
+      expect(server.services.events.size).toBe(0);
+    },
+    SLOW,
+  );
+
+  it(
+    'answers a request sent on an idle keep-alive connection as close() begins, with Connection: close',
+    async () => {
+      const adminKey = `vd_shutdown_${randomBytes(12).toString('hex')}`;
+      const server = await startServer(testConfig({ port: 0, adminKey }), { store: ctx.store, handleSignals: false, logger: silentLogger() });
+      const name = uniqueName('keepalive');
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` };
+      expect((await fetch(`${server.url}/v1/rulesets/${name}/versions`, { method: 'POST', headers, body: JSON.stringify({ source: policy(name) }) })).status).toBe(201);
+      expect((await fetch(`${server.url}/v1/rulesets/${name}/channels/production`, { method: 'PUT', headers, body: JSON.stringify({ version: 1 }) })).status).toBe(200);
+
+      const socket = connect(server.port, '127.0.0.1');
+      await new Promise<void>((done, fail) => socket.once('connect', () => done()).once('error', fail));
+      const reader = responses(socket);
+      const request = () => {
+        const body = JSON.stringify({ input: input(5) });
+        socket.write(`POST /v1/rulesets/${name}/evaluate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nAuthorization: Bearer ${adminKey}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      };
+      request();
+      const first = await reader.next();
+      expect(first.status).toBe(200);
+      expect(first.headers['connection'] ?? 'keep-alive').not.toBe('close');
+
+      const closing = server.close();
+      request(); // on the now idle connection, after the listener closed
+      const second = await reader.next();
+      expect(second.status).toBe(200);
+      expect(second.headers['connection']).toBe('close');
+      await closing;
+      socket.destroy();
+
+      const ids = [first, second].map((r) => (JSON.parse(r.body) as { decision_id: string }).decision_id);
+      const logged = await ctx.store.queryDecisions({ ruleset: name, limit: 100 });
+      expect(logged.items.map((d) => d.id).sort()).toEqual(ids.sort());
+    },
+    SLOW,
+  );
+});
+
+/** A minimal HTTP/1.1 response reader over a raw socket (Content-Length or chunked bodies). */
+function responses(socket: Socket) {
+  let buffer = '';
+  let waiting: (() => void) | null = null;
+  let ended = false;
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    waiting?.();
+  });
+  socket.on('close', () => {
+    ended = true;
+    waiting?.();
+  });
+  const parse = (): { status: number; headers: Record<string, string>; body: string } | null => {
+    const end = buffer.indexOf('\r\n\r\n');
+    if (end < 0) return null;
+    const [statusLine, ...lines] = buffer.slice(0, end).split('\r\n');
+    const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    const rest = buffer.slice(end + 4);
+    let body: string;
+    let used: number;
+    if (headers['content-length'] !== undefined) {
+      const length = Number(headers['content-length']);
+      if (Buffer.byteLength(rest) < length) return null;
+      body = rest.slice(0, length);
+      used = length;
+    } else {
+      const done = rest.indexOf('\r\n0\r\n\r\n');
+      if (done < 0) return null;
+      body = rest
+        .slice(0, done + 2)
+        .split('\r\n')
+        .filter((_, i) => i % 2 === 1)
+        .join('');
+      used = done + 7;
+    }
+    buffer = rest.slice(used);
+    return { status: Number(statusLine!.split(' ')[1]), headers, body };
+  };
+  return {
+    async next() {
+      for (;;) {
+        const parsed = parse();
+        if (parsed !== null) return parsed;
+        if (ended) throw new Error(`connection closed before a full response: ${JSON.stringify(buffer.slice(0, 200))}`);
+        await new Promise<void>((done) => (waiting = done));
+        waiting = null;
+      }
+    },
+  };
+}
