@@ -88,7 +88,8 @@ function changedParts(diff: RulesetDiff, d: DeclarationChange): ReviewItem[] {
       if (diff.tables.some((t) => t.name === d.name)) return [];
       return [{ mark: 'changed', text: `${d.kind} \`${d.name}\`: rows reordered (the first matching row wins)` }];
     }
-    return [{ mark: 'changed', text: `${d.kind} \`${d.name}\`: ${p.part}`, from: p.from, to: p.to }];
+    const users = d.usedBy === undefined ? '' : d.usedBy.length === 0 ? ' (no rule uses it)' : ` (used by ${d.usedBy.map((r) => `\`${r}\``).join(', ')})`;
+    return [{ mark: 'changed', text: `${d.kind} \`${d.name}\`: ${p.part}${users}`, from: p.from, to: p.to }];
   });
 }
 

@@ -44,6 +44,8 @@ export interface DeclarationChange {
   change: ChangeKind;
   /** For a changed declaration, which of its parts changed (e.g. `type`, `default`, `where`, `value`, `rows`). */
   parts: Array<{ part: string; from: string | null; to: string | null }>;
+  /** For a changed declaration: the rules that read it, directly or through other declarations. */
+  usedBy?: string[];
 }
 
 export interface TableRowChanges {

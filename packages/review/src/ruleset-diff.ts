@@ -1,5 +1,5 @@
 import { DEFAULT_WEIGHTS } from '@verdict/engine';
-import type { Decl, RuleDecl, Ruleset, TableDecl, TestDecl } from '@verdict/language';
+import type { Decl, Expr, RuleDecl, Ruleset, TableDecl, TestDecl } from '@verdict/language';
 import type { DeclarationChange, RuleChange, RulePartChange, RuleSummary, RulesetDiff, TableRowChanges } from './model.ts';
 import { diffInputSchemas } from './schema-diff.ts';
 import { sameMeaning, semanticKey, textOf } from './semantic-key.ts';
@@ -49,6 +49,11 @@ export function diffRuleset(before: RulesetVersion | null, after: RulesetVersion
   if (before === null || after === null) diff.input = diff.input.map((c) => ({ ...c, breaking: false }));
   for (const kind of ['Const', 'Param', 'Let', 'Output', 'Table'] as const) {
     diffDeclarations(diff, kind, byName(oldDecls, kind), byName(newDecls, kind), oldSource, newSource);
+  }
+  // Say which rules a changed declaration reaches: the reviewer's question after "99.9 became 99.5".
+  if (after !== null) {
+    const users = rulesUsing(after.ast);
+    for (const d of diff.declarations) if (d.change === 'changed' && d.kind !== 'output') d.usedBy = users(d.name);
   }
 
   const oldOutcomes = outcomesOf(oldDecls);
@@ -264,4 +269,49 @@ function diffTableRows(before: TableDecl, after: TableDecl, oldSource: string, n
   }
   for (const [key, row] of oldRows) if (!newRows.has(key)) result.removed.push(textOf(oldSource, row.span) ?? '');
   return result;
+}
+
+/** For a declaration name, the rules (of this version) that read it, directly or through lets, tables and other declarations. */
+function rulesUsing(ast: Ruleset): (name: string) => string[] {
+  const dependsOn = new Map<string, Set<string>>();
+  for (const decl of ast.decls) {
+    if (decl.kind === 'Const' || decl.kind === 'Param' || decl.kind === 'Let' || decl.kind === 'Output') dependsOn.set(decl.name.name, namesIn(decl.kind === 'Param' ? [decl.default, ...(decl.where ? [decl.where] : [])] : [decl.value]));
+    if (decl.kind === 'Table') dependsOn.set(decl.name.name, namesIn(decl.rows.flatMap((r) => [r.result, ...(r.guard ? [r.guard] : []), ...r.patterns.flatMap((p) => ('value' in p ? [p.value] : []))])));
+  }
+  const reach = (names: Set<string>): Set<string> => {
+    const seen = new Set<string>();
+    const stack = [...names];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      for (const m of dependsOn.get(n) ?? []) stack.push(m);
+    }
+    return seen;
+  };
+  const rules = ast.decls
+    .filter((d): d is RuleDecl => d.kind === 'Rule')
+    .map((r) => ({
+      id: r.name.name,
+      names: reach(namesIn([...(r.condition ? [r.condition] : []), ...r.lets.map((l) => l.value), ...(r.message ? [r.message] : []), ...r.suggestions.map((s) => s.value)])),
+    }));
+  return (name) => rules.filter((r) => r.names.has(name)).map((r) => r.id);
+}
+
+/** Identifiers and called names in expressions (over-approximate: a macro variable shadowing a name counts too). */
+function namesIn(exprs: Expr[]): Set<string> {
+  const out = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    const record = node as { kind?: string; name?: unknown; callee?: unknown };
+    if (record.kind === 'Ident' && typeof record.name === 'string') out.add(record.name);
+    if (record.kind === 'Call' && typeof record.callee === 'string') out.add(record.callee);
+    for (const [key, value] of Object.entries(node)) if (key !== 'span' && typeof value === 'object') visit(value);
+  };
+  visit(exprs);
+  return out;
 }

@@ -182,7 +182,7 @@ const CHECKS: Record<string, (diff: RulesetDiff, text: string) => void> = {
   },
   'param-default-changed': (d) => {
     onlyChange(d, { declarations: true });
-    expect(d.declarations).toEqual([{ kind: 'param', name: 'max_amount', change: 'changed', parts: [{ part: 'default', from: '1000', to: '500' }] }]);
+    expect(d.declarations).toEqual([{ kind: 'param', name: 'max_amount', change: 'changed', parts: [{ part: 'default', from: '1000', to: '500' }], usedBy: ['large_amount'] }]);
   },
   'param-type-changed': (d) => {
     onlyChange(d, { declarations: true, rules: true });
@@ -192,13 +192,13 @@ const CHECKS: Record<string, (diff: RulesetDiff, text: string) => void> = {
   'param-where-changed': (d) => {
     onlyChange(d, { declarations: true });
     expect(d.declarations).toEqual([
-      { kind: 'param', name: 'max_amount', change: 'changed', parts: [{ part: 'where', from: 'value > 0', to: 'value > 0 && value <= 5000' }] },
+      { kind: 'param', name: 'max_amount', change: 'changed', parts: [{ part: 'where', from: 'value > 0', to: 'value > 0 && value <= 5000' }], usedBy: ['large_amount'] },
     ]);
   },
   'const-changed': (d) => {
     onlyChange(d, { declarations: true });
     expect(d.declarations).toEqual([
-      { kind: 'const', name: 'RESTRICTED', change: 'changed', parts: [{ part: 'value', from: '["KP", "IR", "SY", "CU"]', to: '["KP", "IR", "SY"]' }] },
+      { kind: 'const', name: 'RESTRICTED', change: 'changed', parts: [{ part: 'value', from: '["KP", "IR", "SY", "CU"]', to: '["KP", "IR", "SY"]' }], usedBy: ['restricted_countries'] },
     ]);
   },
   'let-output-changed': (d) => {

@@ -60,10 +60,10 @@ describe('real edits', () => {
 
   it('marketplace.admission: the SLA minimum lowered is one const change', () => {
     const d = diff(admission, edit(admission, 'const MIN_AVAILABILITY = 99.9', 'const MIN_AVAILABILITY = 99.5'));
-    expect(d.declarations).toEqual([{ kind: 'const', name: 'MIN_AVAILABILITY', change: 'changed', parts: [{ part: 'value', from: '99.9', to: '99.5' }] }]);
+    expect(d.declarations).toEqual([{ kind: 'const', name: 'MIN_AVAILABILITY', change: 'changed', parts: [{ part: 'value', from: '99.9', to: '99.5' }], usedBy: ['enterprise_sla_minimum'] }]);
     expect(d.rules).toEqual({ added: [], removed: [], changed: [] });
     expect(renderText({ rulesets: [d], impact: {} })).toBe(
-      ['marketplace.admission: 1 const changed', '  Declarations', '    ~ const MIN_AVAILABILITY: value', '        - 99.9', '        + 99.5', ''].join('\n'),
+      ['marketplace.admission: 1 const changed', '  Declarations', '    ~ const MIN_AVAILABILITY: value (used by enterprise_sla_minimum)', '        - 99.9', '        + 99.5', ''].join('\n'),
     );
   });
 

@@ -119,13 +119,18 @@ function addImpact(report: DiffReport, before: SourceFile[], after: SourceFile[]
       continue;
     }
     const samples = inputs.filter((s) => a.ruleset.evaluate(s.input).ok || b.ruleset.evaluate(s.input).ok);
-    if (withTests) samples.push(...testSamples(a.ast), ...testSamples(b.ast));
+    if (withTests) {
+      // Each test once: the new version's, plus old tests the new version dropped.
+      const current = testSamples(b.ast);
+      const names = new Set(current.map((t) => t.name));
+      samples.push(...current, ...testSamples(a.ast).filter((t) => !names.has(t.name)));
+    }
     report.impact[diff.name] = computeImpact(a.ruleset, b.ruleset, samples);
   }
 }
 
-function testSamples(ast: Ruleset): ImpactSample[] {
-  const samples: ImpactSample[] = [];
+function testSamples(ast: Ruleset): Array<ImpactSample & { name: string }> {
+  const samples: Array<ImpactSample & { name: string }> = [];
   let index = 0;
   for (const decl of ast.decls) {
     if (decl.kind !== 'Test' || decl.input === null) continue;
@@ -133,7 +138,7 @@ function testSamples(ast: Ruleset): ImpactSample[] {
     try {
       const input = literalValue(decl.input);
       const params = decl.params === null ? undefined : (literalValue(decl.params) as Record<string, unknown>);
-      samples.push({ source: `tests: ${decl.name.value}`, index, input, ...(params === undefined ? {} : { params }) });
+      samples.push({ source: 'tests', name: decl.name.value, index, input, ...(params === undefined ? {} : { params }) });
     } catch {
       // A test whose input is not a literal is reported by `verdict test`, not here.
     }
