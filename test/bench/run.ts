@@ -1,6 +1,7 @@
 /**
  * `pnpm bench`: every benchmark suite in one run. Speed is measured here,
- * never in unit tests.
+ * never in unit tests. `pnpm bench <suite...>` runs only those suites
+ * (`language`, `engine`).
  */
 import { languageBenchmarks } from './language.ts';
 import { formatResults } from './measure.ts';
@@ -9,3 +10,8 @@ const only = process.argv.slice(2);
 const want = (suite: string) => only.length === 0 || only.includes(suite);
 
 if (want('language')) process.stdout.write(formatResults('language: parse + check', languageBenchmarks()));
+if (want('engine')) {
+  // loaded only when wanted: it loads the peer engines (wasm, a native addon)
+  const { engineBenchmarks } = await import('./engine.ts');
+  await engineBenchmarks((text) => process.stdout.write(text));
+}
