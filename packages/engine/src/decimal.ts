@@ -69,7 +69,29 @@ function denoise(d: Decimal, x: number, places: number): Decimal {
   return { ...cut, exponent: cut.exponent + (d.exponent - toDecimal(x).exponent) };
 }
 
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
+
 export function decimalRound(x: number, places: number): number {
+  if (!Number.isFinite(x)) return x;
+  // Fast path: away from a half-way point the binary product decides the same digit as the decimal
+  // form, and integer / 10^places is correctly rounded to the same double the decimal string denotes.
+  const p = POW10[places];
+  if (p !== undefined && Number.isInteger(places)) {
+    const y = Math.abs(x) * p;
+    if (y < 1e15) {
+      const floor = Math.floor(y);
+      const fraction = y - floor;
+      if (Math.abs(fraction - 0.5) > Math.max(1e-9, y * 1e-14)) {
+        const r = (fraction > 0.5 ? floor + 1 : floor) / p;
+        return x < 0 && r !== 0 ? -r : r;
+      }
+    }
+  }
+  return decimalRoundExact(x, places);
+}
+
+/** The decimal-string rounding every case can take (the fast path above must agree with it). */
+export function decimalRoundExact(x: number, places: number): number {
   if (!Number.isFinite(x)) return x;
   const r = fromDecimal(roundDecimal(denoise(toDecimal(x), x, places), places));
   return Object.is(r, -0) ? 0 : r;

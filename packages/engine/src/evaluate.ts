@@ -4,7 +4,7 @@ import type { Closure, Ctx } from './compiler.ts';
 import { EvalState, type Limits } from './context.ts';
 import { isPrimitive, type RuleIndex } from './rule-index.ts';
 import type { CompiledParams } from './params.ts';
-import { resolvePath } from './paths.ts';
+import { resolveSegments } from './paths.ts';
 import { printExpr } from './print.ts';
 import { VError, isMap, toJson, toText, typeName, type VMap, type Value } from './values.ts';
 import type { Decision, EvaluateOptions, EvaluationResult, Location, RuleError, RuleTrace, TraceValue, Violation } from './types.ts';
@@ -87,35 +87,31 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     return e ? { line: e.span.line, column: e.span.column } : { line: 0, column: 0 };
   };
 
-  // which rules to evaluate
+  // Which rules to evaluate: with the index, only the unindexed rules and the candidates of each
+  // group's value (explain mode walks every rule, to trace the skipped ones too).
   const n = plan.rules.length;
-  const skip = new Uint8Array(n);
-  if (plan.index) {
-    for (const group of plan.index.groups) {
-      const v = guarded(group.read, ctx, -1);
-      if (!isPrimitive(v)) continue;
-      for (const r of group.rules) skip[r] = 1;
-      for (const r of group.byValue.get(v) ?? []) skip[r] = 0;
-    }
-  }
+  const totals = totalsOf(plan);
+  const order = plan.index !== null && !explain ? candidates(plan.index, ctx) : null;
+  const skip = plan.index !== null && explain ? skipped(plan.index, ctx, n) : null;
 
   const violations: Violation[] = [];
   const errors: RuleError[] = [];
   const ruleTraces: RuleTrace[] = [];
-  const fired = new Set<string>();
+  let firedRank = plan.outcomes.length;
   let violatedWeight = 0;
-  let totalWeight = 0;
   let evaluated = 0;
-  for (let i = 0; i < n; i++) {
+  const count = order === null ? n : order.length;
+  for (let k = 0; k < count; k++) {
+    const i = order === null ? k : order[k]!;
     const rule = plan.rules[i] as CompiledRule;
-    totalWeight += rule.weight;
-    if (skip[i]) {
-      if (explain) ruleTraces.push({ rule: rule.id, result: 'passed', skipped: 'index', values: [] });
+    if (skip !== null && skip[i]) {
+      ruleTraces.push({ rule: rule.id, result: 'passed', skipped: 'index', values: [] });
       continue;
     }
     evaluated++;
     if (explain) ctx.trace = [];
     let v = guarded(explain ? rule.traced : rule.condition, ctx, -1);
+    if (v === false && !explain) continue;
     const recorded = ctx.trace;
     ctx.trace = null;
     if (!(v instanceof VError) && typeof v !== 'boolean') v = new VError('type_error', `the condition is ${typeName(v)}, not boolean`, -1);
@@ -127,7 +123,8 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     const fires = v === true || (failure !== null && plan.errorPolicy === 'fire');
     if (explain) ruleTraces.push({ rule: rule.id, result: failure ? 'error' : fires ? 'fired' : 'passed', values: compactTrace(recorded ?? [], plan.nodes) });
     if (!fires) continue;
-    fired.add(rule.outcome);
+    const rank = totals.rank[i]!;
+    if (rank < firedRank) firedRank = rank;
     violatedWeight += rule.weight;
     let message = renderMessage(rule, ctx, errors, location);
     if (failure) message += ` (error: ${failure.message})`;
@@ -138,9 +135,10 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
       message,
       suggestion: suggestionOf(rule, ctx, errors, location),
       location: rule.location,
-      reads: readsOf(rule, ctx.input),
+      reads: readsOf(totals.reads[i]!, ctx.input),
     });
   }
+  const totalWeight = totals.weight;
 
   const outputs: Record<string, unknown> = {};
   for (const o of plan.outputs) {
@@ -151,8 +149,9 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     } else outputs[o.name] = toJson(v);
   }
 
-  const decision = plan.outcomes.find((o) => fired.has(o)) ?? plan.defaultOutcome;
-  const result: Decision = {
+  const decision = plan.outcomes[firedRank] ?? plan.defaultOutcome;
+  return {
+    ok: true,
     decision,
     compliant: decision === plan.defaultOutcome,
     score: totalWeight === 0 ? 1 : 1 - violatedWeight / totalWeight,
@@ -161,7 +160,63 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     errors,
     trace: explain ? { rules: ruleTraces, rulesEvaluated: evaluated, steps: ctx.state.steps } : null,
   };
-  return { ok: true, ...result };
+}
+
+/** What every evaluation of a plan shares, computed on first use: total weight, outcome ranks, read paths split once. */
+interface Totals {
+  weight: number;
+  /** Per rule: the precedence rank of its outcome (0 = highest). */
+  rank: number[];
+  /** Per rule: its read paths, split into segments. */
+  reads: Array<Array<{ path: string; segments: string[] }>>;
+}
+
+const totalsCache = new WeakMap<Plan, Totals>();
+
+function totalsOf(plan: Plan): Totals {
+  let totals = totalsCache.get(plan);
+  if (totals === undefined) {
+    totals = {
+      weight: plan.rules.reduce((sum, r) => sum + r.weight, 0),
+      rank: plan.rules.map((r) => {
+        const rank = plan.outcomes.indexOf(r.outcome);
+        return rank < 0 ? plan.outcomes.length : rank;
+      }),
+      reads: plan.rules.map((r) => r.reads.map((path) => ({ path, segments: path.split('.') }))),
+    };
+    totalsCache.set(plan, totals);
+  }
+  return totals;
+}
+
+/** Rule positions to evaluate, ascending: the unindexed ones and each group's candidates for the value read. */
+function candidates(index: RuleIndex, ctx: Ctx): number[] {
+  let out: number[] = index.unindexed;
+  let copied = false;
+  for (const group of index.groups) {
+    const v = guarded(group.read, ctx, -1);
+    const chosen = isPrimitive(v) ? group.byValue.get(v) : group.rules;
+    if (chosen === undefined || chosen.length === 0) continue;
+    if (!copied) {
+      out = [...out];
+      copied = true;
+    }
+    for (const r of chosen) out.push(r);
+  }
+  // Declaration order keeps violations (and their messages) in the order the author wrote the rules.
+  return copied ? out.sort((a, b) => a - b) : out;
+}
+
+/** Explain mode: which rules the index rules out. */
+function skipped(index: RuleIndex, ctx: Ctx, n: number): Uint8Array {
+  const skip = new Uint8Array(n);
+  for (const group of index.groups) {
+    const v = guarded(group.read, ctx, -1);
+    if (!isPrimitive(v)) continue;
+    for (const r of group.rules) skip[r] = 1;
+    for (const r of group.byValue.get(v) ?? []) skip[r] = 0;
+  }
+  return skip;
 }
 
 function renderMessage(rule: CompiledRule, ctx: Ctx, errors: RuleError[], location: (node: number) => Location): string {
@@ -193,13 +248,16 @@ function suggestionOf(rule: CompiledRule, ctx: Ctx, errors: RuleError[], locatio
   return Object.fromEntries(entries);
 }
 
-function readsOf(rule: CompiledRule, input: VMap): Record<string, unknown> {
-  const entries: Array<[string, unknown]> = [];
-  for (const path of rule.reads) {
-    const v = resolvePath(input, path);
-    if (v !== undefined) entries.push([path, toJson(v)]);
+function readsOf(reads: Array<{ path: string; segments: string[] }>, input: VMap): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const { path, segments } of reads) {
+    const v = resolveSegments(input, segments);
+    if (v === undefined) continue;
+    // A field may be called `__proto__`: define it as data rather than assign through the setter.
+    if (path === '__proto__') Object.defineProperty(out, path, { value: toJson(v), enumerable: true, writable: true, configurable: true });
+    else out[path] = toJson(v);
   }
-  return Object.fromEntries(entries);
+  return out;
 }
 
 function compactTrace(recorded: Array<[number, Value]>, nodes: Map<number, Expr>): TraceValue[] {

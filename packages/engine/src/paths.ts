@@ -83,8 +83,13 @@ export function collectReads(
 
 /** The value at a dotted path of the input, or undefined when absent. */
 export function resolvePath(input: Value, path: string): Value | undefined {
+  return resolveSegments(input, path.split('.'));
+}
+
+/** `resolvePath` with the path already split (the hot path splits once per ruleset). */
+export function resolveSegments(input: Value, segments: readonly string[]): Value | undefined {
   let v: Value | undefined = input;
-  for (const seg of path.split('.')) {
+  for (const seg of segments) {
     if (!isMap(v)) return undefined;
     v = getOwn(v, seg);
     if (v === undefined) return undefined;
