@@ -1,0 +1,84 @@
+/** Registers the `verdict` language with Monaco: tokens, brackets, comments, formatting, completion, hover, definitions, quick fixes. */
+import { format, type Diagnostic } from '@verdict/language';
+import { monaco } from '../monaco.ts';
+import { registerCompletion } from './completion.ts';
+import { registerDefinition } from './definition.ts';
+import { registerHover } from './hover.ts';
+import { registerQuickFixes } from './quick-fix.ts';
+import { registerSignatureHelp } from './signature-help.ts';
+import { registerSymbols } from './symbols.ts';
+import { tokenizeLine, type LineState } from './tokenize.ts';
+
+export const LANGUAGE_ID = 'verdict';
+
+class State implements monaco.languages.IState {
+  constructor(readonly line: LineState) {}
+  clone(): State {
+    return new State(this.line);
+  }
+  equals(other: monaco.languages.IState): boolean {
+    if (!(other instanceof State)) return false;
+    const a = this.line.triple;
+    const b = other.line.triple;
+    return a === b || (a !== null && b !== null && a.close === b.close && a.raw === b.raw);
+  }
+}
+
+/** Called with a message when the formatter refuses (syntax errors). */
+export type FormatRefused = (diagnostics: Diagnostic[]) => void;
+
+let registered = false;
+
+export function registerVerdict(options: { diagnostics: () => Diagnostic[]; onFormatRefused: FormatRefused }): void {
+  if (registered) return;
+  registered = true;
+  monaco.languages.register({ id: LANGUAGE_ID, extensions: ['.policy'], aliases: ['Verdict'] });
+  monaco.languages.setLanguageConfiguration(LANGUAGE_ID, {
+    comments: { lineComment: '#' },
+    brackets: [
+      ['{', '}'],
+      ['[', ']'],
+      ['(', ')'],
+    ],
+    autoClosingPairs: [
+      { open: '{', close: '}' },
+      { open: '[', close: ']' },
+      { open: '(', close: ')' },
+      { open: '"', close: '"', notIn: ['string', 'comment'] },
+      { open: "'", close: "'", notIn: ['string', 'comment'] },
+    ],
+    surroundingPairs: [
+      { open: '{', close: '}' },
+      { open: '[', close: ']' },
+      { open: '(', close: ')' },
+      { open: '"', close: '"' },
+    ],
+    indentationRules: { increaseIndentPattern: /[{[(]\s*(#.*)?$/, decreaseIndentPattern: /^\s*[}\])]/ },
+    // Names only: numbers are not words, so typing digits does not pop completion up.
+    wordPattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  });
+  monaco.languages.setTokensProvider(LANGUAGE_ID, {
+    getInitialState: () => new State({ triple: null }),
+    tokenize(line, state) {
+      const result = tokenizeLine(line, (state as State).line);
+      return { tokens: result.tokens, endState: new State(result.state) };
+    },
+  });
+  monaco.languages.registerDocumentFormattingEditProvider(LANGUAGE_ID, {
+    provideDocumentFormattingEdits(model) {
+      const result = format(model.getValue());
+      if (result.text === null) {
+        options.onFormatRefused(result.diagnostics);
+        return [];
+      }
+      if (result.text === model.getValue()) return [];
+      return [{ range: model.getFullModelRange(), text: result.text }];
+    },
+  });
+  registerCompletion(LANGUAGE_ID);
+  registerHover(LANGUAGE_ID);
+  registerDefinition(LANGUAGE_ID);
+  registerQuickFixes(LANGUAGE_ID, options.diagnostics);
+  registerSymbols(LANGUAGE_ID);
+  registerSignatureHelp(LANGUAGE_ID);
+}
