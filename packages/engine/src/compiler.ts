@@ -6,8 +6,8 @@
 import { diagnostic, type Diagnostic, type Expr, type Span } from '@verdict/language';
 import { BUILTIN_IMPLS } from './builtins/index.ts';
 import type { EvalState } from './context.ts';
-import { binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, runMacro, unary } from './ops.ts';
-import { VError, setOwn, toText, typeName, type VMap, type Value } from './values.ts';
+import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, runMacro, unary } from './ops.ts';
+import { VError, toText, type VMap, type Value } from './values.ts';
 
 /** Marks a lazily computed slot that is being computed (a cycle if re-entered). */
 export const COMPUTING = Symbol('computing');
@@ -69,6 +69,14 @@ export function lazySlot(slot: number, compute: Closure, node: number, name: str
     ctx.slots[slot] = v;
     return v;
   };
+}
+
+/** `a.b.c` for a chain of plain (not optional) field reads on a name, else null. */
+function dottedPath(e: Expr): string | null {
+  if (e.kind === 'Ident') return e.name;
+  if (e.kind !== 'Member' || e.optional) return null;
+  const head = dottedPath(e.object);
+  return head === null ? null : `${head}.${e.property}`;
 }
 
 /** Deeper expressions are refused at compile time (the closures would overflow the stack). */
@@ -184,15 +192,19 @@ class ExprCompiler {
           for (const [k, v] of entries) {
             const key = k(ctx);
             if (key instanceof VError) return key;
-            if (typeof key !== 'string') return new VError('type_error', `a map key is a string, not ${typeName(key)}`, id);
             const value = v(ctx);
             if (value instanceof VError) return value;
-            setOwn(out, key, value);
+            const bad = addMapEntry(out, key, value, id);
+            if (bad) return bad;
           }
           return out;
         };
       }
       case 'Member': {
+        // A binding whose name is a dotted path (`a.b.c`, CEL qualified names) wins over field reads.
+        const path = dottedPath(e);
+        const qualified = path !== null && !locals.has(path.split('.')[0] as string) ? this.env.globals.get(path) : undefined;
+        if (qualified) return qualified(id);
         const obj = this.expr(e.object, locals, true);
         const { property, optional } = e;
         return (ctx) => member(obj(ctx), property, optional, id);

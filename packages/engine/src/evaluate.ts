@@ -189,22 +189,37 @@ function totalsOf(plan: Plan): Totals {
   return totals;
 }
 
-/** Rule positions to evaluate, ascending: the unindexed ones and each group's candidates for the value read. */
+const candidateCache = new WeakMap<RuleIndex, Map<string, number[]>>();
+const ALL = '\u0000all';
+
+/**
+ * Rule positions to evaluate, ascending: the unindexed ones and each group's candidates for the
+ * value read. The merged list depends only on the values read, so it is built once per combination
+ * (a bounded cache) and reused.
+ */
 function candidates(index: RuleIndex, ctx: Ctx): number[] {
-  let out: number[] = index.unindexed;
-  let copied = false;
+  let key = '';
+  const chosen: Array<number[] | undefined> = [];
   for (const group of index.groups) {
     const v = guarded(group.read, ctx, -1);
-    const chosen = isPrimitive(v) ? group.byValue.get(v) : group.rules;
-    if (chosen === undefined || chosen.length === 0) continue;
-    if (!copied) {
-      out = [...out];
-      copied = true;
-    }
-    for (const r of chosen) out.push(r);
+    const primitive = isPrimitive(v);
+    chosen.push(primitive ? group.byValue.get(v) : group.rules);
+    // JSON-quoted strings cannot contain the raw separator, so distinct combinations get distinct keys.
+    key += primitive ? `${typeof v === 'string' ? JSON.stringify(v) : String(v)}\u0001` : `${ALL}\u0001`;
   }
+  let cache = candidateCache.get(index);
+  if (cache === undefined) {
+    cache = new Map();
+    candidateCache.set(index, cache);
+  }
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const out = [...index.unindexed];
+  for (const list of chosen) if (list !== undefined) out.push(...list);
   // Declaration order keeps violations (and their messages) in the order the author wrote the rules.
-  return copied ? out.sort((a, b) => a - b) : out;
+  out.sort((a, b) => a - b);
+  if (cache.size < 4096) cache.set(key, out);
+  return out;
 }
 
 /** Explain mode: which rules the index rules out. */

@@ -1,5 +1,6 @@
 /** Standalone expressions (the CEL conformance runner, the REPL). */
 import { hasErrors, parseExpression, type Diagnostic } from '@verdict/language';
+import { TYPE_DENOTATIONS } from './builtins/conversions.ts';
 import { compileExpr, type Closure, type CompileEnv, type Ctx } from './compiler.ts';
 import { DEFAULT_LIMITS, EvalState, type Limits } from './context.ts';
 import { VError, type Value } from './values.ts';
@@ -10,18 +11,43 @@ export interface CompiledExpression {
   evaluate(): ExpressionResult;
 }
 
-/** Parse (no type check) and compile `text`; identifiers resolve to `bindings`. */
-export function compileExpression(text: string, bindings: Record<string, unknown>, limits: Partial<Limits> = {}): CompiledExpression | { diagnostics: Diagnostic[] } {
+export interface ExpressionOptions {
+  /**
+   * Unknown names and functions are evaluation errors (`unknown_name`,
+   * `unknown_function`) instead of compile diagnostics, as in unchecked CEL:
+   * `x || true` is then `true`.
+   */
+  unknownAsErrors?: boolean;
+}
+
+/** Codes `unknownAsErrors` turns into run-time errors. */
+const UNKNOWN_CODES = new Set(['VD5001', 'VD5002']);
+
+/**
+ * Parse (no type check) and compile `text`; identifiers resolve to `bindings`
+ * (a binding named with dots, `a.b`, is read by the expression `a.b`). CEL's
+ * type denotations (`int`, `string`, `map`, ...) are names for their type
+ * names, as `type(x)` returns them.
+ */
+export function compileExpression(
+  text: string,
+  bindings: Record<string, unknown>,
+  limits: Partial<Limits> = {},
+  options: ExpressionOptions = {},
+): CompiledExpression | { diagnostics: Diagnostic[] } {
   const parsed = parseExpression(text);
   if (hasErrors(parsed.diagnostics)) return { diagnostics: parsed.diagnostics };
   let slots = 0;
   const env: CompileEnv = { globals: new Map(), tables: new Map(), diagnostics: [], newSlot: () => slots++ };
+  // CEL's type denotations (`type(x) == int`), unless a binding takes the name
+  for (const name of TYPE_DENOTATIONS) env.globals.set(name, () => () => name);
   for (const name of Object.keys(bindings)) {
     const value = bindings[name] as Value;
     env.globals.set(name, () => () => value);
   }
   const closure: Closure = compileExpr(parsed.expr, env);
-  if (hasErrors(env.diagnostics)) return { diagnostics: env.diagnostics };
+  const diagnostics = options.unknownAsErrors ? env.diagnostics.filter((d) => !UNKNOWN_CODES.has(d.code)) : env.diagnostics;
+  if (hasErrors(diagnostics)) return { diagnostics };
   const fullLimits = { ...DEFAULT_LIMITS, ...limits };
   return {
     evaluate(): ExpressionResult {

@@ -1,6 +1,6 @@
 /** @verdict/engine: compile checked rulesets into closures and evaluate decisions. */
 export { compile, DEFAULT_WEIGHTS } from './ruleset.ts';
-export { compileExpression, type CompiledExpression, type ExpressionResult } from './expression.ts';
+export { compileExpression, type CompiledExpression, type ExpressionOptions, type ExpressionResult } from './expression.ts';
 export { interpret, interpretWith, referenceDecide, type InterpreterEnv, type ReferenceDecision } from './interpreter.ts';
 export { DEFAULT_LIMITS, type Limits } from './context.ts';
 export { BUILTIN_IMPLS, type BuiltinImpl } from './builtins/index.ts';

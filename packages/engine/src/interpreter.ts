@@ -6,9 +6,9 @@
 import type { Expr, Ruleset, TableDecl, TablePattern } from '@verdict/language';
 import { BUILTIN_IMPLS } from './builtins/index.ts';
 import { EvalState } from './context.ts';
-import { binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, runMacro, unary } from './ops.ts';
+import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, runMacro, unary } from './ops.ts';
 import { matchPattern } from './table.ts';
-import { VError, getOwn, setOwn, toText, typeName, type VMap, type Value } from './values.ts';
+import { VError, getOwn, toText, type VMap, type Value } from './values.ts';
 
 export interface InterpreterEnv {
   /** A global name's value, or undefined when unknown. */
@@ -75,10 +75,10 @@ function walk(e: Expr, scope: Scope | null, env: InterpreterEnv): Value {
       for (const en of e.entries) {
         const key = walk(en.key, scope, env);
         if (key instanceof VError) return key;
-        if (typeof key !== 'string') return new VError('type_error', `a map key is a string, not ${typeName(key)}`, id);
         const value = walk(en.value, scope, env);
         if (value instanceof VError) return value;
-        setOwn(out, key, value);
+        const bad = addMapEntry(out, key, value, id);
+        if (bad) return bad;
       }
       return out;
     }

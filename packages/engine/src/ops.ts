@@ -4,7 +4,7 @@
  */
 import type { BinaryOperator } from '@verdict/language';
 import type { EvalState } from './context.ts';
-import { Duration, Timestamp, VError, compareStrings, deepEqual, getOwn, isMap, typeName, type Value } from './values.ts';
+import { Duration, Timestamp, VError, compareStrings, deepEqual, formatNumber, getOwn, isMap, setOwn, typeName, type VMap, type Value } from './values.ts';
 
 export function typeError(node: number, message: string): VError {
   return new VError('type_error', message, node);
@@ -29,14 +29,47 @@ export function compareValues(a: Value, b: Value, node: number): number | VError
   return typeError(node, `cannot compare ${typeName(a)} with ${typeName(b)}`);
 }
 
+/**
+ * Map keys are strings (JSON objects). CEL's number and boolean keys are read
+ * as their text: `{1: "a"}[1]` is `{"1": "a"}["1"]`; other key types are errors.
+ */
+export function mapKey(key: Value, node: number): string | VError {
+  if (typeof key === 'string') return key;
+  if (typeof key === 'number' && Number.isFinite(key)) return formatNumber(key);
+  if (typeof key === 'boolean') return String(key);
+  if (key instanceof VError) return key;
+  return typeError(node, `a map key is a string, not ${typeName(key)}`);
+}
+
+/**
+ * The number and boolean keys a map literal was written with, by their text:
+ * macros iterate them as written (`{6: "six"}.all(k, k > 5)`), while lookups,
+ * `in`, equality and JSON use the text.
+ */
+const writtenKeys = new WeakMap<VMap, Map<string, Value>>();
+
+/** Add one entry of a map literal; a key given twice is an error (CEL). */
+export function addMapEntry(out: VMap, key: Value, value: Value, node: number): VError | null {
+  const k = mapKey(key, node);
+  if (k instanceof VError) return k;
+  if (Object.hasOwn(out, k)) return new VError('invalid_argument', `the map repeats the key "${k}"`, node);
+  setOwn(out, k, value);
+  if (typeof key !== 'string') {
+    let written = writtenKeys.get(out);
+    if (!written) writtenKeys.set(out, (written = new Map()));
+    written.set(k, key);
+  }
+  return null;
+}
+
 export function contains(collection: Value, item: Value, node: number): Value {
   if (Array.isArray(collection)) {
     for (const x of collection) if (deepEqual(x, item)) return true;
     return false;
   }
   if (isMap(collection)) {
-    if (typeof item !== 'string') return typeError(node, `a map key is a string, not ${typeName(item)}`);
-    return Object.hasOwn(collection, item);
+    const key = mapKey(item, node);
+    return key instanceof VError ? key : Object.hasOwn(collection, key);
   }
   return typeError(node, `\`in\` needs a list or a map, not ${typeName(collection)}`);
 }
@@ -138,9 +171,10 @@ export function index(obj: Value, key: Value, optional: boolean, node: number): 
     return obj[key] as Value;
   }
   if (isMap(obj)) {
-    if (typeof key !== 'string') return typeError(node, `a map key is a string, not ${typeName(key)}`);
-    const v = getOwn(obj, key);
-    return v === undefined ? new VError('no_such_key', `no key "${key}"`, node, true) : v;
+    const k = mapKey(key, node);
+    if (k instanceof VError) return k;
+    const v = getOwn(obj, k);
+    return v === undefined ? new VError('no_such_key', `no key "${k}"`, node, true) : v;
   }
   if (typeof obj === 'string') return typeError(node, 'strings cannot be indexed');
   return typeError(node, `cannot index ${typeName(obj)}`);
@@ -158,7 +192,10 @@ export function has(obj: Value, property: string, node: number): Value {
 export function macroItems(target: Value, node: number): Value[] | VError {
   if (target instanceof VError) return target;
   if (Array.isArray(target)) return target;
-  if (isMap(target)) return Object.keys(target);
+  if (isMap(target)) {
+    const written = writtenKeys.get(target);
+    return written ? Object.keys(target).map((k) => written.get(k) ?? k) : Object.keys(target);
+  }
   return typeError(node, `macros iterate lists or maps, not ${typeName(target)}`);
 }
 

@@ -55,7 +55,11 @@ export function isMap(v: unknown): v is VMap {
 }
 
 export function getOwn(map: VMap, key: string): Value | undefined {
-  return Object.hasOwn(map, key) ? map[key] : undefined;
+  // One property load on the hot path. Only what comes from Object.prototype is not data, and all
+  // of it is a function or (for `__proto__`) the prototype itself, which no JSON value can be.
+  const v = map[key];
+  if (typeof v === 'function' || v === Object.prototype) return Object.hasOwn(map, key) ? v : undefined;
+  return v;
 }
 
 /** Define (never assign) so `__proto__` stays a plain key. */

@@ -210,6 +210,45 @@ const cases: Record<string, Case[]> = {
     ['string(duration("250ms"))', '250ms'],
     ['duration("1x")', E('invalid_argument')],
   ],
+  // CEL conversions (see also the conformance suite, test/conformance)
+  dyn: [
+    ['dyn([1, "a"])', [1, 'a']],
+    ['dyn(null) == null', true],
+  ],
+  int: [
+    ['int(-7.9)', -7],
+    ['int("987")', 987],
+    ['int("9.5")', E('invalid_argument')],
+    ['int(1e99)', E('overflow')],
+    ['int(timestamp("2004-09-16T23:59:59Z"))', 1095379199],
+    ['int(true)', E('type_error')],
+  ],
+  uint: [
+    ['uint(25.5)', 25],
+    ['uint(-1)', E('overflow')],
+    ['uint(6.022e23)', E('overflow')],
+  ],
+  double: [
+    ['double("-84.32e7")', -843200000],
+    ['double(5.5)', 5.5],
+    ['double("x")', E('invalid_argument')],
+  ],
+  bool: [
+    ['bool("t")', true],
+    ['bool("FALSE")', false],
+    ['bool("TrUe")', E('invalid_argument')],
+    ['bool(1)', E('type_error')],
+  ],
+  type: [
+    ['type(true)', 'bool'],
+    ['type(1)', 'double'],
+    ['type({"a": 1}) == type({})', true],
+    ['type(null) == null_type', true],
+  ],
+  bytes: [
+    ['bytes("abc")', 'abc'],
+    ['bytes(1)', E('type_error')],
+  ],
 };
 
 describe('builtins', () => {

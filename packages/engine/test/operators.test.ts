@@ -117,7 +117,9 @@ table('in', [
   ['[1] in [[1], [2]]', true],
   ['"a" in {"a": 1}', true],
   ['"b" in {"a": 1}', false],
-  ['1 in {"a": 1}', E('type_error')],
+  ['1 in {"a": 1}', false], // number keys are read as text (CEL map keys)
+  ['1 in {"1": 1}', true],
+  ['null in {"a": 1}', E('type_error')],
   ['1 in []', false],
   ['1 in "abc"', E('type_error')],
   ['"__proto__" in {}', false],

@@ -115,6 +115,43 @@ const list: Builtin[] = [
   ),
   define('timestamp', 'A point in time from an RFC 3339 string.', 'timestamp("2026-01-01T00:00:00Z") < timestamp("2026-06-01T00:00:00Z")', { params: [p('value', text)], returns: T.timestamp }),
   define('duration', 'A length of time from a string such as "90s", "1h30m", "1.5h", "-5m".', 'duration("1h") == duration("60m")', { params: [p('value', text)], returns: T.duration }),
+  define('dyn', 'The value itself, typed `any` (CEL\'s `dyn`): turns off static type checking of the argument.', 'dyn(1) == 1', { params: [p('value', T.any)], returns: T.any }),
+  define(
+    'int',
+    'A whole number: a number truncated toward zero, a whole-number string, or a timestamp in Unix seconds; an error outside the 64-bit signed range (CEL `int`).',
+    'int(-7.9) == -7',
+    { params: [p('value', num)], returns: num },
+    { params: [p('value', text)], returns: num },
+    { params: [p('value', T.timestamp)], returns: num },
+  ),
+  define(
+    'uint',
+    'A non-negative whole number: a number truncated toward zero or a whole-number string; an error when negative or beyond 64 bits (CEL `uint`).',
+    'uint(25.5) == 25',
+    { params: [p('value', num)], returns: num },
+    { params: [p('value', text)], returns: num },
+  ),
+  define(
+    'double',
+    'A number from a number or a numeric string (also "NaN", "Infinity"); CEL `double`.',
+    'double("-84.32e7") == -843200000',
+    { params: [p('value', num)], returns: num },
+    { params: [p('value', text)], returns: num },
+  ),
+  define(
+    'bool',
+    'A boolean from a boolean or one of the strings "true", "True", "TRUE", "t", "1" and "false", "False", "FALSE", "f", "0".',
+    'bool("True") == true',
+    { params: [p('value', bool)], returns: bool },
+    { params: [p('value', text)], returns: bool },
+  ),
+  define(
+    'type',
+    'CEL\'s name for the type of the value, as a string: "bool", "double" (every number), "string", "list", "map", "null_type", "google.protobuf.Timestamp", "google.protobuf.Duration".',
+    'type([1]) == "list"',
+    { params: [p('value', T.any)], returns: text },
+  ),
+  define('bytes', 'CEL `bytes`: Verdict reads bytes as text, so this returns the string unchanged.', 'bytes("abc") == "abc"', { params: [p('value', text)], returns: text }),
 ];
 
 export const BUILTINS: ReadonlyMap<string, Builtin> = new Map(list.map((b) => [b.name, b]));

@@ -890,6 +890,21 @@ class VerdictParser extends EmbeddedActionsParser {
                 },
               },
               {
+                // a.`content-type`: a field whose name is not an identifier (CEL)
+                ALT: () => {
+                  const quoted = this.CONSUME(T.QuotedName);
+                  expr = this.ACTION(() => ({
+                    kind: 'Member' as const,
+                    id: this.id(),
+                    object: expr,
+                    property: quoted.image.slice(1, -1),
+                    propertySpan: spanOfTokens(quoted, quoted),
+                    optional,
+                    span: this.span(first),
+                  }));
+                },
+              },
+              {
                 ALT: () => {
                   const bracket = this.CONSUME(T.LBracket);
                   const index = this.SUBRULE(this.expression);

@@ -214,6 +214,9 @@ export const StringLiteral = createToken({
 /** A string that never closes on its line: lexed as one token so we can report it well. */
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /["'][^\n\r]*/ });
 
+/** CEL's quoted field name, `` a.`content-type` ``: any characters but a backquote or a line break. */
+export const QuotedName = createToken({ name: 'QuotedName', pattern: /`[^`\r\n]+`/ });
+
 export const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
 export const QuestionDot = createToken({ name: 'QuestionDot', pattern: /\?\./ });
 export const QuestionQuestion = createToken({ name: 'QuestionQuestion', pattern: /\?\?/ });
@@ -257,6 +260,7 @@ export const ALL_TOKENS: TokenType[] = [
   MultiplicativeOperator,
   AdditiveOperator,
   RelationalOperator,
+  QuotedName,
   Arrow,
   QuestionDot,
   QuestionQuestion,

@@ -1,4 +1,5 @@
 /** All builtin implementations, keyed by name (joined to the checker's catalogue by name). */
+import { conversionBuiltins } from './conversions.ts';
 import { listBuiltins } from './lists.ts';
 import { numberBuiltins } from './numbers.ts';
 import { stringBuiltins } from './strings.ts';
@@ -7,5 +8,5 @@ import type { BuiltinImpl } from './types.ts';
 export type { BuiltinImpl } from './types.ts';
 
 export const BUILTIN_IMPLS: ReadonlyMap<string, BuiltinImpl> = new Map(
-  Object.entries({ ...listBuiltins, ...stringBuiltins, ...numberBuiltins }),
+  Object.entries({ ...listBuiltins, ...stringBuiltins, ...numberBuiltins, ...conversionBuiltins }),
 );
