@@ -2,6 +2,7 @@ import type { TokenType } from 'chevrotain';
 
 const LABELS: Record<string, string> = {
   Identifier: 'a name',
+  QuotedName: 'a quoted name (`` `content-type` ``)',
   AnyName: 'a name',
   NumberLiteral: 'a number',
   StringLiteral: 'a string',

@@ -89,7 +89,8 @@ export class ExprPrinter {
       case 'Map':
         return this.map(e);
       case 'Member':
-        return [this.expr(e.object, LEVEL.postfix), e.optional ? '?.' : '.', e.property];
+        // A property that is not a plain name (or is a keyword) was written quoted: `m.\`content-type\``.
+        return [this.expr(e.object, LEVEL.postfix), e.optional ? '?.' : '.', /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.property) ? e.property : `\`${e.property}\``];
       case 'Index':
         return [this.expr(e.object, LEVEL.postfix), e.optional ? '?.[' : '[', this.expr(e.index), ']'];
       case 'Call': {
