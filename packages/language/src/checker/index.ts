@@ -6,6 +6,7 @@
 import type { ConstDecl, Decl, DecisionDecl, ErrorPolicyDecl, Expr, InputDecl, LetDecl, Ruleset, Span, WeightsDecl } from '../ast.ts';
 import { SEVERITIES } from '../ast.ts';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
+import { DenseMap } from './dense-map.ts';
 import { closest } from './did-you-mean.ts';
 import { ExpressionChecker, type TableSignature } from './expressions.ts';
 import { messages } from './messages.ts';
@@ -49,8 +50,8 @@ export interface CheckContext {
 export function check(ast: Ruleset): CheckResult {
   const diagnostics: Diagnostic[] = [];
   const report = (d: Diagnostic) => diagnostics.push(d);
-  const types = new Map<number, Type>();
-  const references = new Map<number, SymbolInfo>();
+  const types = new DenseMap<Type>();
+  const references = new DenseMap<SymbolInfo>();
   const tables = new Map<string, TableSignature>();
   const symbols = new Map<string, SymbolInfo>();
   const globals = new Scope(null);
