@@ -9,7 +9,7 @@ import { formatResults } from './measure.ts';
 const only = process.argv.slice(2);
 const want = (suite: string) => only.length === 0 || only.includes(suite);
 
-if (want('language')) process.stdout.write(formatResults('language: parse + check', languageBenchmarks()));
+if (want('language')) process.stdout.write(formatResults('language: parse + check + analysis', await languageBenchmarks()));
 if (want('engine')) {
   // loaded only when wanted: it loads the peer engines (wasm, a native addon)
   const { engineBenchmarks } = await import('./engine.ts');
