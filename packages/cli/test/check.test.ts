@@ -66,3 +66,15 @@ describe('verdict schema', () => {
     expect((await runCli(['schema', '.', '--ruleset', 'nope'], dir)).stderr).toContain('no ruleset named `nope`');
   });
 });
+
+describe('verdict fmt --stdout', () => {
+  it('prints the canonical text without touching the file (git textconv)', async () => {
+    const messy = 'ruleset demo.ok\ninput { amount: number }\ndecision deny > allow\nrule big { severity high deny when amount > 10 because "too big" }\n';
+    const dir = tempProject({ 'p.policy': messy });
+    const r = await runCli(['fmt', '--stdout', 'p.policy'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('rule big {\n  severity high\n  deny when amount > 10\n  because "too big"\n}\n');
+    const again = await runCli(['fmt', '--stdout', 'p.policy'], dir);
+    expect(again.stdout).toBe(r.stdout);
+  });
+});

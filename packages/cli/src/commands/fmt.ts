@@ -5,12 +5,20 @@ import { collectPolicyFiles } from '../files.ts';
 import type { CommandIO } from '../io.ts';
 import { renderDiagnostic } from '../render.ts';
 
-export const fmtUsage = 'verdict fmt [--check] <files|dirs>';
+export const fmtUsage = 'verdict fmt [--check | --stdout] <files|dirs>';
 
-/** `verdict fmt`: rewrite files canonically; with --check, list the files that would change and exit 1. */
+/**
+ * `verdict fmt`: rewrite files canonically; with --check, list the files that would change and exit 1;
+ * with --stdout, print the canonical text instead of writing it (git's `textconv`; a file that cannot be
+ * formatted is printed as it is, so `git diff` still shows something).
+ */
 export async function runFmt(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { check: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { check: { type: 'boolean', default: false }, stdout: { type: 'boolean', default: false } } });
   const files = collectPolicyFiles(positionals, io.cwd);
+  if (values.stdout) {
+    for (const file of files) io.stdout(format(file.text).text ?? file.text);
+    return 0;
+  }
   let failed = false;
   let changed = 0;
   for (const file of files) {
