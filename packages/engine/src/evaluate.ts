@@ -82,10 +82,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     trace: null,
     depth: 0,
   };
-  const location = (node: number): Location => {
-    const e = plan.nodes.get(node);
-    return e ? { line: e.span.line, column: e.span.column } : { line: 0, column: 0 };
-  };
+  const location = locator(plan);
 
   // Which rules to evaluate: with the index, only the unindexed rules and the candidates of each
   // group's value (explain mode walks every rule, to trace the skipped ones too).
@@ -160,6 +157,21 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     errors,
     trace: explain ? { rules: ruleTraces, rulesEvaluated: evaluated, steps: ctx.state.steps } : null,
   };
+}
+
+/** Maps a node id to its source location (one function per plan, not one per decision). */
+const locators = new WeakMap<Plan, (node: number) => Location>();
+
+function locator(plan: Plan): (node: number) => Location {
+  let find = locators.get(plan);
+  if (find === undefined) {
+    find = (node: number): Location => {
+      const e = plan.nodes.get(node);
+      return e ? { line: e.span.line, column: e.span.column } : { line: 0, column: 0 };
+    };
+    locators.set(plan, find);
+  }
+  return find;
 }
 
 /** What every evaluation of a plan shares, computed on first use: total weight, outcome ranks, read paths split once. */

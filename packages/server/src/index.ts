@@ -8,3 +8,4 @@ export { EventHub, type ServerEvent } from './events.ts';
 export { Metrics } from './metrics.ts';
 export { ApiError, errorBody } from './errors.ts';
 export type { Services } from './services.ts';
+export { createServices, type ServicesOptions } from './serve.ts';

@@ -130,6 +130,11 @@ export function moveChannel(
   });
 }
 
+/** Params change on a channel that exists (a move creates it). */
+function existing(current: ChannelState | null, ruleset: string, channel: string): asserts current is ChannelState {
+  if (current === null) throw new NotFoundError('channel', `channel \`${channel}\` of \`${ruleset}\` does not exist: move it to a version first`);
+}
+
 export function setChannelParams(
   db: Db,
   ruleset: string,
@@ -144,9 +149,7 @@ export function setChannelParams(
     actor,
     reason: reason ?? null,
     async next(current) {
-      if (current === null) {
-        throw new NotFoundError('channel', `channel \`${channel}\` of \`${ruleset}\` does not exist: move it to a version first`);
-      }
+      existing(current, ruleset, channel);
       return { version: current.version, params };
     },
   });
@@ -170,9 +173,7 @@ export function patchChannelParams(
     actor,
     reason: reason ?? null,
     async next(current) {
-      if (current === null) {
-        throw new NotFoundError('channel', `channel \`${channel}\` of \`${ruleset}\` does not exist: move it to a version first`);
-      }
+      existing(current, ruleset, channel);
       const params: Params = { ...current.params };
       for (const [key, value] of Object.entries(patch)) {
         if (value === null) delete params[key];
