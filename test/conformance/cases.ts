@@ -19,11 +19,17 @@ export interface CelCase {
   typeEnv?: Record<string, string>;
 }
 
-/** The corpus directory: `VERDICT_CEL_CORPUS`, else `../shared/corpora/cel/` beside the repo. */
+/**
+ * The corpus directory: `VERDICT_CEL_CORPUS`, else `../shared/corpora/cel/` beside the repo, else the
+ * workplace's shared copy at /work/shared (a CI clone may live elsewhere on the same machine).
+ */
 export function corpusDir(): string {
   const env = process.env['VERDICT_CEL_CORPUS'];
   if (env) return env;
-  return fileURLToPath(new URL('../../../shared/corpora/cel/', import.meta.url));
+  const beside = fileURLToPath(new URL('../../../shared/corpora/cel/', import.meta.url));
+  if (existsSync(beside)) return beside;
+  const shared = '/work/shared/corpora/cel/';
+  return existsSync(shared) ? shared : beside;
 }
 
 export function corpusFiles(dir = corpusDir()): string[] {
