@@ -15,3 +15,4 @@ if (want('engine')) {
   const { engineBenchmarks } = await import('./engine.ts');
   await engineBenchmarks((text) => process.stdout.write(text));
 }
+if (want('http')) await (await import('./http.ts')).httpBenchmarks((text) => process.stdout.write(text)); // loaded only when wanted: starts servers

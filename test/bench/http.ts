@@ -1,0 +1,178 @@
+/**
+ * HTTP load benchmark (issue 5): autocannon on loopback against
+ *   - the Verdict server evaluating `marketplace.admission` (decision log on),
+ *   - a bare Hono route computing the same decision in hand-written JS,
+ *   - the Cerbos PDP with the same checks as CEL conditions,
+ * in one run. Each server runs in its own process pinned to core 0 and the
+ * load generator in a process pinned to core 1 (when `taskset` exists).
+ * Before any load, all three must answer the same decision on every sample
+ * input; the run aborts otherwise.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { admissionByHand } from './peers/admission-js.ts';
+import { cerbosBinary, cerbosDecision, writeCerbosSetup } from './http/cerbos.ts';
+import { cerbosBody, honoBody, SAMPLE_INPUTS, verdictBody } from './http/inputs.ts';
+import type { LoadResult, LoadSpec } from './http/load.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CONNECTIONS = 50;
+const DURATION_SEC = 8;
+const WARMUP_SEC = 2;
+const FIXED_RATE = 5000;
+const ADMIN_KEY = 'vk_bench_admin_0123456789abcdef';
+const HAS_TASKSET = spawnSync('taskset', ['--version']).status === 0;
+
+/** `command` pinned to `core` when taskset exists. */
+function pinned(core: number, command: string, args: string[]): [string, string[]] {
+  return HAS_TASKSET ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => done(port));
+    });
+  });
+}
+
+/** Starts a TS child on core 0 and waits for its `{"url"}` line. */
+async function startTsServer(file: string, arg: string): Promise<{ child: ChildProcess; url: string }> {
+  const [command, args] = pinned(0, process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'http', file), arg]);
+  const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((done, fail) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (line.startsWith('{"url"')) done((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => fail(new Error(`${file} exited (${code}) before listening`)));
+  });
+  return { child, url };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not become ready in ${timeoutMs} ms`);
+}
+
+/** Runs autocannon in a child process on core 1. */
+function load(spec: LoadSpec): Promise<LoadResult> {
+  const [command, args] = pinned(1, process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'http', 'load.ts'), JSON.stringify(spec)]);
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && line.startsWith('{')) done(JSON.parse(line) as LoadResult);
+      else fail(new Error(`load generator exited (${code}): ${out}`));
+    });
+  });
+}
+
+async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  body: (input: (typeof SAMPLE_INPUTS)[number]) => string;
+}
+
+const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} req/s`;
+
+export async function httpBenchmarks(write: (text: string) => void): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'verdict-http-bench-'));
+  const children: ChildProcess[] = [];
+  try {
+    // Verdict: only the admission ruleset in its rulesets directory
+    const rulesetsDir = join(work, 'rulesets');
+    mkdirSync(rulesetsDir);
+    copyFileSync(join(ROOT, 'rulesets/marketplace/admission.policy'), join(rulesetsDir, 'admission.policy'));
+    const verdict = await startTsServer('verdict-server.ts', JSON.stringify({ dataDir: join(work, 'data'), rulesetsDir, adminKey: ADMIN_KEY }));
+    children.push(verdict.child);
+    const hono = await startTsServer('hono-server.ts', '');
+    children.push(hono.child);
+
+    const [httpPort, grpcPort] = [await freePort(), await freePort()];
+    const cerbosConfig = writeCerbosSetup(join(work, 'cerbos'), httpPort, grpcPort);
+    const [command, args] = pinned(0, cerbosBinary(), ['server', `--config=${cerbosConfig}`, '--log-level=error']);
+    // its log is dropped: autocannon closing connections mid-request logs "context canceled" errors
+    const cerbos = spawn(command, args, { stdio: 'ignore' });
+    children.push(cerbos);
+    const cerbosUrl = `http://127.0.0.1:${httpPort}`;
+    await waitUntil(async () => (await fetch(`${cerbosUrl}/_cerbos/health`)).ok, 20_000, 'Cerbos');
+
+    const targets: Target[] = [
+      { name: 'Verdict server (decision log on)', url: `${verdict.url}/v1/rulesets/marketplace.admission/evaluate`, headers: { authorization: `Bearer ${ADMIN_KEY}` }, body: verdictBody },
+      { name: 'bare Hono route (hand-written JS)', url: `${hono.url}/evaluate`, headers: {}, body: honoBody },
+      { name: 'Cerbos PDP 0.55 (CEL conditions)', url: `${cerbosUrl}/api/check/resources`, headers: {}, body: cerbosBody },
+    ];
+
+    // Agreement first: same decision from all three (and the same fired rules from Verdict and the bare route).
+    const decisions = new Set<string>();
+    for (const input of SAMPLE_INPUTS) {
+      const expected = admissionByHand(input);
+      decisions.add(expected.decision);
+      const v = (await post(targets[0]!.url, verdictBody(input), targets[0]!.headers)) as { decision: string; violations: Array<{ rule: string }> };
+      const h = (await post(targets[1]!.url, honoBody(input))) as { decision: string; violations: string[] };
+      const c = cerbosDecision(await post(targets[2]!.url, cerbosBody(input)));
+      const vRules = v.violations.map((x) => x.rule).sort().join(',');
+      const want = [...expected.violations].sort().join(',');
+      if (v.decision !== expected.decision || vRules !== want || h.decision !== expected.decision || h.violations.slice().sort().join(',') !== want || c !== expected.decision) {
+        throw new Error(`HTTP targets disagree on ${input.service.id}: expected ${expected.decision} [${want}], Verdict ${v.decision} [${vRules}], Hono ${h.decision}, Cerbos ${c}`);
+      }
+    }
+    if (decisions.size < 2) throw new Error('sample inputs must include both allowed and denied services');
+
+    write(`\n## http: marketplace.admission over loopback (${CONNECTIONS} connections, ${DURATION_SEC} s each${HAS_TASKSET ? '; servers on core 0, autocannon on core 1' : '; taskset missing: not pinned'})\n`);
+    write(`all three agree on ${SAMPLE_INPUTS.length} sample inputs (${[...decisions].join(' + ')}); bodies rotated per request\n`);
+    const results = new Map<string, LoadResult>();
+    for (const target of targets) {
+      const spec: LoadSpec = { url: target.url, headers: target.headers, bodies: SAMPLE_INPUTS.map(target.body), connections: CONNECTIONS, durationSec: WARMUP_SEC };
+      await load(spec); // warm-up (JIT, connection pools), not reported
+      const r = await load({ ...spec, durationSec: DURATION_SEC });
+      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${target.name}: ${r.non2xx} non-2xx answers, ${r.errors} errors under load`);
+      results.set(target.name, r);
+      write(`  ${target.name.padEnd(36)} ${rate(r.rps).padStart(14)}   p50 ${ms(r.p50).padStart(8)}   p99 ${ms(r.p99).padStart(8)}\n`);
+    }
+    const fixed = await load({ url: targets[0]!.url, headers: targets[0]!.headers, bodies: SAMPLE_INPUTS.map(verdictBody), connections: CONNECTIONS, durationSec: DURATION_SEC, overallRate: FIXED_RATE });
+    if (fixed.non2xx > 0 || fixed.errors > 0) throw new Error(`fixed-rate pass: ${fixed.non2xx} non-2xx answers, ${fixed.errors} errors`);
+    write(`  ${'Verdict at a fixed 5,000 req/s'.padEnd(36)} ${rate(fixed.rps).padStart(14)}   p50 ${ms(fixed.p50).padStart(8)}   p99 ${ms(fixed.p99).padStart(8)}\n`);
+
+    const [v, h, c] = targets.map((t) => results.get(t.name)!);
+    const vsHono = v!.rps / h!.rps;
+    const vsCerbos = v!.rps / c!.rps;
+    const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    write(`  goals: p99 ${ms(fixed.p99)} at ${rate(fixed.rps)} (< 5 ms at 5,000/s: ${mark(fixed.p99 < 5 && fixed.rps >= FIXED_RATE * 0.95)}); ` +
+      `Verdict/bare Hono ${(vsHono * 100).toFixed(0)}% (>= 70%: ${mark(vsHono >= 0.7)}); Verdict/Cerbos ${vsCerbos.toFixed(1)}x (>= 8x: ${mark(vsCerbos >= 8)})\n`);
+  } finally {
+    for (const child of children.reverse()) await stop(child);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
