@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: every benchmark suite in one run. Speed is measured here,
  * never in unit tests. `pnpm bench <suite...>` runs only those suites
- * (`language`, `engine`).
+ * (`language`, `engine`, `http`).
  */
 import { languageBenchmarks } from './language.ts';
 import { formatResults } from './measure.ts';

@@ -7,6 +7,7 @@
 import type { Context, Hono } from 'hono';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import type { ApiScope } from '@verdict/store';
+import { readText } from './body.ts';
 import { ApiError, errors, type ErrorDetail } from './errors.ts';
 import type { AppEnv } from './env.ts';
 
@@ -127,7 +128,7 @@ function querySchema(query: Record<string, { schema: Schema }>): Schema {
 
 async function readBody(c: Context<AppEnv>, validate: ValidateFunction, optional: boolean): Promise<unknown> {
   const type = c.req.header('content-type');
-  const text = await c.req.text();
+  const text = await readText(c);
   let body: unknown;
   if (optional && text.trim() === '') body = {};
   else {

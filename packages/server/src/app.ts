@@ -3,12 +3,12 @@
  * request timeout and one error handler in front of the route table.
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { timeout } from 'hono/timeout';
 import { InvalidCursorError, NotFoundError, StaleParentError } from '@verdict/store';
 import { Api } from './api.ts';
 import { bearerGuard } from './auth.ts';
+import { bodySizeGuard } from './body.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, errorBody, errors, type ErrorStatus } from './errors.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -49,10 +49,12 @@ export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void
       services.logger[c.res.status >= 500 ? 'error' : c.res.status >= 400 ? 'info' : 'debug']({ request_id: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1e4) / 10 }, 'request');
     }
   });
-  app.use('/v1/*', bodyLimit({ maxSize: services.config.bodyLimitBytes, onError: (c) => respond(c, errors.tooLarge(services.config.bodyLimitBytes)) }));
+  app.use('/v1/*', bodySizeGuard(services.config.bodyLimitBytes));
+  // One timeout middleware for the app (building it per request showed in profiles); the event stream is exempt.
+  const requestTimeout = timeout(services.config.requestTimeoutMs, () => new HTTPException(504, { message: 'timeout' }));
   app.use('/v1/*', async (c, next) => {
     if (c.req.path === '/v1/events') return next();
-    return timeout(services.config.requestTimeoutMs, () => new HTTPException(504, { message: 'timeout' }))(c, next);
+    return requestTimeout(c, next);
   });
 
   app.onError((error, c) => {
