@@ -4,6 +4,7 @@ import {
   diagnostic,
   hasErrors,
   inputJsonSchema,
+  untranslatedWheres,
   sortDiagnostics,
   type Analysis,
   type Decl,
@@ -166,7 +167,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     validateInput = () => [{ path: '', message: 'the input schema does not compile' }];
   }
   const convert = recordConverter(inputFields);
-  const checkWheres = buildWhereChecker(inputFields, env, limits, () => slotCount);
+  const checkWheres = buildWhereChecker(untranslatedWheres(ast), env, limits, () => slotCount);
 
   // ---- node locations and text, for errors and traces
   const nodes = new Map<number, Expr>();

@@ -1,10 +1,10 @@
 /**
- * `where` constraints on input fields, checked after schema validation. The
- * input schema translates many of them to JSON Schema keywords; evaluating
- * all of them here as well is redundant for those but keeps the engine right
- * whatever the translation covers.
+ * `where` constraints on input fields, checked after schema validation. Only
+ * the conjuncts the input's JSON Schema does not express (`untranslatedWheres`
+ * of @verdict/language) are evaluated here: the rest has already been checked
+ * by ajv, and an input that failed it never reaches this point for that path.
  */
-import type { FieldDecl, TypeExpr } from '@verdict/language';
+import type { Expr, UntranslatedWhere } from '@verdict/language';
 import { compileExpr, type Closure, type CompileEnv, type Ctx } from './compiler.ts';
 import { EvalState, type Limits } from './context.ts';
 import { printExpr } from './print.ts';
@@ -13,32 +13,21 @@ import { VError, getOwn, isMap, type Value } from './values.ts';
 interface WhereCheck {
   /** Field names; '*' steps into every list item or map value. */
   path: string[];
-  check: Closure;
+  /** The untranslated conjuncts; the constraint holds when each does. */
+  conjuncts: Closure[];
   slot: number;
+  /** The whole constraint as declared, for messages. */
   text: string;
 }
 
 export type WhereChecker = (input: Value, skip: ReadonlySet<string>) => Array<{ path: string; message: string }>;
 
-export function buildWhereChecker(fields: FieldDecl[], env: CompileEnv, limits: Limits, slotCount: () => number): WhereChecker | null {
-  const checks: WhereCheck[] = [];
-  const visitFields = (fs: FieldDecl[], path: string[]) => {
-    for (const f of fs) {
-      const p = [...path, f.name];
-      if (f.where) {
-        const slot = env.newSlot();
-        const check = compileExpr(f.where, env, new Map([['value', (ctx: Ctx) => ctx.slots[slot] as Value]]));
-        checks.push({ path: p, check, slot, text: printExpr(f.where) });
-      }
-      visitType(f.type, p);
-    }
-  };
-  const visitType = (t: TypeExpr, path: string[]) => {
-    if (t.kind === 'RecordType') visitFields(t.fields, path);
-    else if (t.kind === 'ListType') visitType(t.element, [...path, '*']);
-    else if (t.kind === 'MapType') visitType(t.value, [...path, '*']);
-  };
-  visitFields(fields, []);
+export function buildWhereChecker(untranslated: UntranslatedWhere[], env: CompileEnv, limits: Limits, slotCount: () => number): WhereChecker | null {
+  const checks: WhereCheck[] = untranslated.map((u) => {
+    const slot = env.newSlot();
+    const value = new Map([['value', (ctx: Ctx) => ctx.slots[slot] as Value]]);
+    return { path: u.path, conjuncts: u.untranslated.map((e: Expr) => compileExpr(e, env, value)), slot, text: printExpr(u.where) };
+  });
   if (checks.length === 0) return null;
   return (input, skip) => {
     const out: Array<{ path: string; message: string }> = [];
@@ -47,13 +36,25 @@ export function buildWhereChecker(fields: FieldDecl[], env: CompileEnv, limits: 
       for (const [at, value] of expand(input, c.path, '')) {
         if (skip.has(at)) continue;
         ctx.slots[c.slot] = value;
-        const ok = c.check(ctx);
-        if (ok === false) out.push({ path: at, message: `must satisfy \`${c.text}\`` });
-        else if (ok instanceof VError && !ok.absent && ok.code !== 'type_error') out.push({ path: at, message: `its constraint \`${c.text}\` fails: ${ok.message}` });
+        const failure = evaluateConjuncts(c.conjuncts, ctx);
+        if (failure === false) out.push({ path: at, message: `must satisfy \`${c.text}\`` });
+        else if (failure !== null) out.push({ path: at, message: `its constraint \`${c.text}\` fails: ${failure.message}` });
       }
     }
     return out;
   };
+}
+
+/** `a && b && ...` with `&&`'s rules: a false conjunct decides even when another errs. Null when all hold. */
+function evaluateConjuncts(conjuncts: Closure[], ctx: Ctx): false | VError | null {
+  let error: VError | null = null;
+  for (const conjunct of conjuncts) {
+    const ok = conjunct(ctx);
+    if (ok === false) return false;
+    // An absent value or a type mismatch is the schema's to report, not the constraint's.
+    if (ok instanceof VError && !ok.absent && ok.code !== 'type_error') error ??= ok;
+  }
+  return error;
 }
 
 function* expand(v: Value, path: string[], at: string): Generator<[string, Value]> {
