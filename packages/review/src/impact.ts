@@ -14,6 +14,8 @@ export interface ImpactSample {
   input: unknown;
   /** Param overrides for this input (a test's `params`); else the defaults. */
   params?: Record<string, unknown>;
+  /** Leave this sample out, uncounted, when both versions refuse it (an input meant for another ruleset). */
+  skipIfInvalidInBoth?: boolean;
 }
 
 export interface ImpactOptions {
@@ -31,10 +33,11 @@ export function computeImpact(before: CompiledRuleset, after: CompiledRuleset, s
   const rules = new Map<string, { rule: string; nowFires: number; noLongerFires: number }>();
   const report: ImpactReport = { sources: [], evaluated: 0, changed: 0, validityChanged: 0, transitions: [], rules: [], examples: [] };
   for (const sample of samples) {
-    sources.add(sample.source);
-    report.evaluated++;
     const old = run(before, sample, options.params);
     const now = run(after, sample, options.params);
+    if (sample.skipIfInvalidInBoth === true && !old.ok && !now.ok) continue;
+    sources.add(sample.source);
+    report.evaluated++;
     const from = old.ok ? old.decision : INVALID;
     const to = now.ok ? now.decision : INVALID;
     if (old.ok !== now.ok) report.validityChanged++;

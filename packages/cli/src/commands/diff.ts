@@ -32,7 +32,8 @@ export async function runDiff(argv: string[], io: CommandIO): Promise<number> {
   const inputs: ImpactSample[] = [];
   for (const file of values.inputs ?? []) {
     const source = await openInputs(file, io);
-    for await (const item of source.items) if ('value' in item) inputs.push({ source: file, index: item.index, input: item.value });
+    // One file may feed several rulesets: an input both versions of a ruleset refuse is not its input.
+    for await (const item of source.items) if ('value' in item) inputs.push({ source: file, index: item.index, input: item.value, skipIfInvalidInBoth: true });
   }
   if (inputs.length > 0 || values.tests) addImpact(report, before, after, inputs, values.tests, io);
   if (format === 'json') io.stdout(renderJson(report));
@@ -118,7 +119,7 @@ function addImpact(report: DiffReport, before: SourceFile[], after: SourceFile[]
       io.stderr(`verdict diff: no impact for ${diff.name}: ${a === undefined && b === undefined ? 'neither version' : a === undefined ? 'the old version' : 'the new version'} compiles or exists\n`);
       continue;
     }
-    const samples = inputs.filter((s) => a.ruleset.evaluate(s.input).ok || b.ruleset.evaluate(s.input).ok);
+    const samples: ImpactSample[] = [...inputs];
     if (withTests) {
       // Each test once: the new version's, plus old tests the new version dropped.
       const current = testSamples(b.ast);
