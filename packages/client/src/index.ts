@@ -52,7 +52,8 @@ export interface Target {
   explain?: boolean;
 }
 
-export interface PublishedVersion {
+/** A version as the API lists it. */
+export interface VersionSummary {
   ruleset: string;
   version: number;
   hash: string;
@@ -60,6 +61,10 @@ export interface PublishedVersion {
   message: string;
   parent_version: number | null;
   created_at: string;
+}
+
+export interface PublishedVersion extends VersionSummary {
+  /** False when the same canonical source was already published (the existing version is returned). */
   created: boolean;
 }
 

@@ -1,4 +1,7 @@
 /** The server's HTTP API, as the editor uses it. The key comes from session storage (asked for once). */
+import type { ChannelState, VersionSummary } from '@verdict/client';
+
+export type { ChannelState, VersionSummary };
 
 export interface ApiErrorDetail {
   path?: string;
@@ -24,27 +27,6 @@ export interface RulesetSummary {
   name: string;
   description: string | null;
   latest_version: number | null;
-}
-
-export interface VersionSummary {
-  ruleset: string;
-  version: number;
-  hash: string;
-  author: string;
-  message: string;
-  parent_version: number | null;
-  created_at: string;
-}
-
-export interface ChannelState {
-  ruleset: string;
-  channel: string;
-  revision: number;
-  version: number;
-  params: Record<string, unknown>;
-  author: string;
-  reason: string | null;
-  created_at: string;
 }
 
 export interface ParamsView {
