@@ -3,12 +3,12 @@
  * throws; whatever the input, it returns the AST of the parts it could read
  * and a diagnostic for every syntax error it found.
  */
-import { EmbeddedActionsParser, EOF, type IToken, type TokenType, type IParserErrorMessageProvider } from 'chevrotain';
+import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.ts';
 import type * as A from './ast.ts';
 import { diagnostic, type Diagnostic } from './diagnostics.ts';
 import { decodeEscapes, literalParts } from './strings.ts';
-import { tokenLabel } from './token-labels.ts';
+import { messages } from './parser-messages.ts';
 
 const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 'timestamp', 'duration', 'any']);
 const MACROS = new Set<A.MacroName>(['all', 'exists', 'exists_one', 'map', 'filter']);
@@ -31,44 +31,6 @@ export function spanOfTokens(first: IToken, last: IToken): A.Span {
 
 export function joinSpans(a: A.Span, b: A.Span): A.Span {
   return { start: a.start, end: b.end, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
-}
-
-const messages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual }) {
-    if (expected === EOF) return `unexpected ${describe(actual)}: expected a declaration`;
-    return `expected ${tokenLabel(expected)} but found ${describe(actual)}`;
-  },
-  buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `unexpected ${describe(firstRedundant)}: expected a declaration`;
-  },
-  buildNoViableAltMessage({ actual, ruleName }) {
-    return `expected ${RULE_DESCRIPTIONS[ruleName] ?? ruleName} but found ${describe(actual[0])}`;
-  },
-  buildEarlyExitMessage({ actual, ruleName }) {
-    return `expected ${RULE_DESCRIPTIONS[ruleName] ?? ruleName} but found ${describe(actual[0])}`;
-  },
-};
-
-const RULE_DESCRIPTIONS: Record<string, string> = {
-  declaration: 'a declaration (`input`, `decision`, `weights`, `on error`, `const`, `param`, `let`, `table`, `output`, `rule` or `test`)',
-  messageLiteral: 'a message string (`because "..."`)',
-  primary: 'an expression',
-  unary: 'an expression',
-  postfix: 'an expression',
-  expression: 'an expression',
-  typeExpr: 'a type',
-  ruleStatement: 'a rule statement (`severity`, `let`, `<outcome> when`, `because` or `suggest`)',
-  testStatement: 'a test statement (`input`, `params` or `expect`)',
-  expectation: 'an expectation (`<outcome>`, `outputs`, `suggest`, `score` or `invalid`)',
-  tablePattern: 'a table pattern',
-  tableRow: 'a table row (`pattern -> value` or `else -> value`)',
-  mapKey: 'a map key',
-  literalValue: 'a literal',
-};
-
-function describe(token: IToken | undefined): string {
-  if (token === undefined || token.tokenType === EOF) return 'the end of the file';
-  return `\`${token.image.length > 40 ? token.image.slice(0, 40) + '…' : token.image}\``;
 }
 
 interface PendingTemplate {
