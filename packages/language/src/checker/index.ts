@@ -85,7 +85,7 @@ export function check(ast: Ruleset): CheckResult {
     pending.delete(symbol);
     if (decl.type !== null) {
       const declared = fromTypeExpr(decl.type);
-      if (!assignable(inferred, declared)) report(messages.typeMismatch(`the value of \`${symbol.name}\``, `of type ${describeType(declared)}`, inferred, decl.value.span));
+      if (!assignable(inferred, declared)) report(messages.typeMismatch(`the value of \`${symbol.name}\``, `of type ${show(declared)}`, inferred, decl.value.span));
       symbol.type = declared;
     } else {
       symbol.type = inferred;
@@ -225,8 +225,4 @@ function reportUnused(symbols: Map<string, SymbolInfo>, report: (d: Diagnostic) 
     const what = symbol.kind === 'let' ? 'let' : symbol.kind;
     report(messages.unused(what, symbol.name, symbol.span));
   }
-}
-
-function describeType(t: Type): string {
-  return show(t);
 }
