@@ -9,6 +9,7 @@ import { printExpr } from './print.ts';
 import { VError, isMap, toJson, toText, typeName, type VMap, type Value } from './values.ts';
 import type { Decision, EvaluateOptions, EvaluationResult, Location, RuleError, RuleTrace, TraceValue, Violation } from './types.ts';
 import type { Validator } from './validate.ts';
+import type { WhereChecker } from './wheres.ts';
 
 export interface CompiledRule {
   id: string;
@@ -38,7 +39,10 @@ export interface Plan {
   params: CompiledParams;
   limits: Limits;
   nodes: Map<number, Expr>;
+  /** ajv against the input's JSON Schema. */
   validateInput: Validator;
+  /** The `where` conjuncts the schema does not express, on the converted input; null when there are none. */
+  checkWheres: WhereChecker | null;
   convert: ((v: Value) => Value) | null;
   slotCount(): number;
   index: RuleIndex | null;
@@ -65,14 +69,15 @@ export function evaluateRuleset(plan: Plan, input: unknown, options: EvaluateOpt
 }
 
 function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions): EvaluationResult {
-  const problems = plan.validateInput(input);
+  const schemaProblems = plan.validateInput(input);
+  // Converted once: the where checks and the rules both read the converted input (timestamps, durations).
+  const data = plan.convert ? plan.convert(input as Value) : (input as Value);
+  const problems = plan.checkWheres === null ? schemaProblems : [...schemaProblems, ...plan.checkWheres(data, new Set(schemaProblems.map((p) => p.path)))];
   if (problems.length > 0) {
     return { ok: false, error: { code: 'invalid_input', message: `the input does not match the schema (${problems.length} problem${problems.length === 1 ? '' : 's'})`, details: problems } };
   }
   const paramValues = plan.params.api.resolve(options.params);
   if (!Array.isArray(paramValues)) return { ok: false, error: paramValues };
-  let data = input as Value;
-  if (plan.convert) data = plan.convert(data);
   const explain = options.explain === true;
   const ctx: Ctx = {
     state: new EvalState(plan.limits),

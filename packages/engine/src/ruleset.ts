@@ -182,13 +182,8 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     params,
     limits,
     nodes,
-    validateInput: checkWheres
-      ? (input) => {
-          const problems = validateInput(input);
-          const reported = new Set(problems.map((p) => p.path));
-          return [...problems, ...checkWheres((convert ? convert(input as Value) : input) as Value, reported)];
-        }
-      : validateInput,
+    validateInput,
+    checkWheres,
     convert,
     slotCount: () => slotCount,
     index: options.index === false ? null : buildIndex(ruleDecls, env, isInputRoot, constValues),

@@ -222,7 +222,6 @@ function walkExpressions(expr: Expr, visit: (e: Expr) => void): void {
 function reportUnused(symbols: Map<string, SymbolInfo>, report: (d: Diagnostic) => void): void {
   for (const symbol of symbols.values()) {
     if (symbol.used) continue;
-    const what = symbol.kind === 'let' ? 'let' : symbol.kind;
-    report(messages.unused(what, symbol.name, symbol.span));
+    report(messages.unused(symbol.kind, symbol.name, symbol.span));
   }
 }
