@@ -11,7 +11,7 @@ import type { Hono } from 'hono';
 import pino from 'pino';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type ApiScope, type Store, type Unsubscribe } from '@verdict/store';
+import { openStore, postgresUnreachableReason, type ApiScope, type Store, type Unsubscribe } from '@verdict/store';
 import type { Api } from '../src/api.ts';
 import { createApp } from '../src/app.ts';
 import type { ServerConfig } from '../src/config.ts';
@@ -26,20 +26,7 @@ export type KeyName = 'admin' | 'evaluate' | 'read' | 'publish';
 const pgUrl = process.env['DATABASE_URL'];
 const pgRequired = process.env['VERDICT_REQUIRE_POSTGRES'] === '1';
 
-async function unreachableReason(target: string | undefined): Promise<string | null> {
-  if (!target) return 'DATABASE_URL is not set';
-  const admin = postgres(target, { max: 1, connect_timeout: 5, onnotice: () => {} });
-  try {
-    await admin`select 1`;
-    return null;
-  } catch (error) {
-    return `cannot connect to DATABASE_URL: ${error instanceof Error ? error.message : String(error)}`;
-  } finally {
-    await admin.end({ timeout: 1 }).catch(() => {});
-  }
-}
-
-const pgReason = await unreachableReason(pgUrl);
+const pgReason = await postgresUnreachableReason(pgUrl);
 
 /** A fresh PostgreSQL database for one test file; `drop` removes it even with connections left open. */
 export async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

@@ -31,3 +31,4 @@ export type {
   ViolationQuery,
   ViolationRecord,
 } from './types.ts';
+export { postgresUnreachableReason } from './probe.ts';

@@ -6,26 +6,13 @@ import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MIGRATIONS_FOLDER, openStore } from '../src/index.ts';
+import { MIGRATIONS_FOLDER, openStore, postgresUnreachableReason } from '../src/index.ts';
 import { storeSuite } from './suite.ts';
 
 const url = process.env['DATABASE_URL'];
 const required = process.env['VERDICT_REQUIRE_POSTGRES'] === '1';
 
-async function unreachableReason(target: string | undefined): Promise<string | null> {
-  if (!target) return 'DATABASE_URL is not set';
-  const admin = postgres(target, { max: 1, connect_timeout: 5, onnotice: () => {} });
-  try {
-    await admin`select 1`;
-    return null;
-  } catch (error) {
-    return `cannot connect to DATABASE_URL: ${error instanceof Error ? error.message : String(error)}`;
-  } finally {
-    await admin.end({ timeout: 1 }).catch(() => {});
-  }
-}
-
-const reason = await unreachableReason(url);
+const reason = await postgresUnreachableReason(url);
 const MIGRATION_COUNT = (JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] })
   .entries.length;
 
