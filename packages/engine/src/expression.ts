@@ -1,7 +1,9 @@
 /** Standalone expressions (the CEL conformance runner, the REPL). */
 import { hasErrors, parseExpression, type Diagnostic } from '@verdict/language';
 import { TYPE_DENOTATIONS } from './builtins/conversions.ts';
-import { compileExpr, type Closure, type CompileEnv, type Ctx } from './compiler.ts';
+import { compileExpr, type Closure, type CompileEnv, type Ctx, type GlobalRef } from './compiler.ts';
+import { FastModule } from './codegen/module.ts';
+import { describeName } from './codegen/names.ts';
 import { DEFAULT_LIMITS, EvalState, type Limits } from './context.ts';
 import { VError, type Value } from './values.ts';
 
@@ -18,6 +20,8 @@ export interface ExpressionOptions {
    * `x || true` is then `true`.
    */
   unknownAsErrors?: boolean;
+  /** Evaluate generated code instead of the closures (the same results; differential tests hold them to it). */
+  codegen?: boolean;
 }
 
 /** Codes `unknownAsErrors` turns into run-time errors. */
@@ -40,12 +44,17 @@ export function compileExpression(
   let slots = 0;
   const env: CompileEnv = { globals: new Map(), tables: new Map(), diagnostics: [], newSlot: () => slots++ };
   // CEL's type denotations (`type(x) == int`), unless a binding takes the name
-  for (const name of TYPE_DENOTATIONS) env.globals.set(name, () => () => name);
+  for (const name of TYPE_DENOTATIONS) env.globals.set(name, describeName((() => () => name) as GlobalRef, { kind: 'const' }));
   for (const name of Object.keys(bindings)) {
     const value = bindings[name] as Value;
-    env.globals.set(name, () => () => value);
+    env.globals.set(name, describeName((() => () => value) as GlobalRef, { kind: 'const' }));
   }
-  const closure: Closure = compileExpr(parsed.expr, env);
+  let closure: Closure = compileExpr(parsed.expr, env);
+  if (options.codegen) {
+    const fast = new FastModule(env);
+    fast.add(parsed.expr, closure, new Map(), (fn) => (closure = fn));
+    fast.build();
+  }
   const diagnostics = options.unknownAsErrors ? env.diagnostics.filter((d) => !UNKNOWN_CODES.has(d.code)) : env.diagnostics;
   if (hasErrors(diagnostics)) return { diagnostics };
   const fullLimits = { ...DEFAULT_LIMITS, ...limits };

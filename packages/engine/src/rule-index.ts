@@ -63,7 +63,7 @@ function firstConjunct(e: Expr): Expr {
   return e;
 }
 
-export function buildIndex(rules: RuleDecl[], env: CompileEnv, isInputRoot: (name: string) => boolean, consts: Map<string, Value>): RuleIndex {
+export function buildIndex(rules: RuleDecl[], env: CompileEnv, isInputRoot: (name: string) => boolean, consts: Map<string, Value>, minRules = MIN_INDEXED_RULES): RuleIndex {
   const groups = new Map<string, IndexGroup>();
   const unindexed: number[] = [];
   rules.forEach((rule, position) => {
@@ -84,8 +84,15 @@ export function buildIndex(rules: RuleDecl[], env: CompileEnv, isInputRoot: (nam
       else group.byValue.set(key, [position]);
     }
   });
+  // Choosing candidates costs a read and a lookup per group; below a few dozen indexed rules,
+  // evaluating each rule's (generated) condition is cheaper.
+  const indexed = rules.length - unindexed.length;
+  if (indexed < minRules) return { groups: [], unindexed: rules.map((_, i) => i) };
   return { groups: [...groups.values()], unindexed };
 }
+
+/** Fewer indexed rules than this: no index (measured with `pnpm bench engine`, scenarios A and B). */
+export const MIN_INDEXED_RULES = 32;
 
 function analyse(rule: RuleDecl, consts: Map<string, Value>, isInputRoot: (name: string) => boolean): { path: string; pathExpr: Expr; keys: Primitive[] } | null {
   const first = firstConjunct(rule.condition as Expr);

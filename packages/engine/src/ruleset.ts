@@ -15,10 +15,12 @@ import {
   type Severity,
   type Span,
 } from '@verdict/language';
-import { compileExpr, lazySlot, type Closure, type CompileEnv, type Ctx } from './compiler.ts';
+import { compileExpr, lazySlot, type Closure, type CompileEnv, type Ctx, type GlobalRef } from './compiler.ts';
+import { FastModule, type FastHandle } from './codegen/module.ts';
+import { describeName } from './codegen/names.ts';
 import { DEFAULT_LIMITS, EvalState, type Limits } from './context.ts';
 import { evaluateRuleset, type CompiledOutput, type CompiledRule, type Plan } from './evaluate.ts';
-import { buildIndex } from './rule-index.ts';
+import { buildIndex, type RuleIndex } from './rule-index.ts';
 import { collectReads, walkExpr } from './paths.ts';
 import { buildParams } from './params.ts';
 import { recordConverter } from './schema.ts';
@@ -81,7 +83,8 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
   for (const field of inputFields) {
     const name = field.name;
     // An absent optional field reads as null (so `x != null` guards it, as the checker expects); a required one cannot be absent after validation.
-    env.globals.set(name, field.optional ? () => (ctx) => getOwn(ctx.input, name) ?? null : (node) => (ctx) => getOwn(ctx.input, name) ?? new VError('no_such_field', `no input field \`${name}\``, node, true));
+    const ref: GlobalRef = field.optional ? () => (ctx) => getOwn(ctx.input, name) ?? null : (node) => (ctx) => getOwn(ctx.input, name) ?? new VError('no_such_field', `no input field \`${name}\``, node, true);
+    env.globals.set(name, describeName(ref, { kind: 'input', name, optional: field.optional }));
   }
   // bodies compiled lazily (so declarations may come in any order), then forced before compile returns
   const forceLater: Array<() => void> = [];
@@ -104,22 +107,30 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
       constValues.set(name, v);
       return v;
     };
-    env.globals.set(name, (node) => {
+    const ref: GlobalRef = (node) => {
       const v = get(node);
       return () => v;
-    });
+    };
+    env.globals.set(name, describeName(ref, { kind: 'const' }));
     forceLater.push(() => void get(c.value.id));
   }
   const params = buildParams(declsOf(ast, 'Param'), ast, env, limits, diagnostics);
-  params.forEach((p, i) => env.globals.set(p.name, () => (ctx) => ctx.params[i] as Value));
+  params.forEach((p, i) => env.globals.set(p.name, describeName((() => (ctx) => ctx.params[i] as Value) as GlobalRef, { kind: 'param', index: i })));
+  // generated code for every expression evaluated per decision (unless turned off)
+  const fast = options.codegen === false ? null : new FastModule(env);
 
   // ruleset-level lets: lazily, once per evaluation
   for (const l of declsOf(ast, 'Let')) {
     const slot = env.newSlot();
     let compiled: Closure | null = null;
-    const compute: Closure = (ctx) => (compiled ??= compileExpr(l.value, env))(ctx);
-    env.globals.set(l.name.name, (node) => lazySlot(slot, compute, node, l.name.name));
-    forceLater.push(() => void (compiled ??= compileExpr(l.value, env)));
+    let handle: FastHandle | null = null;
+    const compute: Closure = (ctx) => (handle?.fn ?? (compiled ??= compileExpr(l.value, env)))(ctx);
+    env.globals.set(l.name.name, describeName(((node) => lazySlot(slot, compute, node, l.name.name)) as GlobalRef, { kind: 'let', slot }));
+    forceLater.push(() => {
+      compiled ??= compileExpr(l.value, env);
+      // every global is known by now, so the generated code resolves them all
+      if (fast) handle = fast.add(l.value, compiled);
+    });
   }
 
   // tables
@@ -141,8 +152,9 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     const severity = (r.severity?.name ?? DEFAULT_SEVERITY) as Severity;
     const outcome = r.outcome?.name ?? outcomes[0] ?? '';
     if (r.outcome && !outcomes.includes(outcome)) err(`outcome \`${outcome}\` is not declared in \`decision\``, r.outcome.span);
-    const compiled = compileRule(r, env, isInputRoot, globalLetReads);
-    rules.push({ ...compiled, id: r.name.name, severity, outcome, weight: weights[severity] ?? 0, location: { line: r.span.line, column: r.span.column } });
+    const compiled = compileRule(r, env, isInputRoot, globalLetReads, fast);
+    // the same object: generated code swaps its closures in after the module is built
+    rules.push(Object.assign(compiled, { id: r.name.name, severity, outcome, weight: weights[severity] ?? 0, location: { line: r.span.line, column: r.span.column } }));
     infos.push({
       id: r.name.name,
       severity,
@@ -154,7 +166,13 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
   }
 
   for (const force of forceLater) force();
-  const outputs: CompiledOutput[] = declsOf(ast, 'Output').map((o) => ({ name: o.name.name, value: compileExpr(o.value, env) }));
+  const outputs: CompiledOutput[] = declsOf(ast, 'Output').map((o) => {
+    const output = { name: o.name.name, value: compileExpr(o.value, env) };
+    fast?.add(o.value, output.value, new Map(), (fn) => (output.value = fn));
+    return output;
+  });
+  // one `new Function` for the whole ruleset; if the host refuses it, the closures stay
+  fast?.build();
 
   // ---- input validation, compiled once
   const inputSchema = inputJsonSchema(ast);
@@ -186,7 +204,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     checkWheres,
     convert,
     slotCount: () => slotCount,
-    index: options.index === false ? null : buildIndex(ruleDecls, env, isInputRoot, constValues),
+    index: options.index === false ? null : usefulIndex(buildIndex(ruleDecls, env, isInputRoot, constValues, options.indexMinRules)),
   };
   const paramsApi = params.api;
   return {
@@ -200,6 +218,11 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     evaluate: (input: unknown, opts: EvaluateOptions = {}) => evaluateRuleset(plan, input, opts),
     validateParams: (overrides) => paramsApi.validate(overrides),
   };
+}
+
+/** An index with no group would only cost time. */
+function usefulIndex(index: RuleIndex): RuleIndex | null {
+  return index.groups.length > 0 ? index : null;
 }
 
 function memoReads(
@@ -228,6 +251,7 @@ function compileRule(
   env: CompileEnv,
   isInputRoot: (name: string) => boolean,
   globalLetReads: (name: string) => string[] | null,
+  fast: FastModule | null,
 ): Omit<CompiledRule, 'id' | 'severity' | 'outcome' | 'weight' | 'location'> {
   const locals = new Map<string, (ctx: Ctx) => Value>();
   const letExprs = new Map<string, Expr>();
@@ -235,11 +259,15 @@ function compileRule(
   for (const l of r.lets) {
     const slot = env.newSlot();
     let compiled: Closure | null = null;
+    let handle: FastHandle | null = null;
     const name = l.name.name;
     letExprs.set(name, l.value);
-    const compute: Closure = (ctx) => (compiled ??= compileExpr(l.value, env, locals))(ctx);
-    locals.set(name, lazySlot(slot, compute, l.value.id, name));
-    forceLater.push(() => void (compiled ??= compileExpr(l.value, env, locals)));
+    const compute: Closure = (ctx) => (handle?.fn ?? (compiled ??= compileExpr(l.value, env, locals)))(ctx);
+    locals.set(name, describeName(lazySlot(slot, compute, l.value.id, name), { kind: 'let', slot }));
+    forceLater.push(() => {
+      compiled ??= compileExpr(l.value, env, locals);
+      if (fast) handle = fast.add(l.value, compiled, locals);
+    });
   }
   for (const force of forceLater) force();
   const condition = r.condition ?? null;
@@ -247,16 +275,24 @@ function compileRule(
   // the traced twin reports nothing new: its diagnostics went out with the plain one
   const traced = condition ? compileExpr(condition, { ...env, diagnostics: [] }, locals, { traced: true }) : plain;
   // messages: holes compiled one by one so a failing hole leaves the rest of the text
-  let message: Array<string | Closure> = [r.name.name];
-  if (r.message?.kind === 'Template') message = r.message.parts.map((p) => (typeof p === 'string' ? p : compileExpr(p, env, locals)));
-  else if (r.message) message = [compileExpr(r.message, env, locals)];
+  const holes = r.message?.kind === 'Template' ? r.message.parts : r.message ? [r.message] : [];
+  const message: Array<string | Closure> = r.message ? holes.map((p) => (typeof p === 'string' ? p : compileExpr(p, env, locals))) : [r.name.name];
   const suggestions = r.suggestions.map((s) => ({ name: s.name.name, value: compileExpr(s.value, env, locals) }));
   // reads: rule lets shadow input fields and ruleset lets
   const isInput = (name: string) => !letExprs.has(name) && isInputRoot(name);
   const ruleLetReads = memoReads(letExprs, isInput, globalLetReads);
   const reads = new Set<string>();
   if (condition) collectReads(condition, isInput, ruleLetReads, reads);
-  return { condition: plain, traced, message, suggestions, reads: [...reads] };
+  const out = { condition: plain, traced, message, suggestions, reads: [...reads] };
+  if (fast) {
+    if (condition) fast.add(condition, plain, locals, (fn) => (out.condition = fn));
+    holes.forEach((p, i) => {
+      const closure = message[i];
+      if (typeof p !== 'string' && typeof closure === 'function') fast.add(p, closure, locals, (fn) => (message[i] = fn));
+    });
+    r.suggestions.forEach((s, i) => fast.add(s.value, suggestions[i]!.value, locals, (fn) => (suggestions[i]!.value = fn)));
+  }
+  return out;
 }
 
 function compileTable(t: Extract<Decl, { kind: 'Table' }>, env: CompileEnv): (args: Value[], ctx: Ctx, node: number) => Value {

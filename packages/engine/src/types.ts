@@ -6,6 +6,13 @@ export interface CompileOptions {
   limits?: Partial<Limits>;
   /** Build the rule index (default true; false is for differential tests). */
   index?: boolean;
+  /** Fewest rules the index must file before it is used (default 32: below that it costs more than it saves). */
+  indexMinRules?: number;
+  /**
+   * Generate one JavaScript function per expression (default true). False keeps the closures
+   * only (differential tests; the result is the same, only slower).
+   */
+  codegen?: boolean;
 }
 
 export interface Location {

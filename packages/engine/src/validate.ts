@@ -6,8 +6,9 @@ import { parseDuration, parseTimestamp } from './time.ts';
 
 export type Validator = (value: unknown) => Array<{ path: string; message: string }>;
 
-export function newAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, logger: false });
+/** `ownProperties`: test fields with `hasOwnProperty`, needed when a field is named like an `Object.prototype` member. */
+export function newAjv(ownProperties = false): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, logger: false, ownProperties });
   ajv.addFormat('date-time', { type: 'string', validate: (s: string) => parseTimestamp(s) !== null });
   ajv.addFormat(DURATION_FORMAT, { type: 'string', validate: (s: string) => parseDuration(s) !== null });
   return ajv;
@@ -15,7 +16,9 @@ export function newAjv(): Ajv2020 {
 
 /** Compile a schema; throws when the schema itself is invalid. */
 export function makeValidator(ajv: Ajv2020, schema: JsonSchema, root = ''): Validator {
-  const validate: ValidateFunction = ajv.compile(schema);
+  // ajv tests `data.field !== undefined`: an absent `constructor` or `toString` field would be read
+  // from the prototype. Own-property tests cost a little, so only schemas that need them get them.
+  const validate: ValidateFunction = (namesPrototypeMember(schema) ? newAjv(true) : ajv).compile(schema);
   return (value) => {
     if (validate(value)) return [];
     const seen = new Set<string>();
@@ -29,6 +32,16 @@ export function makeValidator(ajv: Ajv2020, schema: JsonSchema, root = ''): Vali
     }
     return out;
   };
+}
+
+/** Whether any `properties` or `required` in the schema names an `Object.prototype` member. */
+function namesPrototypeMember(schema: unknown): boolean {
+  if (Array.isArray(schema)) return schema.some(namesPrototypeMember);
+  if (schema === null || typeof schema !== 'object') return false;
+  const node = schema as Record<string, unknown>;
+  const props = node['properties'];
+  if (props !== null && typeof props === 'object' && Object.keys(props).some((k) => k in Object.prototype)) return true;
+  return Object.values(node).some(namesPrototypeMember);
 }
 
 /** "/service/tags/0" -> "service.tags[0]". */

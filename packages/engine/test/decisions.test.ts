@@ -147,7 +147,8 @@ describe('decision semantics', () => {
   });
 
   it('explain: per-rule trace with the values that decided it', () => {
-    const r = rs.evaluate(service({ environment: 'production', endpoint: 'http://x', tls_version: 1.3 }), { explain: true });
+    // the index is used from one filed rule on here (by default only from 32), to show its trace
+    const r = ruleset(ADMISSION, { indexMinRules: 1 }).evaluate(service({ environment: 'production', endpoint: 'http://x', tls_version: 1.3 }), { explain: true });
     if (!r.ok || !r.trace) throw new Error('expected a trace');
     const https = r.trace.rules.find((t) => t.rule === 'https_required');
     expect(https?.result).toBe('fired');

@@ -95,3 +95,20 @@ describe('compiled closures agree with the reference interpreter', () => {
     );
   });
 });
+
+describe('generated code agrees with the reference interpreter', () => {
+  it('on generated expressions and inputs', () => {
+    fc.assert(
+      fc.property(exprArb, bindingsArb, (text, bindings) => {
+        const parsed = parseExpression(text);
+        fc.pre(parsed.diagnostics.every((d) => d.severity !== 'error'));
+        const generated = compileExpression(text, bindings, {}, { codegen: true });
+        if ('diagnostics' in generated) throw new Error(`${text}: ${generated.diagnostics[0]?.message}`);
+        const a = generated.evaluate();
+        const b = interpretWith(parsed.expr, bindings);
+        expect(a.ok ? a.value : { error: a.error.code, message: a.error.message }).toEqual(normal(b));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

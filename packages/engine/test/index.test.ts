@@ -75,7 +75,7 @@ rule one { severity low deny when a?.k == "x" because "one" }
 rule two { severity low deny when a?.k == "y" because "two" }
 `;
   it('matches unindexed evaluation when the path is absent', () => {
-    const idx = ruleset(src);
+    const idx = ruleset(src, { indexMinRules: 1 });
     const raw = ruleset(src, { index: false });
     for (const input of [{}, { a: { k: 'x' } }, { a: { k: 'y' } }, { a: { k: 'z' } }]) {
       expect(idx.evaluate(input)).toEqual(raw.evaluate(input));
@@ -94,7 +94,7 @@ rule special { severity low reject when SPECIAL == symbol && qty > 10 because "s
 rule big { severity low reject when qty > 1000 because "big" }
 `;
   it('files rules under const values and agrees with unindexed evaluation', () => {
-    const idx = ruleset(src);
+    const idx = ruleset(src, { indexMinRules: 1 });
     const raw = ruleset(src, { index: false });
     for (const input of [
       { symbol: 'XYZ', qty: 1 },

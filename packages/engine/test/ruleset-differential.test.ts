@@ -101,6 +101,7 @@ const paramsArb = fc.record(
 describe('whole-ruleset evaluation agrees with the reference interpreter', () => {
   const compiled = ruleset(SOURCE);
   const unindexed = ruleset(SOURCE, { index: false });
+  const closuresOnly = ruleset(SOURCE, { codegen: false });
   const ast = analyze(SOURCE).ast;
   it('on generated inputs and param overrides', () => {
     fc.assert(
@@ -116,6 +117,8 @@ describe('whole-ruleset evaluation agrees with the reference interpreter', () =>
         const explained = compiled.evaluate(input, { params, explain: true });
         expect({ ...explained, trace: null }).toEqual(r);
         expect(unindexed.evaluate(input, { params })).toEqual(r);
+        // generated code (the default) and the closures it stands in for decide the same
+        expect(closuresOnly.evaluate(input, { params })).toEqual(r);
       }),
       { numRuns: 500 },
     );

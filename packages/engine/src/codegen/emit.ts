@@ -1,0 +1,371 @@
+/**
+ * Expression to JavaScript source, with the closure compiler's semantics.
+ *
+ * Every construct is emitted as the same helper calls the closures make
+ * (`binary`, `member`, `runMacro`'s loop, ...), preceded by a fast path for
+ * the common case that is guarded at run time (both operands numbers, a plain
+ * object with the field, a list for `size`, ...) and gives exactly what the
+ * helper would. Types from the checker are not trusted: a guard that fails
+ * takes the helper. What is not emitted (tables, list and map literals, very
+ * deep trees) is called as its closure, so nothing is lost.
+ *
+ * Safety against hostile sources: no name or string from the source becomes
+ * an identifier; strings are emitted as JSON string literals, other values
+ * go through the module's constant table `K`, and properties are read with
+ * bracket syntax only when the key is not an `Object.prototype` name.
+ */
+import type { Expr } from '@verdict/language';
+import { BUILTIN_IMPLS } from '../builtins/index.ts';
+import { compileExpr, type Closure, type CompileEnv, type Locals } from '../compiler.ts';
+import type { Value } from '../values.ts';
+import { describeName, nameInfo } from './names.ts';
+
+/** Deeper subtrees are called as closures (generated source nests one level per node). */
+const MAX_DEPTH = 100;
+
+/** Temporaries of one generated function. */
+export class Scope {
+  private count = 0;
+  tmp(): string {
+    return `t${this.count++}`;
+  }
+  declaration(): string {
+    if (this.count === 0) return '';
+    return `let ${Array.from({ length: this.count }, (_, i) => `t${i}`).join(', ')};`;
+  }
+}
+
+/** Where emitted code puts what it cannot write as source text. */
+export interface ModuleTables {
+  /** Values (`K[i]`). */
+  value(v: unknown): string;
+  /** Closures called with `ctx` (`C[i]`). */
+  closure(c: Closure): string;
+  /** Builtin implementations (`F[i]`). */
+  builtin(fn: unknown): string;
+  /** A hoisted helper function's source; returns its name. */
+  hoist(build: (name: string) => string): string;
+}
+
+/** The prelude every generated function starts with. */
+export const PRELUDE = 'const I = ctx.input, P = ctx.params, SL = ctx.slots, S = ctx.state;';
+
+const str = (s: string) => JSON.stringify(s);
+
+/** A key read as `o[key]` gives the own value or undefined: not a name `Object.prototype` answers. */
+function plainKey(key: string): boolean {
+  return !(key in Object.prototype);
+}
+
+/** `a.b.c` for a chain of plain (not optional) field reads on a name, else null (as the closure compiler). */
+function dottedPath(e: Expr): string | null {
+  if (e.kind === 'Ident') return e.name;
+  if (e.kind !== 'Member' || e.optional) return null;
+  const head = dottedPath(e.object);
+  return head === null ? null : `${head}.${e.property}`;
+}
+
+function isPrimitive(v: unknown): v is string | number | boolean | null {
+  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+export class Emitter {
+  constructor(
+    private readonly env: CompileEnv,
+    private readonly tables: ModuleTables,
+  ) {}
+
+  /** A literal for `v`, or its slot in the constant table. */
+  private literal(v: unknown): string {
+    if (v === null) return 'null';
+    if (typeof v === 'boolean') return v ? 'true' : 'false';
+    if (typeof v === 'string') return str(v);
+    if (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0)) return `(${String(v)})`;
+    return this.tables.value(v);
+  }
+
+  private fallback(e: Expr, locals: Locals): string {
+    return `${this.tables.closure(compileExpr(e, this.env, locals))}(ctx)`;
+  }
+
+  expr(e: Expr, locals: Locals, scope: Scope, depth = 0): string {
+    if (depth > MAX_DEPTH) return this.fallback(e, locals);
+    const d = depth + 1;
+    switch (e.kind) {
+      case 'Null':
+        return 'null';
+      case 'Bool':
+      case 'Number':
+      case 'String':
+        return this.literal(e.value);
+      case 'Ident': {
+        const local = locals.get(e.name);
+        if (local) return this.named(local, local, scope);
+        const global = this.env.globals.get(e.name);
+        if (global) return this.named(global, global(e.id), scope);
+        return this.fallback(e, locals);
+      }
+      case 'Member': {
+        const path = dottedPath(e);
+        const qualified = path !== null && !locals.has(path.split('.')[0] as string) ? this.env.globals.get(path) : undefined;
+        if (qualified) return this.named(qualified, qualified(e.id), scope);
+        const obj = this.expr(e.object, locals, scope, d);
+        const key = str(e.property);
+        const helper = (o: string) => `member(${o}, ${key}, ${e.optional}, ${e.id})`;
+        if (!plainKey(e.property)) return helper(obj);
+        const o = scope.tmp();
+        const v = scope.tmp();
+        return `((${o} = ${obj}) !== null && typeof ${o} === "object" && ${o}.constructor === Object && (${v} = ${o}[${key}]) !== undefined ? ${v} : ${helper(o)})`;
+      }
+      case 'Index': {
+        const o = scope.tmp();
+        const obj = this.expr(e.object, locals, scope, d);
+        const key = this.expr(e.index, locals, scope, d);
+        const call = `index(${o}, ${key}, ${e.optional}, ${e.id})`;
+        return e.optional ? `(isNullish(${o} = ${obj}) ? null : ${call})` : `(${o} = ${obj}, ${call})`;
+      }
+      case 'Has':
+        return `has(${this.expr(e.target.object, locals, scope, d)}, ${str(e.target.property)}, ${e.id})`;
+      case 'Unary': {
+        const a = scope.tmp();
+        const operand = this.expr(e.operand, locals, scope, d);
+        if (e.op === '!') return `((${a} = ${operand}) === true ? false : ${a} === false ? true : unary("!", ${a}, ${e.id}))`;
+        return `(typeof (${a} = ${operand}) === "number" ? -${a} : unary("-", ${a}, ${e.id}))`;
+      }
+      case 'Conditional': {
+        const a = scope.tmp();
+        const test = this.expr(e.test, locals, scope, d);
+        const yes = this.expr(e.consequent, locals, scope, d);
+        const no = this.expr(e.alternate, locals, scope, d);
+        return `((${a} = ${test}) === true ? ${yes} : ${a} === false ? ${no} : conditionalTest(${a}, ${e.id}))`;
+      }
+      case 'Binary':
+        return this.binary(e, locals, scope, d);
+      case 'Call':
+        return this.call(e, locals, scope, d);
+      case 'Macro':
+        return this.macro(e, locals, scope, d);
+      case 'Template':
+        return this.template(e, locals, scope, d);
+      default:
+        // list and map literals, parse errors: rare in hot conditions
+        return this.fallback(e, locals);
+    }
+  }
+
+  /** A name: a direct read when its closure is described, else a call of the closure. */
+  private named(key: object, closure: Closure, scope: Scope): string {
+    const info = nameInfo(key) ?? nameInfo(closure);
+    const call = () => `${this.tables.closure(closure)}(ctx)`;
+    if (info === undefined) return call();
+    switch (info.kind) {
+      case 'input': {
+        if (!plainKey(info.name)) return call();
+        const v = scope.tmp();
+        // an absent optional field reads as null; an absent required one is the closure's error
+        return `((${v} = I[${str(info.name)}]) === undefined ? ${info.optional ? 'null' : call()} : ${v})`;
+      }
+      case 'const':
+        return this.literal(closure(null as never));
+      case 'param':
+        return `P[${info.index}]`;
+      case 'let': {
+        const v = scope.tmp();
+        return `((${v} = SL[${info.slot}]) !== undefined && ${v} !== COMPUTING ? ${v} : ${call()})`;
+      }
+      case 'slot':
+        return `SL[${info.slot}]`;
+    }
+  }
+
+  private binary(e: Extract<Expr, { kind: 'Binary' }>, locals: Locals, scope: Scope, d: number): string {
+    const a = scope.tmp();
+    const left = this.expr(e.left, locals, scope, d);
+    const op = e.op;
+    if (op === '&&' || op === '||') {
+      const decisive = op === '||' ? 'true' : 'false';
+      const other = op === '||' ? 'false' : 'true';
+      const b = scope.tmp();
+      const right = this.expr(e.right, locals, scope, d);
+      // as the closure: the left side alone decides, a fatal error stops, else logicalRest (a boolean pair is the right side)
+      return `((${a} = ${left}) === ${decisive} ? ${decisive} : ${a} !== ${other} && isFatal(${a}) ? ${a} : (${b} = ${right}, ${a} === ${other} && (${b} === true || ${b} === false) ? ${b} : logicalRest(${str(op)}, ${a}, ${b}, ${e.id})))`;
+    }
+    if (op === '??') {
+      const right = this.expr(e.right, locals, scope, d);
+      return `((${a} = ${left}) === null || (${a} instanceof VError && ${a}.absent) ? ${right} : ${a})`;
+    }
+    const generic = (l: string, r: string) => `binary(${str(op)}, ${l}, ${r}, ${e.id}, S)`;
+    // a literal right operand: one type test on the left
+    const lit = e.right.kind === 'String' || e.right.kind === 'Number' || e.right.kind === 'Bool' ? e.right : null;
+    if (lit !== null && (op === '==' || op === '!=' || (typeof lit.value === 'number' && ['<', '<=', '>', '>='].includes(op)))) {
+      const r = this.literal(lit.value);
+      const js = op === '==' ? '===' : op === '!=' ? '!==' : op;
+      return `((${a} = ${left}) instanceof VError ? ${a} : typeof ${a} === ${str(typeof lit.value)} ? ${a} ${js} ${r} : ${generic(a, r)})`;
+    }
+    const b = scope.tmp();
+    const right = this.expr(e.right, locals, scope, d);
+    const strict = (fast: string) => `((${a} = ${left}) instanceof VError ? ${a} : (${b} = ${right}, ${fast} : ${generic(a, b)}))`;
+    const numbers = `typeof ${a} === "number" && typeof ${b} === "number"`;
+    switch (op) {
+      case '==':
+      case '!=':
+        // same-typed primitives: deepEqual is ===
+        return strict(`typeof ${a} === typeof ${b} && typeof ${a} !== "object" ? ${a} ${op === '==' ? '===' : '!=='} ${b}`);
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+        return strict(`${numbers} ? ${a} ${op} ${b}`);
+      case '+':
+      case '-':
+      case '*': {
+        const c = scope.tmp();
+        return strict(`${numbers} && Number.isFinite(${c} = ${a} ${op} ${b}) ? ${c}`);
+      }
+      case '/':
+      case '%': {
+        const c = scope.tmp();
+        return strict(`${numbers} && ${b} !== 0 && Number.isFinite(${c} = ${a} ${op} ${b}) ? ${c}`);
+      }
+      case 'in': {
+        const set = this.constantSet(e.right, locals);
+        // a string, or a number other than NaN: Set membership is deepEqual against every item
+        if (set !== null) return strict(`(typeof ${a} === "string" || (typeof ${a} === "number" && ${a} === ${a})) ? ${set}.has(${a})`);
+        return strict(`false ? false`);
+      }
+      default:
+        return strict(`false ? false`);
+    }
+  }
+
+  /** `in` against a constant list: a Set of its items in the constant table, else null. */
+  private constantSet(e: Expr, locals: Locals): string | null {
+    if (e.kind !== 'Ident' || locals.has(e.name)) return null;
+    const global = this.env.globals.get(e.name);
+    const info = global ? nameInfo(global) : undefined;
+    if (global === undefined || info?.kind !== 'const') return null;
+    const v: Value = global(e.id)(null as never);
+    return Array.isArray(v) ? this.tables.value(new Set(v)) : null;
+  }
+
+  private call(e: Extract<Expr, { kind: 'Call' }>, locals: Locals, scope: Scope, d: number): string {
+    const argExprs = e.target ? [e.target, ...e.args] : e.args;
+    const impl = BUILTIN_IMPLS.get(e.callee);
+    if (this.env.tables.has(e.callee) || !impl || argExprs.length < impl.minArgs || argExprs.length > impl.maxArgs) return this.fallback(e, locals);
+    const temps = argExprs.map(() => scope.tmp());
+    const s = scope.tmp();
+    const fn = this.tables.builtin(impl.fn);
+    const generic = `${fn}([${temps.join(', ')}], ${e.id}, S)`;
+    let body = generic;
+    const [x, y] = temps;
+    if (e.callee === 'size' && temps.length === 1) body = `Array.isArray(${x}) ? ${x}.length : ${generic}`;
+    else if ((e.callee === 'startsWith' || e.callee === 'endsWith') && temps.length === 2) {
+      body = `typeof ${x} === "string" && typeof ${y} === "string" ? ${x}.${e.callee}(${y}) : ${generic}`;
+    }
+    // arguments in order, the first error wins; then one step of the budget
+    let out = `(${s} = S.step(${e.id})) !== null ? ${s} : ${body}`;
+    for (let i = argExprs.length - 1; i >= 0; i--) {
+      const t = temps[i] as string;
+      out = `(${t} = ${this.expr(argExprs[i] as Expr, locals, scope, d)}) instanceof VError ? ${t} : ${out}`;
+    }
+    return `(${out})`;
+  }
+
+  private template(e: Extract<Expr, { kind: 'Template' }>, locals: Locals, scope: Scope, d: number): string {
+    const holes: Array<[string, string]> = [];
+    const text: string[] = [];
+    for (const part of e.parts) {
+      if (typeof part === 'string') text.push(str(part));
+      else {
+        const t = scope.tmp();
+        holes.push([t, this.expr(part, locals, scope, d)]);
+        text.push(`(typeof ${t} === "string" ? ${t} : toText(${t}))`);
+      }
+    }
+    const o = scope.tmp();
+    let out = `(${o} = ${text.length === 0 ? '""' : text.join(' + ')}, S.checkLength(${o}.length, ${e.id}) ?? ${o})`;
+    for (let i = holes.length - 1; i >= 0; i--) {
+      const [t, code] = holes[i] as [string, string];
+      out = `(${t} = ${code}) instanceof VError ? ${t} : ${out}`;
+    }
+    return `(${out})`;
+  }
+
+  /** A hoisted function runs the loop (as `runMacro`), with the variable in its slot as the closures keep it. */
+  private macro(e: Extract<Expr, { kind: 'Macro' }>, locals: Locals, scope: Scope, d: number): string {
+    const target = this.expr(e.target, locals, scope, d);
+    const slot = this.env.newSlot();
+    const inner = new Map(locals);
+    inner.set(e.variable, describeName((ctx) => ctx.slots[slot] as Value, { kind: 'slot', slot }));
+    const own = new Scope();
+    const body = this.expr(e.body, inner, own, d);
+    const filter = e.filter ? this.expr(e.filter, inner, own, d) : null;
+    const id = e.id;
+    const name = str(e.macro);
+    const predicateError = (v: string) => `typeError(${id}, "\`" + ${name} + "\` needs a boolean predicate, not " + typeName(${v}))`;
+    let loop: string;
+    if (e.macro === 'all' || e.macro === 'exists') {
+      const decisive = e.macro === 'exists' ? 'true' : 'false';
+      const other = e.macro === 'exists' ? 'false' : 'true';
+      loop = `let pending = null;
+  for (let i = 0; i < items.length; i++) {
+    const stop = S.step(${id}); if (stop !== null) return stop;
+    SL[${slot}] = items[i];
+    const v = ${body};
+    if (v === ${decisive}) return ${decisive};
+    if (v === ${other}) continue;
+    if (isFatal(v)) return v;
+    if (pending === null) pending = v instanceof VError ? v : ${predicateError('v')};
+  }
+  return pending ?? ${other};`;
+    } else if (e.macro === 'exists_one') {
+      loop = `let count = 0;
+  for (let i = 0; i < items.length; i++) {
+    const stop = S.step(${id}); if (stop !== null) return stop;
+    SL[${slot}] = items[i];
+    const v = ${body};
+    if (v === true) count++;
+    else if (v !== false) return v instanceof VError ? v : ${predicateError('v')};
+  }
+  return count === 1;`;
+    } else if (e.macro === 'filter') {
+      loop = `const out = [];
+  for (let i = 0; i < items.length; i++) {
+    const stop = S.step(${id}); if (stop !== null) return stop;
+    const item = items[i];
+    SL[${slot}] = item;
+    const keep = ${body};
+    if (keep === true) out.push(item);
+    else if (keep !== false) return keep instanceof VError ? keep : ${predicateError('keep')};
+  }
+  return out;`;
+    } else {
+      // map, with an optional filter before the transform
+      const test =
+        filter === null
+          ? ''
+          : `const keep = ${filter};
+    if (keep !== true) { if (keep === false) continue; return keep instanceof VError ? keep : ${predicateError('keep')}; }`;
+      loop = `const out = [];
+  for (let i = 0; i < items.length; i++) {
+    const stop = S.step(${id}); if (stop !== null) return stop;
+    SL[${slot}] = items[i];
+    ${test}
+    const v = ${body};
+    if (v instanceof VError) return v;
+    out.push(v);
+  }
+  return out;`;
+    }
+    const fn = this.tables.hoist(
+      (fnName) => `function ${fnName}(ctx, target) {
+  ${PRELUDE}
+  ${own.declaration()}
+  const items = macroItems(target, ${id});
+  if (items instanceof VError) return items;
+  ${loop}
+}`,
+    );
+    return `${fn}(ctx, ${target})`;
+  }
+}
