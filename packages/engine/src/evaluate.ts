@@ -4,7 +4,7 @@ import type { Closure, Ctx } from './compiler.ts';
 import { EvalState, type Limits } from './context.ts';
 import { isPrimitive, type RuleIndex } from './rule-index.ts';
 import type { CompiledParams } from './params.ts';
-import { resolveSegments } from './paths.ts';
+import { compileReads, readsByWalking, type ReadsOf } from './codegen/reads.ts';
 import { printExpr } from './print.ts';
 import { VError, isMap, toJson, toText, typeName, type VMap, type Value } from './values.ts';
 import type { Decision, EvaluateOptions, EvaluationResult, Location, RuleError, RuleTrace, TraceValue, Violation } from './types.ts';
@@ -46,6 +46,11 @@ export interface Plan {
   convert: ((v: Value) => Value) | null;
   slotCount(): number;
   index: RuleIndex | null;
+  /** Whether to generate code (the reads functions) or keep to closures. */
+  codegen: boolean;
+  /** Filled on first evaluation: what every evaluation shares. */
+  totals?: Totals;
+  locate?: (node: number) => Location;
 }
 
 /** Run a closure; a host exception (e.g. stack overflow on pathological data) becomes an error value. */
@@ -137,7 +142,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
       message,
       suggestion: suggestionOf(rule, ctx, errors, location),
       location: rule.location,
-      reads: readsOf(totals.reads[i]!, ctx.input),
+      reads: totals.reads[i]!(ctx.input),
     });
   }
   const totalWeight = totals.weight;
@@ -165,18 +170,11 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
 }
 
 /** Maps a node id to its source location (one function per plan, not one per decision). */
-const locators = new WeakMap<Plan, (node: number) => Location>();
-
 function locator(plan: Plan): (node: number) => Location {
-  let find = locators.get(plan);
-  if (find === undefined) {
-    find = (node: number): Location => {
-      const e = plan.nodes.get(node);
-      return e ? { line: e.span.line, column: e.span.column } : { line: 0, column: 0 };
-    };
-    locators.set(plan, find);
-  }
-  return find;
+  return (plan.locate ??= (node: number): Location => {
+    const e = plan.nodes.get(node);
+    return e ? { line: e.span.line, column: e.span.column } : { line: 0, column: 0 };
+  });
 }
 
 /** What every evaluation of a plan shares, computed on first use: total weight, outcome ranks, read paths split once. */
@@ -184,14 +182,12 @@ interface Totals {
   weight: number;
   /** Per rule: the precedence rank of its outcome (0 = highest). */
   rank: number[];
-  /** Per rule: its read paths, split into segments. */
-  reads: Array<Array<{ path: string; segments: string[] }>>;
+  /** Per rule: the input values its condition read, by path. */
+  reads: ReadsOf[];
 }
 
-const totalsCache = new WeakMap<Plan, Totals>();
-
 function totalsOf(plan: Plan): Totals {
-  let totals = totalsCache.get(plan);
+  let totals = plan.totals;
   if (totals === undefined) {
     totals = {
       weight: plan.rules.reduce((sum, r) => sum + r.weight, 0),
@@ -199,9 +195,9 @@ function totalsOf(plan: Plan): Totals {
         const rank = plan.outcomes.indexOf(r.outcome);
         return rank < 0 ? plan.outcomes.length : rank;
       }),
-      reads: plan.rules.map((r) => r.reads.map((path) => ({ path, segments: path.split('.') }))),
+      reads: plan.rules.map((r) => (plan.codegen ? compileReads(r.reads) : readsByWalking(r.reads))),
     };
-    totalsCache.set(plan, totals);
+    plan.totals = totals;
   }
   return totals;
 }
@@ -278,18 +274,6 @@ function suggestionOf(rule: CompiledRule, ctx: Ctx, errors: RuleError[], locatio
     entries.push([s.name, toJson(v)]);
   }
   return Object.fromEntries(entries);
-}
-
-function readsOf(reads: Array<{ path: string; segments: string[] }>, input: VMap): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const { path, segments } of reads) {
-    const v = resolveSegments(input, segments);
-    if (v === undefined) continue;
-    // A field may be called `__proto__`: define it as data rather than assign through the setter.
-    if (path === '__proto__') Object.defineProperty(out, path, { value: toJson(v), enumerable: true, writable: true, configurable: true });
-    else out[path] = toJson(v);
-  }
-  return out;
 }
 
 function compactTrace(recorded: Array<[number, Value]>, nodes: Map<number, Expr>): TraceValue[] {

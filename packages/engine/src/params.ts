@@ -3,7 +3,7 @@ import { diagnostic, paramJsonSchema, type Diagnostic, type JsonSchema, type Par
 import { compileExpr, type Closure, type CompileEnv } from './compiler.ts';
 import { EvalState, type Limits } from './context.ts';
 import { converterFor, typeSchema } from './schema.ts';
-import { makeValidator, newAjv, type Validator } from './validate.ts';
+import { Validators, type Validator } from './validate.ts';
 import { VError, isMap, toJson, type Value } from './values.ts';
 import type { EvaluationError, ParamInfo, ParamsResult } from './types.ts';
 
@@ -22,7 +22,7 @@ export interface ParamsApi {
 export type CompiledParams = CompiledParam[] & { api: ParamsApi };
 
 export function buildParams(decls: ParamDecl[], ast: Ruleset, env: CompileEnv, limits: Limits, diagnostics: Diagnostic[]): CompiledParams {
-  const ajv = newAjv();
+  const validators = new Validators();
   const entries: Array<CompiledParam & { check: Validator; where: Closure | null; whereSlot: number; convert: ((v: Value) => Value) | null }> = [];
   for (const d of decls) {
     // the language's schema (type, translated `where`, doc, default); the `where` is also evaluated below
@@ -46,7 +46,7 @@ export function buildParams(decls: ParamDecl[], ast: Ruleset, env: CompileEnv, l
       name: d.name.name,
       info: { name: d.name.name, type: schema, default: toJson(defaultValue), doc: d.doc },
       defaultValue,
-      check: makeValidator(ajv, schema, d.name.name),
+      check: validators.compile(schema, d.name.name),
       where,
       whereSlot,
       convert: converterFor(d.type),

@@ -26,7 +26,7 @@ import { buildParams } from './params.ts';
 import { recordConverter } from './schema.ts';
 import { matchPattern } from './table.ts';
 import { buildWhereChecker } from './wheres.ts';
-import { makeValidator, newAjv, type Validator } from './validate.ts';
+import { Validators, type Validator } from './validate.ts';
 import { VError, getOwn, type Value } from './values.ts';
 import type { CompileOptions, CompileResult, CompiledRuleset, EvaluateOptions, RuleInfo } from './types.ts';
 
@@ -176,10 +176,9 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
 
   // ---- input validation, compiled once
   const inputSchema = inputJsonSchema(ast);
-  const ajv = newAjv();
   let validateInput: Validator;
   try {
-    validateInput = makeValidator(ajv, inputSchema);
+    validateInput = new Validators().compile(inputSchema);
   } catch (e) {
     err(`the input schema does not compile: ${e instanceof Error ? e.message : String(e)}`, ast.span, 'VD5010');
     validateInput = () => [{ path: '', message: 'the input schema does not compile' }];
@@ -204,6 +203,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     checkWheres,
     convert,
     slotCount: () => slotCount,
+    codegen: options.codegen !== false,
     index: options.index === false ? null : usefulIndex(buildIndex(ruleDecls, env, isInputRoot, constValues, options.indexMinRules)),
   };
   const paramsApi = params.api;

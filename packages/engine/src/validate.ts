@@ -6,21 +6,42 @@ import { parseDuration, parseTimestamp } from './time.ts';
 
 export type Validator = (value: unknown) => Array<{ path: string; message: string }>;
 
-/** `ownProperties`: test fields with `hasOwnProperty`, needed when a field is named like an `Object.prototype` member. */
-export function newAjv(ownProperties = false): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, logger: false, ownProperties });
+function addFormats(ajv: Ajv2020): Ajv2020 {
   ajv.addFormat('date-time', { type: 'string', validate: (s: string) => parseTimestamp(s) !== null });
   ajv.addFormat(DURATION_FORMAT, { type: 'string', validate: (s: string) => parseDuration(s) !== null });
   return ajv;
 }
 
-/** Compile a schema; throws when the schema itself is invalid. */
-export function makeValidator(ajv: Ajv2020, schema: JsonSchema, root = ''): Validator {
-  // ajv tests `data.field !== undefined`: an absent `constructor` or `toString` field would be read
-  // from the prototype. Own-property tests cost a little, so only schemas that need them get them.
-  const validate: ValidateFunction = (namesPrototypeMember(schema) ? newAjv(true) : ajv).compile(schema);
+/**
+ * The ajv instances of one ruleset, made on first need. `ownProperties` tests fields with
+ * `hasOwnProperty`, which a field named like an `Object.prototype` member needs (ajv otherwise
+ * tests `data.field !== undefined` and reads the prototype's); it costs a little, so only schemas
+ * that need it get it.
+ */
+export class Validators {
+  private readonly instances = new Map<boolean, Ajv2020>();
+
+  private ajv(ownProperties: boolean): Ajv2020 {
+    let ajv = this.instances.get(ownProperties);
+    if (ajv === undefined) {
+      ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, logger: false, ownProperties }));
+      this.instances.set(ownProperties, ajv);
+    }
+    return ajv;
+  }
+
+  /** Compile a schema; throws when the schema itself is invalid. */
+  compile(schema: JsonSchema, root = ''): Validator {
+    return reporter(this.ajv(namesPrototypeMember(schema)).compile(schema), root);
+  }
+}
+
+/** What a valid value gets: one shared, frozen empty list (no allocation per decision). */
+const NO_PROBLEMS: Array<{ path: string; message: string }> = Object.freeze([]) as unknown as Array<{ path: string; message: string }>;
+
+function reporter(validate: ValidateFunction, root: string): Validator {
   return (value) => {
-    if (validate(value)) return [];
+    if (validate(value)) return NO_PROBLEMS;
     const seen = new Set<string>();
     const out: Array<{ path: string; message: string }> = [];
     for (const err of validate.errors ?? []) {
@@ -34,7 +55,7 @@ export function makeValidator(ajv: Ajv2020, schema: JsonSchema, root = ''): Vali
   };
 }
 
-/** Whether any `properties` or `required` in the schema names an `Object.prototype` member. */
+/** Whether any `properties` in the schema names an `Object.prototype` member. */
 function namesPrototypeMember(schema: unknown): boolean {
   if (Array.isArray(schema)) return schema.some(namesPrototypeMember);
   if (schema === null || typeof schema !== 'object') return false;
