@@ -55,6 +55,7 @@ const model = monaco.editor.createModel('', LANGUAGE_ID, monaco.Uri.parse('inmem
 const live = liveDiagnostics(model);
 registerVerdict({
   diagnostics: () => live.current(),
+  outline: (m) => (m === model ? live.outline() : null),
   onFormatRefused: (diagnostics) => status(`Cannot format: ${diagnostics.length} syntax error${diagnostics.length === 1 ? '' : 's'} (${diagnostics[0]?.code ?? ''} ${diagnostics[0]?.message ?? ''})`, 'error'),
 });
 const editor = monaco.editor.create(editorHost, {
@@ -72,7 +73,9 @@ window.__verdictEditor = { editor, model, monaco };
 const state: AppState = { name: null, baseVersion: null, savedSource: '', editor, model, live, status, onOpened: [] };
 
 const updateDirty = () => {
-  dirtyMark.textContent = isDirty(state) ? '● unsaved changes' : '';
+  const text = isDirty(state) ? '● unsaved changes' : '';
+  // Writing the same text still invalidates layout, which Monaco then forces while typing.
+  if (dirtyMark.textContent !== text) dirtyMark.textContent = text;
 };
 model.onDidChangeContent(updateDirty);
 

@@ -17,5 +17,6 @@ interface Window {
   /** The model version the last markers were computed for. */
   __verdictCheckedVersion?: number;
   __verdictEditor?: unknown;
-  __verdictLastCheckBreakdown?: { waitMs: number; analyzeMs: number; messagingMs: number; applyMs: number };
+  /** Where the last check's time went, ms: messaging = toWorker + fromWorker (+ posting the response). */
+  __verdictLastCheckBreakdown?: { waitMs: number; analyzeMs: number; messagingMs: number; applyMs: number; toWorkerMs: number; fromWorkerMs: number };
 }

@@ -3,6 +3,7 @@ import { analyze } from '@verdict/language';
 import { describe, expect, it } from 'vitest';
 import { expressionAt } from '../src/language/ast-walk.ts';
 import { hoverAt } from '../src/language/hover-info.ts';
+import { outlineOf } from '../src/language/outline.ts';
 import { callBefore, dottedPathBefore, ruleLocals, typeOfPath } from '../src/language/paths.ts';
 import { tokenizeLine, type LineState } from '../src/language/tokenize.ts';
 
@@ -122,5 +123,17 @@ describe('hover and definitions', () => {
     const symbol = analysis.check.references.get(expr!.id);
     expect(symbol?.name).toBe('blocked');
     expect(sample.slice(symbol!.span.start, symbol!.span.end)).toBe('blocked');
+  });
+});
+
+describe('outline (computed in the analysis worker)', () => {
+  it('lists the declarations with their kinds and name spans, and survives structured clone', () => {
+    const items = outlineOf(analyze(sample).ast);
+    expect(items[0]).toMatchObject({ name: 'input', kind: 'input' });
+    const tls = items.find((i) => i.name === 'MIN_TLS_VERSION');
+    expect(tls?.kind).toBe('const');
+    expect(sample.slice(tls!.selection.start, tls!.selection.end)).toBe('MIN_TLS_VERSION');
+    expect(items.some((i) => i.kind === 'rule' && i.name === 'https_required')).toBe(true);
+    expect(structuredClone(items)).toEqual(items);
   });
 });

@@ -9,7 +9,12 @@ export function problemsPanel(state: AppState): Tab {
   const summary = h('p', { id: 'problems-summary', class: 'muted' });
   const list = h('ul', { id: 'problems', class: 'problems' });
   panel.append(summary, list);
+  let shown: string | null = null;
   const render = (diagnostics: Diagnostic[]) => {
+    // Most edits leave the problems as they were: skip rebuilding (and re-laying out) the same list.
+    const key = `${diagnostics.length}\n${diagnostics.slice(0, 200).map((d) => `${d.severity} ${d.span.line}:${d.span.column} ${d.code} ${d.message} ${d.hint ?? ''}`).join('\n')}`;
+    if (key === shown) return;
+    shown = key;
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     summary.textContent = diagnostics.length === 0 ? 'No problems.' : `${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} other`;
     clear(

@@ -17,5 +17,6 @@ export interface AppState {
 }
 
 export function isDirty(state: AppState): boolean {
-  return state.model.getValue() !== state.savedSource;
+  // The length is free; building the whole text (every keystroke) only when it matches.
+  return state.model.getValueLength() !== state.savedSource.length || state.model.getValue() !== state.savedSource;
 }

@@ -7,13 +7,16 @@
 import type { Diagnostic } from '@verdict/language';
 import { monaco } from '../monaco.ts';
 import { toMarker } from './markers.ts';
-import type { CheckRequest, CheckResponse } from './protocol.ts';
+import type { OutlineItem } from './outline.ts';
+import type { CheckRequest, CheckResponse, WorkerResponse } from './protocol.ts';
 
 export const MARKER_OWNER = 'verdict';
 
 export interface LiveDiagnostics {
   /** The diagnostics of the latest checked version. */
   current(): Diagnostic[];
+  /** The outline of the latest checked version (it may be a few edits old); null until the first check. */
+  outline(): OutlineItem[] | null;
   /** Resolves when markers for the model's current version are set. */
   settled(): Promise<void>;
   onChecked(listener: (diagnostics: Diagnostic[]) => void): void;
@@ -27,6 +30,7 @@ export function liveDiagnostics(model: monaco.editor.ITextModel): LiveDiagnostic
   let sentAt = 0;
   let queued: CheckRequest | null = null;
   let diagnostics: Diagnostic[] = [];
+  let outline: OutlineItem[] | null = null;
   let waiters: Array<() => void> = [];
   const listeners: Array<(d: Diagnostic[]) => void> = [];
 
@@ -45,18 +49,25 @@ export function liveDiagnostics(model: monaco.editor.ITextModel): LiveDiagnostic
     send({ version, text: model.getValue() });
   };
 
-  worker.onmessage = (event: MessageEvent<CheckResponse>) => {
+  worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
+    if (event.data.kind === 'outline') {
+      outline = event.data.items;
+      return;
+    }
+    checked(event.data);
+  };
+  const checked = (response: CheckResponse) => {
     const receivedAt = performance.now();
     const roundTrip = receivedAt - sentAt;
     busy = false;
-    const { version, analyzeMs } = event.data;
+    const { version, analyzeMs } = response;
     if (queued !== null) {
       const next = queued;
       queued = null;
       send(next);
     }
     if (model.isDisposed() || version !== model.getVersionId()) return;
-    diagnostics = event.data.diagnostics;
+    diagnostics = response.diagnostics;
     monaco.editor.setModelMarkers(model, MARKER_OWNER, diagnostics.map(toMarker));
     const started = editedAt.get(version);
     editedAt.clear();
@@ -64,7 +75,14 @@ export function liveDiagnostics(model: monaco.editor.ITextModel): LiveDiagnostic
       const applied = performance.now();
       window.__verdictLastCheckMs = applied - started;
       // Where the time went: waiting to be sent (worker busy), the worker round trip beyond analyze(), setting markers.
-      window.__verdictLastCheckBreakdown = { waitMs: sentAt - started, analyzeMs, messagingMs: roundTrip - analyzeMs, applyMs: applied - receivedAt };
+      window.__verdictLastCheckBreakdown = {
+        waitMs: sentAt - started,
+        analyzeMs,
+        messagingMs: roundTrip - analyzeMs,
+        applyMs: applied - receivedAt,
+        toWorkerMs: response.receivedAt - (performance.timeOrigin + sentAt),
+        fromWorkerMs: performance.timeOrigin + receivedAt - response.postedAt,
+      };
     }
     window.__verdictLastAnalyzeMs = analyzeMs;
     window.__verdictCheckedVersion = version;
@@ -89,6 +107,7 @@ export function liveDiagnostics(model: monaco.editor.ITextModel): LiveDiagnostic
 
   return {
     current: () => diagnostics,
+    outline: () => outline,
     settled: () => (window.__verdictCheckedVersion === model.getVersionId() ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
     onChecked: (listener) => listeners.push(listener),
     dispose: () => {

@@ -6,6 +6,7 @@ import { registerDefinition } from './definition.ts';
 import { registerHover } from './hover.ts';
 import { registerQuickFixes } from './quick-fix.ts';
 import { registerSignatureHelp } from './signature-help.ts';
+import type { OutlineItem } from './outline.ts';
 import { registerSymbols } from './symbols.ts';
 import { tokenizeLine, type LineState } from './tokenize.ts';
 
@@ -29,7 +30,14 @@ export type FormatRefused = (diagnostics: Diagnostic[]) => void;
 
 let registered = false;
 
-export function registerVerdict(options: { diagnostics: () => Diagnostic[]; onFormatRefused: FormatRefused }): void {
+export interface VerdictOptions {
+  diagnostics: () => Diagnostic[];
+  /** The worker's outline of `model`, or null when it has none (the provider then analyzes on the main thread). */
+  outline: (model: monaco.editor.ITextModel) => OutlineItem[] | null;
+  onFormatRefused: FormatRefused;
+}
+
+export function registerVerdict(options: VerdictOptions): void {
   if (registered) return;
   registered = true;
   monaco.languages.register({ id: LANGUAGE_ID, extensions: ['.policy'], aliases: ['Verdict'] });
@@ -79,6 +87,6 @@ export function registerVerdict(options: { diagnostics: () => Diagnostic[]; onFo
   registerHover(LANGUAGE_ID);
   registerDefinition(LANGUAGE_ID);
   registerQuickFixes(LANGUAGE_ID, options.diagnostics);
-  registerSymbols(LANGUAGE_ID);
+  registerSymbols(LANGUAGE_ID, options.outline);
   registerSignatureHelp(LANGUAGE_ID);
 }
