@@ -1,14 +1,20 @@
 /** Input validation with ajv (all errors), compiled once per ruleset. */
 import type { JsonSchema } from '@verdict/language';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { compileQuickCheck, type QuickCheck } from './codegen/quick-check.ts';
 import { DURATION_FORMAT } from './schema.ts';
 import { parseDuration, parseTimestamp } from './time.ts';
 
 export type Validator = (value: unknown) => Array<{ path: string; message: string }>;
 
+/** The string formats the language's schemas use, for ajv and the quick check alike. */
+const FORMATS: Record<string, (s: string) => boolean> = {
+  'date-time': (s) => parseTimestamp(s) !== null,
+  [DURATION_FORMAT]: (s) => parseDuration(s) !== null,
+};
+
 function addFormats(ajv: Ajv2020): Ajv2020 {
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => parseTimestamp(s) !== null });
-  ajv.addFormat(DURATION_FORMAT, { type: 'string', validate: (s: string) => parseDuration(s) !== null });
+  for (const [name, validate] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate });
   return ajv;
 }
 
@@ -32,16 +38,17 @@ export class Validators {
 
   /** Compile a schema; throws when the schema itself is invalid. */
   compile(schema: JsonSchema, root = ''): Validator {
-    return reporter(this.ajv(namesPrototypeMember(schema)).compile(schema), root);
+    return reporter(this.ajv(namesPrototypeMember(schema)).compile(schema), compileQuickCheck(schema, FORMATS), root);
   }
 }
 
 /** What a valid value gets: one shared, frozen empty list (no allocation per decision). */
 const NO_PROBLEMS: Array<{ path: string; message: string }> = Object.freeze([]) as unknown as Array<{ path: string; message: string }>;
 
-function reporter(validate: ValidateFunction, root: string): Validator {
+/** ajv's errors as paths and messages; `quick` (when the schema allows one) spares ajv the valid values. */
+function reporter(validate: ValidateFunction, quick: QuickCheck | null, root: string): Validator {
   return (value) => {
-    if (validate(value)) return NO_PROBLEMS;
+    if ((quick !== null && quick(value)) || validate(value)) return NO_PROBLEMS;
     const seen = new Set<string>();
     const out: Array<{ path: string; message: string }> = [];
     for (const err of validate.errors ?? []) {
