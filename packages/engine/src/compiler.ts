@@ -51,7 +51,8 @@ export interface CompileOptions {
   traced?: boolean;
 }
 
-const MAX_TABLE_DEPTH = 64;
+/** How deep table calls may nest (tables may call tables, never themselves for good). */
+export const MAX_TABLE_DEPTH = 64;
 
 export function compileExpr(expr: Expr, env: CompileEnv, locals: Locals = new Map(), opts: CompileOptions = {}): Closure {
   const compiler = new ExprCompiler(env, opts.traced === true);

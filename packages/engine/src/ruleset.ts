@@ -15,9 +15,9 @@ import {
   type Severity,
   type Span,
 } from '@verdict/language';
-import { compileExpr, lazySlot, type Closure, type CompileEnv, type Ctx, type GlobalRef } from './compiler.ts';
+import { compileExpr, lazySlot, type Closure, type CompileEnv, type Ctx, type GlobalRef, type TableRef } from './compiler.ts';
 import { FastModule, type FastHandle } from './codegen/module.ts';
-import { describeName } from './codegen/names.ts';
+import { describeName, describeTable } from './codegen/names.ts';
 import { DEFAULT_LIMITS, EvalState, type Limits } from './context.ts';
 import { evaluateRuleset, type CompiledOutput, type CompiledRule, type Plan } from './evaluate.ts';
 import { buildIndex, type RuleIndex } from './rule-index.ts';
@@ -138,7 +138,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
   for (const t of tableDecls) env.tables.set(t.name.name, { arity: t.params.length, call: () => null });
   for (const t of tableDecls) {
     const ref = env.tables.get(t.name.name);
-    if (ref) ref.call = compileTable(t, env);
+    if (ref) ref.call = compileTable(t, env, ref);
   }
 
   // ---- rules
@@ -295,9 +295,10 @@ function compileRule(
   return out;
 }
 
-function compileTable(t: Extract<Decl, { kind: 'Table' }>, env: CompileEnv): (args: Value[], ctx: Ctx, node: number) => Value {
+function compileTable(t: Extract<Decl, { kind: 'Table' }>, env: CompileEnv, ref: TableRef): (args: Value[], ctx: Ctx, node: number) => Value {
   const slots = t.params.map(() => env.newSlot());
-  const locals = new Map<string, Closure>(t.params.map((p, i) => [p.name.name, (ctx: Ctx) => ctx.slots[slots[i] as number] as Value]));
+  const locals = new Map<string, Closure>(t.params.map((p, i) => [p.name.name, describeName((ctx: Ctx) => ctx.slots[slots[i] as number] as Value, { kind: 'slot', slot: slots[i] as number })]));
+  describeTable(ref, { name: t.name.name, rows: t.rows, slots, locals });
   const rows = t.rows.map((row) => ({
     isElse: row.isElse,
     patterns: row.patterns.map((p) => (p.kind === 'Wildcard' ? null : { kind: p.kind, op: p.kind === 'ComparePattern' ? p.op : null, value: compileExpr(p.value, env, locals) })),

@@ -6,19 +6,20 @@
  * the common case that is guarded at run time (both operands numbers, a plain
  * object with the field, a list for `size`, ...) and gives exactly what the
  * helper would. Types from the checker are not trusted: a guard that fails
- * takes the helper. What is not emitted (tables, list and map literals, very
- * deep trees) is called as its closure, so nothing is lost.
+ * takes the helper. What is not emitted (list and map literals, very
+ * deep trees) is called as its closure, so nothing is lost. Decision tables
+ * become one hoisted function each, with the closure's row-by-row matching.
  *
  * Safety against hostile sources: no name or string from the source becomes
  * an identifier; strings are emitted as JSON string literals, other values
  * go through the module's constant table `K`, and properties are read with
  * bracket syntax only when the key is not an `Object.prototype` name.
  */
-import type { Expr } from '@verdict/language';
+import type { Expr, TablePattern } from '@verdict/language';
 import { BUILTIN_IMPLS } from '../builtins/index.ts';
-import { compileExpr, type Closure, type CompileEnv, type Locals } from '../compiler.ts';
+import { MAX_TABLE_DEPTH, compileExpr, type Closure, type CompileEnv, type Locals, type TableRef } from '../compiler.ts';
 import type { Value } from '../values.ts';
-import { describeName, nameInfo } from './names.ts';
+import { describeName, nameInfo, tableInfo, type TableInfo } from './names.ts';
 
 /** Deeper subtrees are called as closures (generated source nests one level per node). */
 const MAX_DEPTH = 100;
@@ -70,6 +71,8 @@ function isPrimitive(v: unknown): v is string | number | boolean | null {
 }
 
 export class Emitter {
+  private readonly tableFunctions = new Map<TableRef, string>();
+
   constructor(
     private readonly env: CompileEnv,
     private readonly tables: ModuleTables,
@@ -250,6 +253,8 @@ export class Emitter {
 
   private call(e: Extract<Expr, { kind: 'Call' }>, locals: Locals, scope: Scope, d: number): string {
     const argExprs = e.target ? [e.target, ...e.args] : e.args;
+    const table = this.env.tables.get(e.callee);
+    if (table) return this.tableCall(e, table, argExprs, locals, scope, d);
     const impl = BUILTIN_IMPLS.get(e.callee);
     if (this.env.tables.has(e.callee) || !impl || argExprs.length < impl.minArgs || argExprs.length > impl.maxArgs) return this.fallback(e, locals);
     const temps = argExprs.map(() => scope.tmp());
@@ -269,6 +274,82 @@ export class Emitter {
       out = `(${t} = ${this.expr(argExprs[i] as Expr, locals, scope, d)}) instanceof VError ? ${t} : ${out}`;
     }
     return `(${out})`;
+  }
+
+  /** As the closure: arguments in order (the first error wins), one step, the depth limit, then the rows. */
+  private tableCall(e: Extract<Expr, { kind: 'Call' }>, table: TableRef, argExprs: Expr[], locals: Locals, scope: Scope, d: number): string {
+    const info = tableInfo(table);
+    if (info === undefined || table.arity !== argExprs.length) return this.fallback(e, locals);
+    const fn = this.tableFunction(table, info, d);
+    const temps = argExprs.map(() => scope.tmp());
+    const s = scope.tmp();
+    let out = `(${s} = S.step(${e.id})) !== null ? ${s} : ctx.depth >= ${MAX_TABLE_DEPTH} ? new VError("limit_exceeded", "tables nest too deeply", ${e.id}) : ${fn}(ctx, ${e.id}${temps.map((t) => `, ${t}`).join('')})`;
+    for (let i = argExprs.length - 1; i >= 0; i--) {
+      const t = temps[i] as string;
+      out = `(${t} = ${this.expr(argExprs[i] as Expr, locals, scope, d)}) instanceof VError ? ${t} : ${out}`;
+    }
+    return `(${out})`;
+  }
+
+  /** One hoisted function per table (made on first call, so tables may call each other). */
+  private tableFunction(table: TableRef, info: TableInfo, d: number): string {
+    const known = this.tableFunctions.get(table);
+    if (known !== undefined) return known;
+    return this.tables.hoist((name) => {
+      this.tableFunctions.set(table, name);
+      const own = new Scope();
+      const args = info.slots.map((_, i) => `a${i}`);
+      const rows = info.rows.map((row) => {
+        const tests: string[] = [];
+        if (!row.isElse) {
+          row.patterns.forEach((p, i) => {
+            if (p.kind === 'Wildcard') return;
+            const m = own.tmp();
+            tests.push(`${m} = ${this.pattern(p, args[i] as string, info.locals, own, d)}; if (${m} !== true) { if (${m} === false) break row; return ${m}; }`);
+          });
+          if (row.guard) {
+            const g = own.tmp();
+            tests.push(`${g} = ${this.expr(row.guard, info.locals, own, d)}; if (${g} !== true) { if (${g} instanceof VError) return ${g}; break row; }`);
+          }
+        }
+        return `row: { ${tests.join('\n')}\n return ${this.expr(row.result, info.locals, own, d)}; }`;
+      });
+      return `function ${name}(ctx, node${args.map((a) => `, ${a}`).join('')}) {
+  ${PRELUDE}
+  ${own.declaration()}
+  ${info.slots.map((slot, i) => `SL[${slot}] = a${i};`).join(' ')}
+  ctx.depth++;
+  try {
+    ${rows.join('\n    ')}
+    return new VError("no_matching_row", ${str(`no row of table \`${info.name}\` matches`)}, node);
+  } finally {
+    ctx.depth--;
+  }
+}`;
+    });
+  }
+
+  /** A row pattern against argument `arg`, as `matchPattern` decides it: true, false or an error. */
+  private pattern(p: Exclude<TablePattern, { kind: 'Wildcard' }>, arg: string, locals: Locals, scope: Scope, d: number): string {
+    const generic = (v: string) => `matchPattern(${str(p.kind)}, ${p.kind === 'ComparePattern' ? str(p.op) : 'null'}, ${arg}, ${v}, node)`;
+    if (p.kind === 'InPattern') {
+      const set = this.literalSet(p.value);
+      // a constant list: membership of a string or a non-NaN number is what deepEqual against each item gives
+      if (set !== null) return `(typeof ${arg} === "string" || (typeof ${arg} === "number" && ${arg} === ${arg}) ? ${set}.has(${arg}) : ${generic(this.expr(p.value, locals, scope, d))})`;
+      return generic(this.expr(p.value, locals, scope, d));
+    }
+    const v = scope.tmp();
+    const value = this.expr(p.value, locals, scope, d);
+    const sameScalar = `typeof ${v} !== "object" && typeof ${arg} === typeof ${v}`;
+    if (p.kind === 'EqualsPattern') return `((${v} = ${value}) instanceof VError ? ${v} : ${sameScalar} ? ${arg} === ${v} : ${generic(v)})`;
+    if (p.op === '!=') return `((${v} = ${value}) instanceof VError ? ${v} : ${sameScalar} ? ${arg} !== ${v} : ${generic(v)})`;
+    return `((${v} = ${value}) instanceof VError ? ${v} : typeof ${arg} === "number" && typeof ${v} === "number" ? ${arg} ${p.op} ${v} : ${generic(v)})`;
+  }
+
+  /** A list literal of literals, as a Set in the constant table; else null. */
+  private literalSet(e: Expr): string | null {
+    if (e.kind !== 'List' || !e.items.every((x) => x.kind === 'String' || x.kind === 'Number' || x.kind === 'Bool' || x.kind === 'Null')) return null;
+    return this.tables.value(new Set(e.items.map((x) => (x.kind === 'Null' ? null : x.value))));
   }
 
   private template(e: Extract<Expr, { kind: 'Template' }>, locals: Locals, scope: Scope, d: number): string {

@@ -8,6 +8,7 @@
 import type { Expr } from '@verdict/language';
 import { COMPUTING, type Closure, type CompileEnv, type Locals } from '../compiler.ts';
 import { conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, binary, typeError, unary } from '../ops.ts';
+import { matchPattern } from '../table.ts';
 import { VError, toText, typeName } from '../values.ts';
 import { Emitter, PRELUDE, Scope, type ModuleTables } from './emit.ts';
 
@@ -17,7 +18,7 @@ export interface FastHandle {
 }
 
 /** The helpers generated code calls, by the names it uses. */
-const RUNTIME = { VError, COMPUTING, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, toText, typeError, typeName, unary };
+const RUNTIME = { VError, COMPUTING, matchPattern, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, toText, typeError, typeName, unary };
 
 export class FastModule {
   private readonly values: unknown[] = [];

@@ -4,6 +4,10 @@
  * emitted as a direct read instead of a call. Anything not described is
  * called as the closure it is, which is always correct.
  */
+import type { TableRow } from '@verdict/language';
+import type { Ctx } from '../compiler.ts';
+import type { Value } from '../values.ts';
+
 export type NameInfo =
   /** A top-level input field, read from `ctx.input`. */
   | { kind: 'input'; name: string; optional: boolean }
@@ -26,4 +30,24 @@ export function describeName<F extends object>(f: F, info: NameInfo): F {
 
 export function nameInfo(f: object): NameInfo | undefined {
   return described.get(f);
+}
+
+/** What the generator needs of a decision table: its rows, and the slots its arguments go to. */
+export interface TableInfo {
+  name: string;
+  rows: TableRow[];
+  slots: number[];
+  /** The table's parameters as locals (each described as its slot). */
+  locals: ReadonlyMap<string, (ctx: Ctx) => Value>;
+}
+
+const tables = new WeakMap<object, TableInfo>();
+
+export function describeTable<T extends object>(ref: T, info: TableInfo): T {
+  tables.set(ref, info);
+  return ref;
+}
+
+export function tableInfo(ref: object): TableInfo | undefined {
+  return tables.get(ref);
 }
