@@ -103,7 +103,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
 
   const violations: Violation[] = [];
   const errors: RuleError[] = [];
-  const ruleTraces: RuleTrace[] = [];
+  const ruleTraces: RuleTrace[] | null = explain ? [] : null;
   let firedRank = plan.outcomes.length;
   let violatedWeight = 0;
   let evaluated = 0;
@@ -112,7 +112,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     const i = order === null ? k : order[k]!;
     const rule = plan.rules[i] as CompiledRule;
     if (skip !== null && skip[i]) {
-      ruleTraces.push({ rule: rule.id, result: 'passed', skipped: 'index', values: [] });
+      ruleTraces?.push({ rule: rule.id, result: 'passed', skipped: 'index', values: [] });
       continue;
     }
     evaluated++;
@@ -128,7 +128,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
       errors.push({ rule: rule.id, output: null, kind: 'condition', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : rule.location });
     }
     const fires = v === true || (failure !== null && plan.errorPolicy === 'fire');
-    if (explain) ruleTraces.push({ rule: rule.id, result: failure ? 'error' : fires ? 'fired' : 'passed', values: compactTrace(recorded ?? [], plan.nodes) });
+    if (ruleTraces !== null) ruleTraces.push({ rule: rule.id, result: failure ? 'error' : fires ? 'fired' : 'passed', values: compactTrace(recorded ?? [], plan.nodes) });
     if (!fires) continue;
     const rank = totals.rank[i]!;
     if (rank < firedRank) firedRank = rank;
@@ -165,7 +165,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     violations,
     outputs,
     errors,
-    trace: explain ? { rules: ruleTraces, rulesEvaluated: evaluated, steps: ctx.state.steps } : null,
+    trace: ruleTraces !== null ? { rules: ruleTraces, rulesEvaluated: evaluated, steps: ctx.state.steps } : null,
   };
 }
 
