@@ -4,7 +4,8 @@
  *   - a bare Hono route computing the same decision in hand-written JS,
  *   - the Cerbos PDP with the same checks as CEL conditions,
  * in one run. Each server runs in its own process pinned to core 0 and the
- * load generator in a process pinned to core 1 (when `taskset` exists).
+ * load generator in a process pinned to core 1 (when `taskset` exists). The
+ * two Node servers are bundled with esbuild first and run with plain node.
  * Before any load, all three must answer the same decision on every sample
  * input; the run aborts otherwise.
  */
@@ -15,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { admissionByHand } from './peers/admission-js.ts';
+import { bundleServer } from './http/build.ts';
 import { cerbosBinary, cerbosDecision, writeCerbosSetup } from './http/cerbos.ts';
 import { cerbosBody, honoBody, SAMPLE_INPUTS, verdictBody } from './http/inputs.ts';
 import type { LoadResult, LoadSpec } from './http/load.ts';
@@ -43,16 +45,16 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts a TS child on core 0 and waits for its `{"url"}` line. */
-async function startTsServer(file: string, arg: string): Promise<{ child: ChildProcess; url: string }> {
-  const [command, args] = pinned(0, process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'http', file), arg]);
+/** Starts a bundled server (`build.ts`) with plain node on core 0 and waits for its `{"url"}` line. */
+async function startBundledServer(bundle: string, arg: string): Promise<{ child: ChildProcess; url: string }> {
+  const [command, args] = pinned(0, process.execPath, [bundle, arg]);
   const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((done, fail) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       if (line.startsWith('{"url"')) done((JSON.parse(line) as { url: string }).url);
     });
-    child.once('exit', (code) => fail(new Error(`${file} exited (${code}) before listening`)));
+    child.once('exit', (code) => fail(new Error(`${bundle} exited (${code}) before listening`)));
   });
   return { child, url };
 }
@@ -75,9 +77,9 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what:
   throw new Error(`${what} did not become ready in ${timeoutMs} ms`);
 }
 
-/** Runs autocannon in a child process on core 1. */
-function load(spec: LoadSpec): Promise<LoadResult> {
-  const [command, args] = pinned(1, process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'http', 'load.ts'), JSON.stringify(spec)]);
+/** Runs autocannon (or, for the fixed-rate pass, `fixed-rate.ts`) in a child process on core 1. */
+function load(spec: LoadSpec, generator: 'load.ts' | 'fixed-rate.ts' = 'load.ts'): Promise<LoadResult> {
+  const [command, args] = pinned(1, process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'http', generator), JSON.stringify(spec)]);
   return new Promise((done, fail) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -114,9 +116,12 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
     const rulesetsDir = join(work, 'rulesets');
     mkdirSync(rulesetsDir);
     copyFileSync(join(ROOT, 'rulesets/marketplace/admission.policy'), join(rulesetsDir, 'admission.policy'));
-    const verdict = await startTsServer('verdict-server.ts', JSON.stringify({ dataDir: join(work, 'data'), rulesetsDir, adminKey: ADMIN_KEY }));
+    // Both Node servers run as they would ship: bundled with esbuild, plain node (see http/build.ts).
+    const build = join(work, 'build');
+    const [verdictBundle, honoBundle] = [await bundleServer('verdict-server.ts', build), await bundleServer('hono-server.ts', build)];
+    const verdict = await startBundledServer(verdictBundle, JSON.stringify({ dataDir: join(work, 'data'), rulesetsDir, adminKey: ADMIN_KEY }));
     children.push(verdict.child);
-    const hono = await startTsServer('hono-server.ts', '');
+    const hono = await startBundledServer(honoBundle, '');
     children.push(hono.child);
 
     const [httpPort, grpcPort] = [await freePort(), await freePort()];
@@ -161,9 +166,10 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
       results.set(target.name, r);
       write(`  ${target.name.padEnd(36)} ${rate(r.rps).padStart(14)}   p50 ${ms(r.p50).padStart(8)}   p99 ${ms(r.p99).padStart(8)}\n`);
     }
-    const fixed = await load({ url: targets[0]!.url, headers: targets[0]!.headers, bodies: SAMPLE_INPUTS.map(verdictBody), connections: CONNECTIONS, durationSec: DURATION_SEC, overallRate: FIXED_RATE });
+    // Open loop at a steady 5,000/s, latency counted from when each request was due (see http/fixed-rate.ts).
+    const fixed = await load({ url: targets[0]!.url, headers: targets[0]!.headers, bodies: SAMPLE_INPUTS.map(verdictBody), connections: CONNECTIONS, durationSec: DURATION_SEC, overallRate: FIXED_RATE }, 'fixed-rate.ts');
     if (fixed.non2xx > 0 || fixed.errors > 0) throw new Error(`fixed-rate pass: ${fixed.non2xx} non-2xx answers, ${fixed.errors} errors`);
-    write(`  ${'Verdict at a fixed 5,000 req/s'.padEnd(36)} ${rate(fixed.rps).padStart(14)}   p50 ${ms(fixed.p50).padStart(8)}   p99 ${ms(fixed.p99).padStart(8)}\n`);
+    write(`  ${'Verdict at a fixed 5,000 req/s'.padEnd(36)} ${rate(fixed.rps).padStart(14)}   p50 ${ms(fixed.p50).padStart(8)}   p99 ${ms(fixed.p99).padStart(8)}   p99.9 ${ms(fixed.p999 ?? 0)}   max ${ms(fixed.max ?? 0)}\n`);
 
     const [v, h, c] = targets.map((t) => results.get(t.name)!);
     const vsHono = v!.rps / h!.rps;

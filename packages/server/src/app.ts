@@ -45,8 +45,7 @@ export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void
     await next();
     const route = c.req.routePath || 'unmatched';
     const seconds = (performance.now() - started) / 1000;
-    services.metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
-    services.metrics.requestSeconds.observe({ method: c.req.method, route }, seconds);
+    services.metrics.request(c.req.method, route, c.res.status, seconds);
     if (c.res.status >= 400 || services.logger.isLevelEnabled('debug')) {
       services.logger[c.res.status >= 500 ? 'error' : c.res.status >= 400 ? 'info' : 'debug']({ request_id: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1e4) / 10 }, 'request');
     }

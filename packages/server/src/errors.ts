@@ -40,5 +40,12 @@ export const errors = {
   unprocessable: (code: string, message: string, details: ErrorDetail[]) => new ApiError(422, code, message, details),
   rateLimited: (retryAfterSeconds: number) =>
     new ApiError(429, 'rate_limited', `too many requests for this API key; retry after ${retryAfterSeconds} s`, [], { 'Retry-After': String(retryAfterSeconds) }),
+  rulesetUnavailable: (ruleset: string, version: number, diagnostics: ReadonlyArray<{ code: string; message: string }>) =>
+    new ApiError(
+      503,
+      'ruleset_unavailable',
+      `version ${version} of ruleset \`${ruleset}\` is stored but does not compile on this server; publish a fixed version or move the channel`,
+      diagnostics.slice(0, 10).map((d) => ({ path: 'source', code: d.code, message: d.message })),
+    ),
   timeout: () => new ApiError(504, 'timeout', 'the request took too long and was stopped'),
 };

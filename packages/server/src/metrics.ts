@@ -25,4 +25,34 @@ export class Metrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'verdict_' });
   }
+
+  // Label sets resolved once per combination: prom-client hashes the label object on every
+  // `inc`/`observe` with labels, which showed on the per-request path under load.
+  private readonly requestChildren = new Map<string, { count: ReturnType<Metrics['requests']['labels']>; seconds: ReturnType<Metrics['requestSeconds']['labels']> }>();
+  private readonly decisionChildren = new Map<string, { count: ReturnType<Metrics['decisions']['labels']>; seconds: ReturnType<Metrics['evaluationSeconds']['labels']> }>();
+
+  /** Counts one HTTP request and its latency. */
+  request(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${route} ${status}`;
+    let child = this.requestChildren.get(key);
+    if (child === undefined) {
+      child = { count: this.requests.labels({ method, route, status: String(status) }), seconds: this.requestSeconds.labels({ method, route }) };
+      // routes are the app's patterns, not raw paths, so this stays small
+      if (this.requestChildren.size < 10_000) this.requestChildren.set(key, child);
+    }
+    child.count.inc();
+    child.seconds.observe(seconds);
+  }
+
+  /** Counts one decision and its evaluation time. */
+  decision(ruleset: string, outcome: string, seconds: number): void {
+    const key = `${ruleset}\u0000${outcome}`;
+    let child = this.decisionChildren.get(key);
+    if (child === undefined) {
+      child = { count: this.decisions.labels({ ruleset, outcome }), seconds: this.evaluationSeconds.labels({ ruleset }) };
+      if (this.decisionChildren.size < 10_000) this.decisionChildren.set(key, child);
+    }
+    child.count.inc();
+    child.seconds.observe(seconds);
+  }
 }

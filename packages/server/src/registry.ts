@@ -85,7 +85,9 @@ export class RulesetRegistry {
     const record = await this.store.getVersion(ruleset, version).catch(nullIfNotFound);
     if (record === null) throw errors.notFound(`version ${version} of ruleset \`${ruleset}\``);
     const outcome = RulesetRegistry.compileSource(record.source);
-    if (!outcome.ok) throw new Error(`stored version ${ruleset}@${version} no longer compiles: ${outcome.diagnostics[0]?.message ?? ''}`);
+    // The server cannot serve it (e.g. a language change broke an old source): unavailable, not an
+    // internal error; the load is retried on the next request (failed loads are not cached).
+    if (!outcome.ok) throw errors.rulesetUnavailable(ruleset, version, outcome.diagnostics.filter((d) => d.severity === 'error'));
     return { ruleset, version, hash: record.hash, source: record.source, compiled: outcome.compiled, sensitive: sensitivePaths(outcome.compiled.inputSchema) };
   }
 

@@ -34,6 +34,8 @@ export interface StartOptions {
   /** Install SIGTERM/SIGINT handlers that close the server (default true). */
   handleSignals?: boolean;
   store?: Store;
+  /** Decision log batching (see `ServicesOptions.log`). */
+  log?: ServicesOptions['log'];
 }
 
 export interface ServicesOptions {
@@ -55,7 +57,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   const registry = new RulesetRegistry(store);
   const log = new DecisionLog(store, metrics, { ...options.log, onError: (error) => logger.error({ err: error }, 'decision log write failed; will retry') });
   const events = new EventHub();
-  const services: Services = { store, registry, log, events, metrics, config, logger };
+  const services: Services = { store, registry, log, events, metrics, config, logger, lifecycle: { draining: false } };
   const unlisten = await store.listen((event) => {
     registry.changed(event);
     // Our own changes were already announced by the route (same key), so each change streams once.
@@ -67,7 +69,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'verdict' } });
   const store = options.store ?? (await openStore(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
-  const { services, unlisten } = await createServices(config, { store, logger });
+  const { services, unlisten } = await createServices(config, { store, logger, ...(options.log === undefined ? {} : { log: options.log }) });
   const { log } = services;
 
   const generatedAdminKey = await ensureAdminKey(store, config.adminKey);
@@ -85,10 +87,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ready(s as HttpServer));
     s.once('error', fail);
   });
-  let draining = false;
   // While draining, answers tell clients not to reuse the connection.
   server.on('request', (_request, response) => {
-    if (draining) response.setHeader('Connection', 'close');
+    if (services.lifecycle.draining) response.setHeader('Connection', 'close');
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -98,8 +99,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      logger.info('shutting down: draining the decision log');
-      draining = true;
+      logger.info('shutting down: draining requests and the decision log');
+      // From here /readyz answers 503, so a load balancer stops routing here while open connections are answered.
+      services.lifecycle.draining = true;
       services.events.close(); // ends open event streams
       await stopHttp(server, config.requestTimeoutMs);
       await log.close();

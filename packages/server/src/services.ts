@@ -7,6 +7,11 @@ import type { EventHub } from './events.ts';
 import type { Metrics } from './metrics.ts';
 import type { RulesetRegistry } from './registry.ts';
 
+/** Process state the routes read: `draining` once shutdown began (readiness then answers 503). */
+export interface Lifecycle {
+  draining: boolean;
+}
+
 export interface Services {
   store: Store;
   registry: RulesetRegistry;
@@ -15,4 +20,5 @@ export interface Services {
   metrics: Metrics;
   config: ServerConfig;
   logger: Logger;
+  lifecycle: Lifecycle;
 }

@@ -98,6 +98,19 @@ forEachDriver('auth matrix', (ctx) => {
     expect((await ctx.t.request('DELETE', `/v1/keys/${randomUUID()}`)).status).toBe(404);
   });
 
+  it('stops a key revoked elsewhere (another replica) within a few seconds, re-checking it off the request path', async () => {
+    const created = await ctx.store.createApiKey({ name: 'elsewhere', scopes: ['read'], actor: 'test' });
+    expect((await ctx.t.request('GET', '/v1/rulesets', { key: created.key })).status).toBe(200);
+    expect(await ctx.store.revokeApiKey(created.id, 'test')).toBe(true); // not through this app: its cache is not dropped
+    const deadline = Date.now() + 6000;
+    let status = 200;
+    while (status === 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = (await ctx.t.request('GET', '/v1/rulesets', { key: created.key })).status;
+    }
+    expect(status).toBe(401);
+  });
+
   it('refuses bad key requests: unknown scope, no scopes (400)', async () => {
     const bad = await ctx.t.request('POST', '/v1/keys', { json: { name: 'x', scopes: ['root'] } });
     expect(bad.status).toBe(400);

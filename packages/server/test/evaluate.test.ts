@@ -2,8 +2,8 @@
 // violations it writes, the event stream, and the impact of a candidate on logged traffic.
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { forEachDriver, type TestApp, uniqueName } from './harness.ts';
-import { input, policy } from './policies.ts';
+import { expectErrorShape, forEachDriver, type TestApp, uniqueName } from './harness.ts';
+import { brokenPolicy, input, policy } from './policies.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -321,5 +321,27 @@ forEachDriver('impact', (ctx) => {
     expect(foreign.body.error.code).toBe('name_mismatch');
     const both = await ctx.t.request('POST', `/v1/rulesets/${name}/impact`, { key: 'read', json: { version: 2, source: policy(name) } });
     expect(both.status).toBe(400);
+  });
+});
+
+forEachDriver('a stored version that no longer compiles', (ctx) => {
+  it('answers 503 ruleset_unavailable with the diagnostics, by channel and by version, and recovers after a fix', async () => {
+    const name = uniqueName('stale');
+    // Written straight to the store, as an older server (or another language version) could have.
+    const stored = await ctx.store.publishVersion({ ruleset: name, source: brokenPolicy(name), hash: `sha256:${'0'.repeat(64)}`, author: 'test' });
+    await ctx.store.moveChannel(name, 'production', stored.version, 'test');
+    for (const body of [{ input: { a: 1 } }, { input: { a: 1 }, version: stored.version }]) {
+      const res = await ctx.t.raw('POST', `/v1/rulesets/${name}/evaluate`, { key: 'evaluate', json: body });
+      const answer: unknown = await res.json();
+      expect(res.status, JSON.stringify(answer)).toBe(503);
+      expectErrorShape(answer, 'evaluate');
+      const error = (answer as { error: { code: string; details: Array<{ path: string; message: string }> } }).error;
+      expect(error.code).toBe('ruleset_unavailable');
+      expect(error.details.length).toBeGreaterThan(0);
+      expect(error.details[0]).toMatchObject({ path: 'source', message: expect.any(String) });
+    }
+    // a fixed version on the channel serves again (the failed load was not cached)
+    await ctx.t.deploy(name, policy(name));
+    expect((await ctx.t.evaluate(name, { input: input(5) })).status).toBe(200);
   });
 });

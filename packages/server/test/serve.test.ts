@@ -151,6 +151,34 @@ forEachDriver('startServer: startup and graceful shutdown', (ctx) => {
   );
 });
 
+forEachDriver('startServer: readiness while draining', (ctx) => {
+  it(
+    'answers /readyz 503 (draining) once close() begins, on a connection that was already open',
+    async () => {
+      const adminKey = `vd_ready_${randomBytes(12).toString('hex')}`;
+      const server = await startServer(testConfig({ port: 0, adminKey }), { store: ctx.store, handleSignals: false, logger: silentLogger() });
+      const socket = connect(server.port, '127.0.0.1');
+      await new Promise<void>((done, fail) => socket.once('connect', () => done()).once('error', fail));
+      const reader = responses(socket);
+      const ready = () => socket.write('GET /readyz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      ready();
+      const before = await reader.next();
+      expect(before.status).toBe(200);
+      expect(JSON.parse(before.body)).toMatchObject({ status: 'ready' });
+
+      const closing = server.close();
+      ready();
+      const during = await reader.next();
+      expect(during.status).toBe(503);
+      expect(JSON.parse(during.body)).toMatchObject({ status: 'draining' });
+      expect(during.headers['connection']).toBe('close');
+      await closing;
+      socket.destroy();
+    },
+    SLOW,
+  );
+});
+
 /** A minimal HTTP/1.1 response reader over a raw socket (Content-Length or chunked bodies). */
 function responses(socket: Socket) {
   let buffer = '';

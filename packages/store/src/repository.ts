@@ -9,8 +9,13 @@ import * as versions from './versions.ts';
 /** The driver-specific parts of a Store. */
 export type DriverParts = Pick<Store, 'driver' | 'listen' | 'unsafeQuery' | 'close'>;
 
+export interface StoreTuning {
+  /** Decisions per INSERT statement when appending to the log (see `appendDecisions`). */
+  logChunkRows?: number;
+}
+
 /** Binds the driver-independent repository functions to one drizzle database. */
-export function createStore(db: Db, parts: DriverParts): Store {
+export function createStore(db: Db, parts: DriverParts, tuning: StoreTuning = {}): Store {
   return {
     driver: parts.driver,
     publishVersion: (input) => versions.publishVersion(db, input),
@@ -31,7 +36,7 @@ export function createStore(db: Db, parts: DriverParts): Store {
     rollbackChannel: (ruleset, channel, toRevision, actor, reason) =>
       channels.rollbackChannel(db, ruleset, channel, toRevision, actor, reason),
 
-    appendDecisions: (rows) => decisions.appendDecisions(db, rows),
+    appendDecisions: (rows) => decisions.appendDecisions(db, rows, tuning.logChunkRows),
     queryDecisions: (query) => decisions.queryDecisions(db, query),
     queryViolations: (query) => decisions.queryViolations(db, query),
     setViolationResolved: (id, resolved) => decisions.setViolationResolved(db, id, resolved),

@@ -335,6 +335,39 @@ export function storeSuite(harness: Harness): void {
         expect((await store.appendDecisions([])).appended).toBe(0);
       });
 
+      it('writes a batch larger than one insert statement: seq in order, each violation on its decision, chain intact', async () => {
+        const ruleset = unique('log_big');
+        // 1,203 rows: several statements on either driver (PGlite writes 50 per statement, PostgreSQL 1,000)
+        const rows = Array.from({ length: 1203 }, (_, i) => decision(ruleset, i, i === 1202 ? { input: null } : {}));
+        const result = await store.appendDecisions(rows);
+        expect(result.appended).toBe(1203);
+        const logged: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.queryDecisions({ ruleset, limit: 1000, ...(cursor ? { cursor } : {}) });
+          logged.push(...page.items.map((d) => d.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(logged.reverse()).toEqual(rows.map((r) => r.id));
+        expect((await store.queryDecisions({ ruleset, limit: 1 })).items[0]).toMatchObject({ seq: result.lastSeq, input: null });
+        for (const i of [0, 48, 51, 999, 1002, 1200]) {
+          const own = await store.queryViolations({ decisionId: rows[i]!.id });
+          expect(own.items.map((v) => v.message).sort(), `row ${i}`).toEqual(i % 3 === 0 ? ['', `blocked ${i}`] : []);
+        }
+        expect(await store.verifyChain()).toMatchObject({ ok: true });
+      });
+
+      it('stores a decision whose input, outputs or message hold U+0000 (replaced), and the chain still verifies', async () => {
+        const ruleset = unique('log_nul');
+        const odd = decision(ruleset, 3, { input: { name: 'a\u0000b', ['k\u0000']: 1 }, outputs: { echo: '\u0000' } });
+        odd.violations[0]!.message = 'blocked a\u0000b';
+        await store.appendDecisions([decision(ruleset, 1), odd]);
+        const [stored] = (await store.queryDecisions({ ruleset, limit: 1 })).items;
+        expect(stored).toMatchObject({ id: odd.id, input: { name: 'a\uFFFDb', ['k\uFFFD']: 1 }, outputs: { echo: '\uFFFD' } });
+        expect((await store.queryViolations({ decisionId: odd.id })).items.map((v) => v.message)).toContain('blocked a\uFFFDb');
+        expect(await store.verifyChain()).toMatchObject({ ok: true });
+      });
+
       it('filters decisions by time', async () => {
         const ruleset = unique('log_time');
         const base = Date.UTC(2030, 0, 1);

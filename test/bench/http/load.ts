@@ -19,6 +19,9 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  /** Only from the fixed-rate generator (`fixed-rate.ts`). */
+  p999?: number;
+  max?: number;
   total: number;
   non2xx: number;
   errors: number;

@@ -1,12 +1,19 @@
 /**
  * Child process: the real Verdict server (decision log on, embedded
  * database) with only `marketplace.admission` published. Argument: a JSON
- * `{ dataDir, rulesetsDir, adminKey, logSampleRate? }` (default 1: every decision logged). Prints `{"url": ...}` once listening;
+ * `{ dataDir, rulesetsDir, adminKey, logSampleRate?, log? }` (default 1: every decision logged). Prints `{"url": ...}` once listening;
  * SIGTERM drains the decision log and exits.
  */
 import { configFromEnv, startServer } from '@verdict/server';
 
-const { dataDir, rulesetsDir, adminKey, logSampleRate } = JSON.parse(process.argv[2] ?? '{}') as { dataDir: string; rulesetsDir: string; adminKey: string; logSampleRate?: number };
+const { dataDir, rulesetsDir, adminKey, logSampleRate, log } = JSON.parse(process.argv[2] ?? '{}') as {
+  dataDir: string;
+  rulesetsDir: string;
+  adminKey: string;
+  logSampleRate?: number;
+  /** Decision log batching, for experiments (default: the server's). */
+  log?: { intervalMs?: number; batchSize?: number };
+};
 const config = { ...configFromEnv({}), port: 0, dataDir, rulesetsDir, adminKey, logLevel: 'silent', logSampleRate: logSampleRate ?? 1 };
-const server = await startServer(config);
+const server = await startServer(config, log === undefined ? {} : { log });
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);

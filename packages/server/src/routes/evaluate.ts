@@ -110,8 +110,7 @@ function evaluateOne(services: Services, target: Target, input: unknown, explain
   if (!result.ok) return { ok: false, error: result.error };
   const { ok: _ok, ...decision } = result;
   const id = randomUUID();
-  services.metrics.decisions.inc({ ruleset: loaded.ruleset, outcome: decision.decision });
-  services.metrics.evaluationSeconds.observe({ ruleset: loaded.ruleset }, durationUs / 1e6);
+  services.metrics.decision(loaded.ruleset, decision.decision, durationUs / 1e6);
   const body = {
     decision_id: id,
     ruleset: loaded.ruleset,

@@ -21,11 +21,12 @@ export function systemRoutes(api: Api, services: Services, openapi: () => Record
     method: 'get',
     path: '/readyz',
     operationId: 'ready',
-    summary: 'The database is reachable',
+    summary: 'The database is reachable and the server is not shutting down',
     tag: 'system',
     scope: null,
-    responses: { 200: { description: 'Ready.' }, 503: { description: 'The database is not reachable.' } },
+    responses: { 200: { description: 'Ready.' }, 503: { description: 'The database is not reachable, or the server is shutting down (`draining`).' } },
     handler: async (c) => {
+      if (services.lifecycle.draining) return c.json({ status: 'draining', database: services.store.driver, log_queue: services.log.depth }, 503);
       try {
         await services.store.unsafeQuery('select 1');
         return c.json({ status: 'ready', database: services.store.driver, log_queue: services.log.depth });
