@@ -6,14 +6,16 @@
  */
 import { configFromEnv, startServer } from '@verdict/server';
 
-const { dataDir, rulesetsDir, adminKey, logSampleRate, log } = JSON.parse(process.argv[2] ?? '{}') as {
+const { dataDir, databaseUrl, rulesetsDir, adminKey, logSampleRate, log } = JSON.parse(process.argv[2] ?? '{}') as {
   dataDir: string;
+  /** PostgreSQL instead of the embedded database. */
+  databaseUrl?: string;
   rulesetsDir: string;
   adminKey: string;
   logSampleRate?: number;
   /** Decision log batching, for experiments (default: the server's). */
   log?: { intervalMs?: number; batchSize?: number };
 };
-const config = { ...configFromEnv({}), port: 0, dataDir, rulesetsDir, adminKey, logLevel: 'silent', logSampleRate: logSampleRate ?? 1 };
+const config = { ...configFromEnv(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }), port: 0, dataDir, rulesetsDir, adminKey, logLevel: 'silent', logSampleRate: logSampleRate ?? 1 };
 const server = await startServer(config, log === undefined ? {} : { log });
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
