@@ -79,36 +79,22 @@ function normal(v: Value): unknown {
   return v instanceof VError ? { error: v.code, message: v.message } : v;
 }
 
-describe('compiled closures agree with the reference interpreter', () => {
+describe.each([
+  { evaluator: 'compiled closures', codegen: false, numRuns: 2000 },
+  { evaluator: 'generated code', codegen: true, numRuns: 3000 },
+])('$evaluator agree with the reference interpreter', ({ codegen, numRuns }) => {
   it('on generated expressions and inputs', () => {
     fc.assert(
       fc.property(exprArb, bindingsArb, (text, bindings) => {
         const parsed = parseExpression(text);
         fc.pre(parsed.diagnostics.every((d) => d.severity !== 'error'));
-        const compiled = compileExpression(text, bindings);
+        const compiled = compileExpression(text, bindings, {}, { codegen });
         if ('diagnostics' in compiled) throw new Error(`${text}: ${compiled.diagnostics[0]?.message}`);
         const a = compiled.evaluate();
         const b = interpretWith(parsed.expr, bindings);
         expect(a.ok ? a.value : { error: a.error.code, message: a.error.message }).toEqual(normal(b));
       }),
-      { numRuns: 2000 },
-    );
-  });
-});
-
-describe('generated code agrees with the reference interpreter', () => {
-  it('on generated expressions and inputs', () => {
-    fc.assert(
-      fc.property(exprArb, bindingsArb, (text, bindings) => {
-        const parsed = parseExpression(text);
-        fc.pre(parsed.diagnostics.every((d) => d.severity !== 'error'));
-        const generated = compileExpression(text, bindings, {}, { codegen: true });
-        if ('diagnostics' in generated) throw new Error(`${text}: ${generated.diagnostics[0]?.message}`);
-        const a = generated.evaluate();
-        const b = interpretWith(parsed.expr, bindings);
-        expect(a.ok ? a.value : { error: a.error.code, message: a.error.message }).toEqual(normal(b));
-      }),
-      { numRuns: 3000 },
+      { numRuns },
     );
   });
 });
