@@ -205,6 +205,14 @@ export class Emitter {
       const js = op === '==' ? '===' : op === '!=' ? '!==' : op;
       return `((${a} = ${left}) instanceof VError ? ${a} : typeof ${a} === ${str(typeof lit.value)} ? ${a} ${js} ${r} : ${generic(a, r)})`;
     }
+    if (op === 'in') {
+      // a list literal of literals: nothing to evaluate on the right, membership from a Set
+      const set = this.literalSet(e.right);
+      if (set !== null && e.right.kind === 'List') {
+        const list = this.tables.value(e.right.items.map((x) => (x.kind === 'Null' ? null : (x as { value: unknown }).value)));
+        return `((${a} = ${left}) instanceof VError ? ${a} : (typeof ${a} === "string" || (typeof ${a} === "number" && ${a} === ${a})) ? ${set}.has(${a}) : ${generic(a, list)})`;
+      }
+    }
     const b = scope.tmp();
     const right = this.expr(e.right, locals, scope, d);
     const strict = (fast: string) => `((${a} = ${left}) instanceof VError ? ${a} : (${b} = ${right}, ${fast} : ${generic(a, b)}))`;
