@@ -10,7 +10,9 @@ export const messages: IParserErrorMessageProvider = {
     if (expected === EOF) return `unexpected ${describe(actual)}: expected a declaration`;
     return `expected ${tokenLabel(expected)} but found ${describe(actual)}`;
   },
-  buildNotAllInputParsedMessage({ firstRedundant }) {
+  buildNotAllInputParsedMessage({ firstRedundant, ruleName }) {
+    // A lone expression (a `{}` hole, parseExpression) ends where the text should.
+    if (ruleName === 'standaloneExpression') return `unexpected ${describe(firstRedundant)} after the expression`;
     return `unexpected ${describe(firstRedundant)}: expected a declaration`;
   },
   buildNoViableAltMessage({ actual, ruleName }) {

@@ -3,15 +3,26 @@
  * throws; whatever the input, it returns the AST of the parts it could read
  * and a diagnostic for every syntax error it found.
  */
-import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.ts';
 import type * as A from './ast.ts';
 import { diagnostic, type Diagnostic } from './diagnostics.ts';
 import { decodeEscapes, literalParts } from './strings.ts';
 import { messages } from './parser-messages.ts';
+import { markKeywordNames } from './keyword-names.ts';
 
 const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 'timestamp', 'duration', 'any']);
 const MACROS = new Set<A.MacroName>(['all', 'exists', 'exists_one', 'map', 'filter']);
+/** The keywords that begin a declaration. */
+const DECLARATION_KEYWORDS = new Set<TokenType>([
+  T.Ruleset, T.Input, T.Decision, T.Weights, T.On, T.Const, T.Param, T.Let, T.Output, T.Table, T.Rule, T.Test,
+]);
+/** Words from other languages' conditions, and what to write instead. */
+const PYTHON_OPERATORS: Record<string, string> = {
+  and: 'write `&&` for "and"',
+  or: 'write `||` for "or"',
+  not: 'write `!` for "not"',
+};
 
 /** Where a token inserted by error recovery (no position) is reported when nothing better is known. */
 const NOWHERE: A.Span = { start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -33,6 +44,11 @@ export function joinSpans(a: A.Span, b: A.Span): A.Span {
   return { start: a.start, end: b.end, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
 }
 
+/** The part of chevrotain's recovery trait that is not in its typings. */
+interface InsertionRecovery {
+  canRecoverWithSingleTokenInsertion(expected: TokenType, follows: TokenType[]): boolean;
+}
+
 interface PendingTemplate {
   node: A.TemplateLiteral;
   token: IToken;
@@ -47,6 +63,8 @@ class VerdictParser extends EmbeddedActionsParser {
   decls: A.Decl[] = [];
   /** The first token the top-level rule did not consume (to resume after junk). */
   stoppedAt: IToken | undefined;
+  /** Index in the token vector where the table row result being read starts; -1 outside one. */
+  private rowResultStart = -1;
 
   constructor() {
     super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messages });
@@ -80,15 +98,26 @@ class VerdictParser extends EmbeddedActionsParser {
     return undefined;
   }
 
+  /**
+   * chevrotain's single-token insertion needs the next token in the follow
+   * set, which the end of the file never is: allow a missing `}` there too, so
+   * a block left open at the end of the file is kept (mid-file it already is).
+   */
+  canRecoverWithSingleTokenInsertion(expected: TokenType, follows: TokenType[]): boolean {
+    if (expected === T.RBrace && this.LA(1).tokenType === EOF) return true;
+    return (EmbeddedActionsParser.prototype as unknown as InsertionRecovery).canRecoverWithSingleTokenInsertion.call(this, expected, follows);
+  }
+
   private errorRecovery = (): A.Expr => ({ kind: 'ErrorExpr', id: -1, span: this.lastRealToken() ? spanOfTokens(this.lastRealToken()!, this.lastRealToken()!) : NOWHERE });
 
   // ------------------------------------------------------------ top level
 
   public rulesetFile = this.RULE('rulesetFile', () => {
+    this.ACTION(() => markKeywordNames(this.input, false));
     const first = this.LA(1);
     this.OPTION(() => {
       this.CONSUME(T.Ruleset);
-      const name = this.SUBRULE(this.qualifiedName);
+      const name = this.SUBRULE(this.rulesetName);
       this.ACTION(() => this.headers.push({ name, first }));
     });
     this.MANY(() => {
@@ -101,6 +130,35 @@ class VerdictParser extends EmbeddedActionsParser {
       this.stoppedAt = this.LA(1);
     });
   });
+
+  /**
+   * The name after `ruleset`. Keywords are soft in it, but a declaration
+   * keyword on a later line is the next declaration, not the name: then the
+   * name is missing (reported here; the header still counts, so no VD1004).
+   */
+  private rulesetName = this.RULE('rulesetName', (): A.Name => {
+    let name: A.Name | null = null;
+    this.OPTION({
+      GATE: () => !this.declarationOnNextLine(),
+      DEF: () => {
+        name = this.SUBRULE(this.qualifiedName);
+      },
+    });
+    return this.ACTION(() => {
+      if (name !== null) return name;
+      const keyword = this.LA(0);
+      const span = spanOfTokens(keyword, keyword);
+      this.extraDiagnostics.push(
+        diagnostic('VD1003', 'error', '`ruleset` needs a name', span, { hint: 'name the ruleset on the same line, e.g. `ruleset marketplace.admission`' }),
+      );
+      return { name: '', span };
+    });
+  });
+
+  private declarationOnNextLine(): boolean {
+    const next = this.LA(1);
+    return DECLARATION_KEYWORDS.has(next.tokenType) && !this.onSameLine(this.LA(0), next);
+  }
 
   private qualifiedName = this.RULE('qualifiedName', (): A.Name => {
     const first = this.CONSUME(T.AnyName);
@@ -132,7 +190,7 @@ class VerdictParser extends EmbeddedActionsParser {
           // A second header: read it so parse() can report VD1010 and carry on with what follows.
           ALT: () => {
             const first = this.CONSUME(T.Ruleset);
-            const name = this.SUBRULE(this.qualifiedName);
+            const name = this.SUBRULE2(this.rulesetName);
             this.ACTION(() => this.headers.push({ name, first }));
             return null as unknown as A.Decl;
           },
@@ -149,12 +207,16 @@ class VerdictParser extends EmbeddedActionsParser {
   private fieldBlock = this.RULE('fieldBlock', (): A.FieldDecl[] => {
     const fields: A.FieldDecl[] = [];
     this.CONSUME(T.LBrace);
-    this.MANY(() => {
-      const field = this.SUBRULE(this.fieldDecl);
-      this.ACTION(() => {
-        if (field) fields.push(field);
-      });
-      this.OPTION(() => this.CONSUME(T.Comma));
+    this.MANY({
+      // A declaration keyword not followed by `:` or `?` is the next declaration: the block is missing its `}`.
+      GATE: () => !DECLARATION_KEYWORDS.has(this.LA(1).tokenType) || this.LA(2).tokenType === T.Colon || this.LA(2).tokenType === T.Question,
+      DEF: () => {
+        const field = this.SUBRULE(this.fieldDecl);
+        this.ACTION(() => {
+          if (field) fields.push(field);
+        });
+        this.OPTION(() => this.CONSUME(T.Comma));
+      },
     });
     this.CONSUME(T.RBrace);
     return fields;
@@ -240,14 +302,14 @@ class VerdictParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.CONSUME(T.NumberLiteral);
-          return this.ACTION(() => ({ value: numberValue(t.image), raw: t.image }));
+          return this.ACTION(() => ({ value: this.numberOf(t), raw: t.image }));
         },
       },
       {
         ALT: () => {
           const t = this.CONSUME(T.Minus);
           const n = this.CONSUME2(T.NumberLiteral);
-          return this.ACTION(() => ({ value: -numberValue(n.image), raw: t.image + n.image }));
+          return this.ACTION(() => ({ value: -this.numberOf(n), raw: t.image + n.image }));
         },
       },
       { ALT: () => ({ value: true, raw: this.CONSUME(T.True).image }) },
@@ -312,7 +374,7 @@ class VerdictParser extends EmbeddedActionsParser {
       this.ACTION(() =>
         entries.push({
           severity: this.name(severity),
-          value: { kind: 'Number', id: this.id(), value: numberValue(value.image), raw: value.image, span: spanOfTokens(value, value) },
+          value: { kind: 'Number', id: this.id(), value: this.numberOf(value), raw: value.image, span: spanOfTokens(value, value) },
           span: spanOfTokens(severity, value),
         }),
       );
@@ -462,10 +524,57 @@ class VerdictParser extends EmbeddedActionsParser {
       },
     ]);
     this.CONSUME(T.Arrow);
-    // Row results stop before comparisons so the next row may start with `< 25`.
-    const result = this.SUBRULE(this.additive);
+    // Row results stop before comparisons so the next row may start with `< 25`,
+    // and at a line break before `-`, `(` or `[` (see continuesRowResult).
+    const saved = this.rowResultStart;
+    this.rowResultStart = this.tokenIndex() + 1;
+    let result: A.Expr;
+    try {
+      result = this.SUBRULE(this.additive);
+    } finally {
+      this.rowResultStart = saved;
+    }
     return this.ACTION(() => ({ patterns, guard, result, isElse, span: this.span(first) }));
   });
+
+  /**
+   * Table rows have no separator and line breaks are not tokens, so a row
+   * whose first pattern starts with `-`, `(` or `[` would continue the
+   * previous row's result (a subtraction, a call, an index). Inside a row
+   * result, such a token at the start of a line, outside any bracket opened
+   * in the result, begins the next row instead.
+   */
+  private continuesRowResult(): boolean {
+    if (this.rowResultStart < 0) return true;
+    const next = this.LA(1);
+    const type = next.tokenType;
+    if (type !== T.Minus && type !== T.LParen && type !== T.LBracket) return true;
+    if (this.onSameLine(this.LA(0), next)) return true;
+    let depth = 0;
+    for (let i = this.rowResultStart; i <= this.tokenIndex(); i++) {
+      const t = this.input[i]?.tokenType;
+      if (t === T.LParen || t === T.LBracket || t === T.LBrace) depth++;
+      else if (t === T.RParen || t === T.RBracket || t === T.RBrace) depth--;
+    }
+    return depth > 0;
+  }
+
+  /**
+   * The repetition or option `def`, gated by continuesRowResult inside a row
+   * result only: the expression rules run for every operand, and a GATE costs
+   * chevrotain a closure per call, so elsewhere the plain function is passed.
+   * (GATEs are runtime-only: the grammar recorded is the same either way.)
+   */
+  private rowGated(def: () => void): (() => void) | { GATE: () => boolean; DEF: () => void } {
+    return this.rowResultStart < 0 ? def : { GATE: this.rowResultGate, DEF: def };
+  }
+
+  private readonly rowResultGate = (): boolean => this.continuesRowResult();
+
+  /** Index of the last token read (chevrotain's `currIdx`, untyped in its API). */
+  private tokenIndex(): number {
+    return (this as unknown as { currIdx: number }).currIdx;
+  }
 
   private tablePattern = this.RULE('tablePattern', (): A.TablePattern => {
     const first = this.LA(1);
@@ -530,7 +639,10 @@ class VerdictParser extends EmbeddedActionsParser {
       span: spanOfTokens(first, first),
     };
     this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.ruleStatement, { ARGS: [rule] }));
+    this.MANY(() => {
+      this.SUBRULE(this.ruleStatement, { ARGS: [rule] });
+      this.ACTION(() => this.skipStrayText(rule));
+    });
     this.CONSUME(T.RBrace);
     return this.ACTION(() => {
       rule.span = this.span(first);
@@ -538,13 +650,106 @@ class VerdictParser extends EmbeddedActionsParser {
     });
   });
 
+  /**
+   * Words left on the line of a finished rule statement that cannot start
+   * another (`deny when a == 1 and b == 2`): one diagnostic, and the rest of
+   * the line is skipped. Left to chevrotain, `and b` reads as a second
+   * `<outcome> when` with `when` inserted, which reports VD1009 instead.
+   */
+  private skipStrayText(rule: A.RuleDecl): void {
+    const stray = this.LA(1);
+    if (!this.onSameLine(this.LA(0), stray) || this.startsRuleStatement()) return;
+    const word = stray.image;
+    const hint = PYTHON_OPERATORS[word] ?? 'a rule statement ends at the end of its line: remove the extra text, or join conditions with `&&` or `||`';
+    const after = rule.order[rule.order.length - 1] === 'when' ? 'the condition' : 'the statement';
+    this.extraDiagnostics.push(diagnostic('VD1003', 'error', `unexpected \`${word}\` after ${after}`, spanOfTokens(stray, stray), { hint }));
+    this.skipRestOfLine();
+  }
+
+  /**
+   * A `"` string right after `because` that did not lex as a template has a
+   * `{` whose hole never closes (the lexer then falls back to a plain string):
+   * report that brace rather than silently printing it.
+   */
+  private checkUnclosedHole(token: IToken): void {
+    if (token.tokenType !== T.StringLiteral || !token.image.startsWith('"')) return;
+    const raw = token.image;
+    const quote = raw.startsWith('"""') ? 3 : 1;
+    for (let i = quote; i < raw.length - quote; i++) {
+      if (raw[i] === '\\') {
+        i++;
+        continue;
+      }
+      if (raw[i] !== '{') continue;
+      const close = T.scanHole(raw.slice(0, raw.length - quote), i + 1);
+      if (close >= 0) {
+        i = close;
+        continue;
+      }
+      const before = raw.slice(0, i);
+      const newlines = before.split('\n').length - 1;
+      const line = (token.startLine ?? 1) + newlines;
+      const column = newlines === 0 ? (token.startColumn ?? 1) + i : i - before.lastIndexOf('\n');
+      const start = token.startOffset + i;
+      const span: A.Span = { start, end: start + 1, line, column, endLine: line, endColumn: column + 1 };
+      this.extraDiagnostics.push(
+        diagnostic('VD1003', 'error', 'this `{` in the message is never closed', span, {
+          hint: 'close the expression with `}` on the same line, or write `\\{` for a literal brace',
+        }),
+      );
+      return;
+    }
+  }
+
+  /** `because Amount is too high`: words after a name on the message's line mean the quotes are missing. */
+  private checkUnquotedMessage(message: A.Expr | undefined): void {
+    if (message === undefined || message.kind === 'Template' || message.kind === 'String' || message.kind === 'ErrorExpr') return;
+    if (!this.onSameLine(this.LA(0), this.LA(1)) || this.startsRuleStatement()) return;
+    this.extraDiagnostics.push(
+      diagnostic('VD1003', 'error', 'a `because` message is a quoted string', message.span, {
+        hint: 'put the whole message in double quotes: `because "..."`',
+      }),
+    );
+    this.skipRestOfLine();
+  }
+
+  /** Skips the tokens on the current line, up to (not including) a `}` that closes the enclosing block. */
+  private skipRestOfLine(): void {
+    const line = this.LA(0).endLine;
+    let depth = 0;
+    for (let t = this.LA(1); t.tokenType !== EOF && t.startLine === line; t = this.LA(1)) {
+      if (t.tokenType === T.LBrace) depth++;
+      else if (t.tokenType === T.RBrace && depth-- === 0) return;
+      this.SKIP_TOKEN();
+    }
+  }
+
+  private onSameLine(before: IToken | undefined, after: IToken): boolean {
+    return before !== undefined && after.tokenType !== EOF && before.endLine !== undefined && after.startLine === before.endLine;
+  }
+
+  /** Whether the next tokens begin a rule statement or end the rule. */
+  private startsRuleStatement(): boolean {
+    const t = this.LA(1).tokenType;
+    if (t === T.RBrace || t === T.Severity || t === T.Let || t === T.Because || t === T.Suggest) return true;
+    return t === T.Identifier && this.LA(2).tokenType === T.When;
+  }
+
   private ruleStatement = this.RULE('ruleStatement', (rule: A.RuleDecl): void => {
     this.OR([
       {
         ALT: () => {
           const keyword = this.CONSUME(T.Severity);
-          const level = this.CONSUME(T.AnyName);
+          let level: IToken | null = null;
+          // `severity` then `deny when ...` on the next line: the level is missing, `deny` is the next statement's outcome.
+          this.OPTION({
+            GATE: () => this.LA(2).tokenType !== T.When || this.onSameLine(keyword, this.LA(1)),
+            DEF: () => {
+              level = this.CONSUME(T.AnyName);
+            },
+          });
           this.ACTION(() => {
+            if (level === null) return this.missingSeverityLevel();
             if (rule.severity !== null) this.duplicateStatement(keyword, 'severity');
             rule.severity = this.name(level);
             rule.order.push('severity');
@@ -576,8 +781,11 @@ class VerdictParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const keyword = this.CONSUME(T.Because);
+          const messageStart = this.LA(1);
           const message = this.SUBRULE(this.messageLiteral);
           this.ACTION(() => {
+            this.checkUnclosedHole(messageStart);
+            this.checkUnquotedMessage(message);
             if (rule.message !== null) this.duplicateStatement(keyword, 'because');
             rule.message = message;
             rule.order.push('because');
@@ -598,6 +806,17 @@ class VerdictParser extends EmbeddedActionsParser {
       },
     ]);
   });
+
+  private missingSeverityLevel(): void {
+    const next = this.LA(1);
+    const at = next.tokenType === EOF ? this.LA(0) : next;
+    const found = next.tokenType === EOF ? 'the end of the file' : `\`${next.image}\``;
+    this.extraDiagnostics.push(
+      diagnostic('VD1003', 'error', `expected a severity level after \`severity\` but found ${found}`, spanOfTokens(at, at), {
+        hint: 'write the level after the keyword, e.g. `severity high`',
+      }),
+    );
+  }
 
   private duplicateStatement(token: IToken, what: string): void {
     this.extraDiagnostics.push(
@@ -733,11 +952,28 @@ class VerdictParser extends EmbeddedActionsParser {
             this.CONSUME(T.RBracket);
             rules = list;
           });
-          return this.ACTION(() => ({ kind: 'ExpectDecision' as const, outcome: this.name(outcome), rules, span: this.span(first) }));
+          return this.ACTION((): A.Expectation => {
+            // `score` with no value: the score alternative's lookahead wants an expression, so it lands here.
+            if (outcome.image === 'score' && rules === null) return this.missingScore(outcome, first);
+            return { kind: 'ExpectDecision', outcome: this.name(outcome), rules, span: this.span(first) };
+          });
         },
       },
     ]);
   });
+
+  private missingScore(score: IToken, first: IToken): Extract<A.Expectation, { kind: 'ExpectScore' }> {
+    const next = this.LA(1);
+    const at = next.tokenType === EOF ? score : next;
+    const found = next.tokenType === EOF ? 'the end of the file' : `\`${next.image}\``;
+    this.extraDiagnostics.push(
+      diagnostic('VD1003', 'error', `expected a score after \`expect score\` but found ${found}`, spanOfTokens(at, at), {
+        hint: 'write the score the test expects, e.g. `expect score 0.75`',
+      }),
+    );
+    const value: A.ErrorExpr = { kind: 'ErrorExpr', id: this.id(), span: spanOfTokens(score, score) };
+    return { kind: 'ExpectScore', value, span: this.span(first) };
+  }
 
   // ------------------------------------------------------------ expressions
 
@@ -761,6 +997,7 @@ class VerdictParser extends EmbeddedActionsParser {
 
   /** A whole input that must be one expression (conformance, REPL, `where` checks). */
   public standaloneExpression = this.RULE('standaloneExpression', (): A.Expr => {
+    this.ACTION(() => markKeywordNames(this.input, true));
     const expr = this.SUBRULE(this.expression);
     this.ACTION(() => {
       this.stoppedAt = this.LA(1);
@@ -768,13 +1005,13 @@ class VerdictParser extends EmbeddedActionsParser {
     return expr;
   });
 
-  private binaryLevel(name: string, operator: TokenType, next: () => () => A.Expr): () => A.Expr {
+  private binaryLevel(name: string, operator: TokenType, next: () => () => A.Expr, rowGated = false): () => A.Expr {
     return this.RULE(
       name,
       (): A.Expr => {
         const first = this.LA(1);
         let left = this.SUBRULE(next());
-        this.MANY(() => {
+        const step = (): void => {
           const op = this.CONSUME(operator);
           const right = this.SUBRULE2(next());
           left = this.ACTION(() => ({
@@ -785,7 +1022,8 @@ class VerdictParser extends EmbeddedActionsParser {
             right: right ?? this.errorRecovery(),
             span: this.span(first),
           }));
-        });
+        };
+        this.MANY(rowGated ? this.rowGated(step) : step);
         return left ?? this.errorRecovery();
       },
       { recoveryValueFunc: () => this.errorRecovery() },
@@ -814,7 +1052,7 @@ class VerdictParser extends EmbeddedActionsParser {
   }, { recoveryValueFunc: () => this.errorRecovery() });
 
   private multiplicative = this.binaryLevel('multiplicative', T.MultiplicativeOperator, () => this.unary);
-  public additive = this.binaryLevel('additive', T.AdditiveOperator, () => this.multiplicative);
+  public additive = this.binaryLevel('additive', T.AdditiveOperator, () => this.multiplicative, true);
   /**
    * `??` binds tighter than comparison and looser than arithmetic (as in Swift
    * and Kotlin), so `service.sla?.availability ?? 0 < 99.9` reads as written:
@@ -832,7 +1070,7 @@ class VerdictParser extends EmbeddedActionsParser {
   private postfix = this.RULE('postfix', (): A.Expr => {
     const first = this.LA(1);
     let expr = this.SUBRULE(this.primary);
-    this.MANY(() => {
+    this.MANY(this.rowGated(() => {
       this.OR([
         {
           ALT: () => {
@@ -845,9 +1083,11 @@ class VerdictParser extends EmbeddedActionsParser {
                 ALT: () => {
                   const property = this.CONSUME(T.AnyName);
                   let args: A.Expr[] | null = null;
-                  this.OPTION(() => {
-                    args = this.SUBRULE(this.callArguments);
-                  });
+                  this.OPTION(
+                    this.rowGated(() => {
+                      args = this.SUBRULE(this.callArguments);
+                    }),
+                  );
                   expr = this.ACTION(() => this.memberOrCall(first, expr, property, optional, args));
                 },
               },
@@ -893,7 +1133,7 @@ class VerdictParser extends EmbeddedActionsParser {
           },
         },
       ]);
-    });
+    }));
     return expr;
   }, { recoveryValueFunc: () => this.errorRecovery() });
 
@@ -946,7 +1186,7 @@ class VerdictParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.CONSUME(T.NumberLiteral);
-          return this.ACTION(() => ({ kind: 'Number' as const, id: this.id(), value: numberValue(t.image), raw: t.image, span: this.span(first) }));
+          return this.ACTION(() => ({ kind: 'Number' as const, id: this.id(), value: this.numberOf(t), raw: t.image, span: this.span(first) }));
         },
       },
       { ALT: () => this.SUBRULE(this.stringLiteral) },
@@ -956,7 +1196,7 @@ class VerdictParser extends EmbeddedActionsParser {
           return this.ACTION(() => {
             this.extraDiagnostics.push(
               diagnostic('VD1002', 'error', 'this string is never closed', spanOfTokens(t, t), {
-                hint: `add the closing ${t.image[0]} on the same line`,
+                hint: `add the closing ${t.image.replace(/^[rRbB]+/, '')[0]} on the same line`,
               }),
             );
             return this.errorExpr(first);
@@ -970,9 +1210,11 @@ class VerdictParser extends EmbeddedActionsParser {
         ALT: () => {
           const name = this.CONSUME(T.Identifier);
           let args: A.Expr[] | null = null;
-          this.OPTION(() => {
-            args = this.SUBRULE(this.callArguments);
-          });
+          this.OPTION(
+            this.rowGated(() => {
+              args = this.SUBRULE(this.callArguments);
+            }),
+          );
           return this.ACTION(() => this.identOrCall(first, name, args));
         },
       },
@@ -1053,6 +1295,22 @@ class VerdictParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.expression) },
     ]),
   );
+
+  /** The value of a number token; `1000.` (lexed whole so the error lands on it) is reported at its point. */
+  private numberOf(t: IToken): number {
+    const dot = t.image.indexOf('.');
+    if (dot >= 0 && !/\d/.test(t.image.charAt(dot + 1)) && !Number.isNaN(t.startOffset)) {
+      const start = t.startOffset + dot;
+      const line = t.startLine ?? 1;
+      const column = (t.startColumn ?? 1) + dot;
+      this.extraDiagnostics.push(
+        diagnostic('VD1003', 'error', 'a number needs digits after its decimal point', { start, end: start + 1, line, column, endLine: line, endColumn: column + 1 }, {
+          hint: `write \`${t.image.slice(0, dot)}.0\`, or \`${t.image.slice(0, dot)}\` without the point`,
+        }),
+      );
+    }
+    return numberValue(t.image);
+  }
 
   decodeString(t: IToken): string {
     // A string token inserted by recovery has no text.

@@ -66,10 +66,13 @@ export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, grou
 /**
  * Numbers: decimal, exponent and hex forms; a trailing `u`/`U` (CEL's
  * unsigned marker) is accepted and ignored, since Verdict has one number type.
+ * `1000.` (no digits after the point, and no field name right after it, as in
+ * `1.f`) is lexed as a number too, so the parser reports it there instead of
+ * reading the next line's first word as a field.
  */
 export const NumberLiteral = createToken({
   name: 'NumberLiteral',
-  pattern: /0[xX][0-9a-fA-F]+[uU]?|(?:\d+\.\d+|\d+)(?:[eE][+-]?\d+)?[uU]?/,
+  pattern: /0[xX][0-9a-fA-F]+[uU]?|(?:\d+\.\d+|\d+\.(?![A-Za-z_`])|\d+)(?:[eE][+-]?\d+)?[uU]?/,
 });
 
 /** Scans a quoted string starting at `offset`; returns its end (exclusive) or -1. */
@@ -211,8 +214,11 @@ export const StringLiteral = createToken({
   },
 });
 
-/** A string that never closes on its line: lexed as one token so we can report it well. */
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /["'][^\n\r]*/ });
+/**
+ * A string that never closes on its line: lexed as one token so we can report it well.
+ * Prefixes included, so an unclosed `r"...` is not read as the name `r` and a stray quote.
+ */
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /[rRbB]{0,2}["'][^\n\r]*/ });
 
 /** CEL's quoted field name, `` a.`content-type` ``: any characters but a backquote or a line break. */
 export const QuotedName = createToken({ name: 'QuotedName', pattern: /`[^`\r\n]+`/ });
