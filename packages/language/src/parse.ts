@@ -152,11 +152,12 @@ function parseExpressionUnguarded(text: string): ExpressionParseResult {
   return { expr, diagnostics: dedupe(sortDiagnostics(diagnostics)) };
 }
 
-function parseHole(parser: VerdictParser, tokens: IToken[], text: string, diagnostics: Diagnostic[]): A.Expr {
+/** `endAt`: for a `{}` hole, the offset of its closing `}` (where a missing operand is reported). */
+function parseHole(parser: VerdictParser, tokens: IToken[], text: string, diagnostics: Diagnostic[], endAt?: number): A.Expr {
   parser.input = tokens;
   parser.stoppedAt = undefined;
   const expr = parser.standaloneExpression();
-  collectParserErrors(parser.errors, text, diagnostics);
+  collectParserErrors(parser.errors, text, diagnostics, endAt);
   const stopped = parser.stoppedAt as IToken | undefined;
   if (stopped !== undefined && stopped.tokenType !== EOF && parser.errors.length === 0) {
     diagnostics.push(
@@ -211,7 +212,7 @@ function fillTemplate(parser: VerdictParser, node: A.TemplateLiteral, token: ITo
       const line = (token.startLine ?? 1) + newlines;
       const column = newlines === 0 ? (token.startColumn ?? 1) + i + 1 : i + 1 - before.lastIndexOf('\n');
       const tokens = lexFragment(text, holeStart, holeEnd, line, column, diagnostics);
-      node.parts.push(parseHole(parser, tokens, text, diagnostics));
+      node.parts.push(parseHole(parser, tokens, text, diagnostics, holeEnd));
     }
     i = close;
     chunkStart = i + 1;
@@ -253,11 +254,17 @@ function lexingDiagnostic(error: ILexingError, text: string): Diagnostic {
   });
 }
 
-function collectParserErrors(errors: IRecognitionException[], text: string, diagnostics: Diagnostic[]): void {
+/**
+ * `endAt`: where "the input ended" is reported; by default the last character of the text (the
+ * empty span at 0 for an empty text); a `{}` hole passes the offset of its closing `}`.
+ */
+function collectParserErrors(errors: IRecognitionException[], text: string, diagnostics: Diagnostic[], endAt?: number): void {
+  const last = text.trimEnd().length;
+  const end = endAt === undefined ? spanRange(text, Math.max(0, last - 1), Math.min(text.length, Math.max(1, last))) : spanRange(text, endAt, endAt + 1);
   for (const error of errors) {
     const token = error.token;
     const atEnd = token.tokenType === EOF || Number.isNaN(token.startOffset);
-    const span = atEnd ? spanRange(text, Math.max(0, text.trimEnd().length - 1), Math.max(1, text.trimEnd().length)) : spanOfTokens(token, token);
+    const span = atEnd ? end : spanOfTokens(token, token);
     diagnostics.push(diagnostic('VD1003', 'error', error.message, span, { hint: hintFor(error) }));
   }
 }

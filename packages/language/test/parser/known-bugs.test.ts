@@ -1,15 +1,14 @@
 /**
- * Parser bugs found by this suite, as skipped tests: each states the input,
- * what the parser should do and (in the comment) what it does today. Un-skip
- * one when its bug is fixed; `PARSER_KNOWN_BUGS=1` runs them all.
- * (The broken corpus has more, as `# skip:` files.)
+ * Regression tests for parser bugs this suite found, all fixed now: each
+ * states the input, what the parser must do and (in the comment) what it did.
+ * A new bug goes here first as `it.skip` with "Today: ..." until it is fixed;
+ * the broken corpus takes `# skip:` files the same way.
  */
 import { describe, expect, it } from 'vitest';
 import { parse, parseExpression } from '../../src/parse.ts';
 import { sexpr } from './sexpr.ts';
 import { spanProblems } from './spans.ts';
 
-const bug = process.env['PARSER_KNOWN_BUGS'] === '1' ? it : it.skip;
 
 /** `line:col code` of the error diagnostics. */
 function errors(text: string): string[] {
@@ -69,18 +68,16 @@ describe('known parser bugs', () => {
     expect(diagnostics.map((d) => d.message)).toEqual(['unexpected `b` after the expression']);
   });
 
-  // Today: { start: 0, end: 1 } on a 0-length text (collectParserErrors uses max(1, length)).
-  // Still open: the fix belongs in parse.ts's collectParserErrors, not in the parser.
-  bug('the diagnostic for an empty expression lies inside the text', () => {
+  // Fixed (was: { start: 0, end: 1 } on a 0-length text; collectParserErrors used max(1, length)).
+  it('the diagnostic for an empty expression lies inside the text', () => {
     const { diagnostics } = parseExpression('');
     expect(diagnostics.length).toBe(1);
     expect(spanProblems('', diagnostics)).toEqual([]);
   });
 
-  // Today: the error is placed at the last character of the file (line 4), because an EOF
-  // inside a hole is mapped to the end of the whole text. Still open: the fix belongs in parse.ts
-  // (parseHole/collectParserErrors must map an EOF error to the hole's closing `}`).
-  bug('an error at the end of a `{}` hole is reported inside the hole', () => {
+  // Fixed (was: placed at the last character of the file, line 4: an EOF inside a hole was
+  // mapped to the end of the whole text; parseHole now maps it to the hole's closing `}`).
+  it('an error at the end of a `{}` hole is reported inside the hole', () => {
     const src = 'ruleset a\nrule r {\n  because "Total {amount +} is high"\n}\n';
     expect(errors(src)).toEqual(['3:27 VD1003']);
   });
