@@ -259,12 +259,16 @@ function lexingDiagnostic(error: ILexingError, text: string): Diagnostic {
  * empty span at 0 for an empty text); a `{}` hole passes the offset of its closing `}`.
  */
 function collectParserErrors(errors: IRecognitionException[], text: string, diagnostics: Diagnostic[], endAt?: number): void {
-  const last = text.trimEnd().length;
-  const end = endAt === undefined ? spanRange(text, Math.max(0, last - 1), Math.min(text.length, Math.max(1, last))) : spanRange(text, endAt, endAt + 1);
+  // Only computed when an error is at the end: this runs for every hole and declaration of a file.
+  const end = (): A.Span => {
+    if (endAt !== undefined) return spanRange(text, endAt, endAt + 1);
+    const last = text.trimEnd().length;
+    return spanRange(text, Math.max(0, last - 1), Math.min(text.length, Math.max(1, last)));
+  };
   for (const error of errors) {
     const token = error.token;
     const atEnd = token.tokenType === EOF || Number.isNaN(token.startOffset);
-    const span = atEnd ? end : spanOfTokens(token, token);
+    const span = atEnd ? end() : spanOfTokens(token, token);
     diagnostics.push(diagnostic('VD1003', 'error', error.message, span, { hint: hintFor(error) }));
   }
 }
