@@ -2,8 +2,8 @@
 import { EOF, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
 import type * as A from './ast.ts';
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
-import { getParser, spanOfTokens, type VerdictParser } from './parser.ts';
-import { decodeEscapes } from './strings.ts';
+import { advancePosition, getParser, spanOfTokens, type LineColumn, type VerdictParser } from './parser.ts';
+import { decodeEscapes, escapeLength } from './strings.ts';
 import * as T from './tokens.ts';
 
 export interface ParseResult {
@@ -173,13 +173,27 @@ function fillTemplate(parser: VerdictParser, node: A.TemplateLiteral, token: ITo
   const raw = token.image;
   const base = token.startOffset;
   const quote = raw.startsWith('"""') ? 3 : 1;
+  // Positions inside the message are counted from the token's own (a triple-quoted message spans
+  // lines), by one cursor moving forward only: linear in the message however many holes it has.
+  let cursorIndex = 0;
+  let cursor: LineColumn = { line: token.startLine ?? 1, column: token.startColumn ?? 1 };
+  const moveTo = (index: number): LineColumn => {
+    cursor = advancePosition(raw, cursorIndex, index, cursor);
+    cursorIndex = index;
+    return cursor;
+  };
+  const spanIn = (from: number, to: number): A.Span => {
+    const a = moveTo(from);
+    const b = advancePosition(raw, from, to, a);
+    return { start: base + from, end: base + to, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  };
   let chunk = '';
   let chunkStart = quote;
   const flush = (): void => {
     const decoded = decodeEscapes(chunk);
     if (decoded.error) {
-      const at = base + chunkStart + decoded.error.offset;
-      diagnostics.push(diagnostic('VD1005', 'error', decoded.error.message, spanRange(text, at, at + 2)));
+      const at = chunkStart + decoded.error.offset;
+      diagnostics.push(diagnostic('VD1005', 'error', decoded.error.message, spanIn(at, at + escapeLength(raw, at))));
     }
     if (decoded.value !== '') node.parts.push(decoded.value);
     chunk = '';
@@ -201,16 +215,12 @@ function fillTemplate(parser: VerdictParser, node: A.TemplateLiteral, token: ITo
     const holeEnd = base + close;
     if (raw.slice(i + 1, close).trim() === '') {
       diagnostics.push(
-        diagnostic('VD1006', 'error', 'an empty `{}` in a message', spanRange(text, base + i, holeEnd + 1), {
+        diagnostic('VD1006', 'error', 'an empty `{}` in a message', spanIn(i, close + 1), {
           hint: 'put an expression inside the braces, or write `\\{` for a literal brace',
         }),
       );
     } else {
-      // Position of the hole from the token's own (triple-quoted messages may span lines); O(length of the message).
-      const before = raw.slice(0, i + 1);
-      const newlines = before.split('\n').length - 1;
-      const line = (token.startLine ?? 1) + newlines;
-      const column = newlines === 0 ? (token.startColumn ?? 1) + i + 1 : i + 1 - before.lastIndexOf('\n');
+      const { line, column } = moveTo(i + 1);
       const tokens = lexFragment(text, holeStart, holeEnd, line, column, diagnostics);
       node.parts.push(parseHole(parser, tokens, text, diagnostics, holeEnd));
     }
@@ -224,7 +234,8 @@ function fillTemplate(parser: VerdictParser, node: A.TemplateLiteral, token: ITo
 function lexFragment(text: string, start: number, end: number, line: number, column: number, diagnostics: Diagnostic[]): IToken[] {
   const result = T.verdictLexer.tokenize(text.slice(start, end));
   for (const error of result.errors) {
-    diagnostics.push(lexingDiagnostic({ ...error, offset: error.offset + start }, text));
+    // The fragment is one line (a hole never spans lines).
+    diagnostics.push(lexingDiagnostic({ ...error, offset: error.offset + start }, text, { line, column: column + error.offset }));
   }
   for (const t of result.tokens) {
     t.startOffset += start;
@@ -240,15 +251,26 @@ function lexFragment(text: string, start: number, end: number, line: number, col
 /** Tokens of a whole text, with lexing errors as diagnostics and comments kept apart. */
 export function lex(text: string, diagnostics: Diagnostic[]): { tokens: IToken[]; comments: A.Comment[] } {
   const result = T.verdictLexer.tokenize(text);
-  for (const error of result.errors) diagnostics.push(lexingDiagnostic(error, text));
+  // Errors come in text order: one cursor finds all their positions in a single pass over the text.
+  let at = 0;
+  let position: LineColumn = { line: 1, column: 1 };
+  for (const error of result.errors) {
+    if (error.offset < at) [at, position] = [0, { line: 1, column: 1 }];
+    position = advancePosition(text, at, error.offset, position);
+    at = error.offset;
+    diagnostics.push(lexingDiagnostic(error, text, position));
+  }
   const commentTokens = (result.groups['comments'] ?? []) as IToken[];
   const comments = commentTokens.map((t) => ({ text: t.image, span: spanOfTokens(t, t) }));
   return { tokens: result.tokens, comments };
 }
 
-function lexingDiagnostic(error: ILexingError, text: string): Diagnostic {
+/** `position`: the line and column of `error.offset`. */
+function lexingDiagnostic(error: ILexingError, text: string, position: LineColumn): Diagnostic {
   const ch = text.slice(error.offset, error.offset + error.length);
-  const span = spanRange(text, error.offset, error.offset + Math.max(1, error.length));
+  const end = error.offset + Math.max(1, error.length);
+  const b = advancePosition(text, error.offset, end, position);
+  const span: A.Span = { start: error.offset, end, line: position.line, column: position.column, endLine: b.line, endColumn: b.column };
   return diagnostic('VD1001', 'error', `unexpected character${ch.length > 1 ? 's' : ''} \`${abbreviate(ch)}\``, span, {
     hint: ch.startsWith('"') || ch.startsWith("'") ? 'close the string on the same line' : 'remove it; comments start with `#`',
   });
@@ -298,23 +320,18 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** Line and column (1-based) of an offset. */
+/**
+ * Line and column (1-based) of an offset; `\r\n`, `\r` and `\n` end lines (see advancePosition).
+ * O(offset): for diagnostics only, never per token or declaration.
+ */
 export function spanAt(text: string, offset: number): A.Span {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  const column = offset - lineStart + 1;
+  const { line, column } = advancePosition(text, 0, offset, { line: 1, column: 1 });
   return { start: offset, end: offset, line, column, endLine: line, endColumn: column };
 }
 
 export function spanRange(text: string, start: number, end: number): A.Span {
   const a = spanAt(text, start);
-  const b = spanAt(text, end);
+  const b = end >= start ? advancePosition(text, start, end, a) : spanAt(text, end);
   return { start, end, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
 }
 
@@ -326,7 +343,8 @@ class DocComments {
     comments: A.Comment[],
   ) {
     for (const c of comments) {
-      const lineStart = text.lastIndexOf('\n', c.span.start - 1) + 1;
+      // From the comment's own column: its line may start after a lone `\r`.
+      const lineStart = c.span.start - (c.span.column - 1);
       if (text.slice(lineStart, c.span.start).trim() === '') this.byLine.set(c.span.line, c.text);
     }
   }

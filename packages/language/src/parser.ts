@@ -7,7 +7,7 @@ import { EmbeddedActionsParser, EOF, type IToken, type TokenType } from 'chevrot
 import * as T from './tokens.ts';
 import type * as A from './ast.ts';
 import { diagnostic, type Diagnostic } from './diagnostics.ts';
-import { decodeEscapes, literalParts } from './strings.ts';
+import { decodeEscapes, escapeLength, literalParts } from './strings.ts';
 import { messages } from './parser-messages.ts';
 import { markKeywordNames } from './keyword-names.ts';
 
@@ -26,6 +26,43 @@ const PYTHON_OPERATORS: Record<string, string> = {
 
 /** Where a token inserted by error recovery (no position) is reported when nothing better is known. */
 const NOWHERE: A.Span = { start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
+
+/** A 1-based line and column (columns count UTF-16 code units, as chevrotain and Monaco do). */
+export interface LineColumn {
+  line: number;
+  column: number;
+}
+
+/**
+ * The position of `s[to]`, given `from`'s position `at` (`from <= to`); O(to - from).
+ * `\r\n`, a lone `\r` and `\n` each end a line, as in chevrotain's token lines and in
+ * the editor (Monaco): counting only `\n` put markers after a lone `\r` a line too high.
+ * The `\n` of a `\r\n` is still on the line the `\r` is on.
+ */
+export function advancePosition(s: string, from: number, to: number, at: LineColumn): LineColumn {
+  let { line, column } = at;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) {
+      line++;
+      column = 1;
+    } else {
+      column++;
+    }
+  }
+  return { line, column };
+}
+
+/**
+ * The span of `image[from..to)` inside a token, which may span lines (a triple-quoted
+ * string): positions are counted from the token's own, never from the start of the file,
+ * so this costs the length of the token only.
+ */
+export function spanInToken(token: IToken, from: number, to: number): A.Span {
+  const a = advancePosition(token.image, 0, from, { line: token.startLine ?? 1, column: token.startColumn ?? 1 });
+  const b = advancePosition(token.image, from, to, a);
+  return { start: token.startOffset + from, end: token.startOffset + to, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+}
 
 export function spanOfTokens(first: IToken, last: IToken): A.Span {
   if (Number.isNaN(first.startOffset)) return Number.isNaN(last.startOffset) ? NOWHERE : spanOfTokens(last, last);
@@ -686,14 +723,8 @@ class VerdictParser extends EmbeddedActionsParser {
         i = close;
         continue;
       }
-      const before = raw.slice(0, i);
-      const newlines = before.split('\n').length - 1;
-      const line = (token.startLine ?? 1) + newlines;
-      const column = newlines === 0 ? (token.startColumn ?? 1) + i : i - before.lastIndexOf('\n');
-      const start = token.startOffset + i;
-      const span: A.Span = { start, end: start + 1, line, column, endLine: line, endColumn: column + 1 };
       this.extraDiagnostics.push(
-        diagnostic('VD1003', 'error', 'this `{` in the message is never closed', span, {
+        diagnostic('VD1003', 'error', 'this `{` in the message is never closed', spanInToken(token, i, i + 1), {
           hint: 'close the expression with `}` on the same line, or write `\\{` for a literal brace',
         }),
       );
@@ -1318,15 +1349,9 @@ class VerdictParser extends EmbeddedActionsParser {
     const parts = literalParts(t.image);
     const decoded = decodeEscapes(parts.body, parts.raw);
     if (decoded.error) {
-      const start = t.startOffset + parts.bodyStart + decoded.error.offset;
-      const span: A.Span = {
-        start,
-        end: start + 2,
-        line: t.startLine ?? 1,
-        column: (t.startColumn ?? 1) + parts.bodyStart + decoded.error.offset,
-        endLine: t.startLine ?? 1,
-        endColumn: (t.startColumn ?? 1) + parts.bodyStart + decoded.error.offset + 2,
-      };
+      // A triple-quoted string spans lines: the escape's line and column are counted inside the token.
+      const at = parts.bodyStart + decoded.error.offset;
+      const span = spanInToken(t, at, at + escapeLength(t.image, at));
       this.extraDiagnostics.push(
         diagnostic('VD1005', 'error', decoded.error.message, span, {
           hint: 'escapes are \\n \\t \\r \\\\ \\" \\\' \\{ \\} \\xHH \\uHHHH \\UHHHHHHHH; write \\\\ for a backslash',

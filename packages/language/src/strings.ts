@@ -79,6 +79,17 @@ export function decodeEscapes(body: string, raw = false): DecodedString {
   return { value: out };
 }
 
+/**
+ * How many characters of `text` a bad escape starting at `text[at]` (its backslash) covers:
+ * the backslash and the character after it, whole (an emoji is two code units); just the
+ * backslash before a line break, so the span stays on the escape's line.
+ */
+export function escapeLength(text: string, at: number): number {
+  const next = text.codePointAt(at + 1);
+  if (next === undefined || next === 10 || next === 13) return 1;
+  return next > 0xffff ? 3 : 2;
+}
+
 /** Splits a literal's image into prefix flags, quote length and body. */
 export function literalParts(image: string): { raw: boolean; quoteLength: number; bodyStart: number; body: string } {
   let i = 0;

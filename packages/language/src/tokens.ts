@@ -205,7 +205,8 @@ export const StringLiteral = createToken({
       }
       if (raw) {
         let j = i + 1;
-        while (j < text.length && text[j] !== c && text[j] !== '\n') j++;
+        // A lone `\r` ends the line too (as in scanQuoted): the string stays unterminated.
+        while (j < text.length && text[j] !== c && text[j] !== '\n' && text[j] !== '\r') j++;
         return text[j] === c ? matchResult(text, offset, j + 1) : null;
       }
       const end = scanQuoted(text, i, false);

@@ -1,7 +1,8 @@
 /**
  * Parser properties (fast-check): whatever the text, `parse` returns a
  * Ruleset, and every span in the tree and in the diagnostics lies inside the
- * text, start before end, with line/column matching the offsets.
+ * text, start before end, with line/column matching the offsets (lines end at
+ * `\r\n`, a lone `\r` or `\n`, as in the editor).
  *
  * Inputs: (a) arbitrary unicode, (b) random sequences from the token
  * vocabulary, (c) small mutations (delete/insert/duplicate/swap a char or a
@@ -98,22 +99,24 @@ const VOCABULARY = [
   'deny', 'allow', 'a', 'xs', 'x', 'string', 'number', 'list', 'map', 'list<string>', 'map<number>', 'size',
   // literals
   '0', '1.5', '1e3', '0x1F', '7u', '"s"', "'s'", 'r"\\d"', '"""t"""', '"{a}"', '"{}"', '"\\q"', '"\\u{1F600}"', '"open', "'open",
+  // strings over several lines, with a bad escape or a hole after the line break
+  '"""t\n \\q"""', '"""t\r\n {a} \\q"""', '"""t\r {a +}"""',
   // punctuation, every token kind
   '->', '?.', '??', '?', '&&', '||', '|', '==', '!=', '<=', '>=', '<', '>', '!', '=', '+', '-', '*', '/', '%',
   '.', ',', ':', '(', ')', '[', ']', '{', '}',
   // trivia and stray characters
-  '# comment', '\n', '@', ';', '`', '\\',
+  '# comment', '\n', '\r\n', '\r', '@', ';', '`', '\\',
 ];
 
 const tokenText = fc
-  .tuple(fc.boolean(), fc.array(fc.constantFrom(...VOCABULARY), { maxLength: 40 }), fc.array(fc.constantFrom(' ', '\n', ''), { minLength: 40, maxLength: 40 }))
+  .tuple(fc.boolean(), fc.array(fc.constantFrom(...VOCABULARY), { maxLength: 40 }), fc.array(fc.constantFrom(' ', '\n', '', '\r\n'), { minLength: 40, maxLength: 40 }))
   .map(([header, tokens, gaps]) => (header ? 'ruleset r\n' : '') + tokens.map((t, i) => t + gaps[i]!).join(''));
 
 type Mutation =
   | { kind: 'deleteChar' | 'duplicateChar' | 'swapChars' | 'deleteLine' | 'duplicateLine' | 'swapLines'; at: number }
   | { kind: 'insertChar'; at: number; char: string };
 
-const INSERTABLE = ['{', '}', '(', ')', '[', ']', '"', "'", ',', ':', '.', '-', '>', '<', '=', '!', '?', '|', '&', '#', '\\', '\n', ' ', 'a', '1', '_', '@', 'é', '😀'];
+const INSERTABLE = ['{', '}', '(', ')', '[', ']', '"', "'", ',', ':', '.', '-', '>', '<', '=', '!', '?', '|', '&', '#', '\\', '\n', '\r', ' ', 'a', '1', '_', '@', 'é', '😀'];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constantFrom('deleteChar', 'duplicateChar', 'swapChars', 'deleteLine', 'duplicateLine', 'swapLines' as const), at: fc.nat() }),

@@ -28,12 +28,15 @@ export function collectSpans(node: unknown, path = '$', out: FoundSpan[] = []): 
   return out;
 }
 
-/** Line and column (1-based) of offsets, counted independently of the parser. */
+/**
+ * Line and column (1-based) of offsets, counted independently of the parser, the way the
+ * editor (Monaco) splits lines: at `\r\n`, a lone `\r` and `\n`.
+ */
 export class Positions {
   private lineStarts: number[] = [0];
 
   constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    for (const m of text.matchAll(/\r\n|\r|\n/g)) this.lineStarts.push(m.index + m[0].length);
   }
 
   at(offset: number): { line: number; column: number } {
