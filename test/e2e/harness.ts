@@ -49,6 +49,7 @@ export async function startHarness(): Promise<Harness> {
       bodyLimitBytes: 4 * 1024 * 1024,
       rateLimitPerSecond: 100_000,
       requestTimeoutMs: 30_000,
+      shutdownDelayMs: 0,
       logSampleRate: 1,
       logInputs: 'redacted',
       logLevel: 'error',

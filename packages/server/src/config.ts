@@ -15,6 +15,11 @@ export interface ServerConfig {
   /** Requests per second per API key (a token bucket with a burst of twice that). */
   rateLimitPerSecond: number;
   requestTimeoutMs: number;
+  /**
+   * On SIGTERM, how long to keep accepting and answering requests while /readyz already says 503,
+   * so a load balancer takes the replica out of rotation before its listener closes (0: close at once).
+   */
+  shutdownDelayMs: number;
   /** Fraction of decisions written to the decision log (0..1). */
   logSampleRate: number;
   /** What the decision log keeps of each input: the input with `sensitive` fields redacted, only its hash, or nothing. */
@@ -32,6 +37,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     bodyLimitBytes: int(env, 'VERDICT_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     rateLimitPerSecond: int(env, 'VERDICT_RATE_LIMIT', 20000, 1, 10_000_000),
     requestTimeoutMs: int(env, 'VERDICT_REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
+    shutdownDelayMs: int(env, 'VERDICT_SHUTDOWN_DELAY_MS', 0, 0, 600_000),
     logSampleRate: fraction(env, 'VERDICT_LOG_SAMPLE_RATE', 1),
     logInputs: oneOf(env, 'VERDICT_LOG_INPUTS', ['redacted', 'hash', 'none'] as const, 'redacted'),
     logLevel: env['LOG_LEVEL'] ?? 'info',

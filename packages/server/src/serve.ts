@@ -103,6 +103,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       // From here /readyz answers 503, so a load balancer stops routing here while open connections are answered.
       services.lifecycle.draining = true;
       services.events.close(); // ends open event streams
+      // Still listening: requests routed here before the balancer noticed are answered, not refused.
+      if (config.shutdownDelayMs > 0) await new Promise((done) => setTimeout(done, config.shutdownDelayMs));
       await stopHttp(server, config.requestTimeoutMs);
       await log.close();
       await unlisten();

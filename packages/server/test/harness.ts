@@ -62,6 +62,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     bodyLimitBytes: 1024 * 1024,
     rateLimitPerSecond: 1_000_000,
     requestTimeoutMs: 60_000,
+    shutdownDelayMs: 0,
     logSampleRate: 1,
     logInputs: 'redacted',
     logLevel: 'silent',

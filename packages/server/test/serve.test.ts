@@ -179,6 +179,37 @@ forEachDriver('startServer: readiness while draining', (ctx) => {
   );
 });
 
+forEachDriver('startServer: shutdown delay', (ctx) => {
+  it(
+    'keeps accepting and answering new connections for VERDICT_SHUTDOWN_DELAY_MS while /readyz says draining',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'verdict-rulesets-'));
+      const name = uniqueName('delay');
+      writeFileSync(join(dir, 'one.policy'), policy(name, { limit: 10 }));
+      const adminKey = `vd_delay_${randomBytes(12).toString('hex')}`;
+      const server = await startServer(testConfig({ port: 0, adminKey, rulesetsDir: dir, shutdownDelayMs: 1500 }), { store: ctx.store, handleSignals: false, logger: silentLogger() });
+      try {
+        let closed = false;
+        const closing = server.close().then(() => (closed = true));
+        // fetch opens fresh connections: the listener is still there during the delay
+        const ready = await fetch(`${server.url}/readyz`);
+        expect(ready.status).toBe(503);
+        expect(await ready.json()).toMatchObject({ status: 'draining' });
+        const res = await fetch(`${server.url}/v1/rulesets/${name}/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` }, body: JSON.stringify({ input: input(50) }) });
+        expect(res.status).toBe(200);
+        expect(await res.json()).toMatchObject({ decision: 'deny' });
+        expect(closed).toBe(false);
+        await closing;
+        await expect(fetch(`${server.url}/readyz`)).rejects.toThrow();
+      } finally {
+        await server.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    SLOW,
+  );
+});
+
 /** A minimal HTTP/1.1 response reader over a raw socket (Content-Length or chunked bodies). */
 function responses(socket: Socket) {
   let buffer = '';
