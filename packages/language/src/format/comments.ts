@@ -10,7 +10,7 @@
 import type { IToken } from 'chevrotain';
 import type { Comment } from '../ast.ts';
 import { verdictLexer } from '../tokens.ts';
-import { breakParent, hardline, lineSuffix, type Doc } from './doc.ts';
+import { breakParent, comment, hardline, lineSuffix, type Doc } from './doc.ts';
 
 /** A slot's comments and body, for the caller to lay out. */
 export interface Slot {
@@ -128,7 +128,7 @@ export class CommentQueue {
   leadingLines(comments: readonly Comment[], itemStart: number, blankAfter?: Comment): Doc {
     const out: Doc[] = [];
     comments.forEach((c, i) => {
-      out.push(commentText(c), hardline);
+      out.push(comment(commentText(c)), hardline);
       const nextStart = comments[i + 1]?.span.start ?? itemStart;
       // An empty line unless the next comment (or the item) sat on the very next line: one kept where
       // the author left one, and one where code stood between, so that a comment which was not part

@@ -13,6 +13,7 @@ type Command =
   | { kind: 'indent'; contents: Doc }
   | { kind: 'ifBreak'; broken: Doc; flat: Doc }
   | { kind: 'lineSuffix'; contents: Doc }
+  | { kind: 'comment'; text: string }
   | { kind: 'breakParent' };
 
 type Mode = 'flat' | 'break';
@@ -43,6 +44,15 @@ export function ifBreak(broken: Doc, flat: Doc = ''): Doc {
  */
 export function lineSuffix(contents: Doc): Doc {
   return { kind: 'lineSuffix', contents };
+}
+/**
+ * A comment printed where the printer stands (the caller puts a line break
+ * after it). A line holds at most one comment, since a second `#` on the line
+ * would be read back as part of the first: when a trailing comment is pending
+ * on the current line, it is printed first and this one starts a new line.
+ */
+export function comment(text: string): Doc {
+  return { kind: 'comment', text };
 }
 export function join(separator: Doc, docs: Doc[]): Doc {
   const out: Doc[] = [];
@@ -76,6 +86,7 @@ function propagateBreaks(doc: Doc): boolean {
     case 'ifBreak':
       return propagateBreaks(doc.broken) || propagateBreaks(doc.flat);
     case 'lineSuffix':
+    case 'comment':
       return false;
   }
 }
@@ -112,6 +123,9 @@ function fits(next: Frame, rest: Frame[], width: number): boolean {
         case 'line':
           if (mode === 'break' || doc.hard) return true;
           if (!doc.soft) remaining -= 1;
+          break;
+        case 'comment':
+          remaining -= doc.text.length;
           break;
         case 'lineSuffix':
         case 'breakParent':
@@ -183,6 +197,11 @@ export function render(doc: Doc, width = 100): string {
       case 'lineSuffix':
         suffixes.push([ind, 'break', d.contents]);
         break;
+      case 'comment':
+        stack.push([ind, mode, d.text]);
+        // The hard line flushes the pending comments before breaking.
+        if (suffixes.length > 0) stack.push([ind, 'break', hardline]);
+        break;
       case 'breakParent':
         break;
       case 'line':
@@ -221,6 +240,8 @@ export function flat(doc: Doc): string {
       return flat(doc.contents);
     case 'ifBreak':
       return flat(doc.flat);
+    case 'comment':
+      return doc.text;
     case 'lineSuffix':
     case 'breakParent':
       return '';

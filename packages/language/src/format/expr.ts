@@ -67,9 +67,21 @@ export class ExprPrinter {
 
   private parenthesized(e: A.Expr): Doc {
     if (e.kind === 'Binary' && CHAIN_OPS.has(e.op)) {
-      return group(['(', indent([softline, this.chainBody(e)]), softline, ')']);
+      const body = this.chainBody(e);
+      return group(['(', indent([softline, body, this.beforeClose(e)]), softline, ')']);
     }
     return ['(', this.bare(e), ')'];
+  }
+
+  /**
+   * Comments after a chain's last operand but still inside its span (before the source's `)`:
+   * a parenthesized expression's span includes its parentheses) stay inside the parentheses, the
+   * first at the end of the last line if it was there. Left to the enclosing slot, they would move
+   * out one level per formatting pass, and deep nesting would outrun the fixed-point loop.
+   */
+  private beforeClose(e: A.Expr): Doc {
+    const comments = this.q.takeBefore(e.span.end);
+    return comments.map((c, i) => (i === 0 && !this.q.isFullLine(c) ? suffixComments([c]) : [hardline, commentText(c)]));
   }
 
   private bare(e: A.Expr): Doc {
