@@ -1,7 +1,8 @@
 export type * from './ast.ts';
 export { SEVERITIES } from './ast.ts';
 export { type Diagnostic, type DiagnosticSeverity, type RelatedInformation, diagnostic, hasErrors, sortDiagnostics } from './diagnostics.ts';
-export { parse, parseExpression, lex, spanAt, spanRange, type ParseResult, type ExpressionParseResult } from './parse.ts';
+export { parse, parseExpression, lex, type ParseResult, type ExpressionParseResult } from './parse.ts';
+export { spanAt, spanRange } from './spans.ts';
 export { quote, decodeEscapes } from './strings.ts';
 export * as tokens from './tokens.ts';
 export { format, type FormatResult } from './format.ts';

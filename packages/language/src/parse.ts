@@ -2,7 +2,8 @@
 import { EOF, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
 import type * as A from './ast.ts';
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
-import { advancePosition, getParser, spanOfTokens, type LineColumn, type VerdictParser } from './parser.ts';
+import { getParser, type VerdictParser } from './parser.ts';
+import { advancePosition, spanAt, spanOfTokens, spanRange, type LineColumn } from './spans.ts';
 import { decodeEscapes, escapeLength } from './strings.ts';
 import * as T from './tokens.ts';
 
@@ -318,21 +319,6 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
-}
-
-/**
- * Line and column (1-based) of an offset; `\r\n`, `\r` and `\n` end lines (see advancePosition).
- * O(offset): for diagnostics only, never per token or declaration.
- */
-export function spanAt(text: string, offset: number): A.Span {
-  const { line, column } = advancePosition(text, 0, offset, { line: 1, column: 1 });
-  return { start: offset, end: offset, line, column, endLine: line, endColumn: column };
-}
-
-export function spanRange(text: string, start: number, end: number): A.Span {
-  const a = spanAt(text, start);
-  const b = end >= start ? advancePosition(text, start, end, a) : spanAt(text, end);
-  return { start, end, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
 }
 
 /** Full-line comments by line, to find the doc comment above a declaration. */

@@ -10,6 +10,7 @@ import { diagnostic, type Diagnostic } from './diagnostics.ts';
 import { decodeEscapes, escapeLength, literalParts } from './strings.ts';
 import { messages } from './parser-messages.ts';
 import { markKeywordNames } from './keyword-names.ts';
+import { joinSpans, NOWHERE, spanInToken, spanOfTokens } from './spans.ts';
 
 const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 'timestamp', 'duration', 'any']);
 const MACROS = new Set<A.MacroName>(['all', 'exists', 'exists_one', 'map', 'filter']);
@@ -23,63 +24,6 @@ const PYTHON_OPERATORS: Record<string, string> = {
   or: 'write `||` for "or"',
   not: 'write `!` for "not"',
 };
-
-/** Where a token inserted by error recovery (no position) is reported when nothing better is known. */
-const NOWHERE: A.Span = { start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
-
-/** A 1-based line and column (columns count UTF-16 code units, as chevrotain and Monaco do). */
-export interface LineColumn {
-  line: number;
-  column: number;
-}
-
-/**
- * The position of `s[to]`, given `from`'s position `at` (`from <= to`); O(to - from).
- * `\r\n`, a lone `\r` and `\n` each end a line, as in chevrotain's token lines and in
- * the editor (Monaco): counting only `\n` put markers after a lone `\r` a line too high.
- * The `\n` of a `\r\n` is still on the line the `\r` is on.
- */
-export function advancePosition(s: string, from: number, to: number, at: LineColumn): LineColumn {
-  let { line, column } = at;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) {
-      line++;
-      column = 1;
-    } else {
-      column++;
-    }
-  }
-  return { line, column };
-}
-
-/**
- * The span of `image[from..to)` inside a token, which may span lines (a triple-quoted
- * string): positions are counted from the token's own, never from the start of the file,
- * so this costs the length of the token only.
- */
-export function spanInToken(token: IToken, from: number, to: number): A.Span {
-  const a = advancePosition(token.image, 0, from, { line: token.startLine ?? 1, column: token.startColumn ?? 1 });
-  const b = advancePosition(token.image, from, to, a);
-  return { start: token.startOffset + from, end: token.startOffset + to, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-}
-
-export function spanOfTokens(first: IToken, last: IToken): A.Span {
-  if (Number.isNaN(first.startOffset)) return Number.isNaN(last.startOffset) ? NOWHERE : spanOfTokens(last, last);
-  const endToken = Number.isNaN(last.startOffset) || last.startOffset < first.startOffset ? first : last;
-  return {
-    start: first.startOffset,
-    end: (endToken.endOffset ?? endToken.startOffset) + 1,
-    line: first.startLine ?? 1,
-    column: first.startColumn ?? 1,
-    endLine: endToken.endLine ?? endToken.startLine ?? 1,
-    endColumn: (endToken.endColumn ?? endToken.startColumn ?? 0) + 1,
-  };
-}
-
-export function joinSpans(a: A.Span, b: A.Span): A.Span {
-  return { start: a.start, end: b.end, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
-}
 
 /** The part of chevrotain's recovery trait that is not in its typings. */
 interface InsertionRecovery {

@@ -4,7 +4,8 @@
  * `\r\n`, a lone `\r` or `\n`, as Monaco counts them (chevrotain counts the same way).
  */
 import { describe, expect, it } from 'vitest';
-import { parse, spanAt, spanRange } from '../../src/parse.ts';
+import { parse } from '../../src/parse.ts';
+import { spanAt, spanRange } from '../../src/spans.ts';
 import { Positions, spanProblems } from './spans.ts';
 
 /** `code line:column-endLine:endColumn` of every diagnostic. */
