@@ -73,7 +73,7 @@ export function lazySlot(slot: number, compute: Closure, node: number, name: str
 }
 
 /** `a.b.c` for a chain of plain (not optional) field reads on a name, else null. */
-function dottedPath(e: Expr): string | null {
+export function dottedPath(e: Expr): string | null {
   if (e.kind === 'Ident') return e.name;
   if (e.kind !== 'Member' || e.optional) return null;
   const head = dottedPath(e.object);

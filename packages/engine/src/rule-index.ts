@@ -63,7 +63,7 @@ function firstConjunct(e: Expr): Expr {
   return e;
 }
 
-export function buildIndex(rules: RuleDecl[], env: CompileEnv, isInputRoot: (name: string) => boolean, consts: Map<string, Value>, minRules = MIN_INDEXED_RULES): RuleIndex {
+export function buildIndex(rules: RuleDecl[], env: CompileEnv, isInputRoot: (name: string) => boolean, consts: Map<string, Value>, minRules = MIN_INDEXED_RULES): RuleIndex | null {
   const groups = new Map<string, IndexGroup>();
   const unindexed: number[] = [];
   rules.forEach((rule, position) => {
@@ -85,9 +85,9 @@ export function buildIndex(rules: RuleDecl[], env: CompileEnv, isInputRoot: (nam
     }
   });
   // Choosing candidates costs a read and a lookup per group; below a few dozen indexed rules,
-  // evaluating each rule's (generated) condition is cheaper.
+  // evaluating each rule's (generated) condition is cheaper. No index at all: null.
   const indexed = rules.length - unindexed.length;
-  if (indexed < minRules) return { groups: [], unindexed: rules.map((_, i) => i) };
+  if (indexed === 0 || indexed < minRules) return null;
   return { groups: [...groups.values()], unindexed };
 }
 

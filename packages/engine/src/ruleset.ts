@@ -20,7 +20,7 @@ import { FastModule, type FastHandle } from './codegen/module.ts';
 import { describeName, describeTable } from './codegen/names.ts';
 import { DEFAULT_LIMITS, EvalState, type Limits } from './context.ts';
 import { evaluateRuleset, type CompiledOutput, type CompiledRule, type Plan } from './evaluate.ts';
-import { buildIndex, type RuleIndex } from './rule-index.ts';
+import { buildIndex } from './rule-index.ts';
 import { collectReads, walkExpr } from './paths.ts';
 import { buildParams } from './params.ts';
 import { recordConverter } from './schema.ts';
@@ -204,7 +204,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     convert,
     slotCount: () => slotCount,
     codegen: options.codegen !== false,
-    index: options.index === false ? null : usefulIndex(buildIndex(ruleDecls, env, isInputRoot, constValues, options.indexMinRules)),
+    index: options.index === false ? null : buildIndex(ruleDecls, env, isInputRoot, constValues, options.indexMinRules),
   };
   const paramsApi = params.api;
   return {
@@ -218,11 +218,6 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     evaluate: (input: unknown, opts: EvaluateOptions = {}) => evaluateRuleset(plan, input, opts),
     validateParams: (overrides) => paramsApi.validate(overrides),
   };
-}
-
-/** An index with no group would only cost time. */
-function usefulIndex(index: RuleIndex): RuleIndex | null {
-  return index.groups.length > 0 ? index : null;
 }
 
 function memoReads(

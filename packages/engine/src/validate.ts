@@ -4,6 +4,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { compileQuickCheck, type QuickCheck } from './codegen/quick-check.ts';
 import { DURATION_FORMAT } from './schema.ts';
 import { parseDuration, parseTimestamp } from './time.ts';
+import { isPrototypeName } from './values.ts';
 
 export type Validator = (value: unknown) => Array<{ path: string; message: string }>;
 
@@ -68,7 +69,7 @@ function namesPrototypeMember(schema: unknown): boolean {
   if (schema === null || typeof schema !== 'object') return false;
   const node = schema as Record<string, unknown>;
   const props = node['properties'];
-  if (props !== null && typeof props === 'object' && Object.keys(props).some((k) => k in Object.prototype)) return true;
+  if (props !== null && typeof props === 'object' && Object.keys(props).some(isPrototypeName)) return true;
   return Object.values(node).some(namesPrototypeMember);
 }
 

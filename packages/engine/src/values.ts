@@ -62,6 +62,14 @@ export function getOwn(map: VMap, key: string): Value | undefined {
   return v;
 }
 
+/**
+ * Whether `o[key]` may answer from `Object.prototype` (`constructor`, `toString`, `__proto__`):
+ * such keys must be read with an own-property test.
+ */
+export function isPrototypeName(key: string): boolean {
+  return key in Object.prototype;
+}
+
 /** Define (never assign) so `__proto__` stays a plain key. */
 export function setOwn(map: VMap, key: string, value: Value): void {
   Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });

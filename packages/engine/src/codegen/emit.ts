@@ -17,8 +17,8 @@
  */
 import type { Expr, TablePattern } from '@verdict/language';
 import { BUILTIN_IMPLS } from '../builtins/index.ts';
-import { MAX_TABLE_DEPTH, compileExpr, type Closure, type CompileEnv, type Locals, type TableRef } from '../compiler.ts';
-import type { Value } from '../values.ts';
+import { MAX_TABLE_DEPTH, compileExpr, dottedPath, type Closure, type CompileEnv, type Locals, type TableRef } from '../compiler.ts';
+import { isPrototypeName, type Value } from '../values.ts';
 import { describeName, nameInfo, tableInfo, type TableInfo } from './names.ts';
 
 /** Deeper subtrees are called as closures (generated source nests one level per node). */
@@ -51,24 +51,9 @@ export interface ModuleTables {
 /** The prelude every generated function starts with. */
 export const PRELUDE = 'const I = ctx.input, P = ctx.params, SL = ctx.slots, S = ctx.state;';
 
-const str = (s: string) => JSON.stringify(s);
-
-/** A key read as `o[key]` gives the own value or undefined: not a name `Object.prototype` answers. */
-function plainKey(key: string): boolean {
-  return !(key in Object.prototype);
-}
-
-/** `a.b.c` for a chain of plain (not optional) field reads on a name, else null (as the closure compiler). */
-function dottedPath(e: Expr): string | null {
-  if (e.kind === 'Ident') return e.name;
-  if (e.kind !== 'Member' || e.optional) return null;
-  const head = dottedPath(e.object);
-  return head === null ? null : `${head}.${e.property}`;
-}
-
-function isPrimitive(v: unknown): v is string | number | boolean | null {
-  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-}
+/** A JS string literal for `s` (JSON's is one: never code, whatever `s` holds). */
+export const jsString = (s: string) => JSON.stringify(s);
+const str = jsString;
 
 export class Emitter {
   private readonly tableFunctions = new Map<TableRef, string>();
@@ -115,7 +100,7 @@ export class Emitter {
         const obj = this.expr(e.object, locals, scope, d);
         const key = str(e.property);
         const helper = (o: string) => `member(${o}, ${key}, ${e.optional}, ${e.id})`;
-        if (!plainKey(e.property)) return helper(obj);
+        if (isPrototypeName(e.property)) return helper(obj);
         const o = scope.tmp();
         const v = scope.tmp();
         return `((${o} = ${obj}) !== null && typeof ${o} === "object" && ${o}.constructor === Object && (${v} = ${o}[${key}]) !== undefined ? ${v} : ${helper(o)})`;
@@ -163,7 +148,7 @@ export class Emitter {
     if (info === undefined) return call();
     switch (info.kind) {
       case 'input': {
-        if (!plainKey(info.name)) return call();
+        if (isPrototypeName(info.name)) return call();
         const v = scope.tmp();
         // an absent optional field reads as null; an absent required one is the closure's error
         return `((${v} = I[${str(info.name)}]) === undefined ? ${info.optional ? 'null' : call()} : ${v})`;

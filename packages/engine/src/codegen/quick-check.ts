@@ -16,6 +16,7 @@
  * declared names; on a valid input this test does the same checks in less.
  */
 import type { JsonSchema } from '@verdict/language';
+import { isPrototypeName } from '../values.ts';
 
 export type QuickCheck = (value: unknown) => boolean;
 
@@ -120,7 +121,7 @@ export function compileQuickCheck(schema: JsonSchema, formats: Record<string, (s
       const declared = Object.keys((props ?? {}) as object);
       const requiredNames = (required ?? []) as string[];
       // names `Object.prototype` answers would need own-property tests: leave those schemas to ajv
-      if ([...declared, ...requiredNames].some((n) => n in Object.prototype)) throw new Unsupported();
+      if ([...declared, ...requiredNames].some(isPrototypeName)) throw new Unsupported();
       if (requiredNames.some((n) => !declared.includes(n)) && additional === false) throw new Unsupported();
       const body: string[] = [`if (${TYPE_TESTS['object']!(v)}) {`, 'let present = 0;'];
       for (const name of declared) {

@@ -5,11 +5,11 @@
  * literals only, and a segment named like an `Object.prototype` member always takes the walk.
  */
 import { resolveSegments } from '../paths.ts';
-import { setOwn, toJson, type VMap, type Value } from '../values.ts';
+import { isPrototypeName, setOwn, toJson, type VMap, type Value } from '../values.ts';
+import { jsString as str } from './emit.ts';
 
 export type ReadsOf = (input: VMap) => Record<string, unknown>;
 
-const str = (s: string) => JSON.stringify(s);
 const plain = (v: string) => `${v} !== null && typeof ${v} === "object" && ${v}.constructor === Object`;
 
 /** The generic walk: what the generated function must equal. */
@@ -35,7 +35,7 @@ export function compileReads(paths: readonly string[]): ReadsOf {
   segments.forEach((segs, k) => {
     const path = paths[k] as string;
     const slow = `W(I, SEG[${k}])`;
-    if (segs.some((s) => s in Object.prototype)) lines.push(`v = ${slow};`);
+    if (segs.some(isPrototypeName)) lines.push(`v = ${slow};`);
     else {
       // v = I[s0]; then each further step reads on a plain object or walks the whole path
       let step = '';
