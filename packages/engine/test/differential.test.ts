@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { FC_SEED } from './helpers.ts';
 import { describe, expect, it } from 'vitest';
 import { parseExpression } from '@verdict/language';
 import { compileExpression, interpretWith, VError, type Value } from '@verdict/engine';
@@ -94,7 +95,7 @@ describe.each([
         const b = interpretWith(parsed.expr, bindings);
         expect(a.ok ? a.value : { error: a.error.code, message: a.error.message }).toEqual(normal(b));
       }),
-      { numRuns },
+      { numRuns, seed: FC_SEED },
     );
   });
 });

@@ -25,3 +25,6 @@ export function ruleset(source: string, options: CompileOptions = {}): CompiledR
   if (!r.ruleset) throw new Error('no ruleset');
   return r.ruleset;
 }
+
+/** Property tests are seeded for a stable CI, as the language's are; `FC_SEED=<n>` explores further. */
+export const FC_SEED = Number(process.env['FC_SEED'] ?? 20261127);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '@verdict/language';
 import { referenceDecide, type Value } from '@verdict/engine';
-import { ruleset } from './helpers.ts';
+import { ruleset, FC_SEED } from './helpers.ts';
 
 const SOURCE = `
 ruleset test.diff
@@ -120,7 +120,7 @@ describe('whole-ruleset evaluation agrees with the reference interpreter', () =>
         // generated code (the default) and the closures it stands in for decide the same
         expect(closuresOnly.evaluate(input, { params })).toEqual(r);
       }),
-      { numRuns: 500 },
+      { numRuns: 500, seed: FC_SEED },
     );
   });
 });
