@@ -106,6 +106,8 @@ interface Target {
   url: string;
   headers: Record<string, string>;
   body: (input: (typeof SAMPLE_INPUTS)[number]) => string;
+  /** A Verdict server: its process (stopped once timed) and the label of its fixed-rate pass. */
+  verdict?: { child: ChildProcess; fixedLabel: string };
 }
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
@@ -140,11 +142,12 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
     await waitUntil(async () => (await fetch(`${cerbosUrl}/_cerbos/health`)).ok, 20_000, 'Cerbos');
 
     const targets: Target[] = [
-      { name: 'Verdict server (decision log on)', url: `${verdict.url}/v1/rulesets/marketplace.admission/evaluate`, headers: { authorization: `Bearer ${ADMIN_KEY}` }, body: verdictBody },
+      { name: 'Verdict server (decision log on)', url: `${verdict.url}/v1/rulesets/marketplace.admission/evaluate`, headers: { authorization: `Bearer ${ADMIN_KEY}` }, body: verdictBody, verdict: { child: verdict.child, fixedLabel: 'Verdict at a fixed 5,000 req/s' } },
       { name: 'bare Hono route (hand-written JS)', url: `${hono.url}/evaluate`, headers: {}, body: honoBody },
       { name: 'Cerbos PDP 0.55 (CEL conditions)', url: `${cerbosUrl}/api/check/resources`, headers: {}, body: cerbosBody },
     ];
-    if (verdictPg) targets.push({ name: 'Verdict server (log on, PostgreSQL)', url: `${verdictPg.url}/v1/rulesets/marketplace.admission/evaluate`, headers: { authorization: `Bearer ${ADMIN_KEY}` }, body: verdictBody });
+    const onPostgres: Target | null = verdictPg && { name: 'Verdict server (log on, PostgreSQL)', url: `${verdictPg.url}/v1/rulesets/marketplace.admission/evaluate`, headers: { authorization: `Bearer ${ADMIN_KEY}` }, body: verdictBody, verdict: { child: verdictPg.child, fixedLabel: 'Verdict (PostgreSQL) at 5,000 req/s' } };
+    if (onPostgres) targets.push(onPostgres);
 
     // Agreement first: same decision from all three (and the same fired rules from Verdict and the bare route).
     const decisions = new Set<string>();
@@ -154,7 +157,7 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
       const v = (await post(targets[0]!.url, verdictBody(input), targets[0]!.headers)) as { decision: string; violations: Array<{ rule: string }> };
       const h = (await post(targets[1]!.url, honoBody(input))) as { decision: string; violations: string[] };
       const c = cerbosDecision(await post(targets[2]!.url, cerbosBody(input)));
-      const onPg = targets[3] ? ((await post(targets[3].url, verdictBody(input), targets[3].headers)) as { decision: string }).decision : expected.decision;
+      const onPg = onPostgres ? ((await post(onPostgres.url, verdictBody(input), onPostgres.headers)) as { decision: string }).decision : expected.decision;
       if (onPg !== expected.decision) throw new Error(`Verdict on PostgreSQL disagrees on ${input.service.id}: ${onPg}, expected ${expected.decision}`);
       const vRules = v.violations.map((x) => x.rule).sort().join(',');
       const want = [...expected.violations].sort().join(',');
@@ -176,7 +179,7 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
       write(`  ${target.name.padEnd(36)} ${rate(r.rps).padStart(14)}   p50 ${ms(r.p50).padStart(8)}   p99 ${ms(r.p99).padStart(8)}\n`);
     }
     // Open loop at a steady 5,000/s, latency counted from when each request was due (see http/fixed-rate.ts).
-    const verdicts = targets.filter((t) => t.name.startsWith('Verdict'));
+    const verdicts = targets.filter((t) => t.verdict !== undefined);
     const fixed = new Map<string, LoadResult>();
     for (const target of verdicts) {
       const r = await load({ url: target.url, headers: target.headers, bodies: SAMPLE_INPUTS.map(verdictBody), connections: CONNECTIONS, durationSec: DURATION_SEC, overallRate: FIXED_RATE }, 'fixed-rate.ts');
@@ -184,10 +187,8 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
       fixed.set(target.name, r);
       // A server that fell behind still writes its decision log on core 0: stop it (which drains the
       // log) before the next server is timed.
-      const server = target === verdicts[0] ? verdict.child : verdictPg?.child;
-      if (server !== undefined && target !== verdicts[verdicts.length - 1]) await stop(server);
-      const label = target === verdicts[0] ? 'Verdict at a fixed 5,000 req/s' : 'Verdict (PostgreSQL) at 5,000 req/s';
-      write(`  ${label.padEnd(36)} ${rate(r.rps).padStart(14)}   p50 ${ms(r.p50).padStart(8)}   p99 ${ms(r.p99).padStart(8)}   p99.9 ${ms(r.p999 ?? 0)}   max ${ms(r.max ?? 0)}\n`);
+      if (target !== verdicts[verdicts.length - 1]) await stop(target.verdict!.child);
+      write(`  ${target.verdict!.fixedLabel.padEnd(36)} ${rate(r.rps).padStart(14)}   p50 ${ms(r.p50).padStart(8)}   p99 ${ms(r.p99).padStart(8)}   p99.9 ${ms(r.p999 ?? 0)}   max ${ms(r.max ?? 0)}\n`);
     }
 
     const h = results.get(targets[1]!.name)!;
