@@ -5,8 +5,9 @@ import { EvalState, type Limits } from './context.ts';
 import { isPrimitive, type RuleIndex } from './rule-index.ts';
 import type { CompiledParams } from './params.ts';
 import { compileReads, readsByWalking, type ReadsOf } from './codegen/reads.ts';
+import type { ScanHandle } from './codegen/module.ts';
 import { printExpr } from './print.ts';
-import { VError, isMap, toJson, toText, typeName, type VMap, type Value } from './values.ts';
+import { VError, isMap, thrownError, toJson, toText, typeName, type VMap, type Value } from './values.ts';
 import type { Decision, EvaluateOptions, EvaluationResult, Location, RuleError, RuleTrace, TraceValue, Violation } from './types.ts';
 import type { Validator } from './validate.ts';
 import type { WhereChecker } from './wheres.ts';
@@ -46,6 +47,8 @@ export interface Plan {
   convert: ((v: Value) => Value) | null;
   slotCount(): number;
   index: RuleIndex | null;
+  /** The generated rule scan (no index, code generation on and allowed by the host). */
+  scan: ScanHandle | null;
   /** Whether to generate code (the reads functions) or keep to closures. */
   codegen: boolean;
   /** Filled on first evaluation: what every evaluation shares. */
@@ -58,8 +61,7 @@ function guarded(f: Closure, ctx: Ctx, node: number): Value {
   try {
     return f(ctx);
   } catch (e) {
-    const overflow = e instanceof RangeError;
-    return new VError(overflow ? 'limit_exceeded' : 'internal', overflow ? 'evaluation nested too deeply' : `internal error: ${e instanceof Error ? e.message : String(e)}`, node);
+    return thrownError(e, node);
   }
 }
 
@@ -101,50 +103,36 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   const order = plan.index !== null && !explain ? candidates(plan.index, ctx) : null;
   const skip = plan.index !== null && explain ? skipped(plan.index, ctx, n) : null;
 
-  const violations: Violation[] = [];
-  const errors: RuleError[] = [];
+  const tally: Tally = { violations: [], errors: [], firedRank: plan.outcomes.length, violatedWeight: 0 };
   const ruleTraces: RuleTrace[] | null = explain ? [] : null;
-  let firedRank = plan.outcomes.length;
-  let violatedWeight = 0;
   let evaluated = 0;
-  const count = order === null ? n : order.length;
-  for (let k = 0; k < count; k++) {
-    const i = order === null ? k : order[k]!;
-    const rule = plan.rules[i] as CompiledRule;
-    if (skip !== null && skip[i]) {
-      ruleTraces?.push({ rule: rule.id, result: 'passed', skipped: 'index', values: [] });
-      continue;
+  const scan = explain || order !== null ? null : (plan.scan?.fn ?? null);
+  if (scan !== null) {
+    // generated: every condition in order, reporting only the results that are not `false`
+    const hits: Value[] = [];
+    scan(ctx, hits);
+    evaluated = n;
+    for (let h = 0; h < hits.length; h += 2) settle(plan, hits[h] as number, hits[h + 1] as Value, ctx, tally, totals, location);
+  } else {
+    const count = order === null ? n : order.length;
+    for (let k = 0; k < count; k++) {
+      const i = order === null ? k : order[k]!;
+      const rule = plan.rules[i] as CompiledRule;
+      if (skip !== null && skip[i]) {
+        ruleTraces?.push({ rule: rule.id, result: 'passed', skipped: 'index', values: [] });
+        continue;
+      }
+      evaluated++;
+      if (explain) ctx.trace = [];
+      const v = guarded(explain ? rule.traced : rule.condition, ctx, -1);
+      if (v === false && !explain) continue;
+      const recorded = ctx.trace;
+      ctx.trace = null;
+      const result = settle(plan, i, v, ctx, tally, totals, location);
+      if (ruleTraces !== null) ruleTraces.push({ rule: rule.id, result, values: compactTrace(recorded ?? [], plan.nodes) });
     }
-    evaluated++;
-    if (explain) ctx.trace = [];
-    let v = guarded(explain ? rule.traced : rule.condition, ctx, -1);
-    if (v === false && !explain) continue;
-    const recorded = ctx.trace;
-    ctx.trace = null;
-    if (!(v instanceof VError) && typeof v !== 'boolean') v = new VError('type_error', `the condition is ${typeName(v)}, not boolean`, -1);
-    let failure: VError | null = null;
-    if (v instanceof VError) {
-      failure = v;
-      errors.push({ rule: rule.id, output: null, kind: 'condition', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : rule.location });
-    }
-    const fires = v === true || (failure !== null && plan.errorPolicy === 'fire');
-    if (ruleTraces !== null) ruleTraces.push({ rule: rule.id, result: failure ? 'error' : fires ? 'fired' : 'passed', values: compactTrace(recorded ?? [], plan.nodes) });
-    if (!fires) continue;
-    const rank = totals.rank[i]!;
-    if (rank < firedRank) firedRank = rank;
-    violatedWeight += rule.weight;
-    let message = renderMessage(rule, ctx, errors, location);
-    if (failure) message += ` (error: ${failure.message})`;
-    violations.push({
-      rule: rule.id,
-      outcome: rule.outcome,
-      severity: rule.severity,
-      message,
-      suggestion: suggestionOf(rule, ctx, errors, location),
-      location: rule.location,
-      reads: totals.reads[i]!(ctx.input),
-    });
   }
+  const { violations, errors } = tally;
   const totalWeight = totals.weight;
 
   const outputs: Record<string, unknown> = {};
@@ -156,17 +144,54 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     } else outputs[o.name] = toJson(v);
   }
 
-  const decision = plan.outcomes[firedRank] ?? plan.defaultOutcome;
+  const decision = plan.outcomes[tally.firedRank] ?? plan.defaultOutcome;
   return {
     ok: true,
     decision,
     compliant: decision === plan.defaultOutcome,
-    score: totalWeight === 0 ? 1 : 1 - violatedWeight / totalWeight,
+    score: totalWeight === 0 ? 1 : 1 - tally.violatedWeight / totalWeight,
     violations,
     outputs,
     errors,
     trace: ruleTraces !== null ? { rules: ruleTraces, rulesEvaluated: evaluated, steps: ctx.state.steps } : null,
   };
+}
+
+/** What the fired rules add up to, over one evaluation. */
+interface Tally {
+  violations: Violation[];
+  errors: RuleError[];
+  /** Rank of the highest-precedence outcome fired so far. */
+  firedRank: number;
+  violatedWeight: number;
+}
+
+/** Rule `i`'s condition gave `v` (not `false` unless tracing): its error, and its violation when it fires. */
+function settle(plan: Plan, i: number, v: Value, ctx: Ctx, tally: Tally, totals: Totals, location: (node: number) => Location): RuleTrace['result'] {
+  const rule = plan.rules[i] as CompiledRule;
+  if (!(v instanceof VError) && typeof v !== 'boolean') v = new VError('type_error', `the condition is ${typeName(v)}, not boolean`, -1);
+  let failure: VError | null = null;
+  if (v instanceof VError) {
+    failure = v;
+    tally.errors.push({ rule: rule.id, output: null, kind: 'condition', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : rule.location });
+  }
+  const fires = v === true || (failure !== null && plan.errorPolicy === 'fire');
+  if (!fires) return failure ? 'error' : 'passed';
+  const rank = totals.rank[i]!;
+  if (rank < tally.firedRank) tally.firedRank = rank;
+  tally.violatedWeight += rule.weight;
+  let message = renderMessage(rule, ctx, tally.errors, location);
+  if (failure) message += ` (error: ${failure.message})`;
+  tally.violations.push({
+    rule: rule.id,
+    outcome: rule.outcome,
+    severity: rule.severity,
+    message,
+    suggestion: suggestionOf(rule, ctx, tally.errors, location),
+    location: rule.location,
+    reads: totals.reads[i]!(ctx.input),
+  });
+  return failure ? 'error' : 'fired';
 }
 
 /** Maps a node id to its source location (one function per plan, not one per decision). */

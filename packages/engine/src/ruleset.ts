@@ -143,6 +143,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
 
   // ---- rules
   const ruleDecls = declsOf(ast, 'Rule');
+  const scanned: Array<FastHandle | Closure> = [];
   const letDecls = new Map(declsOf(ast, 'Let').map((l) => [l.name.name, l.value]));
   const isInputRoot = (name: string) => inputNames.has(name) && !letDecls.has(name) && !params.some((p) => p.name === name) && !constValues.has(name) && !consts.some((c) => c.name.name === name);
   const globalLetReads = memoReads(letDecls, isInputRoot);
@@ -152,7 +153,8 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     const severity = (r.severity?.name ?? DEFAULT_SEVERITY) as Severity;
     const outcome = r.outcome?.name ?? outcomes[0] ?? '';
     if (r.outcome && !outcomes.includes(outcome)) err(`outcome \`${outcome}\` is not declared in \`decision\``, r.outcome.span);
-    const compiled = compileRule(r, env, isInputRoot, globalLetReads, fast);
+    const { scanned: condition, ...compiled } = compileRule(r, env, isInputRoot, globalLetReads, fast);
+    scanned.push(condition);
     // the same object: generated code swaps its closures in after the module is built
     rules.push(Object.assign(compiled, { id: r.name.name, severity, outcome, weight: weights[severity] ?? 0, location: { line: r.span.line, column: r.span.column } }));
     infos.push({
@@ -171,6 +173,9 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     fast?.add(o.value, output.value, new Map(), (fn) => (output.value = fn));
     return output;
   });
+  const index = options.index === false ? null : buildIndex(ruleDecls, env, isInputRoot, constValues, options.indexMinRules);
+  // the index picks rules per decision, so a scan over all of them is for rulesets without one
+  const scan = index === null ? (fast?.addScan(scanned) ?? null) : null;
   // one `new Function` for the whole ruleset; if the host refuses it, the closures stay
   fast?.build();
 
@@ -204,7 +209,8 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     convert,
     slotCount: () => slotCount,
     codegen: options.codegen !== false,
-    index: options.index === false ? null : buildIndex(ruleDecls, env, isInputRoot, constValues, options.indexMinRules),
+    index,
+    scan,
   };
   const paramsApi = params.api;
   return {
@@ -247,7 +253,7 @@ function compileRule(
   isInputRoot: (name: string) => boolean,
   globalLetReads: (name: string) => string[] | null,
   fast: FastModule | null,
-): Omit<CompiledRule, 'id' | 'severity' | 'outcome' | 'weight' | 'location'> {
+): Omit<CompiledRule, 'id' | 'severity' | 'outcome' | 'weight' | 'location'> & { scanned: FastHandle | Closure } {
   const locals = new Map<string, (ctx: Ctx) => Value>();
   const letExprs = new Map<string, Expr>();
   const forceLater: Array<() => void> = [];
@@ -278,9 +284,9 @@ function compileRule(
   const ruleLetReads = memoReads(letExprs, isInput, globalLetReads);
   const reads = new Set<string>();
   if (condition) collectReads(condition, isInput, ruleLetReads, reads);
-  const out = { condition: plain, traced, message, suggestions, reads: [...reads] };
+  const out = { condition: plain, traced, message, suggestions, reads: [...reads], scanned: plain as FastHandle | Closure };
   if (fast) {
-    if (condition) fast.add(condition, plain, locals, (fn) => (out.condition = fn));
+    if (condition) out.scanned = fast.add(condition, plain, locals, (fn) => (out.condition = fn));
     holes.forEach((p, i) => {
       const closure = message[i];
       if (typeof p !== 'string' && typeof closure === 'function') fast.add(p, closure, locals, (fn) => (message[i] = fn));

@@ -41,6 +41,12 @@ export class VError {
   ) {}
 }
 
+/** A host exception thrown while evaluating (e.g. a stack overflow on pathological data) as an error value. */
+export function thrownError(e: unknown, node: number): VError {
+  const overflow = e instanceof RangeError;
+  return new VError(overflow ? 'limit_exceeded' : 'internal', overflow ? 'evaluation nested too deeply' : `internal error: ${e instanceof Error ? e.message : String(e)}`, node);
+}
+
 export type VMap = { [key: string]: Value };
 export type Value = null | boolean | number | string | Value[] | VMap | Timestamp | Duration | VError;
 

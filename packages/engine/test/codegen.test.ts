@@ -69,3 +69,65 @@ describe('generated code', () => {
     expect(own.ok && own.violations.map((v) => v.rule)).toEqual(['hostile_note', 'proto_read', 'own_names']);
   });
 });
+
+/** An input whose field `x` throws on its second read: the schema check is the first, the condition of `reads_x` the second. */
+function throwingOnReread(x: number): unknown {
+  let reads = 0;
+  return new Proxy(
+    { x, y: 1 },
+    {
+      get(target, key, receiver) {
+        if (key === 'x' && ++reads === 2) throw new Error('boom');
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    },
+  );
+}
+
+describe('the generated rule scan', () => {
+  const source = (policy: string) => `
+ruleset test.scan
+input { x: number, y: number }
+decision deny > review > allow
+${policy}
+rule reads_x { severity high
+  deny when x > 0
+  because "x is {x}" }
+rule reads_y { severity low
+  review when y / (y - 1) > 0
+  because "y ratio" }
+rule plain { severity medium
+  review when y == 1
+  because "y is one, x {x}" }
+`;
+
+  it.each(['', 'on error skip'])('turns a host exception in one condition into that rule\'s error, as the loop does (%s)', (policy) => {
+    const scanned = ruleset(source(policy)).evaluate(throwingOnReread(5));
+    const looped = ruleset(source(policy), { codegen: false }).evaluate(throwingOnReread(5));
+    expect(scanned).toEqual(looped);
+    if (!scanned.ok) throw new Error('refused');
+    // the other rules still ran: y / 0 is an error too, and `plain` fires
+    expect(scanned.errors.map((e) => [e.rule, e.kind, e.code])).toEqual(
+      expect.arrayContaining([
+        ['reads_x', 'condition', 'internal'],
+        ['reads_y', 'condition', 'division_by_zero'],
+      ]),
+    );
+    expect(scanned.violations.map((v) => v.rule)).toEqual(policy === '' ? ['reads_x', 'reads_y', 'plain'] : ['plain']);
+  });
+
+  it('keeps declaration order, outcomes and score on ordinary inputs', () => {
+    const generated = ruleset(source(''));
+    const closures = ruleset(source(''), { codegen: false });
+    for (const input of [{ x: 1, y: 1 }, { x: 0, y: 2 }, { x: -3, y: 0.5 }, { x: 2, y: 3 }]) expect(generated.evaluate(input)).toEqual(closures.evaluate(input));
+  });
+
+  it('falls back to the loop above its rule limit and decides the same', () => {
+    const rules = Array.from({ length: 300 }, (_, i) => `rule r${i} { severity low
+  deny when x > ${i} && y != ${i % 7} because "r${i} {x}" }`).join('\n');
+    const big = `ruleset test.big\ninput { x: number, y: number }\ndecision deny > allow\n${rules}`;
+    const generated = ruleset(big, { index: false });
+    const closures = ruleset(big, { index: false, codegen: false });
+    for (const input of [{ x: 0, y: 0 }, { x: 150, y: 3 }, { x: 1000, y: 6 }]) expect(generated.evaluate(input)).toEqual(closures.evaluate(input));
+  });
+});

@@ -6,10 +6,10 @@
  * the closure compiler's closure, so generation is an optimisation only.
  */
 import type { Expr } from '@verdict/language';
-import { COMPUTING, type Closure, type CompileEnv, type Locals } from '../compiler.ts';
+import { COMPUTING, type Closure, type CompileEnv, type Ctx, type Locals } from '../compiler.ts';
 import { conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, binary, typeError, unary } from '../ops.ts';
 import { matchPattern } from '../table.ts';
-import { VError, toText, typeName } from '../values.ts';
+import { VError, thrownError, toText, typeName, type Value } from '../values.ts';
 import { Emitter, PRELUDE, Scope, type ModuleTables } from './emit.ts';
 
 /** A compiled expression; `fn` becomes the generated function once the module is built. */
@@ -17,8 +17,26 @@ export interface FastHandle {
   fn: Closure;
 }
 
+/**
+ * Every rule's condition in declaration order: pushes the rule's position and
+ * its result onto `hits` for each result that is not `false` (a host
+ * exception becomes an error value, as in the generic loop).
+ */
+export type Scan = (ctx: Ctx, hits: Value[]) => void;
+
+/** The rule scan; `fn` stays null unless the module is built. */
+export interface ScanHandle {
+  fn: Scan | null;
+}
+
+/**
+ * Above this many rules no scan is generated: one straight-line function per
+ * ruleset pays off while V8 still optimises (and inlines into) it.
+ */
+export const MAX_SCAN_RULES = 256;
+
 /** The helpers generated code calls, by the names it uses. */
-const RUNTIME = { VError, COMPUTING, matchPattern, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, toText, typeError, typeName, unary };
+const RUNTIME = { VError, COMPUTING, matchPattern, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, thrownError, toText, typeError, typeName, unary };
 
 export class FastModule {
   private readonly values: unknown[] = [];
@@ -28,6 +46,8 @@ export class FastModule {
   private readonly handles: FastHandle[] = [];
   private readonly emitter: Emitter;
   private readonly listeners = new Map<FastHandle, (fn: Closure) => void>();
+  private readonly positions = new Map<FastHandle, number>();
+  private scan: { source: string; handle: ScanHandle } | null = null;
   private hoisted = 0;
 
   /** `env` is compiled against silently: its diagnostics were reported by the closure compiler. */
@@ -59,7 +79,27 @@ export class FastModule {
   ${scope.declaration()}
   return ${body};
 }`);
+    this.positions.set(handle, this.handles.length);
     this.handles.push(handle);
+    return handle;
+  }
+
+  /**
+   * Adds the rule scan over `conditions` (each an added handle, or a closure for a rule
+   * without one). Its call sites are each monomorphic, unlike the generic loop's one call
+   * site for every rule, so V8 can inline the conditions; the loop's remaining work (the
+   * fired rules) is left to the caller. Null when there are too many rules.
+   */
+  addScan(conditions: Array<FastHandle | Closure>): ScanHandle | null {
+    if (conditions.length > MAX_SCAN_RULES) return null;
+    const calls = conditions.map((c, i) => {
+      const position = typeof c === 'function' ? undefined : this.positions.get(c);
+      const call = position === undefined ? `C[${this.closures.push(c as Closure) - 1}](ctx)` : `f${position}(ctx)`;
+      return `  try { v = ${call}; } catch (e) { v = thrownError(e, -1); }
+  if (v !== false) hits.push(${i}, v);`;
+    });
+    const handle: ScanHandle = { fn: null };
+    this.scan = { handle, source: `function scan(ctx, hits) {\n  let v;\n${calls.join('\n')}\n}` };
     return handle;
   }
 
@@ -69,13 +109,16 @@ export class FastModule {
     const source = `"use strict";
 const { ${names.join(', ')} } = R;
 ${this.functions.join('\n')}
-return [${this.handles.map((_, i) => `f${i}`).join(', ')}];`;
+${this.scan?.source ?? ''}
+return [[${this.handles.map((_, i) => `f${i}`).join(', ')}], ${this.scan ? 'scan' : 'null'}];`;
     let made: Closure[];
+    let scan: Scan | null;
     try {
-      made = new Function('R', 'K', 'C', 'F', source)(RUNTIME, this.values, this.closures, this.builtins) as Closure[];
+      [made, scan] = new Function('R', 'K', 'C', 'F', source)(RUNTIME, this.values, this.closures, this.builtins) as [Closure[], Scan | null];
     } catch {
       return false;
     }
+    if (this.scan) this.scan.handle.fn = scan;
     this.handles.forEach((h, i) => {
       h.fn = made[i] as Closure;
       this.listeners.get(h)?.(h.fn);
