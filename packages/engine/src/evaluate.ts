@@ -46,6 +46,8 @@ export interface Plan {
   checkWheres: WhereChecker | null;
   convert: ((v: Value) => Value) | null;
   slotCount(): number;
+  /** An empty slot array of `slotCount()` entries, copied per evaluation (cheaper than `new Array(n)`). */
+  slotTemplate?: Value[];
   index: RuleIndex | null;
   /** The generated rule scan (no index, code generation on and allowed by the host). */
   scan: ScanHandle | null;
@@ -83,14 +85,15 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   if (problems.length > 0) {
     return { ok: false, error: { code: 'invalid_input', message: `the input does not match the schema (${problems.length} problem${problems.length === 1 ? '' : 's'})`, details: problems } };
   }
-  const paramValues = plan.params.api.resolve(options.params);
+  const overrides = options.params;
+  const paramValues = overrides === undefined ? plan.params.api.defaults : plan.params.api.resolve(overrides);
   if (!Array.isArray(paramValues)) return { ok: false, error: paramValues };
   const explain = options.explain === true;
   const ctx: Ctx = {
     state: new EvalState(plan.limits),
     input: (isMap(data) ? data : {}) as VMap,
     params: paramValues,
-    slots: new Array(plan.slotCount()),
+    slots: emptySlots(plan),
     trace: null,
     depth: 0,
   };
@@ -192,6 +195,13 @@ function settle(plan: Plan, i: number, v: Value, ctx: Ctx, tally: Tally, totals:
     reads: totals.reads[i]!(ctx.input),
   });
   return failure ? 'error' : 'fired';
+}
+
+function emptySlots(plan: Plan): Value[] {
+  const n = plan.slotCount();
+  let template = plan.slotTemplate;
+  if (template === undefined || template.length !== n) template = plan.slotTemplate = new Array<Value>(n);
+  return template.slice();
 }
 
 /** Maps a node id to its source location (one function per plan, not one per decision). */

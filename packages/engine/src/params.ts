@@ -14,6 +14,8 @@ export interface CompiledParam {
 }
 
 export interface ParamsApi {
+  /** Values by param index when nothing is overridden. */
+  readonly defaults: Value[];
   validate(overrides: Record<string, unknown>): ParamsResult;
   /** Values by param index for these overrides (validated; cached per overrides object). */
   resolve(overrides: Record<string, unknown> | undefined): Value[] | EvaluationError;
@@ -94,6 +96,7 @@ export function buildParams(decls: ParamDecl[], ast: Ruleset, env: CompileEnv, l
 
   const cache = new WeakMap<object, Value[] | EvaluationError>();
   const api: ParamsApi = {
+    defaults,
     validate(overrides) {
       const r = validateValues(overrides);
       if (!Array.isArray(r)) return { ok: false, error: r };

@@ -31,6 +31,8 @@ import { VError, getOwn, type Value } from './values.ts';
 import type { CompileOptions, CompileResult, CompiledRuleset, EvaluateOptions, RuleInfo } from './types.ts';
 
 export const DEFAULT_WEIGHTS: Record<Severity, number> = { critical: 5, high: 3, medium: 2, low: 1 };
+/** The options of a call that passes none (one shared object, not one per call). */
+const NO_OPTIONS: EvaluateOptions = Object.freeze({});
 /** Severity of a rule that declares none. */
 const DEFAULT_SEVERITY: Severity = 'medium';
 
@@ -221,7 +223,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     params: params.map((p) => p.info),
     outputs: outputs.map((o) => o.name),
     inputSchema,
-    evaluate: (input: unknown, opts: EvaluateOptions = {}) => evaluateRuleset(plan, input, opts),
+    evaluate: (input: unknown, opts: EvaluateOptions = NO_OPTIONS) => evaluateRuleset(plan, input, opts),
     validateParams: (overrides) => paramsApi.validate(overrides),
   };
 }
