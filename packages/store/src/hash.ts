@@ -7,20 +7,45 @@ export function sha256Hex(text: string): string {
 /**
  * JSON with object keys sorted at every level, so the text does not depend on
  * key order (jsonb reorders keys). `undefined` members are dropped like JSON.stringify.
+ *
+ * Written as plain loops over one output string: it runs for every logged
+ * decision (the chain hash), where the map/filter/join version cost more than
+ * serialising the whole row.
  */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value === null || typeof value !== 'object') {
-    const text = JSON.stringify(value);
+    // undefined, functions and symbols have no JSON text; a bigint throws, as in JSON.stringify
+    const text = JSON.stringify(value) as string | undefined;
     return text === undefined ? 'null' : text;
   }
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
   const record = value as Record<string, unknown>;
-  const members = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
-  return `{${members.join(',')}}`;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) continue;
+    out += `${first ? '' : ','}${quote(key)}:${canonicalJson(member)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/** Characters JSON.stringify escapes in a string: quote, backslash, controls and (unpaired) surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify(s), without its call for the common string that needs no escape. */
+function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
 /** prev_hash of the first row of the decision log. */
