@@ -124,6 +124,7 @@ const result: LoadResult = {
   max: measured.length === 0 ? 0 : measured[measured.length - 1]!,
   total: answered,
   non2xx,
-  errors: errors + (total - answered),
+  errors,
+  unanswered: total - answered,
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -25,6 +25,8 @@ export interface LoadResult {
   total: number;
   non2xx: number;
   errors: number;
+  /** Fixed-rate only: requests still unanswered 10 s after the last was sent (the server fell behind). */
+  unanswered?: number;
 }
 
 interface AutocannonResult {

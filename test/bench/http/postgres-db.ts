@@ -3,6 +3,7 @@
  * target, made from `DATABASE_URL` and dropped afterwards. The `postgres`
  * client is loaded from the store package, which depends on it.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -12,17 +13,28 @@ type Postgres = (url: string, options: { max: number; onnotice: () => void }) =>
 
 const postgres = createRequire(join(resolve(import.meta.dirname, '../../..'), 'packages/store/package.json'))('postgres') as Postgres;
 
-async function run(adminUrl: string, query: string): Promise<void> {
+async function run(adminUrl: string, query: string): Promise<unknown> {
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
-    await sql.unsafe(query);
+    return await sql.unsafe(query);
   } finally {
     await sql.end();
   }
 }
 
+export interface BenchDatabase {
+  url: string;
+  /**
+   * Pins the PostgreSQL backends serving this database (those open now) to `core`, so the
+   * database's work lands on the server's core and not on the load generator's; answers how
+   * many were pinned (0 without `taskset` or the right to move them).
+   */
+  pinBackends(core: number): Promise<number>;
+  drop(): Promise<void>;
+}
+
 /** A new database on the server of `adminUrl`, or null when that server cannot be reached. */
-export async function benchDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> } | null> {
+export async function benchDatabase(adminUrl: string): Promise<BenchDatabase | null> {
   const name = `verdict_bench_${randomBytes(4).toString('hex')}`;
   try {
     await run(adminUrl, `create database "${name}"`);
@@ -31,5 +43,12 @@ export async function benchDatabase(adminUrl: string): Promise<{ url: string; dr
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(adminUrl, `drop database if exists "${name}" with (force)`) };
+  return {
+    url: url.toString(),
+    pinBackends: async (core) => {
+      const rows = (await run(adminUrl, `select pid from pg_stat_activity where datname = '${name}'`)) as Array<{ pid: number }>;
+      return rows.filter(({ pid }) => spawnSync('taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' }).status === 0).length;
+    },
+    drop: async () => void (await run(adminUrl, `drop database if exists "${name}" with (force)`)),
+  };
 }
