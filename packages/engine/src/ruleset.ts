@@ -17,7 +17,7 @@ import {
 } from '@verdict/language';
 import { compileExpr, lazySlot, type Closure, type CompileEnv, type Ctx, type GlobalRef, type TableRef } from './compiler.ts';
 import { FastModule, type FastHandle } from './codegen/module.ts';
-import { describeName, describeTable } from './codegen/names.ts';
+import { describeName, describeTable, nameInfo } from './codegen/names.ts';
 import { DEFAULT_LIMITS, EvalState, type Limits } from './context.ts';
 import { evaluateRuleset, type CompiledOutput, type CompiledRule, type Plan } from './evaluate.ts';
 import { buildIndex } from './rule-index.ts';
@@ -27,7 +27,7 @@ import { recordConverter } from './schema.ts';
 import { matchPattern } from './table.ts';
 import { buildWhereChecker } from './wheres.ts';
 import { Validators, type Validator } from './validate.ts';
-import { VError, getOwn, type Value } from './values.ts';
+import { VError, getOwn, toText, type Value } from './values.ts';
 import type { CompileOptions, CompileResult, CompiledRuleset, EvaluateOptions, RuleInfo } from './types.ts';
 
 export const DEFAULT_WEIGHTS: Record<Severity, number> = { critical: 5, high: 3, medium: 2, low: 1 };
@@ -279,7 +279,7 @@ function compileRule(
   const traced = condition ? compileExpr(condition, { ...env, diagnostics: [] }, locals, { traced: true }) : plain;
   // messages: holes compiled one by one so a failing hole leaves the rest of the text
   const holes = r.message?.kind === 'Template' ? r.message.parts : r.message ? [r.message] : [];
-  const message: Array<string | Closure> = r.message ? holes.map((p) => (typeof p === 'string' ? p : compileExpr(p, env, locals))) : [r.name.name];
+  const message: Array<string | Closure> = r.message ? holes.map((p) => (typeof p === 'string' ? p : (constantText(p, env, locals) ?? compileExpr(p, env, locals)))) : [r.name.name];
   const suggestions = r.suggestions.map((s) => ({ name: s.name.name, value: compileExpr(s.value, env, locals) }));
   // reads: rule lets shadow input fields and ruleset lets
   const isInput = (name: string) => !letExprs.has(name) && isInputRoot(name);
@@ -296,6 +296,19 @@ function compileRule(
     r.suggestions.forEach((s, i) => fast.add(s.value, suggestions[i]!.value, locals, (fn) => (suggestions[i]!.value = fn)));
   }
   return out;
+}
+
+/**
+ * The text of a message hole that names a `const` (e.g. `{MIN_AVAILABILITY}`), rendered once at
+ * compile time: it cannot change between decisions, and formatting a number on every violation
+ * costs more than the rest of the hole. Null for any other hole (and for a const in error).
+ */
+function constantText(e: Expr, env: CompileEnv, locals: Map<string, Closure>): string | null {
+  if (e.kind !== 'Ident' || locals.has(e.name)) return null;
+  const ref = env.globals.get(e.name);
+  if (ref === undefined || nameInfo(ref)?.kind !== 'const') return null;
+  const v = ref(e.id)(constCtx(DEFAULT_LIMITS));
+  return v instanceof VError ? null : toText(v);
 }
 
 function compileTable(t: Extract<Decl, { kind: 'Table' }>, env: CompileEnv, ref: TableRef): (args: Value[], ctx: Ctx, node: number) => Value {

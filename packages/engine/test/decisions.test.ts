@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parse, type Analysis } from '@verdict/language';
+import { analyze, parse, type Analysis } from '@verdict/language';
 import { compile } from '@verdict/engine';
 import { ruleset } from './helpers.ts';
 
@@ -413,5 +413,35 @@ rule r { severity low let u = nope3 deny when a > size(1, 2) because "m" }
     const r = compile('ruleset x\ninput { a: number }\ndecision deny > allow\nrule r { severity low deny when a > "x" +  because "m" }');
     expect(r.ruleset).toBeUndefined();
     expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+  });
+});
+
+describe('message holes naming a const', () => {
+  const source = `
+ruleset test.consts
+input { x: number }
+decision deny > allow
+const LIMIT = 99.9
+const CODES = ["A", "B"]
+const HALF = 1 / 0
+rule over {
+  severity high
+  deny when x > LIMIT
+  because "x {x} exceeds {LIMIT}; codes {CODES}; literal {HALF ?? 0}"
+}
+rule shadowed {
+  severity low
+  let twice = x * 2
+  deny when x > 100
+  because "doubled {twice}"
+}
+`;
+  it.each([{}, { codegen: false }])('render as the value would (%o)', (options) => {
+    const analysis = analyze(source);
+    const r = compile(analysis, options);
+    if (!r.ruleset) throw new Error(r.diagnostics.map((d) => d.message).join('; '));
+    const d = r.ruleset.evaluate({ x: 150 });
+    if (!d.ok) throw new Error('refused');
+    expect(d.violations.map((v) => v.message)).toEqual(['x 150 exceeds 99.9; codes A, B; literal <error: division by zero>', 'doubled 300']);
   });
 });
