@@ -111,11 +111,10 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   let evaluated = 0;
   const scan = explain || order !== null ? null : (plan.scan?.fn ?? null);
   if (scan !== null) {
-    // generated: every condition in order, reporting only the results that are not `false`
-    const hits: Value[] = [];
-    scan(ctx, hits);
+    // generated: every condition in order; a result that is not `false` is settled before the next
+    // condition runs, so work is done (and counted against the limits) in the loop's order
+    scan(ctx, { hit: (i, v) => void settle(plan, i, v, ctx, tally, totals, location) });
     evaluated = n;
-    for (let h = 0; h < hits.length; h += 2) settle(plan, hits[h] as number, hits[h + 1] as Value, ctx, tally, totals, location);
   } else {
     const count = order === null ? n : order.length;
     for (let k = 0; k < count; k++) {

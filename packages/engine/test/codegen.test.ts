@@ -122,6 +122,30 @@ rule plain { severity medium
     for (const input of [{ x: 1, y: 1 }, { x: 0, y: 2 }, { x: -3, y: 0.5 }, { x: 2, y: 3 }]) expect(generated.evaluate(input)).toEqual(closures.evaluate(input));
   });
 
+  it('does the work in the loop\'s order, so an exhausted step limit hits the same place', () => {
+    const stepped = `
+ruleset test.steps
+input { xs: list<number> }
+decision deny > allow
+rule first { severity high
+  deny when xs.exists(x, x > 1)
+  because "big: {xs.filter(x, x > 1)}" }
+rule second { severity low
+  deny when xs.all(x, x > 0)
+  because "all positive: {xs.map(x, x * 2)}" }
+rule third { severity medium
+  deny when size(xs) > 2
+  because "long" }
+`;
+    const input = { xs: [1, 2, 3, 4, 5] };
+    // every budget from none to enough: each limit lands on a different condition or message hole
+    for (let maxSteps = 0; maxSteps <= 40; maxSteps++) {
+      const scanned = ruleset(stepped, { limits: { maxSteps } }).evaluate(input);
+      const looped = ruleset(stepped, { limits: { maxSteps }, codegen: false }).evaluate(input);
+      expect(scanned, `maxSteps ${maxSteps}`).toEqual(looped);
+    }
+  });
+
   it('falls back to the loop above its rule limit and decides the same', () => {
     const rules = Array.from({ length: 300 }, (_, i) => `rule r${i} { severity low
   deny when x > ${i} && y != ${i % 7} because "r${i} {x}" }`).join('\n');

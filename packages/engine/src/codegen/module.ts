@@ -17,12 +17,16 @@ export interface FastHandle {
   fn: Closure;
 }
 
+/** Told of each rule whose condition gave anything but `false`, at once (before the next condition runs). */
+export interface ScanSink {
+  hit(rule: number, value: Value): void;
+}
+
 /**
- * Every rule's condition in declaration order: pushes the rule's position and
- * its result onto `hits` for each result that is not `false` (a host
- * exception becomes an error value, as in the generic loop).
+ * Every rule's condition in declaration order, telling `sink` of each result that is not
+ * `false` (a host exception becomes an error value, as in the generic loop).
  */
-export type Scan = (ctx: Ctx, hits: Value[]) => void;
+export type Scan = (ctx: Ctx, sink: ScanSink) => void;
 
 /** The rule scan; `fn` stays null unless the module is built. */
 export interface ScanHandle {
@@ -87,8 +91,8 @@ export class FastModule {
   /**
    * Adds the rule scan over `conditions` (each an added handle, or a closure for a rule
    * without one). Its call sites are each monomorphic, unlike the generic loop's one call
-   * site for every rule, so V8 can inline the conditions; the loop's remaining work (the
-   * fired rules) is left to the caller. Null when there are too many rules.
+   * site for every rule, so V8 can inline the conditions; each result that is not `false` goes
+   * to the caller's sink at once. Null when there are too many rules.
    */
   addScan(conditions: Array<FastHandle | Closure>): ScanHandle | null {
     if (conditions.length > MAX_SCAN_RULES) return null;
@@ -96,10 +100,10 @@ export class FastModule {
       const position = typeof c === 'function' ? undefined : this.positions.get(c);
       const call = position === undefined ? `C[${this.closures.push(c as Closure) - 1}](ctx)` : `f${position}(ctx)`;
       return `  try { v = ${call}; } catch (e) { v = thrownError(e, -1); }
-  if (v !== false) hits.push(${i}, v);`;
+  if (v !== false) sink.hit(${i}, v);`;
     });
     const handle: ScanHandle = { fn: null };
-    this.scan = { handle, source: `function scan(ctx, hits) {\n  let v;\n${calls.join('\n')}\n}` };
+    this.scan = { handle, source: `function scan(ctx, sink) {\n  let v;\n${calls.join('\n')}\n}` };
     return handle;
   }
 
