@@ -1,7 +1,8 @@
 /**
  * `pnpm bench`: every benchmark suite in one run. Speed is measured here,
  * never in unit tests. `pnpm bench <suite...>` runs only those suites
- * (`language`, `engine`, `http`).
+ * (`language`, `engine`, `http`). `pnpm bench instructions` counts
+ * instructions per decision under valgrind; it runs only when named.
  */
 import { languageBenchmarks } from './language.ts';
 import { formatResults } from './measure.ts';
@@ -15,4 +16,5 @@ if (want('engine')) {
   const { engineBenchmarks } = await import('./engine.ts');
   await engineBenchmarks((text) => process.stdout.write(text));
 }
+if (only.includes('instructions')) await (await import('./instructions.ts')).instructionBenchmarks((text) => process.stdout.write(text));
 if (want('http')) await (await import('./http.ts')).httpBenchmarks((text) => process.stdout.write(text)); // loaded only when wanted: starts servers

@@ -1,0 +1,42 @@
+/**
+ * The loop `instructions.ts` counts under callgrind: `<mode> <decisions>`.
+ * Every result is stored where V8 cannot prove it unused, as in the timed
+ * benchmark, so no engine's result object is optimised away.
+ */
+import { inputJsonSchema, analyze } from '@verdict/language';
+import { compileQuickCheck } from '../../packages/engine/src/codegen/quick-check.ts';
+import { admissionInputs } from './peers/admission-inputs.ts';
+import { admissionFullByHand } from './peers/admission-js-full.ts';
+import { admissionByHand } from './peers/admission-js.ts';
+import { compileOrThrow, rulesetSource } from './peers/verdict.ts';
+
+const [mode = 'verdict-mix', count = '30000'] = process.argv.slice(2);
+const decisions = Number(count);
+const source = rulesetSource('marketplace/admission.policy');
+const ruleset = compileOrThrow(source);
+const all = admissionInputs(1_000);
+const allowed = all.filter((i) => admissionByHand(i).decision === 'allow');
+const denied = all.filter((i) => admissionByHand(i).decision === 'deny');
+const quickCheck = compileQuickCheck(inputJsonSchema(analyze(source).ast), {});
+if (quickCheck === null) throw new Error('the admission schema has no quick check');
+const full = admissionFullByHand(ruleset);
+
+const runs: Record<string, [unknown[], (input: never) => unknown]> = {
+  'verdict-mix': [all, (i) => ruleset.evaluate(i)],
+  'verdict-allowed': [allowed, (i) => ruleset.evaluate(i)],
+  'verdict-denied': [denied, (i) => ruleset.evaluate(i)],
+  'quick-check-allowed': [allowed, (i) => quickCheck(i)],
+  'js-mix': [all, admissionByHand],
+  'js-full-mix': [all, (i) => full.evaluate(i)],
+};
+const run = runs[mode];
+if (run === undefined) throw new Error(`unknown mode ${mode}; one of ${Object.keys(runs).join(', ')}`);
+const [inputs, evaluate] = run;
+
+export let sink: unknown;
+for (let done = 0; done < decisions; ) {
+  for (const input of inputs) {
+    if (done++ >= decisions) break;
+    sink = evaluate(input as never);
+  }
+}
