@@ -106,14 +106,14 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   const order = plan.index !== null && !explain ? candidates(plan.index, ctx) : null;
   const skip = plan.index !== null && explain ? skipped(plan.index, ctx, n) : null;
 
-  const tally: Tally = { violations: [], errors: [], firedRank: plan.outcomes.length, violatedWeight: 0 };
+  const tally = new Tally(plan, ctx, totals, location);
   const ruleTraces: RuleTrace[] | null = explain ? [] : null;
   let evaluated = 0;
   const scan = explain || order !== null ? null : (plan.scan?.fn ?? null);
   if (scan !== null) {
     // generated: every condition in order; a result that is not `false` is settled before the next
     // condition runs, so work is done (and counted against the limits) in the loop's order
-    scan(ctx, { hit: (i, v) => void settle(plan, i, v, ctx, tally, totals, location) });
+    scan(ctx, tally);
     evaluated = n;
   } else {
     const count = order === null ? n : order.length;
@@ -130,7 +130,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
       if (v === false && !explain) continue;
       const recorded = ctx.trace;
       ctx.trace = null;
-      const result = settle(plan, i, v, ctx, tally, totals, location);
+      const result = tally.settle(i, v);
       if (ruleTraces !== null) ruleTraces.push({ rule: rule.id, result, values: compactTrace(recorded ?? [], plan.nodes) });
     }
   }
@@ -159,41 +159,59 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   };
 }
 
-/** What the fired rules add up to, over one evaluation. */
-interface Tally {
-  violations: Violation[];
-  errors: RuleError[];
+/**
+ * What the fired rules add up to, over one evaluation. It is also the rule scan's sink, so the
+ * scan costs no allocation of its own.
+ */
+class Tally {
+  readonly violations: Violation[] = [];
+  readonly errors: RuleError[] = [];
   /** Rank of the highest-precedence outcome fired so far. */
   firedRank: number;
-  violatedWeight: number;
-}
+  violatedWeight = 0;
 
-/** Rule `i`'s condition gave `v` (not `false` unless tracing): its error, and its violation when it fires. */
-function settle(plan: Plan, i: number, v: Value, ctx: Ctx, tally: Tally, totals: Totals, location: (node: number) => Location): RuleTrace['result'] {
-  const rule = plan.rules[i] as CompiledRule;
-  if (!(v instanceof VError) && typeof v !== 'boolean') v = new VError('type_error', `the condition is ${typeName(v)}, not boolean`, -1);
-  let failure: VError | null = null;
-  if (v instanceof VError) {
-    failure = v;
-    tally.errors.push({ rule: rule.id, output: null, kind: 'condition', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : rule.location });
+  constructor(
+    private readonly plan: Plan,
+    private readonly ctx: Ctx,
+    private readonly totals: Totals,
+    private readonly location: (node: number) => Location,
+  ) {
+    this.firedRank = plan.outcomes.length;
   }
-  const fires = v === true || (failure !== null && plan.errorPolicy === 'fire');
-  if (!fires) return failure ? 'error' : 'passed';
-  const rank = totals.rank[i]!;
-  if (rank < tally.firedRank) tally.firedRank = rank;
-  tally.violatedWeight += rule.weight;
-  let message = renderMessage(rule, ctx, tally.errors, location);
-  if (failure) message += ` (error: ${failure.message})`;
-  tally.violations.push({
-    rule: rule.id,
-    outcome: rule.outcome,
-    severity: rule.severity,
-    message,
-    suggestion: suggestionOf(rule, ctx, tally.errors, location),
-    location: rule.location,
-    reads: totals.reads[i]!(ctx.input),
-  });
-  return failure ? 'error' : 'fired';
+
+  /** The scan's report: rule `i`'s condition gave `v`, not `false`. */
+  hit(i: number, v: Value): void {
+    this.settle(i, v);
+  }
+
+  /** Rule `i`'s condition gave `v` (not `false` unless tracing): its error, and its violation when it fires. */
+  settle(i: number, v: Value): RuleTrace['result'] {
+    const { plan, ctx, totals, location } = this;
+    const rule = plan.rules[i] as CompiledRule;
+    if (!(v instanceof VError) && typeof v !== 'boolean') v = new VError('type_error', `the condition is ${typeName(v)}, not boolean`, -1);
+    let failure: VError | null = null;
+    if (v instanceof VError) {
+      failure = v;
+      this.errors.push({ rule: rule.id, output: null, kind: 'condition', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : rule.location });
+    }
+    const fires = v === true || (failure !== null && plan.errorPolicy === 'fire');
+    if (!fires) return failure ? 'error' : 'passed';
+    const rank = totals.rank[i]!;
+    if (rank < this.firedRank) this.firedRank = rank;
+    this.violatedWeight += rule.weight;
+    let message = renderMessage(rule, ctx, this.errors, location);
+    if (failure) message += ` (error: ${failure.message})`;
+    this.violations.push({
+      rule: rule.id,
+      outcome: rule.outcome,
+      severity: rule.severity,
+      message,
+      suggestion: suggestionOf(rule, ctx, this.errors, location),
+      location: rule.location,
+      reads: totals.reads[i]!(ctx.input),
+    });
+    return failure ? 'error' : 'fired';
+  }
 }
 
 function emptySlots(plan: Plan): Value[] {
