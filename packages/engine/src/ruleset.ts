@@ -131,7 +131,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     forceLater.push(() => {
       compiled ??= compileExpr(l.value, env);
       // every global is known by now, so the generated code resolves them all
-      if (fast) handle = fast.add(l.value, compiled);
+      if (fast) handle = fast.addLet(slot, l.value, compiled);
     });
   }
 
@@ -269,7 +269,7 @@ function compileRule(
     locals.set(name, describeName(lazySlot(slot, compute, l.value.id, name), { kind: 'let', slot }));
     forceLater.push(() => {
       compiled ??= compileExpr(l.value, env, locals);
-      if (fast) handle = fast.add(l.value, compiled, locals);
+      if (fast) handle = fast.addLet(slot, l.value, compiled, locals);
     });
   }
   for (const force of forceLater) force();

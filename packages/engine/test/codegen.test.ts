@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parse, type Analysis } from '@verdict/language';
+import { compile } from '@verdict/engine';
 import { ruleset } from './helpers.ts';
 
 /**
@@ -153,5 +155,41 @@ rule third { severity medium
     const generated = ruleset(big, { index: false });
     const closures = ruleset(big, { index: false, codegen: false });
     for (const input of [{ x: 0, y: 0 }, { x: 150, y: 3 }, { x: 1000, y: 6 }]) expect(generated.evaluate(input)).toEqual(closures.evaluate(input));
+  });
+});
+
+describe('generated let reads', () => {
+  // A cycle the checker would refuse, compiled from a parse-only analysis: the generated reads
+  // must report it where the closures do, and compute every other let once, as they do.
+  const cyclic = `
+ruleset test.cycle
+input { x: number }
+decision deny > allow
+let a = b + x
+let b = a * 2
+let c = x + 1
+rule r1 { severity high
+  deny when c > 1 && a > 0
+  because "c {c}, a {a}" }
+rule r2 { severity low
+  deny when c > 2
+  because "c again {c}" }
+`;
+  const compiled = (codegen: boolean) => {
+    const parsed = parse(cyclic);
+    const r = compile({ ast: parsed.ast, diagnostics: parsed.diagnostics, check: { diagnostics: [] } } as unknown as Analysis, { codegen });
+    if (!r.ruleset) throw new Error(r.diagnostics.map((d) => d.message).join('; '));
+    return r.ruleset;
+  };
+
+  it('report a cycle where the closures do and decide the same', () => {
+    const generated = compiled(true);
+    const closures = compiled(false);
+    for (const input of [{ x: 0 }, { x: 1 }, { x: 5 }]) {
+      const d = generated.evaluate(input);
+      expect(d).toEqual(closures.evaluate(input));
+      if (!d.ok) throw new Error('refused');
+      expect(d.errors.some((e) => e.code === 'cycle')).toBe(input.x > 0);
+    }
   });
 });

@@ -46,6 +46,11 @@ export interface ModuleTables {
   builtin(fn: unknown): string;
   /** A hoisted helper function's source; returns its name. */
   hoist(build: (name: string) => string): string;
+  /**
+   * The function (called with `ctx`) that computes the `let` in `slot` and caches it there;
+   * `closure` is a read of it, the fallback when the let's own code is not generated.
+   */
+  letComputer(slot: number, closure: Closure): string;
 }
 
 /** The prelude every generated function starts with. */
@@ -159,7 +164,8 @@ export class Emitter {
         return `P[${info.index}]`;
       case 'let': {
         const v = scope.tmp();
-        return `((${v} = SL[${info.slot}]) !== undefined && ${v} !== COMPUTING ? ${v} : ${call()})`;
+        // cached: the value; computing: the closure reports the cycle at this read; else compute it
+        return `((${v} = SL[${info.slot}]) !== undefined ? (${v} !== COMPUTING ? ${v} : ${call()}) : ${this.tables.letComputer(info.slot, closure)}(ctx))`;
       }
       case 'slot':
         return `SL[${info.slot}]`;

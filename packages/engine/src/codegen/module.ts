@@ -51,6 +51,10 @@ export class FastModule {
   private readonly emitter: Emitter;
   private readonly listeners = new Map<FastHandle, (fn: Closure) => void>();
   private readonly positions = new Map<FastHandle, number>();
+  /** Slots of the `let`s generated code reads, with a closure that reads each. */
+  private readonly letReads = new Map<number, string>();
+  /** Slots of the `let`s whose own expression was added, with its handle. */
+  private readonly letValues = new Map<number, FastHandle>();
   private scan: { source: string; handle: ScanHandle } | null = null;
   private hoisted = 0;
 
@@ -64,6 +68,10 @@ export class FastModule {
         const name = `h${this.hoisted++}`;
         this.functions.push(build(name));
         return name;
+      },
+      letComputer: (slot, closure) => {
+        if (!this.letReads.has(slot)) this.letReads.set(slot, tables.closure(closure));
+        return `L${slot}`;
       },
     };
     this.emitter = new Emitter({ ...env, diagnostics: [] }, tables);
@@ -86,6 +94,27 @@ export class FastModule {
     this.positions.set(handle, this.handles.length);
     this.handles.push(handle);
     return handle;
+  }
+
+  /** Adds a `let`'s expression (as `add` does) and computes the let through it where generated code reads it. */
+  addLet(slot: number, expr: Expr, fallback: Closure, locals: Locals = new Map()): FastHandle {
+    const handle = this.add(expr, fallback, locals);
+    this.letValues.set(slot, handle);
+    return handle;
+  }
+
+  /**
+   * The computers of the lets generated code reads: the let's generated function between marking
+   * its slot computing and caching the value (what the closures' lazy slot does), or the read's
+   * closure when the let's expression was not added.
+   */
+  private letComputers(): string {
+    return [...this.letReads].map(([slot, closure]) => {
+      const handle = this.letValues.get(slot);
+      const position = handle === undefined ? undefined : this.positions.get(handle);
+      if (position === undefined) return `function L${slot}(ctx) { return ${closure}(ctx); }`;
+      return `function L${slot}(ctx) { const SL = ctx.slots; SL[${slot}] = COMPUTING; const v = f${position}(ctx); SL[${slot}] = v; return v; }`;
+    }).join('\n');
   }
 
   /**
@@ -113,6 +142,7 @@ export class FastModule {
     const source = `"use strict";
 const { ${names.join(', ')} } = R;
 ${this.functions.join('\n')}
+${this.letComputers()}
 ${this.scan?.source ?? ''}
 return [[${this.handles.map((_, i) => `f${i}`).join(', ')}], ${this.scan ? 'scan' : 'null'}];`;
     let made: Closure[];
