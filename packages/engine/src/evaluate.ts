@@ -255,6 +255,8 @@ function totalsOf(plan: Plan): Totals {
 }
 
 const candidateCache = new WeakMap<RuleIndex, Map<string, number[]>>();
+/** No candidate rule (shared: candidate lists are only read). */
+const NO_RULES: number[] = [];
 const ALL = '\u0000all';
 
 /**
@@ -263,6 +265,13 @@ const ALL = '\u0000all';
  * (a bounded cache) and reused.
  */
 function candidates(index: RuleIndex, ctx: Ctx): number[] {
+  // The common index, one group and every rule filed in it: the group's list for the value is the
+  // answer as it stands (lists are in declaration order), with no key to build and no merge.
+  if (index.groups.length === 1 && index.unindexed.length === 0) {
+    const group = index.groups[0]!;
+    const v = guarded(group.read, ctx, -1);
+    return isPrimitive(v) ? (group.byValue.get(v) ?? NO_RULES) : group.rules;
+  }
   let key = '';
   const chosen: Array<number[] | undefined> = [];
   for (const group of index.groups) {
