@@ -3,7 +3,7 @@ import { EOF, type ILexingError, type IRecognitionException, type IToken } from 
 import type * as A from './ast.ts';
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { getParser, type VerdictParser } from './parser.ts';
-import { advancePosition, spanAt, spanOfTokens, spanRange, type LineColumn } from './spans.ts';
+import { advancePosition, spanAt, spanFrom, spanOfTokens, spanRange, type LineColumn } from './spans.ts';
 import { decodeEscapes, escapeLength } from './strings.ts';
 import * as T from './tokens.ts';
 
@@ -183,11 +183,7 @@ function fillTemplate(parser: VerdictParser, node: A.TemplateLiteral, token: ITo
     cursorIndex = index;
     return cursor;
   };
-  const spanIn = (from: number, to: number): A.Span => {
-    const a = moveTo(from);
-    const b = advancePosition(raw, from, to, a);
-    return { start: base + from, end: base + to, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-  };
+  const spanIn = (from: number, to: number): A.Span => spanFrom(raw, from, to, moveTo(from), base);
   let chunk = '';
   let chunkStart = quote;
   const flush = (): void => {
@@ -269,9 +265,7 @@ export function lex(text: string, diagnostics: Diagnostic[]): { tokens: IToken[]
 /** `position`: the line and column of `error.offset`. */
 function lexingDiagnostic(error: ILexingError, text: string, position: LineColumn): Diagnostic {
   const ch = text.slice(error.offset, error.offset + error.length);
-  const end = error.offset + Math.max(1, error.length);
-  const b = advancePosition(text, error.offset, end, position);
-  const span: A.Span = { start: error.offset, end, line: position.line, column: position.column, endLine: b.line, endColumn: b.column };
+  const span = spanFrom(text, error.offset, error.offset + Math.max(1, error.length), position);
   return diagnostic('VD1001', 'error', `unexpected character${ch.length > 1 ? 's' : ''} \`${abbreviate(ch)}\``, span, {
     hint: ch.startsWith('"') || ch.startsWith("'") ? 'close the string on the same line' : 'remove it; comments start with `#`',
   });

@@ -40,9 +40,17 @@ export function advancePosition(s: string, from: number, to: number, at: LineCol
  * so this costs the length of the token only.
  */
 export function spanInToken(token: IToken, from: number, to: number): A.Span {
-  const a = advancePosition(token.image, 0, from, { line: token.startLine ?? 1, column: token.startColumn ?? 1 });
-  const b = advancePosition(token.image, from, to, a);
-  return { start: token.startOffset + from, end: token.startOffset + to, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  const at = advancePosition(token.image, 0, from, { line: token.startLine ?? 1, column: token.startColumn ?? 1 });
+  return spanFrom(token.image, from, to, at, token.startOffset);
+}
+
+/**
+ * The span of `s[from..to)` (`from <= to`) when `from`'s position `at` is known; O(to - from).
+ * `base` is where `s` starts in the file (a token's or fragment's offset; 0 for the file itself).
+ */
+export function spanFrom(s: string, from: number, to: number, at: LineColumn, base = 0): A.Span {
+  const b = advancePosition(s, from, to, at);
+  return { start: base + from, end: base + to, line: at.line, column: at.column, endLine: b.line, endColumn: b.column };
 }
 
 export function spanOfTokens(first: IToken, last: IToken): A.Span {
@@ -73,6 +81,7 @@ export function spanAt(text: string, offset: number): A.Span {
 
 export function spanRange(text: string, start: number, end: number): A.Span {
   const a = spanAt(text, start);
-  const b = end >= start ? advancePosition(text, start, end, a) : spanAt(text, end);
+  if (end >= start) return spanFrom(text, start, end, a);
+  const b = spanAt(text, end);
   return { start, end, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
 }
