@@ -179,11 +179,6 @@ class Tally {
     this.firedRank = plan.outcomes.length;
   }
 
-  /** The scan's report: rule `i`'s condition gave `v`, not `false`. */
-  hit(i: number, v: Value): void {
-    this.settle(i, v);
-  }
-
   /** Rule `i`'s condition gave `v` (not `false` unless tracing): its error, and its violation when it fires. */
   settle(i: number, v: Value): RuleTrace['result'] {
     const { plan, ctx, totals, location } = this;

@@ -19,7 +19,7 @@ export interface FastHandle {
 
 /** Told of each rule whose condition gave anything but `false`, at once (before the next condition runs). */
 export interface ScanSink {
-  hit(rule: number, value: Value): void;
+  settle(rule: number, value: Value): unknown;
 }
 
 /**
@@ -129,7 +129,7 @@ export class FastModule {
       const position = typeof c === 'function' ? undefined : this.positions.get(c);
       const call = position === undefined ? `C[${this.closures.push(c as Closure) - 1}](ctx)` : `f${position}(ctx)`;
       return `  try { v = ${call}; } catch (e) { v = thrownError(e, -1); }
-  if (v !== false) sink.hit(${i}, v);`;
+  if (v !== false) sink.settle(${i}, v);`;
     });
     const handle: ScanHandle = { fn: null };
     this.scan = { handle, source: `function scan(ctx, sink) {\n  let v;\n${calls.join('\n')}\n}` };
