@@ -18,6 +18,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { REQUIRE_BANNER } from './http/build.ts';
 
 const SHORT = 30_000;
 const LONG = 90_000;
@@ -56,29 +57,27 @@ export async function instructionBenchmarks(write: (text: string) => void): Prom
     write('\ninstructions: valgrind is not installed (apt-get install -y valgrind); skipped\n');
     return;
   }
-  {
-    // beside the peers, so the loop's relative `rulesets` path resolves as it does from source
-    const bundle = join(resolve(import.meta.dirname, 'peers'), `instructions-loop.${process.pid}.tmp.mjs`);
-    await build({
-      entryPoints: [join(import.meta.dirname, 'instructions-loop.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'error',
-      banner: { js: "import { createRequire as __verdictRequire } from 'node:module'; const require = __verdictRequire(import.meta.url);" },
-    });
-    try {
-      write(`\ninstructions per marketplace.admission decision (callgrind, node --predictable --single-threaded, (${LONG.toLocaleString('en-US')} − ${SHORT.toLocaleString('en-US')} decisions) / ${(LONG - SHORT).toLocaleString('en-US')})\n`);
-      // two at a time: callgrind runs one core's worth each
-      for (let i = 0; i < MODES.length; i += 2) {
-        const pair = MODES.slice(i, i + 2);
-        const counts = await Promise.all(pair.map((m) => perDecision(bundle, m.mode)));
-        pair.forEach((m, k) => write(`  ${m.label.padEnd(44)} ${Math.round(counts[k]!).toLocaleString('en-US').padStart(8)}\n`));
-      }
-    } finally {
-      rmSync(bundle, { force: true });
+  // beside the peers, so the loop's relative `rulesets` path resolves as it does from source
+  const bundle = join(resolve(import.meta.dirname, 'peers'), `instructions-loop.${process.pid}.tmp.mjs`);
+  await build({
+    entryPoints: [join(import.meta.dirname, 'instructions-loop.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+    banner: { js: REQUIRE_BANNER },
+  });
+  try {
+    write(`\ninstructions per marketplace.admission decision (callgrind, node --predictable --single-threaded, (${LONG.toLocaleString('en-US')} − ${SHORT.toLocaleString('en-US')} decisions) / ${(LONG - SHORT).toLocaleString('en-US')})\n`);
+    // two at a time: callgrind runs one core's worth each
+    for (let i = 0; i < MODES.length; i += 2) {
+      const pair = MODES.slice(i, i + 2);
+      const counts = await Promise.all(pair.map((m) => perDecision(bundle, m.mode)));
+      pair.forEach((m, k) => write(`  ${m.label.padEnd(44)} ${Math.round(counts[k]!).toLocaleString('en-US').padStart(8)}\n`));
     }
+  } finally {
+    rmSync(bundle, { force: true });
   }
 }

@@ -35,6 +35,9 @@ const externalByPath: Plugin = {
   },
 };
 
+/** CommonJS dependencies bundled into ESM still call `require` for Node built-ins: this defines it. */
+export const REQUIRE_BANNER = "import { createRequire as __verdictRequire } from 'node:module'; const require = __verdictRequire(import.meta.url);";
+
 /**
  * Bundles `test/bench/http/<file>` into `<outDir>/bin/<name>.mjs`; returns its
  * path. The store's migrations are copied to `<outDir>/drizzle`, where the
@@ -54,8 +57,7 @@ export async function bundleServer(file: string, outDir: string): Promise<string
     sourcemap: false,
     logLevel: 'error',
     plugins: [externalByPath],
-    // CommonJS dependencies bundled into ESM still call `require` for Node built-ins.
-    banner: { js: "import { createRequire as __verdictRequire } from 'node:module'; const require = __verdictRequire(import.meta.url);" },
+    banner: { js: REQUIRE_BANNER },
   });
   return outfile;
 }
