@@ -6,6 +6,7 @@ import { isPrimitive, type RuleIndex } from './rule-index.ts';
 import type { CompiledParams } from './params.ts';
 import { compileReads, readsByWalking, type ReadsOf } from './codegen/reads.ts';
 import type { ScanHandle } from './codegen/module.ts';
+import type { QuickCheck } from './codegen/quick-check.ts';
 import { printExpr } from './print.ts';
 import { VError, isMap, thrownError, toJson, toText, typeName, type VMap, type Value } from './values.ts';
 import type { Decision, EvaluateOptions, EvaluationResult, Location, RuleError, RuleTrace, TraceValue, Violation } from './types.ts';
@@ -42,6 +43,11 @@ export interface Plan {
   nodes: Map<number, Expr>;
   /** ajv against the input's JSON Schema. */
   validateInput: Validator;
+  /**
+   * The generated test that an input is surely valid, run before ajv: what it accepts has exactly
+   * the declared types, so the typed scan may run on it. Null when the schema has none.
+   */
+  quickCheck: QuickCheck | null;
   /** The `where` conjuncts the schema does not express, on the converted input; null when there are none. */
   checkWheres: WhereChecker | null;
   convert: ((v: Value) => Value) | null;
@@ -67,6 +73,9 @@ function guarded(f: Closure, ctx: Ctx, node: number): Value {
   }
 }
 
+/** What a valid input gets: one shared, frozen empty list. */
+const NO_PROBLEMS: ReturnType<Validator> = Object.freeze([]) as unknown as ReturnType<Validator>;
+
 export function evaluateRuleset(plan: Plan, input: unknown, options: EvaluateOptions): EvaluationResult {
   try {
     return evaluateUnguarded(plan, input, options);
@@ -78,7 +87,9 @@ export function evaluateRuleset(plan: Plan, input: unknown, options: EvaluateOpt
 }
 
 function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions): EvaluationResult {
-  const schemaProblems = plan.validateInput(input);
+  // what the quick check accepts is valid and of the declared types; anything else is ajv's to judge
+  const typed = plan.quickCheck !== null && plan.quickCheck(input);
+  const schemaProblems = typed ? NO_PROBLEMS : plan.validateInput(input);
   // Converted once: the where checks and the rules both read the converted input (timestamps, durations).
   const data = plan.convert ? plan.convert(input as Value) : (input as Value);
   const problems = plan.checkWheres === null ? schemaProblems : [...schemaProblems, ...plan.checkWheres(data, new Set(schemaProblems.map((p) => p.path)))];
@@ -109,7 +120,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   const tally = new Tally(plan, ctx, totals, location);
   const ruleTraces: RuleTrace[] | null = explain ? [] : null;
   let evaluated = 0;
-  const scan = explain || order !== null ? null : (plan.scan?.fn ?? null);
+  const scan = explain || order !== null || plan.scan === null ? null : ((typed ? plan.scan.typed : null) ?? plan.scan.fn);
   if (scan !== null) {
     // generated: every condition in order; a result that is not `false` is settled before the next
     // condition runs, so work is done (and counted against the limits) in the loop's order

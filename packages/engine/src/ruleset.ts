@@ -17,6 +17,8 @@ import {
 } from '@verdict/language';
 import { compileExpr, lazySlot, type Closure, type CompileEnv, type Ctx, type GlobalRef, type TableRef } from './compiler.ts';
 import { FastModule, type FastHandle } from './codegen/module.ts';
+import { recordTypeOf } from './codegen/static-types.ts';
+import type { QuickCheck } from './codegen/quick-check.ts';
 import { describeName, describeTable, nameInfo } from './codegen/names.ts';
 import { DEFAULT_LIMITS, EvalState, type Limits } from './context.ts';
 import { evaluateRuleset, type CompiledOutput, type CompiledRule, type Plan } from './evaluate.ts';
@@ -119,7 +121,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
   const params = buildParams(declsOf(ast, 'Param'), ast, env, limits, diagnostics);
   params.forEach((p, i) => env.globals.set(p.name, describeName((() => (ctx) => ctx.params[i] as Value) as GlobalRef, { kind: 'param', index: i })));
   // generated code for every expression evaluated per decision (unless turned off)
-  const fast = options.codegen === false ? null : new FastModule(env);
+  const fast = options.codegen === false ? null : new FastModule(env, recordTypeOf(inputFields));
 
   // ruleset-level lets: lazily, once per evaluation
   for (const l of declsOf(ast, 'Let')) {
@@ -127,7 +129,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     let compiled: Closure | null = null;
     let handle: FastHandle | null = null;
     const compute: Closure = (ctx) => (handle?.fn ?? (compiled ??= compileExpr(l.value, env)))(ctx);
-    env.globals.set(l.name.name, describeName(((node) => lazySlot(slot, compute, node, l.name.name)) as GlobalRef, { kind: 'let', slot }));
+    env.globals.set(l.name.name, describeName(((node) => lazySlot(slot, compute, node, l.name.name)) as GlobalRef, { kind: 'let', slot, value: l.value }));
     forceLater.push(() => {
       compiled ??= compileExpr(l.value, env);
       // every global is known by now, so the generated code resolves them all
@@ -184,8 +186,9 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
   // ---- input validation, compiled once
   const inputSchema = inputJsonSchema(ast);
   let validateInput: Validator;
+  let quickCheck: QuickCheck | null = null;
   try {
-    validateInput = new Validators().compile(inputSchema);
+    ({ quick: quickCheck, validate: validateInput } = new Validators().compileParts(inputSchema));
   } catch (e) {
     err(`the input schema does not compile: ${e instanceof Error ? e.message : String(e)}`, ast.span, 'VD5010');
     validateInput = () => [{ path: '', message: 'the input schema does not compile' }];
@@ -207,6 +210,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     limits,
     nodes,
     validateInput,
+    quickCheck,
     checkWheres,
     convert,
     slotCount: () => slotCount,
@@ -266,7 +270,7 @@ function compileRule(
     const name = l.name.name;
     letExprs.set(name, l.value);
     const compute: Closure = (ctx) => (handle?.fn ?? (compiled ??= compileExpr(l.value, env, locals)))(ctx);
-    locals.set(name, describeName(lazySlot(slot, compute, l.value.id, name), { kind: 'let', slot }));
+    locals.set(name, describeName(lazySlot(slot, compute, l.value.id, name), { kind: 'let', slot, value: l.value, locals }));
     forceLater.push(() => {
       compiled ??= compileExpr(l.value, env, locals);
       if (fast) handle = fast.addLet(slot, l.value, compiled, locals);

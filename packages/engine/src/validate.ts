@@ -41,6 +41,14 @@ export class Validators {
   compile(schema: JsonSchema, root = ''): Validator {
     return reporter(this.ajv(namesPrototypeMember(schema)).compile(schema), compileQuickCheck(schema, FORMATS), root);
   }
+
+  /**
+   * The quick check and ajv apart, for a caller that wants to know which one accepted a value
+   * (the evaluator runs typed code after the quick check); throws when the schema is invalid.
+   */
+  compileParts(schema: JsonSchema): { quick: QuickCheck | null; validate: Validator } {
+    return { quick: compileQuickCheck(schema, FORMATS), validate: reporter(this.ajv(namesPrototypeMember(schema)).compile(schema), null, '') };
+  }
 }
 
 /** What a valid value gets: one shared, frozen empty list (no allocation per decision). */

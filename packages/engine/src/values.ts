@@ -54,10 +54,15 @@ export function isError(v: unknown): v is VError {
   return v instanceof VError;
 }
 
+/**
+ * A map (record) value: a plain object, whose prototype is `Object.prototype` or null, or whose
+ * `constructor` is `Object` (an object made from a plain one, as the generated quick check and
+ * the typed code take it). Class instances (timestamps, errors, host objects) are not.
+ */
 export function isMap(v: unknown): v is VMap {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
+  return proto === Object.prototype || proto === null || (v as { constructor?: unknown }).constructor === Object;
 }
 
 export function getOwn(map: VMap, key: string): Value | undefined {

@@ -6,7 +6,9 @@
  * the common case that is guarded at run time (both operands numbers, a plain
  * object with the field, a list for `size`, ...) and gives exactly what the
  * helper would. Types from the checker are not trusted: a guard that fails
- * takes the helper. What is not emitted (list and map literals, very
+ * takes the helper. (The rule scan's typed twin, run only on inputs the
+ * quick check accepted, tries `TypedEmission` first at every node and drops
+ * the guards the input's declared types make needless: `emit-typed.ts`.) What is not emitted (list and map literals, very
  * deep trees) is called as its closure, so nothing is lost. Decision tables
  * become one hoisted function each, with the closure's row-by-row matching.
  *
@@ -60,21 +62,50 @@ export const PRELUDE = 'const I = ctx.input, P = ctx.params, SL = ctx.slots, S =
 export const jsString = (s: string) => JSON.stringify(s);
 const str = jsString;
 
+/** A literal for `v`, or its slot in the constant table. */
+export function literalCode(v: unknown, tables: ModuleTables): string {
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'string') return str(v);
+  if (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0)) return `(${String(v)})`;
+  return tables.value(v);
+}
+
+/** `in` against a constant list: a Set of its items in the constant table, else null. */
+export function constantSetCode(e: Expr, locals: Locals, env: CompileEnv, tables: ModuleTables): string | null {
+  if (e.kind !== 'Ident' || locals.has(e.name)) return null;
+  const global = env.globals.get(e.name);
+  const info = global ? nameInfo(global) : undefined;
+  if (global === undefined || info?.kind !== 'const') return null;
+  const v: Value = global(e.id)(null as never);
+  return Array.isArray(v) ? tables.value(new Set(v)) : null;
+}
+
+/** A list literal of literals, as a Set in the constant table; else null. */
+export function literalSetCode(e: Expr, tables: ModuleTables): string | null {
+  if (e.kind !== 'List' || !e.items.every((x) => x.kind === 'String' || x.kind === 'Number' || x.kind === 'Bool' || x.kind === 'Null')) return null;
+  return tables.value(new Set(e.items.map((x) => (x.kind === 'Null' ? null : x.value))));
+}
+
+/**
+ * Typed emission, tried first at every node when set: code that is right only for inputs the
+ * quick check accepted, or null for the generic code.
+ */
+export interface TypedEmission {
+  emit(e: Expr, locals: Locals, scope: Scope, depth: number): string | null;
+}
+
 export class Emitter {
   private readonly tableFunctions = new Map<TableRef, string>();
 
   constructor(
     private readonly env: CompileEnv,
     private readonly tables: ModuleTables,
+    private readonly typed: TypedEmission | null = null,
   ) {}
 
-  /** A literal for `v`, or its slot in the constant table. */
   private literal(v: unknown): string {
-    if (v === null) return 'null';
-    if (typeof v === 'boolean') return v ? 'true' : 'false';
-    if (typeof v === 'string') return str(v);
-    if (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0)) return `(${String(v)})`;
-    return this.tables.value(v);
+    return literalCode(v, this.tables);
   }
 
   private fallback(e: Expr, locals: Locals): string {
@@ -84,6 +115,8 @@ export class Emitter {
   expr(e: Expr, locals: Locals, scope: Scope, depth = 0): string {
     if (depth > MAX_DEPTH) return this.fallback(e, locals);
     const d = depth + 1;
+    const typed = this.typed?.emit(e, locals, scope, d);
+    if (typed) return typed;
     switch (e.kind) {
       case 'Null':
         return 'null';
@@ -240,14 +273,8 @@ export class Emitter {
     }
   }
 
-  /** `in` against a constant list: a Set of its items in the constant table, else null. */
   private constantSet(e: Expr, locals: Locals): string | null {
-    if (e.kind !== 'Ident' || locals.has(e.name)) return null;
-    const global = this.env.globals.get(e.name);
-    const info = global ? nameInfo(global) : undefined;
-    if (global === undefined || info?.kind !== 'const') return null;
-    const v: Value = global(e.id)(null as never);
-    return Array.isArray(v) ? this.tables.value(new Set(v)) : null;
+    return constantSetCode(e, locals, this.env, this.tables);
   }
 
   private call(e: Extract<Expr, { kind: 'Call' }>, locals: Locals, scope: Scope, d: number): string {
@@ -345,10 +372,8 @@ export class Emitter {
     return `((${v} = ${value}) instanceof VError ? ${v} : typeof ${arg} === "number" && typeof ${v} === "number" ? ${arg} ${p.op} ${v} : ${generic(v)})`;
   }
 
-  /** A list literal of literals, as a Set in the constant table; else null. */
   private literalSet(e: Expr): string | null {
-    if (e.kind !== 'List' || !e.items.every((x) => x.kind === 'String' || x.kind === 'Number' || x.kind === 'Bool' || x.kind === 'Null')) return null;
-    return this.tables.value(new Set(e.items.map((x) => (x.kind === 'Null' ? null : x.value))));
+    return literalSetCode(e, this.tables);
   }
 
   private template(e: Extract<Expr, { kind: 'Template' }>, locals: Locals, scope: Scope, d: number): string {

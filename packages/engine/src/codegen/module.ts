@@ -11,6 +11,8 @@ import { conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItem
 import { matchPattern } from '../table.ts';
 import { VError, thrownError, toText, typeName, type Value } from '../values.ts';
 import { Emitter, PRELUDE, Scope, type ModuleTables } from './emit.ts';
+import { TypedEmitter } from './emit-typed.ts';
+import type { RecordType } from './static-types.ts';
 
 /** A compiled expression; `fn` becomes the generated function once the module is built. */
 export interface FastHandle {
@@ -31,6 +33,8 @@ export type Scan = (ctx: Ctx, sink: ScanSink) => void;
 /** The rule scan; `fn` stays null unless the module is built. */
 export interface ScanHandle {
   fn: Scan | null;
+  /** The same scan in typed code, for inputs the quick check accepted (null without input types). */
+  typed: Scan | null;
 }
 
 /**
@@ -49,17 +53,24 @@ export class FastModule {
   private readonly functions: string[] = [];
   private readonly handles: FastHandle[] = [];
   private readonly emitter: Emitter;
+  /** Emits typed code first where it can (null without input types). */
+  private readonly typedEmitter: Emitter | null;
+  /** What each handle was added from, for its typed twin. */
+  private readonly sources = new Map<FastHandle, { expr: Expr; locals: Locals }>();
   private readonly listeners = new Map<FastHandle, (fn: Closure) => void>();
   private readonly positions = new Map<FastHandle, number>();
   /** Slots of the `let`s generated code reads, with a closure that reads each. */
   private readonly letReads = new Map<number, string>();
   /** Slots of the `let`s whose own expression was added, with its handle. */
   private readonly letValues = new Map<number, FastHandle>();
-  private scan: { source: string; handle: ScanHandle } | null = null;
+  private scan: { source: string; typed: string | null; handle: ScanHandle } | null = null;
   private hoisted = 0;
 
-  /** `env` is compiled against silently: its diagnostics were reported by the closure compiler. */
-  constructor(env: CompileEnv) {
+  /**
+   * `env` is compiled against silently: its diagnostics were reported by the closure compiler.
+   * With `input` (the input's record type), the rule scan also gets a typed twin.
+   */
+  constructor(env: CompileEnv, input: RecordType | null = null) {
     const tables: ModuleTables = {
       value: (v) => `K[${this.values.push(v) - 1}]`,
       closure: (c) => `C[${this.closures.push(c) - 1}]`,
@@ -74,7 +85,9 @@ export class FastModule {
         return `L${slot}`;
       },
     };
-    this.emitter = new Emitter({ ...env, diagnostics: [] }, tables);
+    const silent = { ...env, diagnostics: [] };
+    this.emitter = new Emitter(silent, tables);
+    this.typedEmitter = input === null ? null : new Emitter(silent, tables, new TypedEmitter(silent, tables, input));
   }
 
   /**
@@ -84,6 +97,7 @@ export class FastModule {
   add(expr: Expr, fallback: Closure, locals: Locals = new Map(), built?: (fn: Closure) => void): FastHandle {
     const handle: FastHandle = { fn: fallback };
     if (built) this.listeners.set(handle, built);
+    this.sources.set(handle, { expr, locals });
     const scope = new Scope();
     const body = this.emitter.expr(expr, locals, scope);
     this.functions.push(`function f${this.handles.length}(ctx) {
@@ -125,15 +139,28 @@ export class FastModule {
    */
   addScan(conditions: Array<FastHandle | Closure>): ScanHandle | null {
     if (conditions.length > MAX_SCAN_RULES) return null;
-    const calls = conditions.map((c, i) => {
+    const generic = conditions.map((c) => {
       const position = typeof c === 'function' ? undefined : this.positions.get(c);
-      const call = position === undefined ? `C[${this.closures.push(c as Closure) - 1}](ctx)` : `f${position}(ctx)`;
-      return `  try { v = ${call}; } catch (e) { v = thrownError(e, -1); }
-  if (v !== false) sink.settle(${i}, v);`;
+      return position === undefined ? `C[${this.closures.push(c as Closure) - 1}](ctx)` : `f${position}(ctx)`;
     });
-    const handle: ScanHandle = { fn: null };
-    this.scan = { handle, source: `function scan(ctx, sink) {\n  let v;\n${calls.join('\n')}\n}` };
+    const handle: ScanHandle = { fn: null, typed: null };
+    const typed = this.typedEmitter === null ? null : conditions.map((c, i) => this.typedTwin(c, i) ?? (generic[i] as string));
+    this.scan = { handle, source: scanSource('scan', generic), typed: typed && scanSource('scanTyped', typed) };
     return handle;
+  }
+
+  /** Condition `i` in typed code, as a call of its own function `g<i>`; null for a closure. */
+  private typedTwin(c: FastHandle | Closure, i: number): string | null {
+    const source = typeof c === 'function' ? undefined : this.sources.get(c);
+    if (source === undefined || this.typedEmitter === null) return null;
+    const scope = new Scope();
+    const body = this.typedEmitter.expr(source.expr, source.locals, scope);
+    this.functions.push(`function g${i}(ctx) {
+  ${PRELUDE}
+  ${scope.declaration()}
+  return ${body};
+}`);
+    return `g${i}(ctx)`;
   }
 
   /** Generates and binds every added function; false when the host refused generated code. */
@@ -144,19 +171,33 @@ const { ${names.join(', ')} } = R;
 ${this.functions.join('\n')}
 ${this.letComputers()}
 ${this.scan?.source ?? ''}
-return [[${this.handles.map((_, i) => `f${i}`).join(', ')}], ${this.scan ? 'scan' : 'null'}];`;
+${this.scan?.typed ?? ''}
+return [[${this.handles.map((_, i) => `f${i}`).join(', ')}], ${this.scan ? 'scan' : 'null'}, ${this.scan?.typed ? 'scanTyped' : 'null'}];`;
     let made: Closure[];
     let scan: Scan | null;
+    let scanTyped: Scan | null;
     try {
-      [made, scan] = new Function('R', 'K', 'C', 'F', source)(RUNTIME, this.values, this.closures, this.builtins) as [Closure[], Scan | null];
+      [made, scan, scanTyped] = new Function('R', 'K', 'C', 'F', source)(RUNTIME, this.values, this.closures, this.builtins) as [Closure[], Scan | null, Scan | null];
     } catch {
       return false;
     }
-    if (this.scan) this.scan.handle.fn = scan;
+    if (this.scan) {
+      this.scan.handle.fn = scan;
+      this.scan.handle.typed = scanTyped;
+    }
     this.handles.forEach((h, i) => {
       h.fn = made[i] as Closure;
       this.listeners.get(h)?.(h.fn);
     });
     return true;
   }
+}
+
+/** A scan over the condition calls: each in its own try (a host exception becomes an error value), each result not `false` to the sink at once. */
+function scanSource(name: string, calls: string[]): string {
+  const body = calls.map(
+    (call, i) => `  try { v = ${call}; } catch (e) { v = thrownError(e, -1); }
+  if (v !== false) sink.settle(${i}, v);`,
+  );
+  return `function ${name}(ctx, sink) {\n  let v;\n${body.join('\n')}\n}`;
 }

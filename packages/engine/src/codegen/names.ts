@@ -4,8 +4,8 @@
  * emitted as a direct read instead of a call. Anything not described is
  * called as the closure it is, which is always correct.
  */
-import type { TableRow } from '@verdict/language';
-import type { Ctx } from '../compiler.ts';
+import type { Expr, TableRow } from '@verdict/language';
+import type { Ctx, Locals } from '../compiler.ts';
 import type { Value } from '../values.ts';
 
 export type NameInfo =
@@ -15,8 +15,8 @@ export type NameInfo =
   | { kind: 'const' }
   /** A run-time parameter, by position in `ctx.params`. */
   | { kind: 'param'; index: number }
-  /** A lazily computed `let`: cached in `ctx.slots[slot]` once computed. */
-  | { kind: 'let'; slot: number }
+  /** A lazily computed `let`: cached in `ctx.slots[slot]` once computed; `value` with the `locals` it sees. */
+  | { kind: 'let'; slot: number; value?: Expr; locals?: Locals }
   /** A macro variable or table argument held in `ctx.slots[slot]`. */
   | { kind: 'slot'; slot: number };
 

@@ -6,6 +6,12 @@
  * enum, const, items, numeric bounds, item counts and the two formats);
  * a schema using anything else gets no quick check at all.
  *
+ * It is also stricter than ajv where the evaluator's typed code needs it: an
+ * object with fields must be plain (its `constructor` is `Object`, a cheap
+ * test where `Object.getPrototypeOf` costs a call, or its prototype null),
+ * and a number finite. Whatever it accepts has exactly the declared
+ * types, so the typed rule scan may run on it.
+ *
  * Objects are tested as ajv tests them (`typeof` and not an array), fields
  * are read as ajv reads them (`data.field`, own or not), and undeclared
  * fields are found as ajv finds them: every key `for...in` yields must be a
@@ -123,7 +129,8 @@ export function compileQuickCheck(schema: JsonSchema, formats: Record<string, (s
       // names `Object.prototype` answers would need own-property tests: leave those schemas to ajv
       if ([...declared, ...requiredNames].some(isPrototypeName)) throw new Unsupported();
       if (requiredNames.some((n) => !declared.includes(n)) && additional === false) throw new Unsupported();
-      const body: string[] = [`if (${TYPE_TESTS['object']!(v)}) {`, 'let present = 0;'];
+      // plain objects only (a map to the evaluator's `isMap`; no own `constructor` key gets past the key count): typed code reads their fields with no further test
+      const body: string[] = [`if (${TYPE_TESTS['object']!(v)}) {`, `if (${v}.constructor !== Object && Object.getPrototypeOf(${v}) !== null) return false;`, 'let present = 0;'];
       for (const name of declared) {
         const field = `v${vars++}`;
         const inner = check((props as Record<string, unknown>)[name], field);

@@ -1,0 +1,312 @@
+/**
+ * Typed emission: code for inputs the generated quick check accepted, where
+ * the input declaration says what every field holds (exact types, finite
+ * numbers, plain objects, required fields present). A field read is then one
+ * property load, a comparison one operator, and `size` of a list its length,
+ * with none of the generic code's guards.
+ *
+ * Every node emitted here gives exactly what the generic code gives on such
+ * an input. The only errors typed code can produce are the evaluation limits'
+ * (`limit_exceeded`, which every operator passes on unchanged), so a value
+ * that "fails" is either of its type or that error. A node whose operands are
+ * not all typed returns null, and the generic emitter writes it (trying typed
+ * emission again on each operand).
+ *
+ * An optional field of a record may be missing: its code then yields
+ * `undefined`, which only `??` (and further field reads, passing it on) may
+ * take; the generic code's "absent" error and `?.`'s null both end in `??`'s
+ * right side, as `undefined` does here.
+ */
+import type { Expr } from '@verdict/language';
+import type { Closure, CompileEnv, Locals } from '../compiler.ts';
+import { PRELUDE, Scope, constantSetCode, jsString, literalCode, literalSetCode, type ModuleTables, type TypedEmission } from './emit.ts';
+import { describeName, nameInfo } from './names.ts';
+import { isScalar, sameType, staticTypeOfValue, type RecordType, type StaticType } from './static-types.ts';
+import type { Value } from '../values.ts';
+
+interface Typed {
+  code: string;
+  type: StaticType;
+  /** May be the `limit_exceeded` error instead of a value. */
+  fails: boolean;
+  /** May be `undefined`: an optional field that is not there. */
+  absent: boolean;
+}
+
+interface TypedLet {
+  computer: string;
+  type: StaticType;
+  fails: boolean;
+}
+
+const BOOL: StaticType = { kind: 'bool' };
+const NUMBER: StaticType = { kind: 'number' };
+
+export class TypedEmitter implements TypedEmission {
+  private readonly lets = new Map<number, TypedLet | null | 'pending'>();
+  /** Static types of macro variables, by slot. */
+  private readonly slotTypes = new Map<number, StaticType>();
+
+  constructor(
+    private readonly env: CompileEnv,
+    private readonly tables: ModuleTables,
+    /** The input's record type. */
+    private readonly input: RecordType,
+  ) {}
+
+  emit(e: Expr, locals: Locals, scope: Scope): string | null {
+    const t = this.typed(e, locals, scope);
+    return t === null || t.absent ? null : t.code;
+  }
+
+  private typed(e: Expr, locals: Locals, scope: Scope): Typed | null {
+    switch (e.kind) {
+      case 'Bool':
+      case 'Number':
+      case 'String': {
+        const type = staticTypeOfValue(e.value);
+        return type && { code: literalCode(e.value, this.tables), type, fails: false, absent: false };
+      }
+      case 'Ident':
+        return this.ident(e, locals, scope);
+      case 'Member':
+        return this.member(e, locals, scope);
+      case 'Unary': {
+        const operand = this.typed(e.operand, locals, scope);
+        if (operand === null || operand.absent) return null;
+        if (e.op === '!' && operand.type.kind === 'bool') return { ...operand, code: this.unlessFailed(operand, scope, (v) => `!${v}`) };
+        if (e.op === '-' && operand.type.kind === 'number') return { ...operand, code: this.unlessFailed(operand, scope, (v) => `-${v}`) };
+        return null;
+      }
+      case 'Conditional': {
+        const test = this.typed(e.test, locals, scope);
+        const yes = this.typed(e.consequent, locals, scope);
+        const no = this.typed(e.alternate, locals, scope);
+        if (test === null || yes === null || no === null || test.absent || yes.absent || no.absent) return null;
+        if (test.type.kind !== 'bool' || !sameType(yes.type, no.type)) return null;
+        const t = scope.tmp();
+        const code = test.fails ? `((${t} = ${test.code}) === true ? ${yes.code} : ${t} === false ? ${no.code} : ${t})` : `(${test.code} ? ${yes.code} : ${no.code})`;
+        return { code, type: yes.type, fails: test.fails || yes.fails || no.fails, absent: false };
+      }
+      case 'Binary':
+        return this.binary(e, locals, scope);
+      case 'Call':
+        return this.call(e, locals, scope);
+      case 'Macro':
+        return this.macro(e, locals, scope);
+      default:
+        return null;
+    }
+  }
+
+  /** `make(v)` applied to the operand's value, or its error as it is. */
+  private unlessFailed(operand: Typed, scope: Scope, make: (v: string) => string): string {
+    if (!operand.fails) return `(${make(operand.code)})`;
+    const t = scope.tmp();
+    return `((${t} = ${operand.code}) instanceof VError ? ${t} : ${make(t)})`;
+  }
+
+  private ident(e: Extract<Expr, { kind: 'Ident' }>, locals: Locals, scope: Scope): Typed | null {
+    const local = locals.get(e.name);
+    const global = local ? undefined : this.env.globals.get(e.name);
+    const info = local ? nameInfo(local) : global ? nameInfo(global) : undefined;
+    if (info === undefined) return null;
+    switch (info.kind) {
+      case 'input': {
+        const field = this.input.fields.get(info.name);
+        // an optional top-level field reads as null when absent: that stays generic
+        if (field === undefined || field.type === null || field.optional) return null;
+        return { code: `I[${jsString(info.name)}]`, type: field.type, fails: false, absent: false };
+      }
+      case 'const': {
+        const v: Value = (global as (node: number) => Closure)(e.id)(null as never);
+        const type = staticTypeOfValue(v);
+        return type && { code: literalCode(v, this.tables), type, fails: false, absent: false };
+      }
+      case 'slot': {
+        const type = this.slotTypes.get(info.slot);
+        return type === undefined ? null : { code: `SL[${info.slot}]`, type, fails: false, absent: false };
+      }
+      case 'let': {
+        if (info.value === undefined) return null;
+        const made = this.typedLet(info.slot, info.value, info.locals ?? new Map());
+        if (made === null) return null;
+        const closure = (local ?? (global as (node: number) => Closure)(e.id)) as Closure;
+        const v = scope.tmp();
+        // cached, or computed by its typed code; a let being computed is the closure's cycle error (not reached: typed lets do not read themselves)
+        const code = `((${v} = SL[${info.slot}]) !== undefined ? (${v} !== COMPUTING ? ${v} : ${this.tables.closure(closure)}(ctx)) : ${made.computer}(ctx))`;
+        return { code, type: made.type, fails: made.fails, absent: false };
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** A let whose expression is typed gets a typed computer, hoisted once; null otherwise (and for a let that reads itself). */
+  private typedLet(slot: number, value: Expr, locals: Locals): TypedLet | null {
+    const known = this.lets.get(slot);
+    if (known === 'pending') return null;
+    if (known !== undefined) return known;
+    this.lets.set(slot, 'pending');
+    const own = new Scope();
+    const body = this.typed(value, locals, own);
+    if (body === null || body.absent) {
+      this.lets.set(slot, null);
+      return null;
+    }
+    const computer = this.tables.hoist(
+      (name) => `function ${name}(ctx) {
+  ${PRELUDE}
+  ${own.declaration()}
+  SL[${slot}] = COMPUTING;
+  const v = ${body.code};
+  SL[${slot}] = v;
+  return v;
+}`,
+    );
+    const made = { computer, type: body.type, fails: body.fails };
+    this.lets.set(slot, made);
+    return made;
+  }
+
+  private member(e: Extract<Expr, { kind: 'Member' }>, locals: Locals, scope: Scope): Typed | null {
+    // a dotted global name (`a.b` declared as one) is the generic code's
+    if (e.object.kind === 'Ident' && !locals.has(e.object.name) && this.env.globals.has(`${e.object.name}.${e.property}`)) return null;
+    const obj = this.typed(e.object, locals, scope);
+    if (obj === null || obj.type.kind !== 'record') return null;
+    const field = obj.type.fields.get(e.property);
+    if (field === undefined || field.type === null) return null;
+    const key = jsString(e.property);
+    let code: string;
+    if (!obj.fails && !obj.absent) code = `${obj.code}[${key}]`;
+    else {
+      const t = scope.tmp();
+      const passOn = [obj.absent ? `${t} === undefined` : '', obj.fails ? `${t} instanceof VError` : ''].filter(Boolean).join(' || ');
+      code = `((${t} = ${obj.code}), ${passOn} ? ${t} : ${t}[${key}])`;
+    }
+    return { code, type: field.type, fails: obj.fails, absent: obj.absent || field.optional };
+  }
+
+  private binary(e: Extract<Expr, { kind: 'Binary' }>, locals: Locals, scope: Scope): Typed | null {
+    const op = e.op;
+    if (op === 'in') return this.membership(e, locals, scope);
+    const left = this.typed(e.left, locals, scope);
+    const right = this.typed(e.right, locals, scope);
+    if (left === null || right === null || right.absent) return null;
+    const fails = left.fails || right.fails;
+    if (op === '??') {
+      if (!left.absent) return left; // never null or missing: `??` gives the left side (or its error)
+      if (!sameType(left.type, right.type)) return null;
+      const t = scope.tmp();
+      return { code: `((${t} = ${left.code}) === undefined ? ${right.code} : ${t})`, type: left.type, fails, absent: false };
+    }
+    if (left.absent) return null;
+    if (op === '&&' || op === '||') {
+      if (left.type.kind !== 'bool' || right.type.kind !== 'bool') return null;
+      if (!left.fails) return { code: `(${left.code} ${op} ${right.code})`, type: BOOL, fails, absent: false };
+      // the left side decides, or its error stops (limit errors are fatal); else the right side is the answer
+      const t = scope.tmp();
+      const decisive = op === '||' ? 'true' : 'false';
+      const other = op === '||' ? 'false' : 'true';
+      return { code: `((${t} = ${left.code}) === ${decisive} ? ${decisive} : ${t} !== ${other} ? ${t} : ${right.code})`, type: BOOL, fails, absent: false };
+    }
+    const comparable = op === '==' || op === '!=' ? isScalar(left.type) && left.type.kind === right.type.kind : ['<', '<=', '>', '>='].includes(op) && left.type.kind === 'number' && right.type.kind === 'number';
+    if (!comparable) return null;
+    const js = op === '==' ? '===' : op === '!=' ? '!==' : op;
+    return { code: this.pair(left, right, scope, (a, b) => `${a} ${js} ${b}`), type: BOOL, fails, absent: false };
+  }
+
+  /** Both operands in order (the first error wins), then `make`. */
+  private pair(left: Typed, right: Typed, scope: Scope, make: (a: string, b: string) => string): string {
+    if (!left.fails && !right.fails) return `(${make(left.code, right.code)})`;
+    const a = scope.tmp();
+    const b = scope.tmp();
+    const l = left.fails ? `(${a} = ${left.code}) instanceof VError ? ${a} : ` : `(${a} = ${left.code}, `;
+    const r = right.fails ? `(${b} = ${right.code}) instanceof VError ? ${b} : ${make(a, b)}` : `${make(a, right.code)}`;
+    return left.fails ? `(${l}${r})` : `(${l}${r}))`;
+  }
+
+  /** `x in <constant list>`: Set membership, which is deepEqual against every item for a string or a finite number. */
+  private membership(e: Extract<Expr, { kind: 'Binary' }>, locals: Locals, scope: Scope): Typed | null {
+    const left = this.typed(e.left, locals, scope);
+    if (left === null || left.absent || (left.type.kind !== 'string' && left.type.kind !== 'number')) return null;
+    const set = literalSetCode(e.right, this.tables) ?? constantSetCode(e.right, locals, this.env, this.tables);
+    if (set === null) return null;
+    return { code: this.unlessFailed(left, scope, (v) => `${set}.has(${v})`), type: BOOL, fails: left.fails, absent: false };
+  }
+
+  /** `size` of a list and `startsWith`/`endsWith`: arguments in order, one step of the budget, the answer. */
+  private call(e: Extract<Expr, { kind: 'Call' }>, locals: Locals, scope: Scope): Typed | null {
+    if (this.env.tables.has(e.callee)) return null;
+    const argExprs = e.target ? [e.target, ...e.args] : e.args;
+    const args: Typed[] = [];
+    for (const a of argExprs) {
+      const t = this.typed(a, locals, scope);
+      if (t === null || t.absent) return null;
+      args.push(t);
+    }
+    let answer: (values: string[]) => string;
+    let type: StaticType;
+    if (e.callee === 'size' && args.length === 1 && args[0]!.type.kind === 'list') {
+      answer = ([x]) => `${x}.length`;
+      type = NUMBER;
+    } else if ((e.callee === 'startsWith' || e.callee === 'endsWith') && args.length === 2 && args.every((a) => a.type.kind === 'string')) {
+      answer = ([x, y]) => `${x}.${e.callee}(${y})`;
+      type = BOOL;
+    } else return null;
+    const s = scope.tmp();
+    const values = args.map((a) => (a.fails ? scope.tmp() : a.code));
+    let code = `(${s} = S.step(${e.id})) !== null ? ${s} : ${answer(values)}`;
+    for (let i = args.length - 1; i >= 0; i--) {
+      const a = args[i]!;
+      if (a.fails) code = `(${values[i]} = ${a.code}) instanceof VError ? ${values[i]} : ${code}`;
+    }
+    return { code: `(${code})`, type, fails: true, absent: false };
+  }
+
+  /** `exists`, `all` and `filter` over a typed list with a typed predicate: a hoisted loop, one step per item. */
+  private macro(e: Extract<Expr, { kind: 'Macro' }>, locals: Locals, scope: Scope): Typed | null {
+    if (e.macro !== 'exists' && e.macro !== 'all' && e.macro !== 'filter') return null;
+    const target = this.typed(e.target, locals, scope);
+    if (target === null || target.absent || target.type.kind !== 'list') return null;
+    const slot = this.env.newSlot();
+    this.slotTypes.set(slot, target.type.item);
+    const inner = new Map(locals);
+    inner.set(e.variable, describeName((ctx) => ctx.slots[slot] as Value, { kind: 'slot', slot }));
+    const own = new Scope();
+    const body = this.typed(e.body, inner, own);
+    if (body === null || body.absent || body.type.kind !== 'bool') return null;
+    let loop: string;
+    if (e.macro === 'filter') {
+      loop = `const out = [];
+  for (let i = 0; i < items.length; i++) {
+    const stop = S.step(${e.id}); if (stop !== null) return stop;
+    const item = items[i];
+    SL[${slot}] = item;
+    const keep = ${body.code};
+    if (keep === true) out.push(item);
+    else if (keep !== false) return keep;
+  }
+  return out;`;
+    } else {
+      // the deciding value, or a (fatal) error, ends the loop
+      const other = e.macro === 'exists' ? 'false' : 'true';
+      loop = `for (let i = 0; i < items.length; i++) {
+    const stop = S.step(${e.id}); if (stop !== null) return stop;
+    SL[${slot}] = items[i];
+    const v = ${body.code};
+    if (v !== ${other}) return v;
+  }
+  return ${other};`;
+    }
+    const fn = this.tables.hoist(
+      (name) => `function ${name}(ctx, items) {
+  ${PRELUDE}
+  ${own.declaration()}
+  ${loop}
+}`,
+    );
+    const type: StaticType = e.macro === 'filter' ? target.type : BOOL;
+    return { code: this.unlessFailed(target, scope, (v) => `${fn}(ctx, ${v})`), type, fails: true, absent: false };
+  }
+}
