@@ -4,11 +4,11 @@
  */
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { timeout } from 'hono/timeout';
 import { InvalidCursorError, NotFoundError, StaleParentError } from '@verdict/store';
 import { Api } from './api.ts';
 import { bearerGuard } from './auth.ts';
 import { bodySizeGuard } from './body.ts';
+import { Deadlines } from './deadline.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, errorBody, errors, type ErrorStatus } from './errors.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -51,11 +51,12 @@ export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void
     }
   });
   app.use('/v1/*', bodySizeGuard(services.config.bodyLimitBytes));
-  // One timeout middleware for the app (building it per request showed in profiles); the event stream is exempt.
-  const requestTimeout = timeout(services.config.requestTimeoutMs, () => new HTTPException(504, { message: 'timeout' }));
+  // Request deadlines with one interval timer for all requests in flight, not a timer each
+  // (Hono's `timeout` arms one per request); the event stream is exempt.
+  const deadlines = new Deadlines(services.config.requestTimeoutMs, () => new HTTPException(504, { message: 'timeout' }));
   app.use('/v1/*', async (c, next) => {
     if (c.req.path === '/v1/events') return next();
-    return requestTimeout(c, next);
+    return deadlines.run(next);
   });
 
   app.onError((error, c) => {
