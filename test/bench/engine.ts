@@ -94,7 +94,7 @@ async function admission(write: (text: string) => void): Promise<void> {
 const RULES_ENGINE_MAX = 1_000;
 
 async function ruleIndex(write: (text: string) => void): Promise<void> {
-  const verdictAt = new Map<number, number>();
+  const verdictAt = new Map<number, { ruleset: ReturnType<typeof compileOrThrow>; inputs: CodeInput[] }>();
   let rulesEngineAtMax = Number.NaN;
   for (const n of [10, 100, 1_000, 10_000]) {
     const started = performance.now();
@@ -109,11 +109,19 @@ async function ruleIndex(write: (text: string) => void): Promise<void> {
     const results = await compareThroughput(contenders.flatMap((c) => timed(c, inputs, c.name === 'GoRules Zen' ? [64] : [1])));
     const skipped = n > RULES_ENGINE_MAX ? `; json-rules-engine, Zen and Cedar skipped (they evaluate every rule; at ${RULES_ENGINE_MAX.toLocaleString('en-US')} rules json-rules-engine took ${formatNs(rulesEngineAtMax)} per decision)` : '';
     write(formatThroughput(`engine B: rule index, N = ${n.toLocaleString('en-US')} rules \`code == "C<i>" && amount > i\`, ${inputs.length} inputs${skipped}`, results, NAMES));
-    verdictAt.set(n, results.find((r) => r.name === NAMES.verdict)!.nsPerOp);
+    if (n === 10 || n === 10_000) verdictAt.set(n, { ruleset, inputs });
     if (n === RULES_ENGINE_MAX) rulesEngineAtMax = results.find((r) => r.name.startsWith('json-rules-engine'))!.nsPerOp;
   }
-  const growth = verdictAt.get(10_000)! / verdictAt.get(10)!;
-  write(`  goal: Verdict at N = 10,000 no more than 3× its cost at N = 10: ${growth.toFixed(1)}× (${growth <= 3 ? 'meets' : 'MISSES'})\n\n`);
+  // The goal's two sizes timed again side by side, samples interleaved, so that load on a shared
+  // machine in one size's minute (above, each size is timed on its own) does not skew the ratio.
+  const sizes = [10, 10_000].map((n) => {
+    const { ruleset, inputs } = verdictAt.get(n)!;
+    return timed(verdictContender(ruleset, { note: `N = ${n.toLocaleString('en-US')}` }), inputs)[0]!;
+  });
+  sizes.forEach((entry, k) => (entry.name = `Verdict, N = ${k === 0 ? '10' : '10,000'}`));
+  const [small, large] = await compareThroughput(sizes);
+  const growth = large!.nsPerOp / small!.nsPerOp;
+  write(`  goal: Verdict at N = 10,000 no more than 3× its cost at N = 10 (the two timed side by side: ${formatNs(small!.nsPerOp)} and ${formatNs(large!.nsPerOp)}): ${growth.toFixed(1)}× (${growth <= 3 ? 'meets' : 'MISSES'})\n\n`);
 }
 
 async function autoQuote(write: (text: string) => void): Promise<void> {
