@@ -20,6 +20,8 @@ export interface CompiledRule {
   weight: number;
   location: Location;
   condition: Closure;
+  /** The same condition in typed code, for inputs the quick check accepted (else the condition itself). */
+  typedCondition: Closure;
   /** The same condition, recording sub-expression values (explain mode). */
   traced: Closure;
   message: Array<string | Closure>;
@@ -137,7 +139,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
       }
       evaluated++;
       if (explain) ctx.trace = [];
-      const v = guarded(explain ? rule.traced : rule.condition, ctx, -1);
+      const v = guarded(explain ? rule.traced : typed ? rule.typedCondition : rule.condition, ctx, -1);
       if (v === false && !explain) continue;
       const recorded = ctx.trace;
       ctx.trace = null;

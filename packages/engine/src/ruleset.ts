@@ -178,8 +178,10 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     return output;
   });
   const index = options.index === false ? null : buildIndex(ruleDecls, env, isInputRoot, constValues, options.indexMinRules);
-  // the index picks rules per decision, so a scan over all of them is for rulesets without one
+  // the index picks rules per decision, so a scan over all of them is for rulesets without one;
+  // with the index, the loop over its candidates calls each rule's typed twin on typed inputs
   const scan = index === null ? (fast?.addScan(scanned) ?? null) : null;
+  if (index !== null && fast) scanned.forEach((c, i) => typeof c !== 'function' && fast.addTypedTwin(c, (fn) => (rules[i]!.typedCondition = fn)));
   // one `new Function` for the whole ruleset; if the host refuses it, the closures stay
   fast?.build();
 
@@ -290,7 +292,7 @@ function compileRule(
   const ruleLetReads = memoReads(letExprs, isInput, globalLetReads);
   const reads = new Set<string>();
   if (condition) collectReads(condition, isInput, ruleLetReads, reads);
-  const out = { condition: plain, traced, message, suggestions, reads: [...reads], scanned: plain as FastHandle | Closure };
+  const out = { condition: plain, typedCondition: plain, traced, message, suggestions, reads: [...reads], scanned: plain as FastHandle | Closure };
   if (fast) {
     if (condition) out.scanned = fast.add(condition, plain, locals, (fn) => (out.condition = fn));
     holes.forEach((p, i) => {

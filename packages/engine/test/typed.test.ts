@@ -129,6 +129,11 @@ rule coupon_code {
   reject when (order.coupon?.code ?? "") in ["BAD", "WORSE"] || order.id.endsWith("!")
   because "coupon"
 }
+rule eu_large {
+  severity low
+  review when order.region == "eu" && order.total > 900 && size(order.tags) < 3
+  because "eu large"
+}
 rule counted {
   severity high
   review when size(skus) >= 2 && priority != 3 && order.lines.exists(l, (l.discount ?? 0) > 50)
@@ -138,6 +143,12 @@ rule counted {
   const constructsSchema = inputJsonSchema(analyze(CONSTRUCTS).ast) as Record<string, unknown>;
   const constructs = ruleset(CONSTRUCTS);
   const ast = analyze(CONSTRUCTS).ast;
+  const indexed = ruleset(CONSTRUCTS, { indexMinRules: 1 });
+  it('files eu_large in the rule index when asked to (the indexed loop is really taken)', () => {
+    const input = { order: { id: 'o', total: 1, express: true, tags: [], lines: [], region: 'us' }, priority: 1 };
+    const r = indexed.evaluate(input, { explain: true });
+    expect(r.ok && r.trace?.rules.find((t) => t.rule === 'eu_large')).toMatchObject({ skipped: 'index' });
+  });
   it('on a ruleset reaching every typed construct, against the reference interpreter too', () => {
     fc.assert(
       fc.property(arbitraryOf(constructsSchema), fc.option(fc.integer({ min: 0, max: 20 })), (input, maxSteps) => {
@@ -148,6 +159,8 @@ rule counted {
           expect(r.errors.map((e) => [e.rule, e.code])).toEqual(ref.errors);
         }
         agree(CONSTRUCTS, input, maxSteps ?? undefined);
+        // through the rule index, whose loop calls each candidate's typed twin
+        expect(indexed.evaluate(input)).toEqual(cached(CONSTRUCTS, undefined, false).evaluate(input));
       }),
       { numRuns: 300, seed: FC_SEED },
     );
@@ -162,7 +175,7 @@ rule counted {
       }),
       { numRuns: 300, seed: FC_SEED },
     );
-    expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'region_rule']);
+    expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'eu_large', 'region_rule']);
   });
 
   it('an object that is not plain takes the generic code, and decides the same', () => {

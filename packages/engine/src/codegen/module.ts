@@ -57,6 +57,8 @@ export class FastModule {
   private readonly typedEmitter: Emitter | null;
   /** What each handle was added from, for its typed twin. */
   private readonly sources = new Map<FastHandle, { expr: Expr; locals: Locals }>();
+  /** Handles with a typed twin `g<position>`, and who wants it once built. */
+  private readonly twins = new Map<FastHandle, { position: number; built: ((fn: Closure) => void) | undefined }>();
   private readonly listeners = new Map<FastHandle, (fn: Closure) => void>();
   private readonly positions = new Map<FastHandle, number>();
   /** Slots of the `let`s generated code reads, with a closure that reads each. */
@@ -144,23 +146,36 @@ export class FastModule {
       return position === undefined ? `C[${this.closures.push(c as Closure) - 1}](ctx)` : `f${position}(ctx)`;
     });
     const handle: ScanHandle = { fn: null, typed: null };
-    const typed = this.typedEmitter === null ? null : conditions.map((c, i) => this.typedTwin(c, i) ?? (generic[i] as string));
+    const typed = this.typedEmitter === null ? null : conditions.map((c, i) => this.twinCall(c) ?? (generic[i] as string));
     this.scan = { handle, source: scanSource('scan', generic), typed: typed && scanSource('scanTyped', typed) };
     return handle;
   }
 
-  /** Condition `i` in typed code, as a call of its own function `g<i>`; null for a closure. */
-  private typedTwin(c: FastHandle | Closure, i: number): string | null {
-    const source = typeof c === 'function' ? undefined : this.sources.get(c);
-    if (source === undefined || this.typedEmitter === null) return null;
+  /**
+   * Adds the typed twin of `handle` (see `emit-typed.ts`): a function `g<i>` with the same
+   * meaning on inputs the quick check accepted, handed to `built` once the module is built.
+   * Nothing without input types.
+   */
+  addTypedTwin(handle: FastHandle, built?: (fn: Closure) => void): void {
+    const source = this.sources.get(handle);
+    const position = this.positions.get(handle);
+    if (source === undefined || position === undefined || this.typedEmitter === null || this.twins.has(handle)) return;
     const scope = new Scope();
     const body = this.typedEmitter.expr(source.expr, source.locals, scope);
-    this.functions.push(`function g${i}(ctx) {
+    this.functions.push(`function g${position}(ctx) {
   ${PRELUDE}
   ${scope.declaration()}
   return ${body};
 }`);
-    return `g${i}(ctx)`;
+    this.twins.set(handle, { position, built });
+  }
+
+  /** A call of the typed twin of `c`, added on the way; null for a closure. */
+  private twinCall(c: FastHandle | Closure): string | null {
+    if (typeof c === 'function') return null;
+    this.addTypedTwin(c);
+    const twin = this.twins.get(c);
+    return twin === undefined ? null : `g${twin.position}(ctx)`;
   }
 
   /** Generates and binds every added function; false when the host refused generated code. */
@@ -172,15 +187,17 @@ ${this.functions.join('\n')}
 ${this.letComputers()}
 ${this.scan?.source ?? ''}
 ${this.scan?.typed ?? ''}
-return [[${this.handles.map((_, i) => `f${i}`).join(', ')}], ${this.scan ? 'scan' : 'null'}, ${this.scan?.typed ? 'scanTyped' : 'null'}];`;
+return [[${this.handles.map((_, i) => `f${i}`).join(', ')}], ${this.scan ? 'scan' : 'null'}, ${this.scan?.typed ? 'scanTyped' : 'null'}, [${[...this.twins.values()].map((t) => `g${t.position}`).join(', ')}]];`;
     let made: Closure[];
     let scan: Scan | null;
     let scanTyped: Scan | null;
+    let twins: Closure[];
     try {
-      [made, scan, scanTyped] = new Function('R', 'K', 'C', 'F', source)(RUNTIME, this.values, this.closures, this.builtins) as [Closure[], Scan | null, Scan | null];
+      [made, scan, scanTyped, twins] = new Function('R', 'K', 'C', 'F', source)(RUNTIME, this.values, this.closures, this.builtins) as [Closure[], Scan | null, Scan | null, Closure[]];
     } catch {
       return false;
     }
+    [...this.twins.values()].forEach((twin, i) => twin.built?.(twins[i] as Closure));
     if (this.scan) {
       this.scan.handle.fn = scan;
       this.scan.handle.typed = scanTyped;
