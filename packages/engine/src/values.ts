@@ -61,8 +61,10 @@ export function isError(v: unknown): v is VError {
  */
 export function isMap(v: unknown): v is VMap {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  // the cheap test first: `Object.getPrototypeOf` is a call where V8 cannot fold it
+  if ((v as { constructor?: unknown }).constructor === Object) return true;
   const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null || (v as { constructor?: unknown }).constructor === Object;
+  return proto === Object.prototype || proto === null;
 }
 
 export function getOwn(map: VMap, key: string): Value | undefined {
