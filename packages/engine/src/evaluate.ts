@@ -7,6 +7,7 @@ import type { CompiledParams } from './params.ts';
 import { compileReads, readsByWalking, type ReadsOf } from './codegen/reads.ts';
 import type { ScanHandle } from './codegen/module.ts';
 import type { QuickCheck } from './codegen/quick-check.ts';
+import type { RecordType } from './codegen/static-types.ts';
 import { printExpr } from './print.ts';
 import { VError, isMap, thrownError, toJson, toText, typeName, type VMap, type Value } from './values.ts';
 import type { Decision, EvaluateOptions, EvaluationResult, Location, RuleError, RuleTrace, TraceValue, Violation } from './types.ts';
@@ -25,6 +26,8 @@ export interface CompiledRule {
   /** The same condition, recording sub-expression values (explain mode). */
   traced: Closure;
   message: Array<string | Closure>;
+  /** The message in typed code, for inputs the quick check accepted. */
+  typedMessage: Array<string | Closure>;
   suggestions: Array<{ name: string; value: Closure }>;
   reads: string[];
 }
@@ -59,6 +62,8 @@ export interface Plan {
   index: RuleIndex | null;
   /** The generated rule scan (no index, code generation on and allowed by the host). */
   scan: ScanHandle | null;
+  /** The input's static type (typed reads), null without one. */
+  inputType: RecordType | null;
   /** Whether to generate code (the reads functions) or keep to closures. */
   codegen: boolean;
   /** Filled on first evaluation: what every evaluation shares. */
@@ -119,7 +124,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   const order = plan.index !== null && !explain ? candidates(plan.index, ctx) : null;
   const skip = plan.index !== null && explain ? skipped(plan.index, ctx, n) : null;
 
-  const tally = new Tally(plan, ctx, totals, location);
+  const tally = new Tally(plan, ctx, totals, location, typed);
   const ruleTraces: RuleTrace[] | null = explain ? [] : null;
   let evaluated = 0;
   const scan = explain || order !== null || plan.scan === null ? null : ((typed ? plan.scan.typed : null) ?? plan.scan.fn);
@@ -188,13 +193,15 @@ class Tally {
     private readonly ctx: Ctx,
     private readonly totals: Totals,
     private readonly location: (node: number) => Location,
+    /** The input passed the quick check: typed message holes and reads apply. */
+    private readonly typed: boolean,
   ) {
     this.firedRank = plan.outcomes.length;
   }
 
   /** Rule `i`'s condition gave `v` (not `false` unless tracing): its error, and its violation when it fires. */
   settle(i: number, v: Value): RuleTrace['result'] {
-    const { plan, ctx, totals, location } = this;
+    const { plan, ctx, totals, location, typed } = this;
     const rule = plan.rules[i] as CompiledRule;
     if (!(v instanceof VError) && typeof v !== 'boolean') v = new VError('type_error', `the condition is ${typeName(v)}, not boolean`, -1);
     let failure: VError | null = null;
@@ -207,7 +214,7 @@ class Tally {
     const rank = totals.rank[i]!;
     if (rank < this.firedRank) this.firedRank = rank;
     this.violatedWeight += rule.weight;
-    let message = renderMessage(rule, ctx, this.errors, location);
+    let message = renderMessage(rule, typed ? rule.typedMessage : rule.message, ctx, this.errors, location);
     if (failure) message += ` (error: ${failure.message})`;
     this.violations.push({
       rule: rule.id,
@@ -216,7 +223,7 @@ class Tally {
       message,
       suggestion: suggestionOf(rule, ctx, this.errors, location),
       location: rule.location,
-      reads: totals.reads[i]!(ctx.input),
+      reads: (typed ? totals.typedReads : totals.reads)[i]!(ctx.input),
     });
     return failure ? 'error' : 'fired';
   }
@@ -244,6 +251,8 @@ interface Totals {
   rank: number[];
   /** Per rule: the input values its condition read, by path. */
   reads: ReadsOf[];
+  /** The same for inputs the quick check accepted (the generic ones without input types or generated code). */
+  typedReads: ReadsOf[];
 }
 
 function totalsOf(plan: Plan): Totals {
@@ -256,7 +265,10 @@ function totalsOf(plan: Plan): Totals {
         return rank < 0 ? plan.outcomes.length : rank;
       }),
       reads: plan.rules.map((r) => (plan.codegen ? compileReads(r.reads) : readsByWalking(r.reads))),
+      typedReads: [],
     };
+    const { inputType } = plan;
+    totals.typedReads = plan.codegen && inputType !== null ? plan.rules.map((r) => compileReads(r.reads, inputType)) : totals.reads;
     plan.totals = totals;
   }
   return totals;
@@ -316,9 +328,9 @@ function skipped(index: RuleIndex, ctx: Ctx, n: number): Uint8Array {
   return skip;
 }
 
-function renderMessage(rule: CompiledRule, ctx: Ctx, errors: RuleError[], location: (node: number) => Location): string {
+function renderMessage(rule: CompiledRule, parts: Array<string | Closure>, ctx: Ctx, errors: RuleError[], location: (node: number) => Location): string {
   let out = '';
-  for (const part of rule.message) {
+  for (const part of parts) {
     if (typeof part === 'string') {
       out += part;
       continue;

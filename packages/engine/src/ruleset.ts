@@ -121,7 +121,8 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
   const params = buildParams(declsOf(ast, 'Param'), ast, env, limits, diagnostics);
   params.forEach((p, i) => env.globals.set(p.name, describeName((() => (ctx) => ctx.params[i] as Value) as GlobalRef, { kind: 'param', index: i })));
   // generated code for every expression evaluated per decision (unless turned off)
-  const fast = options.codegen === false ? null : new FastModule(env, recordTypeOf(inputFields));
+  const inputType = recordTypeOf(inputFields);
+  const fast = options.codegen === false ? null : new FastModule(env, inputType);
 
   // ruleset-level lets: lazily, once per evaluation
   for (const l of declsOf(ast, 'Let')) {
@@ -217,6 +218,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     convert,
     slotCount: () => slotCount,
     codegen: options.codegen !== false,
+    inputType,
     index,
     scan,
   };
@@ -292,12 +294,19 @@ function compileRule(
   const ruleLetReads = memoReads(letExprs, isInput, globalLetReads);
   const reads = new Set<string>();
   if (condition) collectReads(condition, isInput, ruleLetReads, reads);
-  const out = { condition: plain, typedCondition: plain, traced, message, suggestions, reads: [...reads], scanned: plain as FastHandle | Closure };
+  // the same holes in typed code, for the violations of inputs the quick check accepted
+  const typedMessage = [...message];
+  const out = { condition: plain, typedCondition: plain, traced, message, typedMessage, suggestions, reads: [...reads], scanned: plain as FastHandle | Closure };
   if (fast) {
     if (condition) out.scanned = fast.add(condition, plain, locals, (fn) => (out.condition = fn));
     holes.forEach((p, i) => {
       const closure = message[i];
-      if (typeof p !== 'string' && typeof closure === 'function') fast.add(p, closure, locals, (fn) => (message[i] = fn));
+      if (typeof p !== 'string' && typeof closure === 'function') {
+        fast.addTypedTwin(
+          fast.add(p, closure, locals, (fn) => (message[i] = fn)),
+          (fn) => (typedMessage[i] = fn),
+        );
+      }
     });
     r.suggestions.forEach((s, i) => fast.add(s.value, suggestions[i]!.value, locals, (fn) => (suggestions[i]!.value = fn)));
   }

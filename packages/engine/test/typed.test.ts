@@ -45,12 +45,13 @@ function arbitraryOf(schema: Record<string, unknown>): fc.Arbitrary<unknown> {
 }
 
 const compiled = new Map<string, ReturnType<typeof ruleset>>();
-/** `source` compiled once per option set. */
-function cached(source: string, maxSteps: number | undefined, codegen: boolean): ReturnType<typeof ruleset> {
-  const key = `${maxSteps}|${codegen}|${source}`;
+/** `source` compiled once per option set (a small step limit, or a small length limit as `-n`). */
+function cached(source: string, limit: number | undefined, codegen: boolean): ReturnType<typeof ruleset> {
+  const key = `${limit}|${codegen}|${source}`;
   let r = compiled.get(key);
   if (r === undefined) {
-    r = ruleset(source, { codegen, ...(maxSteps === undefined ? {} : { limits: { maxSteps } }) });
+    const limits = limit === undefined ? {} : { limits: limit < 0 ? { maxSteps: 1_000_000, maxListLength: -limit } : { maxSteps: limit } };
+    r = ruleset(source, { codegen, ...limits });
     compiled.set(key, r);
   }
   return r;
@@ -106,7 +107,7 @@ let skus = order.lines.filter(l, l.qty > 0)
 rule blocked_sku {
   severity high
   reject when order.lines.exists(l, l.sku in BLOCKED)
-  because "blocked"
+  because "order {order.id} has a blocked sku among {order.lines.map(l, l.sku).join(", ")}"
 }
 rule big_unpaid {
   severity high
@@ -117,7 +118,7 @@ rule big_unpaid {
 rule all_tagged {
   severity high
   review when size(order.tags) > 0 && order.tags.all(t, t.startsWith("ok")) == false
-  because "tags"
+  because "tags {order.tags.join(", ")} ({size(order.tags)}), coupon {order.coupon?.code ?? "none"}"
 }
 rule region_rule {
   severity high
@@ -127,7 +128,7 @@ rule region_rule {
 rule coupon_code {
   severity high
   reject when (order.coupon?.code ?? "") in ["BAD", "WORSE"] || order.id.endsWith("!")
-  because "coupon"
+  because "coupon {order.coupon?.code ?? "-"} on {order.id}: {order.tags.filter(t, t.startsWith("ok")).join("/")}"
 }
 rule eu_large {
   severity low
@@ -151,7 +152,7 @@ rule counted {
   });
   it('on a ruleset reaching every typed construct, against the reference interpreter too', () => {
     fc.assert(
-      fc.property(arbitraryOf(constructsSchema), fc.option(fc.integer({ min: 0, max: 20 })), (input, maxSteps) => {
+      fc.property(arbitraryOf(constructsSchema), fc.option(fc.integer({ min: -12, max: 20 })), (input, maxSteps) => {
         const r = constructs.evaluate(input);
         if (r.ok) {
           const ref = referenceDecide(ast, input as Record<string, Value>, {});
@@ -176,6 +177,17 @@ rule counted {
       { numRuns: 300, seed: FC_SEED },
     );
     expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'eu_large', 'region_rule']);
+  });
+
+  it("a violation's reads are copies: changing the input afterwards leaves the decision as it was", () => {
+    const source = readFileSync(join(ROOT, 'marketplace/admission.policy'), 'utf8');
+    for (const r of [ruleset(source), ruleset(source, { codegen: false })]) {
+      const input = { service: { id: 's', tier: 'free', environment: 'staging', endpoint: 'https://x', data_classification: 'public', data_residency: ['KP'], certifications: [], authentication: 'none' } };
+      const decision = r.evaluate(input);
+      expect(decision.ok && decision.violations[0]?.reads).toEqual({ 'service.data_residency': ['KP'] });
+      input.service.data_residency.push('US');
+      expect(decision.ok && decision.violations[0]?.reads).toEqual({ 'service.data_residency': ['KP'] });
+    }
   });
 
   it('an object that is not plain takes the generic code, and decides the same', () => {

@@ -235,7 +235,7 @@ export class TypedEmitter implements TypedEmission {
     return { code: this.unlessFailed(left, scope, (v) => `${set}.has(${v})`), type: BOOL, fails: left.fails, absent: false };
   }
 
-  /** `size` of a list and `startsWith`/`endsWith`: arguments in order, one step of the budget, the answer. */
+  /** `size` of a list, `startsWith`/`endsWith` and `join` of strings: arguments in order, one step of the budget, the answer. */
   private call(e: Extract<Expr, { kind: 'Call' }>, locals: Locals, scope: Scope): Typed | null {
     if (this.env.tables.has(e.callee)) return null;
     const argExprs = e.target ? [e.target, ...e.args] : e.args;
@@ -253,6 +253,11 @@ export class TypedEmitter implements TypedEmission {
     } else if ((e.callee === 'startsWith' || e.callee === 'endsWith') && args.length === 2 && args.every((a) => a.type.kind === 'string')) {
       answer = ([x, y]) => `${x}.${e.callee}(${y})`;
       type = BOOL;
+    } else if (e.callee === 'join' && args.length >= 1 && args[0]!.type.kind === 'list' && args[0]!.type.item.kind === 'string' && args.slice(1).every((a) => a.type.kind === 'string')) {
+      // the items are strings, so each one's text is itself; then the length limit, as the builtin
+      const o = scope.tmp();
+      answer = ([x, y]) => `(${o} = ${x}.join(${y ?? '""'}), S.checkLength(${o}.length, ${e.id}) ?? ${o})`;
+      type = { kind: 'string' };
     } else return null;
     const s = scope.tmp();
     const values = args.map((a) => (a.fails ? scope.tmp() : a.code));

@@ -7,6 +7,7 @@
 import { resolveSegments } from '../paths.ts';
 import { isPrototypeName, setOwn, toJson, type VMap, type Value } from '../values.ts';
 import { jsString as str } from './emit.ts';
+import { isScalar, type RecordType, type StaticType } from './static-types.ts';
 
 export type ReadsOf = (input: VMap) => Record<string, unknown>;
 
@@ -28,13 +29,24 @@ export function readsByWalking(paths: readonly string[]): ReadsOf {
   };
 }
 
-export function compileReads(paths: readonly string[]): ReadsOf {
+/**
+ * With `input` (the input's record type, for inputs the quick check accepted), a path whose every
+ * step is a declared field is read with no test but `undefined` after an optional field, and a
+ * list of strings, numbers or booleans is copied with `slice` (what `toJson` gives for one).
+ */
+export function compileReads(paths: readonly string[], input: RecordType | null = null): ReadsOf {
   const walk = readsByWalking(paths);
   const segments = paths.map((p) => p.split('.'));
   const lines: string[] = [];
   segments.forEach((segs, k) => {
     const path = paths[k] as string;
     const slow = `W(I, SEG[${k}])`;
+    const typed = input === null ? null : typedRead(segs, input);
+    if (typed !== null) {
+      // (no typed path names an `Object.prototype` member, `__proto__` included)
+      lines.push(typed, `if (v !== undefined) out[${str(path)}] = v;`);
+      return;
+    }
     if (segs.some(isPrototypeName)) lines.push(`v = ${slow};`);
     else {
       // v = I[s0]; then each further step reads on a plain object or walks the whole path
@@ -53,4 +65,24 @@ export function compileReads(paths: readonly string[]): ReadsOf {
   } catch {
     return walk; // a host that refuses generated code
   }
+}
+
+/** Statements leaving in `v` the JSON of the value at `segs` (undefined when an optional field is missing), or null if a step has no static type. */
+function typedRead(segs: string[], input: RecordType): string | null {
+  let type: StaticType = input;
+  let code = 'v = I;';
+  let close = '';
+  for (const seg of segs) {
+    if (type.kind !== 'record' || isPrototypeName(seg)) return null;
+    const field = type.fields.get(seg);
+    if (field === undefined || field.type === null) return null;
+    code += ` v = v[${str(seg)}];`;
+    if (field.optional) {
+      code += ' if (v !== undefined) {';
+      close += ' }';
+    }
+    type = field.type;
+  }
+  const json = isScalar(type) ? '' : type.kind === 'list' && isScalar(type.item) ? ' v = v.slice();' : ' v = toJson(v);';
+  return `${code}${json}${close}`;
 }
