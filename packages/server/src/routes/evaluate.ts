@@ -133,7 +133,8 @@ function evaluateOne(services: Services, target: Target, input: unknown, explain
       ...logInput(services, loaded, input),
     });
   }
-  services.events.publish({
+  // built only for a subscriber: most decisions have none, and this runs per decision
+  if (services.events.listening) services.events.publish({
     type: 'policy_validation_completed',
     data: { decision_id: id, ruleset: loaded.ruleset, version: loaded.version, channel: target.channel, decision: decision.decision, compliant: decision.compliant, violations: decision.violations.map((v) => v.rule) },
   });
