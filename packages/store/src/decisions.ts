@@ -76,9 +76,17 @@ export async function appendDecisions(db: Db, rows: DecisionInput[], chunkRows =
       const seq = rowsOf<{ last_seq: string | number | null }>(result)[0]?.last_seq;
       if (seq === null || seq === undefined) throw new Error('decision log insert returned no seq');
       lastSeq = Math.max(lastSeq ?? 0, Number(seq));
+      // PGlite answers a statement without a trip through the event loop (its await is a microtask),
+      // so without this a large batch held the server's thread for every chunk in a row
+      if (i + chunkRows < rows.length) await nextTurnOfEventLoop();
     }
     return { appended: rows.length, lastSeq };
   });
+}
+
+/** Resolves after the event loop has run its pending I/O and timers once (a macrotask, not a microtask). */
+function nextTurnOfEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Links `rows` onto `prevHash` and serialises them (and their violations) for one insert statement. */

@@ -289,6 +289,25 @@ export function storeSuite(harness: Harness): void {
     });
 
     describe('decision log', () => {
+      it('lets the event loop run between the statements of a large batch', async () => {
+        const ruleset = unique('turns');
+        const rows = Array.from({ length: 300 }, (_, i) => decision(ruleset, i));
+        let done = false;
+        let turnsBeforeDone = 0;
+        // counts event-loop turns (macrotasks) while the batch is being written
+        const tick = (): void => {
+          if (done) return;
+          turnsBeforeDone++;
+          setImmediate(tick);
+        };
+        setImmediate(tick);
+        const result = await store.appendDecisions(rows);
+        done = true;
+        expect(result.appended).toBe(300);
+        // at least one turn per statement boundary (chunks of 50 on PGlite, 100 on PostgreSQL)
+        expect(turnsBeforeDone).toBeGreaterThanOrEqual(2);
+      });
+
       it('appends a batch with violations and pages through it by cursor', async () => {
         const ruleset = unique('log');
         const rows = Array.from({ length: 25 }, (_, i) => decision(ruleset, i));
