@@ -28,13 +28,16 @@ export interface CompiledRule {
   message: Array<string | Closure>;
   /** The message in typed code, for inputs the quick check accepted. */
   typedMessage: Array<string | Closure>;
-  suggestions: Array<{ name: string; value: Closure }>;
+  /** Each with its value in typed code, for inputs the quick check accepted. */
+  suggestions: Array<{ name: string; value: Closure; typedValue: Closure }>;
   reads: string[];
 }
 
 export interface CompiledOutput {
   name: string;
   value: Closure;
+  /** The same in typed code, for inputs the quick check accepted. */
+  typedValue: Closure;
 }
 
 export interface Plan {
@@ -157,7 +160,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
 
   const outputs: Record<string, unknown> = {};
   for (const o of plan.outputs) {
-    const v = guarded(o.value, ctx, -1);
+    const v = guarded(typed ? o.typedValue : o.value, ctx, -1);
     if (v instanceof VError) {
       errors.push({ rule: null, output: o.name, kind: 'output', code: v.code, message: v.message, location: location(v.node) });
       outputs[o.name] = null;
@@ -221,7 +224,7 @@ class Tally {
       outcome: rule.outcome,
       severity: rule.severity,
       message,
-      suggestion: suggestionOf(rule, ctx, this.errors, location),
+      suggestion: suggestionOf(rule, ctx, this.errors, location, typed),
       location: rule.location,
       reads: (typed ? totals.typedReads : totals.reads)[i]!(ctx.input),
     });
@@ -344,11 +347,11 @@ function renderMessage(rule: CompiledRule, parts: Array<string | Closure>, ctx: 
   return out;
 }
 
-function suggestionOf(rule: CompiledRule, ctx: Ctx, errors: RuleError[], location: (node: number) => Location): Record<string, unknown> | null {
+function suggestionOf(rule: CompiledRule, ctx: Ctx, errors: RuleError[], location: (node: number) => Location, typed: boolean): Record<string, unknown> | null {
   if (rule.suggestions.length === 0) return null;
   const entries: Array<[string, unknown]> = [];
   for (const s of rule.suggestions) {
-    const v = guarded(s.value, ctx, -1);
+    const v = guarded(typed ? s.typedValue : s.value, ctx, -1);
     if (v instanceof VError) {
       errors.push({ rule: rule.id, output: null, kind: 'suggestion', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : rule.location });
     }

@@ -174,8 +174,9 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
 
   for (const force of forceLater) force();
   const outputs: CompiledOutput[] = declsOf(ast, 'Output').map((o) => {
-    const output = { name: o.name.name, value: compileExpr(o.value, env) };
-    fast?.add(o.value, output.value, new Map(), (fn) => (output.value = fn));
+    const value = compileExpr(o.value, env);
+    const output = { name: o.name.name, value, typedValue: value };
+    if (fast) fast.addTypedTwin(fast.add(o.value, value, new Map(), (fn) => (output.value = fn)), (fn) => (output.typedValue = fn));
     return output;
   });
   const index = options.index === false ? null : buildIndex(ruleDecls, env, isInputRoot, constValues, options.indexMinRules);
@@ -288,7 +289,10 @@ function compileRule(
   // messages: holes compiled one by one so a failing hole leaves the rest of the text
   const holes = r.message?.kind === 'Template' ? r.message.parts : r.message ? [r.message] : [];
   const message: Array<string | Closure> = r.message ? holes.map((p) => (typeof p === 'string' ? p : (constantText(p, env, locals) ?? compileExpr(p, env, locals)))) : [r.name.name];
-  const suggestions = r.suggestions.map((s) => ({ name: s.name.name, value: compileExpr(s.value, env, locals) }));
+  const suggestions = r.suggestions.map((s) => {
+    const value = compileExpr(s.value, env, locals);
+    return { name: s.name.name, value, typedValue: value };
+  });
   // reads: rule lets shadow input fields and ruleset lets
   const isInput = (name: string) => !letExprs.has(name) && isInputRoot(name);
   const ruleLetReads = memoReads(letExprs, isInput, globalLetReads);
@@ -308,7 +312,13 @@ function compileRule(
         );
       }
     });
-    r.suggestions.forEach((s, i) => fast.add(s.value, suggestions[i]!.value, locals, (fn) => (suggestions[i]!.value = fn)));
+    r.suggestions.forEach((s, i) => {
+      const suggestion = suggestions[i]!;
+      fast.addTypedTwin(
+        fast.add(s.value, suggestion.value, locals, (fn) => (suggestion.value = fn)),
+        (fn) => (suggestion.typedValue = fn),
+      );
+    });
   }
   return out;
 }

@@ -104,10 +104,15 @@ const BLOCKED = ["X1", "X2"]
 const LIMIT = 1000
 let big = order.total > LIMIT
 let skus = order.lines.filter(l, l.qty > 0)
+output tagged = order.tags.exists(t, t == "ok-1")
+output heavy = order.total > 500 && size(order.lines) > 1
+output lines_named = order.lines.map(l, l.sku).join("+")
 rule blocked_sku {
   severity high
   reject when order.lines.exists(l, l.sku in BLOCKED)
   because "order {order.id} has a blocked sku among {order.lines.map(l, l.sku).join(", ")}"
+  suggest express = !order.express
+  suggest region_ok = order.region != "apac" || order.tags.all(t, t.endsWith("!"))
 }
 rule big_unpaid {
   severity high
