@@ -184,6 +184,35 @@ rule counted {
     expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'eu_large', 'region_rule']);
   });
 
+  // past the size up to which the typed scan writes the conditions inline, it calls their twins
+  const MANY = `ruleset typed.many
+input {
+  order: { total: number, tags: list<string>, region: "eu" | "us" | "apac", coupon?: { percent?: number } }
+}
+decision review > accept
+${Array.from({ length: 90 }, (_, i) => `rule r${i} {
+  severity low
+  review when order.total > ${i * 10} && order.tags.exists(t, t.startsWith("${i % 7}")) && (order.coupon?.percent ?? 0) < ${i} && order.region != "apac"
+  because "r${i} on {order.tags.join(",")}"
+}`).join('\n')}
+`;
+  it('a typed scan too large to write inline calls the twins, and decides the same', () => {
+    const manySchema = inputJsonSchema(analyze(MANY).ast) as Record<string, unknown>;
+    const tags = fc.array(fc.constantFrom('1a', '2b', '3', 'x', '6'), { maxLength: 4 });
+    const input = fc.record({ order: fc.record({ total: fc.integer({ min: 0, max: 1000 }), tags, region: fc.constantFrom('eu', 'us', 'apac'), coupon: fc.record({ percent: fc.integer({ min: 0, max: 100 }) }, { requiredKeys: [] }) }, { requiredKeys: ['total', 'tags', 'region'] }) });
+    expect(manySchema).toBeDefined();
+    let fired = 0;
+    fc.assert(
+      fc.property(input, fc.option(fc.integer({ min: 0, max: 60 })), (value, maxSteps) => {
+        const r = cached(MANY, undefined, true).evaluate(value);
+        if (r.ok) fired += r.violations.length;
+        agree(MANY, value, maxSteps ?? undefined);
+      }),
+      { numRuns: 100, seed: FC_SEED },
+    );
+    expect(fired).toBeGreaterThan(0);
+  });
+
   it("a violation's reads are copies: changing the input afterwards leaves the decision as it was", () => {
     const source = readFileSync(join(ROOT, 'marketplace/admission.policy'), 'utf8');
     for (const r of [ruleset(source), ruleset(source, { codegen: false })]) {

@@ -43,6 +43,9 @@ export interface ScanHandle {
  */
 export const MAX_SCAN_RULES = 256;
 
+/** Typed code of all conditions up to this many characters is written inline in the typed scan. */
+const MAX_INLINE_SCAN = 20_000;
+
 /** The helpers generated code calls, by the names it uses. */
 const RUNTIME = { VError, COMPUTING, matchPattern, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, thrownError, toText, typeError, typeName, unary };
 
@@ -146,9 +149,23 @@ export class FastModule {
       return position === undefined ? `C[${this.closures.push(c as Closure) - 1}](ctx)` : `f${position}(ctx)`;
     });
     const handle: ScanHandle = { fn: null, typed: null };
-    const typed = this.typedEmitter === null ? null : conditions.map((c, i) => this.twinCall(c) ?? (generic[i] as string));
-    this.scan = { handle, source: scanSource('scan', generic), typed: typed && scanSource('scanTyped', typed) };
+    this.scan = { handle, source: scanSource('scan', generic), typed: this.typedScan(conditions, generic) };
     return handle;
+  }
+
+  /**
+   * The typed scan: the conditions' typed code written inline in one function when it is small
+   * (no call, and the context's fields loaded once), else calls of their typed twins.
+   */
+  private typedScan(conditions: Array<FastHandle | Closure>, generic: string[]): string | null {
+    if (this.typedEmitter === null) return null;
+    const scope = new Scope();
+    const inline = conditions.map((c, i) => {
+      const source = typeof c === 'function' ? undefined : this.sources.get(c);
+      return source === undefined ? (generic[i] as string) : this.typedEmitter!.expr(source.expr, source.locals, scope);
+    });
+    if (inline.reduce((n, code) => n + code.length, 0) <= MAX_INLINE_SCAN) return scanSource('scanTyped', inline, `${PRELUDE}\n  ${scope.declaration()}`);
+    return scanSource('scanTyped', conditions.map((c, i) => this.twinCall(c) ?? (generic[i] as string)));
   }
 
   /**
@@ -211,10 +228,10 @@ return [[${this.handles.map((_, i) => `f${i}`).join(', ')}], ${this.scan ? 'scan
 }
 
 /** A scan over the condition calls: each in its own try (a host exception becomes an error value), each result not `false` to the sink at once. */
-function scanSource(name: string, calls: string[]): string {
+function scanSource(name: string, calls: string[], prelude = ''): string {
   const body = calls.map(
     (call, i) => `  try { v = ${call}; } catch (e) { v = thrownError(e, -1); }
   if (v !== false) sink.settle(${i}, v);`,
   );
-  return `function ${name}(ctx, sink) {\n  let v;\n${body.join('\n')}\n}`;
+  return `function ${name}(ctx, sink) {\n  ${prelude}\n  let v;\n${body.join('\n')}\n}`;
 }
