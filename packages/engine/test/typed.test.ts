@@ -21,12 +21,12 @@ function arbitraryOf(schema: Record<string, unknown>): fc.Arbitrary<unknown> {
     case 'string': {
       const min = (schema['minLength'] as number | undefined) ?? 0;
       const max = (schema['maxLength'] as number | undefined) ?? 12;
-      const common = ['CA', 'NY', 'TX', 'KP', 'IR', 'US', 'SOC2', 'ISO27001', 'AAA', 'xgb', 'tech', 'https://a.example', 'http://b.example', 'X1', 'X2', 'BAD', 'WORSE', 'id!', 'ok-1'];
+      const common = ['CA', 'NY', 'TX', 'KP', 'IR', 'US', 'SOC2', 'ISO27001', 'AAA', 'xgb', 'tech', 'https://a.example', 'http://b.example', 'X1', 'X2', 'A7', 'BAD', 'WORSE', 'id!', 'ok-1'];
       return fc.oneof(fc.constantFrom(...common.filter((s) => s.length >= min && s.length <= max)), fc.string({ minLength: min, maxLength: max }));
     }
     case 'number': {
       const low = (schema['minimum'] as number | undefined) ?? (schema['exclusiveMinimum'] !== undefined ? (schema['exclusiveMinimum'] as number) + 0.5 : -1e6);
-      return fc.oneof(fc.integer({ min: Math.ceil(low), max: 200 }), fc.double({ min: low, max: 1e7, noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, 1, 1.2, 99.9, 0.5));
+      return fc.oneof(fc.integer({ min: Math.ceil(low), max: 200 }), fc.double({ min: low, max: 1e7, noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 7, 1, 1.2, 99.9, 0.5));
     }
     case 'boolean':
       return fc.boolean();
@@ -102,6 +102,7 @@ input {
 decision reject > review > accept
 const BLOCKED = ["X1", "X2"]
 const LIMIT = 1000
+const MANY_SKUS = ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "X2"]
 let big = order.total > LIMIT
 let skus = order.lines.filter(l, l.qty > 0)
 output tagged = order.tags.exists(t, t == "ok-1")
@@ -134,6 +135,11 @@ rule coupon_code {
   severity high
   reject when (order.coupon?.code ?? "") in ["BAD", "WORSE"] || order.id.endsWith("!")
   because "coupon {order.coupon?.code ?? "-"} on {order.id}: {order.tags.filter(t, t.startsWith("ok")).join("/")}"
+}
+rule listed {
+  severity low
+  review when order.lines.exists(l, l.sku in MANY_SKUS) || order.total in [0, 1, 1.2, 99.9] || priority in [-0, 7]
+  because "listed {order.total}"
 }
 rule eu_large {
   severity low
@@ -181,7 +187,7 @@ rule counted {
       }),
       { numRuns: 300, seed: FC_SEED },
     );
-    expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'eu_large', 'region_rule']);
+    expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'eu_large', 'listed', 'region_rule']);
   });
 
   // past the size up to which the typed scan writes the conditions inline, it calls their twins

@@ -19,7 +19,7 @@
  */
 import type { Expr } from '@verdict/language';
 import type { Closure, CompileEnv, Locals } from '../compiler.ts';
-import { PRELUDE, Scope, constantSetCode, jsString, literalCode, literalSetCode, type ModuleTables, type TypedEmission } from './emit.ts';
+import { PRELUDE, Scope, constantItems, jsString, literalCode, literalItems, membershipTest, type ModuleTables, type TypedEmission } from './emit.ts';
 import { describeName, nameInfo } from './names.ts';
 import { isScalar, sameType, staticTypeOfValue, type RecordType, type StaticType } from './static-types.ts';
 import type { Value } from '../values.ts';
@@ -226,13 +226,16 @@ export class TypedEmitter implements TypedEmission {
     return left.fails ? `(${l}${r})` : `(${l}${r}))`;
   }
 
-  /** `x in <constant list>`: Set membership, which is deepEqual against every item for a string or a finite number. */
+  /** `x in <constant list>`: what deepEqual against every item gives, for a string or a finite number (`membershipTest`). */
   private membership(e: Extract<Expr, { kind: 'Binary' }>, locals: Locals, scope: Scope): Typed | null {
     const left = this.typed(e.left, locals, scope);
     if (left === null || left.absent || (left.type.kind !== 'string' && left.type.kind !== 'number')) return null;
-    const set = literalSetCode(e.right, this.tables) ?? constantSetCode(e.right, locals, this.env, this.tables);
-    if (set === null) return null;
-    return { code: this.unlessFailed(left, scope, (v) => `${set}.has(${v})`), type: BOOL, fails: left.fails, absent: false };
+    const items = literalItems(e.right) ?? constantItems(e.right, locals, this.env);
+    if (items === null) return null;
+    const t = scope.tmp();
+    const test = membershipTest(items, t, this.tables);
+    const code = left.fails ? `((${t} = ${left.code}) instanceof VError ? ${t} : ${test})` : `((${t} = ${left.code}), ${test})`;
+    return { code, type: BOOL, fails: left.fails, absent: false };
   }
 
   /** `size` of a list, `startsWith`/`endsWith` and `join` of strings: arguments in order, one step of the budget, the answer. */

@@ -71,20 +71,38 @@ export function literalCode(v: unknown, tables: ModuleTables): string {
   return tables.value(v);
 }
 
-/** `in` against a constant list: a Set of its items in the constant table, else null. */
-export function constantSetCode(e: Expr, locals: Locals, env: CompileEnv, tables: ModuleTables): string | null {
+/** The items of a list literal of literals; else null. */
+export function literalItems(e: Expr): Value[] | null {
+  if (e.kind !== 'List') return null;
+  const items: Value[] = [];
+  for (const x of e.items) {
+    if (x.kind === 'Null') items.push(null);
+    else if (x.kind === 'String' || x.kind === 'Number' || x.kind === 'Bool') items.push(x.value);
+    else return null;
+  }
+  return items;
+}
+
+/** The items of a constant list (a `const` not shadowed by a local); else null. */
+export function constantItems(e: Expr, locals: Locals, env: CompileEnv): Value[] | null {
   if (e.kind !== 'Ident' || locals.has(e.name)) return null;
   const global = env.globals.get(e.name);
   const info = global ? nameInfo(global) : undefined;
   if (global === undefined || info?.kind !== 'const') return null;
   const v: Value = global(e.id)(null as never);
-  return Array.isArray(v) ? tables.value(new Set(v)) : null;
+  return Array.isArray(v) ? v : null;
 }
 
-/** A list literal of literals, as a Set in the constant table; else null. */
-export function literalSetCode(e: Expr, tables: ModuleTables): string | null {
-  if (e.kind !== 'List' || !e.items.every((x) => x.kind === 'String' || x.kind === 'Number' || x.kind === 'Bool' || x.kind === 'Null')) return null;
-  return tables.value(new Set(e.items.map((x) => (x.kind === 'Null' ? null : x.value))));
+/** Up to this many items, membership is a chain of comparisons: cheaper than hashing the value. */
+const MAX_COMPARED_ITEMS = 8;
+
+/**
+ * Membership of the variable `v` in constant `items`, for a `v` that is a string or a number other
+ * than NaN: there, `===` and a Set's SameValueZero both give what deepEqual against each item gives.
+ */
+export function membershipTest(items: Value[], v: string, tables: ModuleTables): string {
+  if (items.length > MAX_COMPARED_ITEMS) return `${tables.value(new Set(items))}.has(${v})`;
+  return items.length === 0 ? 'false' : `(${items.map((x) => `${v} === ${literalCode(x, tables)}`).join(' || ')})`;
 }
 
 /**
@@ -230,11 +248,11 @@ export class Emitter {
       return `((${a} = ${left}) instanceof VError ? ${a} : typeof ${a} === ${str(typeof lit.value)} ? ${a} ${js} ${r} : ${generic(a, r)})`;
     }
     if (op === 'in') {
-      // a list literal of literals: nothing to evaluate on the right, membership from a Set
-      const set = this.literalSet(e.right);
-      if (set !== null && e.right.kind === 'List') {
-        const list = this.tables.value(e.right.items.map((x) => (x.kind === 'Null' ? null : (x as { value: unknown }).value)));
-        return `((${a} = ${left}) instanceof VError ? ${a} : (typeof ${a} === "string" || (typeof ${a} === "number" && ${a} === ${a})) ? ${set}.has(${a}) : ${generic(a, list)})`;
+      // a list literal of literals: nothing to evaluate on the right
+      const items = literalItems(e.right);
+      if (items !== null) {
+        const list = this.tables.value(items);
+        return `((${a} = ${left}) instanceof VError ? ${a} : (typeof ${a} === "string" || (typeof ${a} === "number" && ${a} === ${a})) ? ${membershipTest(items, a, this.tables)} : ${generic(a, list)})`;
       }
     }
     const b = scope.tmp();
@@ -263,9 +281,9 @@ export class Emitter {
         return strict(`${numbers} && ${b} !== 0 && Number.isFinite(${c} = ${a} ${op} ${b}) ? ${c}`);
       }
       case 'in': {
-        const set = this.constantSet(e.right, locals);
-        // a string, or a number other than NaN: Set membership is deepEqual against every item
-        if (set !== null) return strict(`(typeof ${a} === "string" || (typeof ${a} === "number" && ${a} === ${a})) ? ${set}.has(${a})`);
+        const items = constantItems(e.right, locals, this.env);
+        // a string, or a number other than NaN: membership is deepEqual against every item
+        if (items !== null) return strict(`(typeof ${a} === "string" || (typeof ${a} === "number" && ${a} === ${a})) ? ${membershipTest(items, a, this.tables)}`);
         return strict(`false ? false`);
       }
       default:
@@ -273,9 +291,6 @@ export class Emitter {
     }
   }
 
-  private constantSet(e: Expr, locals: Locals): string | null {
-    return constantSetCode(e, locals, this.env, this.tables);
-  }
 
   private call(e: Extract<Expr, { kind: 'Call' }>, locals: Locals, scope: Scope, d: number): string {
     const argExprs = e.target ? [e.target, ...e.args] : e.args;
@@ -359,9 +374,9 @@ export class Emitter {
   private pattern(p: Exclude<TablePattern, { kind: 'Wildcard' }>, arg: string, locals: Locals, scope: Scope, d: number): string {
     const generic = (v: string) => `matchPattern(${str(p.kind)}, ${p.kind === 'ComparePattern' ? str(p.op) : 'null'}, ${arg}, ${v}, node)`;
     if (p.kind === 'InPattern') {
-      const set = this.literalSet(p.value);
+      const items = literalItems(p.value);
       // a constant list: membership of a string or a non-NaN number is what deepEqual against each item gives
-      if (set !== null) return `(typeof ${arg} === "string" || (typeof ${arg} === "number" && ${arg} === ${arg}) ? ${set}.has(${arg}) : ${generic(this.expr(p.value, locals, scope, d))})`;
+      if (items !== null) return `(typeof ${arg} === "string" || (typeof ${arg} === "number" && ${arg} === ${arg}) ? ${membershipTest(items, arg, this.tables)} : ${generic(this.expr(p.value, locals, scope, d))})`;
       return generic(this.expr(p.value, locals, scope, d));
     }
     const v = scope.tmp();
@@ -372,9 +387,6 @@ export class Emitter {
     return `((${v} = ${value}) instanceof VError ? ${v} : typeof ${arg} === "number" && typeof ${v} === "number" ? ${arg} ${p.op} ${v} : ${generic(v)})`;
   }
 
-  private literalSet(e: Expr): string | null {
-    return literalSetCode(e, this.tables);
-  }
 
   private template(e: Extract<Expr, { kind: 'Template' }>, locals: Locals, scope: Scope, d: number): string {
     const holes: Array<[string, string]> = [];
