@@ -112,7 +112,8 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   const explain = options.explain === true;
   const ctx: Ctx = {
     state: new EvalState(plan.limits),
-    input: (isMap(data) ? data : {}) as VMap,
+    // what the quick check accepted is a plain object already
+    input: (typed || isMap(data) ? data : {}) as VMap,
     params: paramValues,
     slots: emptySlots(plan),
     trace: null,
