@@ -103,9 +103,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   // Converted once: the where checks and the rules both read the converted input (timestamps, durations).
   const data = plan.convert ? plan.convert(input as Value) : (input as Value);
   const problems = plan.checkWheres === null ? schemaProblems : [...schemaProblems, ...plan.checkWheres(data, new Set(schemaProblems.map((p) => p.path)))];
-  if (problems.length > 0) {
-    return { ok: false, error: { code: 'invalid_input', message: `the input does not match the schema (${problems.length} problem${problems.length === 1 ? '' : 's'})`, details: problems } };
-  }
+  if (problems.length > 0) return invalidInput(problems);
   const overrides = options.params;
   const paramValues = overrides === undefined ? plan.params.api.defaults : plan.params.api.resolve(overrides);
   if (!Array.isArray(paramValues)) return { ok: false, error: paramValues };
@@ -130,32 +128,12 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
 
   const tally = new Tally(plan, ctx, totals, location, typed);
   const ruleTraces: RuleTrace[] | null = explain ? [] : null;
-  let evaluated = 0;
+  let evaluated = n;
   const scan = explain || order !== null || plan.scan === null ? null : ((typed ? plan.scan.typed : null) ?? plan.scan.fn);
-  if (scan !== null) {
-    // generated: every condition in order; a result that is not `false` is settled before the next
-    // condition runs, so work is done (and counted against the limits) in the loop's order
-    scan(ctx, tally);
-    evaluated = n;
-  } else {
-    const count = order === null ? n : order.length;
-    for (let k = 0; k < count; k++) {
-      const i = order === null ? k : order[k]!;
-      const rule = plan.rules[i] as CompiledRule;
-      if (skip !== null && skip[i]) {
-        ruleTraces?.push({ rule: rule.id, result: 'passed', skipped: 'index', values: [] });
-        continue;
-      }
-      evaluated++;
-      if (explain) ctx.trace = [];
-      const v = guarded(explain ? rule.traced : typed ? rule.typedCondition : rule.condition, ctx, -1);
-      if (v === false && !explain) continue;
-      const recorded = ctx.trace;
-      ctx.trace = null;
-      const result = tally.settle(i, v);
-      if (ruleTraces !== null) ruleTraces.push({ rule: rule.id, result, values: compactTrace(recorded ?? [], plan.nodes) });
-    }
-  }
+  // generated: every condition in order; a result that is not `false` is settled before the next
+  // condition runs, so work is done (and counted against the limits) in the loop's order
+  if (scan !== null) scan(ctx, tally);
+  else evaluated = loopRules(plan, ctx, tally, order, skip, ruleTraces, typed);
   const { violations, errors } = tally;
   const totalWeight = totals.weight;
 
@@ -179,6 +157,37 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     errors,
     trace: ruleTraces !== null ? { rules: ruleTraces, rulesEvaluated: evaluated, steps: ctx.state.steps } : null,
   };
+}
+
+function invalidInput(problems: ReturnType<Validator>): EvaluationResult {
+  return { ok: false, error: { code: 'invalid_input', message: `the input does not match the schema (${problems.length} problem${problems.length === 1 ? '' : 's'})`, details: problems } };
+}
+
+/**
+ * The generic loop over the rules (with the index, its candidates `order`; in explain mode every
+ * rule, tracing each and marking the ones the index rules out in `skip`). Returns how many ran.
+ */
+function loopRules(plan: Plan, ctx: Ctx, tally: Tally, order: number[] | null, skip: Uint8Array | null, ruleTraces: RuleTrace[] | null, typed: boolean): number {
+  const explain = ruleTraces !== null;
+  let evaluated = 0;
+  const count = order === null ? plan.rules.length : order.length;
+  for (let k = 0; k < count; k++) {
+    const i = order === null ? k : order[k]!;
+    const rule = plan.rules[i] as CompiledRule;
+    if (skip !== null && skip[i]) {
+      ruleTraces?.push({ rule: rule.id, result: 'passed', skipped: 'index', values: [] });
+      continue;
+    }
+    evaluated++;
+    if (explain) ctx.trace = [];
+    const v = guarded(explain ? rule.traced : typed ? rule.typedCondition : rule.condition, ctx, -1);
+    if (v === false && !explain) continue;
+    const recorded = ctx.trace;
+    ctx.trace = null;
+    const result = tally.settle(i, v);
+    if (ruleTraces !== null) ruleTraces.push({ rule: rule.id, result, values: compactTrace(recorded ?? [], plan.nodes) });
+  }
+  return evaluated;
 }
 
 /**
