@@ -60,8 +60,6 @@ export interface Plan {
   checkWheres: WhereChecker | null;
   convert: ((v: Value) => Value) | null;
   slotCount(): number;
-  /** An empty slot array of `slotCount()` entries, copied per evaluation (cheaper than `new Array(n)`). */
-  slotTemplate?: Value[];
   index: RuleIndex | null;
   /** The generated rule scan (no index, code generation on and allowed by the host). */
   scan: ScanHandle | null;
@@ -108,12 +106,13 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   const paramValues = overrides === undefined ? plan.params.api.defaults : plan.params.api.resolve(overrides);
   if (!Array.isArray(paramValues)) return { ok: false, error: paramValues };
   const explain = options.explain === true;
+  const totals = totalsOf(plan);
   const ctx: Ctx = {
     state: new EvalState(plan.limits),
     // what the quick check accepted is a plain object already
     input: (typed || isMap(data) ? data : {}) as VMap,
     params: paramValues,
-    slots: emptySlots(plan),
+    slots: totals.slots.slice(),
     trace: null,
     depth: 0,
   };
@@ -122,7 +121,6 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   // Which rules to evaluate: with the index, only the unindexed rules and the candidates of each
   // group's value (explain mode walks every rule, to trace the skipped ones too).
   const n = plan.rules.length;
-  const totals = totalsOf(plan);
   const order = plan.index !== null && !explain ? candidates(plan.index, ctx) : null;
   const skip = plan.index !== null && explain ? skipped(plan.index, ctx, n) : null;
 
@@ -242,13 +240,6 @@ class Tally {
   }
 }
 
-function emptySlots(plan: Plan): Value[] {
-  const n = plan.slotCount();
-  let template = plan.slotTemplate;
-  if (template === undefined || template.length !== n) template = plan.slotTemplate = new Array<Value>(n);
-  return template.slice();
-}
-
 /** Maps a node id to its source location (one function per plan, not one per decision). */
 function locator(plan: Plan): (node: number) => Location {
   return (plan.locate ??= (node: number): Location => {
@@ -262,6 +253,8 @@ interface Totals {
   weight: number;
   /** Per rule: the precedence rank of its outcome (0 = highest). */
   rank: number[];
+  /** An empty slot array of `slotCount()` entries (made on first evaluation, once compiling is over), copied per evaluation. */
+  slots: Value[];
   /** Per rule: the input values its condition read, by path. */
   reads: ReadsOf[];
   /** The same for inputs the quick check accepted (the generic ones without input types or generated code). */
@@ -279,6 +272,7 @@ function totalsOf(plan: Plan): Totals {
       }),
       reads: plan.rules.map((r) => (plan.codegen ? compileReads(r.reads) : readsByWalking(r.reads))),
       typedReads: [],
+      slots: new Array<Value>(plan.slotCount()),
     };
     const { inputType } = plan;
     totals.typedReads = plan.codegen && inputType !== null ? plan.rules.map((r) => compileReads(r.reads, inputType)) : totals.reads;
