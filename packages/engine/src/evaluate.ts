@@ -11,7 +11,7 @@ import type { RecordType } from './codegen/static-types.ts';
 import { printExpr } from './print.ts';
 import { VError, isMap, thrownError, toJson, toText, typeName, type VMap, type Value } from './values.ts';
 import type { Decision, EvaluateOptions, EvaluationResult, Location, RuleError, RuleTrace, TraceValue, Violation } from './types.ts';
-import type { Validator } from './validate.ts';
+import { NO_PROBLEMS, type Validator } from './validate.ts';
 import type { WhereChecker } from './wheres.ts';
 
 export interface CompiledRule {
@@ -80,9 +80,6 @@ function guarded(f: Closure, ctx: Ctx, node: number): Value {
     return thrownError(e, node);
   }
 }
-
-/** What a valid input gets: one shared, frozen empty list. */
-const NO_PROBLEMS: ReturnType<Validator> = Object.freeze([]) as unknown as ReturnType<Validator>;
 
 export function evaluateRuleset(plan: Plan, input: unknown, options: EvaluateOptions): EvaluationResult {
   try {
@@ -264,18 +261,18 @@ interface Totals {
 function totalsOf(plan: Plan): Totals {
   let totals = plan.totals;
   if (totals === undefined) {
+    const { inputType } = plan;
+    const reads = plan.rules.map((r) => (plan.codegen ? compileReads(r.reads) : readsByWalking(r.reads)));
     totals = {
       weight: plan.rules.reduce((sum, r) => sum + r.weight, 0),
       rank: plan.rules.map((r) => {
         const rank = plan.outcomes.indexOf(r.outcome);
         return rank < 0 ? plan.outcomes.length : rank;
       }),
-      reads: plan.rules.map((r) => (plan.codegen ? compileReads(r.reads) : readsByWalking(r.reads))),
-      typedReads: [],
+      reads,
+      typedReads: plan.codegen && inputType !== null ? plan.rules.map((r) => compileReads(r.reads, inputType)) : reads,
       slots: new Array<Value>(plan.slotCount()),
     };
-    const { inputType } = plan;
-    totals.typedReads = plan.codegen && inputType !== null ? plan.rules.map((r) => compileReads(r.reads, inputType)) : totals.reads;
     plan.totals = totals;
   }
   return totals;

@@ -176,7 +176,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
   const outputs: CompiledOutput[] = declsOf(ast, 'Output').map((o) => {
     const value = compileExpr(o.value, env);
     const output = { name: o.name.name, value, typedValue: value };
-    if (fast) fast.addTypedTwin(fast.add(o.value, value, new Map(), (fn) => (output.value = fn)), (fn) => (output.typedValue = fn));
+    fast?.addWithTwin(o.value, value, new Map(), (fn) => (output.value = fn), (fn) => (output.typedValue = fn));
     return output;
   });
   const index = options.index === false ? null : buildIndex(ruleDecls, env, isInputRoot, constValues, options.indexMinRules);
@@ -305,19 +305,11 @@ function compileRule(
     if (condition) out.scanned = fast.add(condition, plain, locals, (fn) => (out.condition = fn));
     holes.forEach((p, i) => {
       const closure = message[i];
-      if (typeof p !== 'string' && typeof closure === 'function') {
-        fast.addTypedTwin(
-          fast.add(p, closure, locals, (fn) => (message[i] = fn)),
-          (fn) => (typedMessage[i] = fn),
-        );
-      }
+      if (typeof p !== 'string' && typeof closure === 'function') fast.addWithTwin(p, closure, locals, (fn) => (message[i] = fn), (fn) => (typedMessage[i] = fn));
     });
     r.suggestions.forEach((s, i) => {
       const suggestion = suggestions[i]!;
-      fast.addTypedTwin(
-        fast.add(s.value, suggestion.value, locals, (fn) => (suggestion.value = fn)),
-        (fn) => (suggestion.typedValue = fn),
-      );
+      fast.addWithTwin(s.value, suggestion.value, locals, (fn) => (suggestion.value = fn), (fn) => (suggestion.typedValue = fn));
     });
   }
   return out;

@@ -52,7 +52,7 @@ export class Validators {
 }
 
 /** What a valid value gets: one shared, frozen empty list (no allocation per decision). */
-const NO_PROBLEMS: Array<{ path: string; message: string }> = Object.freeze([]) as unknown as Array<{ path: string; message: string }>;
+export const NO_PROBLEMS: Array<{ path: string; message: string }> = Object.freeze([]) as unknown as Array<{ path: string; message: string }>;
 
 /** ajv's errors as paths and messages; `quick` (when the schema allows one) spares ajv the valid values. */
 function reporter(validate: ValidateFunction, quick: QuickCheck | null, root: string): Validator {

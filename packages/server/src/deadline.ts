@@ -59,7 +59,7 @@ export class Deadlines {
     });
   }
 
-  /** Requests in flight (for tests and metrics). */
+  /** Requests in flight (for tests). */
   get pending(): number {
     let n = 0;
     for (let e = this.head; e !== null; e = e.next) n++;

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
 import { and, asc, desc, eq, gt, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import { clampLimit, decodeCursor, encodeCursor } from './cursor.ts';
 import { advisoryXactLock, type Db } from './db.ts';
@@ -82,11 +83,6 @@ export async function appendDecisions(db: Db, rows: DecisionInput[], chunkRows =
     }
     return { appended: rows.length, lastSeq };
   });
-}
-
-/** Resolves after the event loop has run its pending I/O and timers once (a macrotask, not a microtask). */
-function nextTurnOfEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Links `rows` onto `prevHash` and serialises them (and their violations) for one insert statement. */

@@ -115,6 +115,13 @@ export class FastModule {
     return handle;
   }
 
+  /** Adds `expr` as `add` does, and its typed twin (`addTypedTwin`), handed to `builtTyped`. */
+  addWithTwin(expr: Expr, fallback: Closure, locals: Locals, built: (fn: Closure) => void, builtTyped: (fn: Closure) => void): FastHandle {
+    const handle = this.add(expr, fallback, locals, built);
+    this.addTypedTwin(handle, builtTyped);
+    return handle;
+  }
+
   /** Adds a `let`'s expression (as `add` does) and computes the let through it where generated code reads it. */
   addLet(slot: number, expr: Expr, fallback: Closure, locals: Locals = new Map()): FastHandle {
     const handle = this.add(expr, fallback, locals);
