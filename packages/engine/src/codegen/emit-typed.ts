@@ -46,6 +46,11 @@ export class TypedEmitter implements TypedEmission {
   private readonly lets = new Map<number, TypedLet | null | 'pending'>();
   /** Static types of macro variables, by slot. */
   private readonly slotTypes = new Map<number, StaticType>();
+  /**
+   * Each node's answer, per scope: when a node is not typed, the generic emitter writes it and asks
+   * again for each operand, which was already answered (and whose macros were already hoisted).
+   */
+  private readonly answered = new WeakMap<Scope, Map<Expr, Typed | null>>();
 
   constructor(
     private readonly env: CompileEnv,
@@ -60,6 +65,16 @@ export class TypedEmitter implements TypedEmission {
   }
 
   private typed(e: Expr, locals: Locals, scope: Scope): Typed | null {
+    let known = this.answered.get(scope);
+    if (known === undefined) this.answered.set(scope, (known = new Map()));
+    const answer = known.get(e);
+    if (answer !== undefined) return answer;
+    const made = this.emitTyped(e, locals, scope);
+    known.set(e, made);
+    return made;
+  }
+
+  private emitTyped(e: Expr, locals: Locals, scope: Scope): Typed | null {
     switch (e.kind) {
       case 'Bool':
       case 'Number':

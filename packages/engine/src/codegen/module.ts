@@ -161,45 +161,52 @@ export class FastModule {
   }
 
   /**
-   * The typed scan: the conditions' typed code written inline in one function when it is small
-   * (no call, and the context's fields loaded once), else calls of their typed twins.
+   * The typed scan: each condition's typed code emitted once, then written inline in one function
+   * when all of it is small (no call, and the context's fields loaded once), else as the bodies of
+   * the conditions' typed twins, called in turn.
    */
   private typedScan(conditions: Array<FastHandle | Closure>, generic: string[]): string | null {
     if (this.typedEmitter === null) return null;
-    const scope = new Scope();
-    const inline = conditions.map((c, i) => {
-      const source = typeof c === 'function' ? undefined : this.sources.get(c);
-      return source === undefined ? (generic[i] as string) : this.typedEmitter!.expr(source.expr, source.locals, scope);
+    const bodies = conditions.map((c) => (typeof c === 'function' ? null : this.typedBody(c)));
+    if (bodies.reduce((n, b) => n + (b?.code.length ?? 0), 0) <= MAX_INLINE_SCAN) {
+      // each condition's temporaries declared in its own block
+      return scanSource('scanTyped', bodies.map((b, i) => (b === null ? (generic[i] as string) : b.code)), PRELUDE, bodies.map((b) => b?.declaration ?? ''));
+    }
+    const calls = conditions.map((c, i) => {
+      const body = bodies[i];
+      if (typeof c === 'function' || body === null || body === undefined) return generic[i] as string;
+      this.addTypedTwin(c, undefined, body);
+      const twin = this.twins.get(c);
+      return twin === undefined ? (generic[i] as string) : `g${twin.position}(ctx)`;
     });
-    if (inline.reduce((n, code) => n + code.length, 0) <= MAX_INLINE_SCAN) return scanSource('scanTyped', inline, `${PRELUDE}\n  ${scope.declaration()}`);
-    return scanSource('scanTyped', conditions.map((c, i) => this.twinCall(c) ?? (generic[i] as string)));
+    return scanSource('scanTyped', calls);
+  }
+
+  /** `handle`'s expression in typed code, with the declaration of its own temporaries; null without input types. */
+  private typedBody(handle: FastHandle): { code: string; declaration: string } | null {
+    const source = this.sources.get(handle);
+    if (source === undefined || this.typedEmitter === null) return null;
+    const scope = new Scope();
+    const code = this.typedEmitter.expr(source.expr, source.locals, scope);
+    return { code, declaration: scope.declaration() };
   }
 
   /**
    * Adds the typed twin of `handle` (see `emit-typed.ts`): a function `g<i>` with the same
    * meaning on inputs the quick check accepted, handed to `built` once the module is built.
-   * Nothing without input types.
+   * Nothing without input types. `body` is its typed code when already emitted.
    */
-  addTypedTwin(handle: FastHandle, built?: (fn: Closure) => void): void {
-    const source = this.sources.get(handle);
+  addTypedTwin(handle: FastHandle, built?: (fn: Closure) => void, body?: { code: string; declaration: string }): void {
     const position = this.positions.get(handle);
-    if (source === undefined || position === undefined || this.typedEmitter === null || this.twins.has(handle)) return;
-    const scope = new Scope();
-    const body = this.typedEmitter.expr(source.expr, source.locals, scope);
+    if (position === undefined || this.twins.has(handle)) return;
+    const made = body ?? this.typedBody(handle);
+    if (made === null) return;
     this.functions.push(`function g${position}(ctx) {
   ${PRELUDE}
-  ${scope.declaration()}
-  return ${body};
+  ${made.declaration}
+  return ${made.code};
 }`);
     this.twins.set(handle, { position, built });
-  }
-
-  /** A call of the typed twin of `c`, added on the way; null for a closure. */
-  private twinCall(c: FastHandle | Closure): string | null {
-    if (typeof c === 'function') return null;
-    this.addTypedTwin(c);
-    const twin = this.twins.get(c);
-    return twin === undefined ? null : `g${twin.position}(ctx)`;
   }
 
   /** Generates and binds every added function; false when the host refused generated code. */
@@ -235,9 +242,9 @@ return [[${this.handles.map((_, i) => `f${i}`).join(', ')}], ${this.scan ? 'scan
 }
 
 /** A scan over the condition calls: each in its own try (a host exception becomes an error value), each result not `false` to the sink at once. */
-function scanSource(name: string, calls: string[], prelude = ''): string {
+function scanSource(name: string, calls: string[], prelude = '', declarations: string[] = []): string {
   const body = calls.map(
-    (call, i) => `  try { v = ${call}; } catch (e) { v = thrownError(e, -1); }
+    (call, i) => `  try { ${declarations[i] ?? ''} v = ${call}; } catch (e) { v = thrownError(e, -1); }
   if (v !== false) sink.settle(${i}, v);`,
   );
   return `function ${name}(ctx, sink) {\n  ${prelude}\n  let v;\n${body.join('\n')}\n}`;
