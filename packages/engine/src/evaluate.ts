@@ -5,7 +5,7 @@ import { EvalState, type Limits } from './context.ts';
 import { isPrimitive, type RuleIndex } from './rule-index.ts';
 import type { CompiledParams } from './params.ts';
 import { compileReads, readsByWalking, type ReadsOf } from './codegen/reads.ts';
-import type { ScanHandle } from './codegen/module.ts';
+import type { MessageSink, MessageText, ScanHandle } from './codegen/module.ts';
 import type { QuickCheck } from './codegen/quick-check.ts';
 import type { RecordType } from './codegen/static-types.ts';
 import { printExpr } from './print.ts';
@@ -26,8 +26,10 @@ export interface CompiledRule {
   /** The same condition, recording sub-expression values (explain mode). */
   traced: Closure;
   message: Array<string | Closure>;
-  /** The message in typed code, for inputs the quick check accepted. */
+  /** The message in typed code, hole by hole, for inputs the quick check accepted. */
   typedMessage: Array<string | Closure>;
+  /** The whole message as one typed function, when every hole is typed (else null). */
+  typedText: MessageText | null;
   /** Each with its value in typed code, for inputs the quick check accepted. */
   suggestions: Array<{ name: string; value: Closure; typedValue: Closure }>;
   reads: string[];
@@ -189,7 +191,7 @@ function loopRules(plan: Plan, ctx: Ctx, tally: Tally, order: number[] | null, s
  * What the fired rules add up to, over one evaluation. It is also the rule scan's sink, so the
  * scan costs no allocation of its own.
  */
-class Tally {
+class Tally implements MessageSink {
   readonly violations: Violation[] = [];
   readonly errors: RuleError[] = [];
   /** Rank of the highest-precedence outcome fired so far. */
@@ -222,7 +224,7 @@ class Tally {
     const rank = totals.rank[i]!;
     if (rank < this.firedRank) this.firedRank = rank;
     this.violatedWeight += rule.weight;
-    let message = renderMessage(rule, typed ? rule.typedMessage : rule.message, ctx, this.errors, location);
+    let message = this.message(rule, i);
     if (failure) message += ` (error: ${failure.message})`;
     this.violations.push({
       rule: rule.id,
@@ -234,6 +236,25 @@ class Tally {
       reads: (typed ? totals.typedReads : totals.reads)[i]!(ctx.input),
     });
     return failure ? 'error' : 'fired';
+  }
+
+  /** Rule `i`'s message: the whole typed function on a typed input when there is one, else hole by hole. */
+  private message(rule: CompiledRule, i: number): string {
+    const whole = this.typed ? rule.typedText : null;
+    if (whole !== null) {
+      try {
+        return whole(this.ctx, this, i);
+      } catch {
+        // a host exception (a stack overflow; typed code raises none of its own): hole by hole, each guarded
+      }
+    }
+    return renderMessage(rule, this.typed ? rule.typedMessage : rule.message, this.ctx, this.errors, this.location);
+  }
+
+  /** A hole of rule `i`'s typed message failed: reported as the generic rendering reports it, its text in its place. */
+  holeFailed(i: number, error: VError): string {
+    const rule = this.plan.rules[i] as CompiledRule;
+    return holeError(rule, error, this.errors, this.location);
   }
 }
 
@@ -340,12 +361,15 @@ function renderMessage(rule: CompiledRule, parts: Array<string | Closure>, ctx: 
       continue;
     }
     const v = guarded(part, ctx, -1);
-    if (v instanceof VError) {
-      errors.push({ rule: rule.id, output: null, kind: 'message', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : rule.location });
-    }
-    out += toText(v);
+    out += v instanceof VError ? holeError(rule, v, errors, location) : toText(v);
   }
   return out;
+}
+
+/** A message hole's error, recorded; its text stands in the message. */
+function holeError(rule: CompiledRule, v: VError, errors: RuleError[], location: (node: number) => Location): string {
+  errors.push({ rule: rule.id, output: null, kind: 'message', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : rule.location });
+  return toText(v);
 }
 
 function suggestionOf(rule: CompiledRule, ctx: Ctx, errors: RuleError[], location: (node: number) => Location, typed: boolean): Record<string, unknown> | null {

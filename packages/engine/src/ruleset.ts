@@ -16,7 +16,7 @@ import {
   type Span,
 } from '@verdict/language';
 import { compileExpr, lazySlot, type Closure, type CompileEnv, type Ctx, type GlobalRef, type TableRef } from './compiler.ts';
-import { FastModule, type FastHandle } from './codegen/module.ts';
+import { FastModule, type FastHandle, type MessageText } from './codegen/module.ts';
 import { recordTypeOf } from './codegen/static-types.ts';
 import type { QuickCheck } from './codegen/quick-check.ts';
 import { describeName, describeTable, nameInfo } from './codegen/names.ts';
@@ -158,7 +158,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     const severity = (r.severity?.name ?? DEFAULT_SEVERITY) as Severity;
     const outcome = r.outcome?.name ?? outcomes[0] ?? '';
     if (r.outcome && !outcomes.includes(outcome)) err(`outcome \`${outcome}\` is not declared in \`decision\``, r.outcome.span);
-    const { scanned: condition, ...compiled } = compileRule(r, env, isInputRoot, globalLetReads, fast);
+    const { rule: compiled, scanned: condition } = compileRule(r, env, isInputRoot, globalLetReads, fast);
     scanned.push(condition);
     // the same object: generated code swaps its closures in after the module is built
     rules.push(Object.assign(compiled, { id: r.name.name, severity, outcome, weight: weights[severity] ?? 0, location: { line: r.span.line, column: r.span.column } }));
@@ -264,7 +264,7 @@ function compileRule(
   isInputRoot: (name: string) => boolean,
   globalLetReads: (name: string) => string[] | null,
   fast: FastModule | null,
-): Omit<CompiledRule, 'id' | 'severity' | 'outcome' | 'weight' | 'location'> & { scanned: FastHandle | Closure } {
+): { rule: Omit<CompiledRule, 'id' | 'severity' | 'outcome' | 'weight' | 'location'>; scanned: FastHandle | Closure } {
   const locals = new Map<string, (ctx: Ctx) => Value>();
   const letExprs = new Map<string, Expr>();
   const forceLater: Array<() => void> = [];
@@ -300,19 +300,23 @@ function compileRule(
   if (condition) collectReads(condition, isInput, ruleLetReads, reads);
   // the same holes in typed code, for the violations of inputs the quick check accepted
   const typedMessage = [...message];
-  const out = { condition: plain, typedCondition: plain, traced, message, typedMessage, suggestions, reads: [...reads], scanned: plain as FastHandle | Closure };
+  // the rule's own object: the module's callbacks swap generated code into it once built
+  const out = { condition: plain, typedCondition: plain, traced, message, typedMessage, typedText: null as MessageText | null, suggestions, reads: [...reads] };
+  let scanned: FastHandle | Closure = plain;
   if (fast) {
-    if (condition) out.scanned = fast.add(condition, plain, locals, (fn) => (out.condition = fn));
+    if (condition) scanned = fast.add(condition, plain, locals, (fn) => (out.condition = fn));
     holes.forEach((p, i) => {
       const closure = message[i];
       if (typeof p !== 'string' && typeof closure === 'function') fast.addWithTwin(p, closure, locals, (fn) => (message[i] = fn), (fn) => (typedMessage[i] = fn));
     });
+    // and the whole message in one typed function (constant holes already text)
+    if (r.message) fast.addTypedMessage(holes.map((p, i) => (typeof message[i] === 'string' ? (message[i] as string) : p)), locals, (fn) => (out.typedText = fn));
     r.suggestions.forEach((s, i) => {
       const suggestion = suggestions[i]!;
       fast.addWithTwin(s.value, suggestion.value, locals, (fn) => (suggestion.value = fn), (fn) => (suggestion.typedValue = fn));
     });
   }
-  return out;
+  return { rule: out, scanned };
 }
 
 /**

@@ -82,8 +82,9 @@ describe('typed code decides as the generic code', () => {
     });
   }
 
-  // every construct the typed emitter writes: optional fields under `??` and `?.`, lets (ruleset
-  // and rule), macros over typed lists, `in` on constants and list literals, conditionals, `!`
+  // every construct the typed emitter writes: optional fields under `??` and `?.` and inside
+  // `has(x) ? ... : ...`, lets (ruleset and rule), macros over typed lists, `in` on constants and
+  // list literals, conditionals, `!`, `string()`, joined strings, and whole typed messages
   const CONSTRUCTS = `
 ruleset typed.constructs
 input {
@@ -151,6 +152,11 @@ rule counted {
   review when size(skus) >= 2 && priority != 3 && order.lines.exists(l, (l.discount ?? 0) > 50)
   because "lines"
 }
+rule coupon_note {
+  severity low
+  review when has(order.coupon) && order.id + "-" + order.region != "x-eu" && string(order.total) != "13" && !has(order.coupon.percent) == (priority > 5)
+  because "coupon {has(order.coupon) ? order.coupon.code + "/" + (has(order.coupon.percent) ? string(order.coupon.percent) : "-") : "none"}, express {order.express}, tags {order.tags}, priority {priority}, {string(order.express)}{note ?? ""}"
+}
 `;
   const constructsSchema = inputJsonSchema(analyze(CONSTRUCTS).ast) as Record<string, unknown>;
   const constructs = ruleset(CONSTRUCTS);
@@ -187,7 +193,7 @@ rule counted {
       }),
       { numRuns: 300, seed: FC_SEED },
     );
-    expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'eu_large', 'listed', 'region_rule']);
+    expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'coupon_note', 'eu_large', 'listed', 'region_rule']);
   });
 
   // past the size up to which the typed scan writes the conditions inline, it calls their twins

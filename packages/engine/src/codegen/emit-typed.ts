@@ -41,6 +41,14 @@ interface TypedLet {
 
 const BOOL: StaticType = { kind: 'bool' };
 const NUMBER: StaticType = { kind: 'number' };
+const STRING: StaticType = { kind: 'string' };
+
+/** Typed code of a message hole as its text (`toText` of its value), for a whole typed message. */
+export interface TypedText {
+  code: string;
+  /** May be the `limit_exceeded` error instead of the text. */
+  fails: boolean;
+}
 
 export class TypedEmitter implements TypedEmission {
   private readonly lets = new Map<number, TypedLet | null | 'pending'>();
@@ -51,6 +59,8 @@ export class TypedEmitter implements TypedEmission {
    * again for each operand, which was already answered (and whose macros were already hoisted).
    */
   private readonly answered = new WeakMap<Scope, Map<Expr, Typed | null>>();
+  /** Input paths of optional fields known to be there (`x.f` in `has(x.f) ? <here> : ...`). */
+  private readonly present = new Set<string>();
 
   constructor(
     private readonly env: CompileEnv,
@@ -62,6 +72,26 @@ export class TypedEmitter implements TypedEmission {
   emit(e: Expr, locals: Locals, scope: Scope): string | null {
     const t = this.typed(e, locals, scope);
     return t === null || t.absent ? null : t.code;
+  }
+
+  /**
+   * `e` as the text a message hole renders (`toText` of its value: a number formatted, a list of
+   * strings joined with ", "), or null when it is not typed or has no such text here.
+   */
+  text(e: Expr, locals: Locals, scope: Scope): TypedText | null {
+    const t = this.typed(e, locals, scope);
+    if (t === null || t.absent) return null;
+    const kind = t.type.kind;
+    let make: ((v: string) => string) | null = null;
+    if (kind === 'string') return { code: t.code, fails: t.fails };
+    if (kind === 'number') make = (v) => `formatNumber(${v})`;
+    else if (kind === 'bool') make = (v) => `(${v} ? "true" : "false")`;
+    else if (kind === 'list' && t.type.item.kind === 'string') make = (v) => `${v}.join(", ")`;
+    if (make === null) return null;
+    if (!t.fails) return { code: make(t.code), fails: false };
+    // the error itself stays a value: the caller reports it in its place
+    const v = scope.tmp();
+    return { code: `((${v} = ${t.code}) instanceof VError ? ${v} : ${make(v)})`, fails: true };
   }
 
   private typed(e: Expr, locals: Locals, scope: Scope): Typed | null {
@@ -86,6 +116,8 @@ export class TypedEmitter implements TypedEmission {
         return this.ident(e, locals, scope);
       case 'Member':
         return this.member(e, locals, scope);
+      case 'Has':
+        return this.has(e, locals, scope);
       case 'Unary': {
         const operand = this.typed(e.operand, locals, scope);
         if (operand === null || operand.absent) return null;
@@ -95,7 +127,7 @@ export class TypedEmitter implements TypedEmission {
       }
       case 'Conditional': {
         const test = this.typed(e.test, locals, scope);
-        const yes = this.typed(e.consequent, locals, scope);
+        const yes = this.whilePresent(e.test.kind === 'Has' ? this.pathOf(e.test.target, locals) : null, () => this.typed(e.consequent, locals, scope));
         const no = this.typed(e.alternate, locals, scope);
         if (test === null || yes === null || no === null || test.absent || yes.absent || no.absent) return null;
         if (test.type.kind !== 'bool' || !sameType(yes.type, no.type)) return null;
@@ -164,7 +196,15 @@ export class TypedEmitter implements TypedEmission {
     if (known !== undefined) return known;
     this.lets.set(slot, 'pending');
     const own = new Scope();
-    const body = this.typed(value, locals, own);
+    // a let is computed wherever it is first read, so nothing known where this read is holds in it
+    const outer = [...this.present];
+    this.present.clear();
+    let body: Typed | null;
+    try {
+      body = this.typed(value, locals, own);
+    } finally {
+      for (const path of outer) this.present.add(path);
+    }
     if (body === null || body.absent) {
       this.lets.set(slot, null);
       return null;
@@ -184,6 +224,28 @@ export class TypedEmitter implements TypedEmission {
     return made;
   }
 
+  /** `make()` with the optional field at `path` (when not null) known to be there. */
+  private whilePresent<T>(path: string | null, make: () => T): T {
+    if (path === null || this.present.has(path)) return make();
+    this.present.add(path);
+    try {
+      return make();
+    } finally {
+      this.present.delete(path);
+    }
+  }
+
+  /** `a.b.c` for a field read of an input field (no local or let on the way), else null. */
+  private pathOf(e: Expr, locals: Locals): string | null {
+    if (e.kind === 'Member' && !e.optional) {
+      const base = this.pathOf(e.object, locals);
+      return base === null ? null : `${base}.${e.property}`;
+    }
+    if (e.kind !== 'Ident' || locals.has(e.name)) return null;
+    const global = this.env.globals.get(e.name);
+    return global !== undefined && nameInfo(global)?.kind === 'input' ? e.name : null;
+  }
+
   private member(e: Extract<Expr, { kind: 'Member' }>, locals: Locals, scope: Scope): Typed | null {
     // a dotted global name (`a.b` declared as one) is the generic code's
     if (e.object.kind === 'Ident' && !locals.has(e.object.name) && this.env.globals.has(`${e.object.name}.${e.property}`)) return null;
@@ -199,7 +261,20 @@ export class TypedEmitter implements TypedEmission {
       const passOn = [obj.absent ? `${t} === undefined` : '', obj.fails ? `${t} instanceof VError` : ''].filter(Boolean).join(' || ');
       code = `((${t} = ${obj.code}), ${passOn} ? ${t} : ${t}[${key}])`;
     }
-    return { code, type: field.type, fails: obj.fails, absent: obj.absent || field.optional };
+    // an optional field is there when a `has` around this read said so
+    const missing = field.optional && !this.present.has(this.pathOf(e, locals) ?? '');
+    return { code, type: field.type, fails: obj.fails, absent: obj.absent || missing };
+  }
+
+  /**
+   * `has(x.f)` of a declared field of a typed record: what the quick check accepted holds no
+   * field set to `undefined`, so the field is there exactly when it reads as something else.
+   */
+  private has(e: Extract<Expr, { kind: 'Has' }>, locals: Locals, scope: Scope): Typed | null {
+    const obj = this.typed(e.target.object, locals, scope);
+    if (obj === null || obj.absent || obj.type.kind !== 'record' || !obj.type.fields.has(e.target.property)) return null;
+    const key = jsString(e.target.property);
+    return { code: this.unlessFailed(obj, scope, (v) => `${v}[${key}] !== undefined`), type: BOOL, fails: obj.fails, absent: false };
   }
 
   private binary(e: Extract<Expr, { kind: 'Binary' }>, locals: Locals, scope: Scope): Typed | null {
@@ -216,6 +291,7 @@ export class TypedEmitter implements TypedEmission {
       return { code: `((${t} = ${left.code}) === undefined ? ${right.code} : ${t})`, type: left.type, fails, absent: false };
     }
     if (left.absent) return null;
+    if (op === '+' && left.type.kind === 'string' && right.type.kind === 'string') return this.concat(e.id, left, right, scope);
     if (op === '&&' || op === '||') {
       if (left.type.kind !== 'bool' || right.type.kind !== 'bool') return null;
       if (!left.fails) return { code: `(${left.code} ${op} ${right.code})`, type: BOOL, fails, absent: false };
@@ -229,6 +305,16 @@ export class TypedEmitter implements TypedEmission {
     if (!comparable) return null;
     const js = op === '==' ? '===' : op === '!=' ? '!==' : op;
     return { code: this.pair(left, right, scope, (a, b) => `${a} ${js} ${b}`), type: BOOL, fails, absent: false };
+  }
+
+  /** Two strings joined, under the length limit (as `binary`'s `+`): both operands in order, the first error wins. */
+  private concat(node: number, left: Typed, right: Typed, scope: Scope): Typed {
+    const a = scope.tmp();
+    const b = scope.tmp();
+    const joined = `S.checkLength(${a}.length + ${b}.length, ${node}) ?? ${a} + ${b}`;
+    const r = right.fails ? `(${b} = ${right.code}) instanceof VError ? ${b} : ${joined}` : `(${b} = ${right.code}, ${joined})`;
+    const code = left.fails ? `((${a} = ${left.code}) instanceof VError ? ${a} : ${r})` : `(${a} = ${left.code}, ${r})`;
+    return { code, type: STRING, fails: true, absent: false };
   }
 
   /** Both operands in order (the first error wins), then `make`. */
@@ -275,7 +361,12 @@ export class TypedEmitter implements TypedEmission {
       // the items are strings, so each one's text is itself; then the length limit, as the builtin
       const o = scope.tmp();
       answer = ([x, y]) => `(${o} = ${x}.join(${y ?? '""'}), S.checkLength(${o}.length, ${e.id}) ?? ${o})`;
-      type = { kind: 'string' };
+      type = STRING;
+    } else if (e.callee === 'string' && args.length === 1 && isScalar(args[0]!.type)) {
+      // `toStringValue` of a scalar: the string itself, a formatted number, true or false
+      const kind = args[0]!.type.kind;
+      answer = ([x]) => (kind === 'string' ? `${x}` : kind === 'number' ? `formatNumber(${x})` : `(${x} ? "true" : "false")`);
+      type = STRING;
     } else return null;
     const s = scope.tmp();
     const values = args.map((a) => (a.fails ? scope.tmp() : a.code));

@@ -9,8 +9,8 @@ import type { Expr } from '@verdict/language';
 import { COMPUTING, type Closure, type CompileEnv, type Ctx, type Locals } from '../compiler.ts';
 import { conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, binary, typeError, unary } from '../ops.ts';
 import { matchPattern } from '../table.ts';
-import { VError, thrownError, toText, typeName, type Value } from '../values.ts';
-import { Emitter, PRELUDE, Scope, type ModuleTables } from './emit.ts';
+import { VError, formatNumber, thrownError, toText, typeName, type Value } from '../values.ts';
+import { Emitter, PRELUDE, Scope, jsString, type ModuleTables } from './emit.ts';
 import { TypedEmitter } from './emit-typed.ts';
 import type { RecordType } from './static-types.ts';
 
@@ -30,6 +30,14 @@ export interface ScanSink {
  */
 export type Scan = (ctx: Ctx, sink: ScanSink) => void;
 
+/** Told of each message hole whose typed code failed (a limit): answers the text to put in its place. */
+export interface MessageSink {
+  holeFailed(rule: number, error: VError): string;
+}
+
+/** A rule's whole message in typed code, for inputs the quick check accepted; `rule` is the rule's position, for the sink. */
+export type MessageText = (ctx: Ctx, sink: MessageSink, rule: number) => string;
+
 /** The rule scan; `fn` stays null unless the module is built. */
 export interface ScanHandle {
   fn: Scan | null;
@@ -47,7 +55,7 @@ export const MAX_SCAN_RULES = 256;
 const MAX_INLINE_SCAN = 20_000;
 
 /** The helpers generated code calls, by the names it uses. */
-const RUNTIME = { VError, COMPUTING, matchPattern, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, thrownError, toText, typeError, typeName, unary };
+const RUNTIME = { VError, COMPUTING, formatNumber, matchPattern, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, thrownError, toText, typeError, typeName, unary };
 
 export class FastModule {
   private readonly values: unknown[] = [];
@@ -58,6 +66,10 @@ export class FastModule {
   private readonly emitter: Emitter;
   /** Emits typed code first where it can (null without input types). */
   private readonly typedEmitter: Emitter | null;
+  /** Typed code alone (null without input types). */
+  private readonly typed: TypedEmitter | null;
+  /** Whole typed messages `m<i>`, and who wants each once built. */
+  private readonly messages: Array<(fn: MessageText) => void> = [];
   /** What each handle was added from, for its typed twin. */
   private readonly sources = new Map<FastHandle, { expr: Expr; locals: Locals }>();
   /** Handles with a typed twin `g<position>`, and who wants it once built. */
@@ -92,7 +104,8 @@ export class FastModule {
     };
     const silent = { ...env, diagnostics: [] };
     this.emitter = new Emitter(silent, tables);
-    this.typedEmitter = input === null ? null : new Emitter(silent, tables, new TypedEmitter(silent, tables, input));
+    this.typed = input === null ? null : new TypedEmitter(silent, tables, input);
+    this.typedEmitter = this.typed === null ? null : new Emitter(silent, tables, this.typed);
   }
 
   /**
@@ -209,6 +222,41 @@ export class FastModule {
     this.twins.set(handle, { position, built });
   }
 
+  /**
+   * Adds a rule's message as one typed function (text parts and holes joined in order, each hole's
+   * failure told to the sink in its place), handed to `built` once the module is built. Nothing
+   * when a hole is not typed or the message has no hole.
+   */
+  addTypedMessage(parts: Array<string | Expr>, locals: Locals, built: (fn: MessageText) => void): void {
+    if (this.typed === null || parts.every((p) => typeof p === 'string')) return;
+    const scope = new Scope();
+    const pieces: string[] = [];
+    let literal = '';
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        literal += part;
+        continue;
+      }
+      if (literal !== '') pieces.push(jsString(literal));
+      literal = '';
+      const text = this.typed.text(part, locals, scope);
+      if (text === null) return;
+      if (!text.fails) pieces.push(text.code);
+      else {
+        const t = scope.tmp();
+        pieces.push(`(typeof (${t} = ${text.code}) === "string" ? ${t} : sink.holeFailed(rule, ${t}))`);
+      }
+    }
+    if (literal !== '') pieces.push(jsString(literal));
+    // a leading "" makes `+` join strings even when the first piece is a hole
+    this.functions.push(`function m${this.messages.length}(ctx, sink, rule) {
+  ${PRELUDE}
+  ${scope.declaration()}
+  return ${typeof parts[0] === 'string' && parts[0] !== '' ? '' : '"" + '}${pieces.join(' + ')};
+}`);
+    this.messages.push(built);
+  }
+
   /** Generates and binds every added function; false when the host refused generated code. */
   build(): boolean {
     const names = Object.keys(RUNTIME);
@@ -218,16 +266,18 @@ ${this.functions.join('\n')}
 ${this.letComputers()}
 ${this.scan?.source ?? ''}
 ${this.scan?.typed ?? ''}
-return [[${this.handles.map((_, i) => `f${i}`).join(', ')}], ${this.scan ? 'scan' : 'null'}, ${this.scan?.typed ? 'scanTyped' : 'null'}, [${[...this.twins.values()].map((t) => `g${t.position}`).join(', ')}]];`;
+return [[${this.handles.map((_, i) => `f${i}`).join(', ')}], ${this.scan ? 'scan' : 'null'}, ${this.scan?.typed ? 'scanTyped' : 'null'}, [${[...this.twins.values()].map((t) => `g${t.position}`).join(', ')}], [${this.messages.map((_, i) => `m${i}`).join(', ')}]];`;
     let made: Closure[];
     let scan: Scan | null;
     let scanTyped: Scan | null;
     let twins: Closure[];
+    let messages: MessageText[];
     try {
-      [made, scan, scanTyped, twins] = new Function('R', 'K', 'C', 'F', source)(RUNTIME, this.values, this.closures, this.builtins) as [Closure[], Scan | null, Scan | null, Closure[]];
+      [made, scan, scanTyped, twins, messages] = new Function('R', 'K', 'C', 'F', source)(RUNTIME, this.values, this.closures, this.builtins) as [Closure[], Scan | null, Scan | null, Closure[], MessageText[]];
     } catch {
       return false;
     }
+    this.messages.forEach((built, i) => built(messages[i] as MessageText));
     [...this.twins.values()].forEach((twin, i) => twin.built?.(twins[i] as Closure));
     if (this.scan) {
       this.scan.handle.fn = scan;
