@@ -38,9 +38,17 @@ export function compileReads(paths: readonly string[], input: RecordType | null 
   const walk = readsByWalking(paths);
   const segments = paths.map((p) => p.split('.'));
   const lines: string[] = [];
+  // the leading paths that are always there (typed, no optional field on the way) make the object
+  // literal, so it is made with all of its keys at once; key order stays the paths' order
+  const leading: string[] = [];
   segments.forEach((segs, k) => {
     const path = paths[k] as string;
     const slow = `W(I, SEG[${k}])`;
+    const always = input === null || lines.length > 0 ? null : requiredRead(segs, input);
+    if (always !== null) {
+      leading.push(`${str(path)}: ${always}`);
+      return;
+    }
     const typed = input === null ? null : typedRead(segs, input);
     if (typed !== null) {
       // (no typed path names an `Object.prototype` member, `__proto__` included)
@@ -60,11 +68,25 @@ export function compileReads(paths: readonly string[], input: RecordType | null 
     lines.push(path === '__proto__' ? `if (v !== undefined) setOwn(out, "__proto__", ${value});` : `if (v !== undefined) out[${str(path)}] = ${value};`);
   });
   try {
-    const make = new Function('W', 'SEG', 'toJson', 'setOwn', `"use strict"; return function reads(I) { const out = {}; let v; ${lines.join('\n')} return out; };`);
+    const make = new Function('W', 'SEG', 'toJson', 'setOwn', `"use strict"; return function reads(I) { const out = { ${leading.join(', ')} }; let v; ${lines.join('\n')} return out; };`);
     return make(resolveSegments, segments, toJson, setOwn) as ReadsOf;
   } catch {
     return walk; // a host that refuses generated code
   }
+}
+
+/** The JSON of the value at `segs` as one expression, when every step is a required field with a static type; else null. */
+function requiredRead(segs: string[], input: RecordType): string | null {
+  let type: StaticType = input;
+  let code = 'I';
+  for (const seg of segs) {
+    if (type.kind !== 'record' || isPrototypeName(seg)) return null;
+    const field = type.fields.get(seg);
+    if (field === undefined || field.type === null || field.optional) return null;
+    code += `[${str(seg)}]`;
+    type = field.type;
+  }
+  return isScalar(type) ? code : type.kind === 'list' && isScalar(type.item) ? `${code}.slice()` : `toJson(${code})`;
 }
 
 /** Statements leaving in `v` the JSON of the value at `segs` (undefined when an optional field is missing), or null if a step has no static type. */
