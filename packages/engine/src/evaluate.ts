@@ -111,7 +111,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     // what the quick check accepted is a plain object already
     input: (typed || isMap(data) ? data : {}) as VMap,
     params: paramValues,
-    slots: totals.slots.slice(),
+    slots: totals.slots(),
     trace: null,
     depth: 0,
   };
@@ -271,8 +271,8 @@ interface Totals {
   weight: number;
   /** Per rule: the precedence rank of its outcome (0 = highest). */
   rank: number[];
-  /** An empty slot array of `slotCount()` entries (made on first evaluation, once compiling is over), copied per evaluation. */
-  slots: Value[];
+  /** A new empty slot array of `slotCount()` entries (its size known on first evaluation, once compiling is over). */
+  slots: () => Value[];
   /** Per rule: the input values its condition read, by path. */
   reads: ReadsOf[];
   /** The same for inputs the quick check accepted (the generic ones without input types or generated code). */
@@ -292,11 +292,25 @@ function totalsOf(plan: Plan): Totals {
       }),
       reads,
       typedReads: plan.codegen && inputType !== null ? plan.rules.map((r) => compileReads(r.reads, inputType)) : reads,
-      slots: new Array<Value>(plan.slotCount()),
+      slots: emptySlots(plan.slotCount()),
     };
     plan.totals = totals;
   }
   return totals;
+}
+
+/**
+ * A function answering a new array of `n` empty slots: an array literal, which V8 copies from its
+ * boilerplate in one allocation (cheaper than `slice` of a template). A host that refuses
+ * generated code gets the copy.
+ */
+function emptySlots(n: number): () => Value[] {
+  const template = new Array<Value>(n);
+  try {
+    return new Function(`"use strict"; return function slots() { return [${','.repeat(n)}]; };`)() as () => Value[];
+  } catch {
+    return () => template.slice();
+  }
 }
 
 const candidateCache = new WeakMap<RuleIndex, Map<string, number[]>>();
