@@ -292,7 +292,7 @@ function totalsOf(plan: Plan): Totals {
       }),
       reads,
       typedReads: plan.codegen && inputType !== null ? plan.rules.map((r) => compileReads(r.reads, inputType)) : reads,
-      slots: emptySlots(plan.slotCount()),
+      slots: emptySlots(plan.slotCount(), plan.codegen),
     };
     plan.totals = totals;
   }
@@ -301,11 +301,12 @@ function totalsOf(plan: Plan): Totals {
 
 /**
  * A function answering a new array of `n` empty slots: an array literal, which V8 copies from its
- * boilerplate in one allocation (cheaper than `slice` of a template). A host that refuses
- * generated code gets the copy.
+ * boilerplate in one allocation (cheaper than `slice` of a template). Without code generation,
+ * or on a host that refuses it, a copy of a template.
  */
-function emptySlots(n: number): () => Value[] {
+function emptySlots(n: number, codegen: boolean): () => Value[] {
   const template = new Array<Value>(n);
+  if (!codegen) return () => template.slice();
   try {
     return new Function(`"use strict"; return function slots() { return [${','.repeat(n)}]; };`)() as () => Value[];
   } catch {

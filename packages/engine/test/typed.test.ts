@@ -159,7 +159,12 @@ rule counted {
 rule coupon_note {
   severity low
   review when has(order.coupon) && order.id + "-" + order.region != "x-eu" && string(order.total) != "13" && !has(order.coupon.percent) == (priority > 5)
-  because "coupon {has(order.coupon) ? order.coupon.code + "/" + (has(order.coupon.percent) ? string(order.coupon.percent) : "-") : "none"}, express {order.express}, tags {order.tags}, priority {priority}, {string(order.express)}{note ?? ""}"
+  because "coupon {has(order.coupon) ? order.coupon.code + "/" + (has(order.coupon.percent) ? string(order.coupon.percent) : "-") : "none"}, express {order.express}, tags {order.tags}, priority {priority}, {string(order.express)}"
+}
+rule coupon_high {
+  severity low
+  review when has(order.coupon) && has(order.coupon.percent) && order.coupon.percent > 40 && size(order.coupon.code) > 0
+  because "coupon {order.coupon?.code ?? "?"} at {order.coupon?.percent ?? 0}%{note ?? ""}"
 }
 `;
   const constructsSchema = inputJsonSchema(analyze(CONSTRUCTS).ast) as Record<string, unknown>;
@@ -197,7 +202,7 @@ rule coupon_note {
       }),
       { numRuns: 300, seed: FC_SEED },
     );
-    expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'coupon_note', 'eu_large', 'listed', 'region_rule']);
+    expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'coupon_high', 'coupon_note', 'eu_large', 'listed', 'region_rule']);
   });
 
   // past the size up to which the typed scan writes the conditions inline, it calls their twins

@@ -59,7 +59,7 @@ export class TypedEmitter implements TypedEmission {
    * again for each operand, which was already answered (and whose macros were already hoisted).
    */
   private readonly answered = new WeakMap<Scope, Map<Expr, Typed | null>>();
-  /** Input paths of optional fields known to be there (`x.f` in `has(x.f) ? <here> : ...`). */
+  /** Input paths of optional fields known to be there (`x.f` in `has(x.f) ? <here> : ...` and `has(x.f) && <here>`, `&&` chains included). */
   private readonly present = new Set<string>();
 
   constructor(
@@ -127,7 +127,7 @@ export class TypedEmitter implements TypedEmission {
       }
       case 'Conditional': {
         const test = this.typed(e.test, locals, scope);
-        const yes = this.whilePresent(e.test.kind === 'Has' ? this.pathOf(e.test.target, locals) : null, () => this.typed(e.consequent, locals, scope));
+        const yes = this.whilePresent(this.hasConjuncts(e.test, locals), () => this.typed(e.consequent, locals, scope));
         const no = this.typed(e.alternate, locals, scope);
         if (test === null || yes === null || no === null || test.absent || yes.absent || no.absent) return null;
         if (test.type.kind !== 'bool' || !sameType(yes.type, no.type)) return null;
@@ -224,15 +224,25 @@ export class TypedEmitter implements TypedEmission {
     return made;
   }
 
-  /** `make()` with the optional field at `path` (when not null) known to be there. */
-  private whilePresent<T>(path: string | null, make: () => T): T {
-    if (path === null || this.present.has(path)) return make();
-    this.present.add(path);
+  /** `make()` with the optional fields at `paths` known to be there. */
+  private whilePresent<T>(paths: string[], make: () => T): T {
+    const added = paths.filter((p) => !this.present.has(p));
+    for (const p of added) this.present.add(p);
     try {
       return make();
     } finally {
-      this.present.delete(path);
+      for (const p of added) this.present.delete(p);
     }
+  }
+
+  /** The input paths `e` being true says are there: its `has(x.f)` conjuncts (through `&&`). */
+  private hasConjuncts(e: Expr, locals: Locals): string[] {
+    if (e.kind === 'Has') {
+      const path = this.pathOf(e.target, locals);
+      return path === null ? [] : [path];
+    }
+    if (e.kind === 'Binary' && e.op === '&&') return [...this.hasConjuncts(e.left, locals), ...this.hasConjuncts(e.right, locals)];
+    return [];
   }
 
   /** `a.b.c` for a field read of an input field (no local or let on the way), else null. */
@@ -281,7 +291,8 @@ export class TypedEmitter implements TypedEmission {
     const op = e.op;
     if (op === 'in') return this.membership(e, locals, scope);
     const left = this.typed(e.left, locals, scope);
-    const right = this.typed(e.right, locals, scope);
+    // `has(x.f) && <right>`: the right side runs only when the left is true, so when the field is there
+    const right = this.whilePresent(op === '&&' ? this.hasConjuncts(e.left, locals) : [], () => this.typed(e.right, locals, scope));
     if (left === null || right === null || right.absent) return null;
     const fails = left.fails || right.fails;
     if (op === '??') {
