@@ -242,10 +242,13 @@ class Tally implements MessageSink {
   private message(rule: CompiledRule, i: number): string {
     const whole = this.typed ? rule.typedText : null;
     if (whole !== null) {
+      const reported = this.errors.length;
       try {
         return whole(this.ctx, this, i);
       } catch {
-        // a host exception (a stack overflow; typed code raises none of its own): hole by hole, each guarded
+        // a host exception (a stack overflow; typed code raises none of its own): hole by hole,
+        // each guarded, with what the attempt reported taken back
+        this.errors.length = reported;
       }
     }
     return renderMessage(rule, this.typed ? rule.typedMessage : rule.message, this.ctx, this.errors, this.location);
