@@ -26,7 +26,7 @@ let odd = note in WORDS
 rule hostile_note {
   severity high
   deny when odd || note == ${JSON.stringify(HOSTILE_STRINGS[0])}
-  because "note {note} in ${HOSTILE_STRINGS.slice(0, 2).map((s) => s.replace(/[\\\\"{}]/g, '')).join(' ')}"
+  because "note {note} in ${HOSTILE_STRINGS.filter((s) => s !== '\u0000').map((s) => s.replace(/[\\\\"{}]/g, '')).join(' ')} \`{note}\` end"
 }
 rule proto_read {
   severity low
