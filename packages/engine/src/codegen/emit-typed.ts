@@ -43,12 +43,12 @@ const BOOL: StaticType = { kind: 'bool' };
 const NUMBER: StaticType = { kind: 'number' };
 const STRING: StaticType = { kind: 'string' };
 
-/** Typed code of a message hole as its text (`toText` of its value), for a whole typed message. */
-export interface TypedText {
-  code: string;
-  /** May be the `limit_exceeded` error instead of the text. */
-  fails: boolean;
-}
+/** A typed scalar's text, as `toText` and `string()` write it: the string itself, a formatted number, true or false. */
+const SCALAR_TEXT: Record<'string' | 'number' | 'bool', (v: string) => string> = {
+  string: (v) => v,
+  number: (v) => `formatNumber(${v})`,
+  bool: (v) => `(${v} ? "true" : "false")`,
+};
 
 export class TypedEmitter implements TypedEmission {
   private readonly lets = new Map<number, TypedLet | null | 'pending'>();
@@ -75,23 +75,19 @@ export class TypedEmitter implements TypedEmission {
   }
 
   /**
-   * `e` as the text a message hole renders (`toText` of its value: a number formatted, a list of
-   * strings joined with ", "), or null when it is not typed or has no such text here.
+   * Code giving `e` as the text a message hole renders (`toText` of its value: a number formatted,
+   * a list of strings joined with ", "), with `failed(v)` in its place when it fails (a limit);
+   * null when it is not typed or has no such text here.
    */
-  text(e: Expr, locals: Locals, scope: Scope): TypedText | null {
+  text(e: Expr, locals: Locals, scope: Scope, failed: (v: string) => string): string | null {
     const t = this.typed(e, locals, scope);
     if (t === null || t.absent) return null;
-    const kind = t.type.kind;
-    let make: ((v: string) => string) | null = null;
-    if (kind === 'string') return { code: t.code, fails: t.fails };
-    if (kind === 'number') make = (v) => `formatNumber(${v})`;
-    else if (kind === 'bool') make = (v) => `(${v} ? "true" : "false")`;
-    else if (kind === 'list' && t.type.item.kind === 'string') make = (v) => `${v}.join(", ")`;
+    const type = t.type;
+    const make = isScalar(type) ? SCALAR_TEXT[type.kind] : type.kind === 'list' && type.item.kind === 'string' ? (v: string) => `${v}.join(", ")` : null;
     if (make === null) return null;
-    if (!t.fails) return { code: make(t.code), fails: false };
-    // the error itself stays a value: the caller reports it in its place
+    if (!t.fails) return make(t.code);
     const v = scope.tmp();
-    return { code: `((${v} = ${t.code}) instanceof VError ? ${v} : ${make(v)})`, fails: true };
+    return `((${v} = ${t.code}) instanceof VError ? ${failed(v)} : ${make(v)})`;
   }
 
   private typed(e: Expr, locals: Locals, scope: Scope): Typed | null {
@@ -374,9 +370,9 @@ export class TypedEmitter implements TypedEmission {
       answer = ([x, y]) => `(${o} = ${x}.join(${y ?? '""'}), S.checkLength(${o}.length, ${e.id}) ?? ${o})`;
       type = STRING;
     } else if (e.callee === 'string' && args.length === 1 && isScalar(args[0]!.type)) {
-      // `toStringValue` of a scalar: the string itself, a formatted number, true or false
-      const kind = args[0]!.type.kind;
-      answer = ([x]) => (kind === 'string' ? `${x}` : kind === 'number' ? `formatNumber(${x})` : `(${x} ? "true" : "false")`);
+      // `toStringValue` of a scalar is its text
+      const text = SCALAR_TEXT[args[0]!.type.kind];
+      answer = ([x]) => text(x as string);
       type = STRING;
     } else return null;
     const s = scope.tmp();

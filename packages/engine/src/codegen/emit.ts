@@ -291,7 +291,6 @@ export class Emitter {
     }
   }
 
-
   private call(e: Extract<Expr, { kind: 'Call' }>, locals: Locals, scope: Scope, d: number): string {
     const argExprs = e.target ? [e.target, ...e.args] : e.args;
     const table = this.env.tables.get(e.callee);
@@ -386,7 +385,6 @@ export class Emitter {
     if (p.op === '!=') return `((${v} = ${value}) instanceof VError ? ${v} : ${sameScalar} ? ${arg} !== ${v} : ${generic(v)})`;
     return `((${v} = ${value}) instanceof VError ? ${v} : typeof ${arg} === "number" && typeof ${v} === "number" ? ${arg} ${p.op} ${v} : ${generic(v)})`;
   }
-
 
   private template(e: Extract<Expr, { kind: 'Template' }>, locals: Locals, scope: Scope, d: number): string {
     const holes: Array<[string, string]> = [];

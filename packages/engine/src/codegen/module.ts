@@ -239,13 +239,9 @@ export class FastModule {
       }
       if (literal !== '') pieces.push(jsString(literal));
       literal = '';
-      const text = this.typed.text(part, locals, scope);
+      const text = this.typed.text(part, locals, scope, (v) => `sink.holeFailed(rule, ${v})`);
       if (text === null) return;
-      if (!text.fails) pieces.push(text.code);
-      else {
-        const t = scope.tmp();
-        pieces.push(`(typeof (${t} = ${text.code}) === "string" ? ${t} : sink.holeFailed(rule, ${t}))`);
-      }
+      pieces.push(text);
     }
     if (literal !== '') pieces.push(jsString(literal));
     // a leading "" makes `+` join strings even when the first piece is a hole
