@@ -305,12 +305,17 @@ function compileRule(
   let scanned: FastHandle | Closure = plain;
   if (fast) {
     if (condition) scanned = fast.add(condition, plain, locals, (fn) => (out.condition = fn));
+    // the whole message in one typed function (constant holes already text) where every hole is
+    // typed; else each hole gets a typed twin. (A whole message that throws, a host exception, is
+    // rendered hole by hole with the generic code: `typedMessage` is then `message` itself.)
+    const whole = r.message !== null && fast.addTypedMessage(holes.map((p, i) => (typeof message[i] === 'string' ? (message[i] as string) : p)), locals, (fn) => (out.typedText = fn));
+    if (whole) out.typedMessage = message;
     holes.forEach((p, i) => {
       const closure = message[i];
-      if (typeof p !== 'string' && typeof closure === 'function') fast.addWithTwin(p, closure, locals, (fn) => (message[i] = fn), (fn) => (typedMessage[i] = fn));
+      if (typeof p === 'string' || typeof closure !== 'function') return;
+      if (whole) fast.add(p, closure, locals, (fn) => (message[i] = fn));
+      else fast.addWithTwin(p, closure, locals, (fn) => (message[i] = fn), (fn) => (typedMessage[i] = fn));
     });
-    // and the whole message in one typed function (constant holes already text)
-    if (r.message) fast.addTypedMessage(holes.map((p, i) => (typeof message[i] === 'string' ? (message[i] as string) : p)), locals, (fn) => (out.typedText = fn));
     r.suggestions.forEach((s, i) => {
       const suggestion = suggestions[i]!;
       fast.addWithTwin(s.value, suggestion.value, locals, (fn) => (suggestion.value = fn), (fn) => (suggestion.typedValue = fn));

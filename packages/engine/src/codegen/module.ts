@@ -224,11 +224,11 @@ export class FastModule {
 
   /**
    * Adds a rule's message as one typed function (text parts and holes joined in order, each hole's
-   * failure told to the sink in its place), handed to `built` once the module is built. Nothing
-   * when a hole is not typed or the message has no hole.
+   * failure told to the sink in its place), handed to `built` once the module is built. False, and
+   * nothing added, when a hole is not typed or the message has no hole.
    */
-  addTypedMessage(parts: Array<string | Expr>, locals: Locals, built: (fn: MessageText) => void): void {
-    if (this.typed === null || parts.every((p) => typeof p === 'string')) return;
+  addTypedMessage(parts: Array<string | Expr>, locals: Locals, built: (fn: MessageText) => void): boolean {
+    if (this.typed === null || parts.every((p) => typeof p === 'string')) return false;
     const scope = new Scope();
     const pieces: string[] = [];
     let literal = '';
@@ -240,7 +240,7 @@ export class FastModule {
       if (literal !== '') pieces.push(jsString(literal));
       literal = '';
       const text = this.typed.text(part, locals, scope, (v) => `sink.holeFailed(rule, ${v})`);
-      if (text === null) return;
+      if (text === null) return false;
       pieces.push(text);
     }
     if (literal !== '') pieces.push(jsString(literal));
@@ -251,6 +251,7 @@ export class FastModule {
   return ${typeof parts[0] === 'string' && parts[0] !== '' ? '' : '"" + '}${pieces.join(' + ')};
 }`);
     this.messages.push(built);
+    return true;
   }
 
   /** Generates and binds every added function; false when the host refused generated code. */
