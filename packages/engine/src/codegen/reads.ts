@@ -75,36 +75,42 @@ export function compileReads(paths: readonly string[], input: RecordType | null 
   }
 }
 
-/** The JSON of the value at `segs` as one expression, when every step is a required field with a static type; else null. */
-function requiredRead(segs: string[], input: RecordType): string | null {
+/** The steps of `segs` through declared fields with static types (each step's optionality) and the type at its end; null otherwise. */
+function typedPath(segs: string[], input: RecordType): { optional: boolean[]; type: StaticType } | null {
   let type: StaticType = input;
-  let code = 'I';
-  for (const seg of segs) {
-    if (type.kind !== 'record' || isPrototypeName(seg)) return null;
-    const field = type.fields.get(seg);
-    if (field === undefined || field.type === null || field.optional) return null;
-    code += `[${str(seg)}]`;
-    type = field.type;
-  }
-  return isScalar(type) ? code : type.kind === 'list' && isScalar(type.item) ? `${code}.slice()` : `toJson(${code})`;
-}
-
-/** Statements leaving in `v` the JSON of the value at `segs` (undefined when an optional field is missing), or null if a step has no static type. */
-function typedRead(segs: string[], input: RecordType): string | null {
-  let type: StaticType = input;
-  let code = 'v = I;';
-  let close = '';
+  const optional: boolean[] = [];
   for (const seg of segs) {
     if (type.kind !== 'record' || isPrototypeName(seg)) return null;
     const field = type.fields.get(seg);
     if (field === undefined || field.type === null) return null;
+    optional.push(field.optional);
+    type = field.type;
+  }
+  return { optional, type };
+}
+
+/** `v` as JSON, for a value of `type`: a scalar as it is, a list of scalars copied with `slice`, anything else through `toJson`. */
+const jsonOf = (type: StaticType, v: string) => (isScalar(type) ? v : type.kind === 'list' && isScalar(type.item) ? `${v}.slice()` : `toJson(${v})`);
+
+/** The JSON of the value at `segs` as one expression, when every step is a required field with a static type; else null. */
+function requiredRead(segs: string[], input: RecordType): string | null {
+  const path = typedPath(segs, input);
+  if (path === null || path.optional.includes(true)) return null;
+  return jsonOf(path.type, `I${segs.map((seg) => `[${str(seg)}]`).join('')}`);
+}
+
+/** Statements leaving in `v` the JSON of the value at `segs` (undefined when an optional field is missing), or null if a step has no static type. */
+function typedRead(segs: string[], input: RecordType): string | null {
+  const path = typedPath(segs, input);
+  if (path === null) return null;
+  let code = 'v = I;';
+  let close = '';
+  segs.forEach((seg, i) => {
     code += ` v = v[${str(seg)}];`;
-    if (field.optional) {
+    if (path.optional[i]) {
       code += ' if (v !== undefined) {';
       close += ' }';
     }
-    type = field.type;
-  }
-  const json = isScalar(type) ? '' : type.kind === 'list' && isScalar(type.item) ? ' v = v.slice();' : ' v = toJson(v);';
-  return `${code}${json}${close}`;
+  });
+  return `${code}${isScalar(path.type) ? '' : ` v = ${jsonOf(path.type, 'v')};`}${close}`;
 }
