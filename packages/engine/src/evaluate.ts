@@ -26,7 +26,7 @@ export interface CompiledRule {
   /** The same condition, recording sub-expression values (explain mode). */
   traced: Closure;
   message: Array<string | Closure>;
-  /** The message in typed code, hole by hole, for inputs the quick check accepted. */
+  /** The message in typed code, hole by hole, for inputs the quick check accepted (the generic holes where `typedText` stands). */
   typedMessage: Array<string | Closure>;
   /** The whole message as one typed function, when every hole is typed (else null). */
   typedText: MessageText | null;

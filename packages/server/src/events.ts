@@ -42,11 +42,6 @@ export class EventHub {
    * made it and by the store's change notification, which also reports this
    * process's own commits); with the same `key` only the first goes out.
    */
-  /** Whether anyone is subscribed (so a caller can skip building an event nobody receives). */
-  get listening(): boolean {
-    return this.subscribers.size > 0;
-  }
-
   publish(event: ServerEvent, key?: string): void {
     if (key !== undefined) {
       if (this.recent.has(key)) return;

@@ -134,7 +134,7 @@ function evaluateOne(services: Services, target: Target, input: unknown, explain
     });
   }
   // built only for a subscriber: most decisions have none, and this runs per decision
-  if (services.events.listening) services.events.publish({
+  if (services.events.size > 0) services.events.publish({
     type: 'policy_validation_completed',
     data: { decision_id: id, ruleset: loaded.ruleset, version: loaded.version, channel: target.channel, decision: decision.decision, compliant: decision.compliant, violations: decision.violations.map((v) => v.rule) },
   });
