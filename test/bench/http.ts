@@ -22,6 +22,7 @@ import { bundleServer } from './http/build.ts';
 import { cerbosBinary, cerbosDecision, writeCerbosSetup } from './http/cerbos.ts';
 import { cerbosBody, honoBody, SAMPLE_INPUTS, verdictBody } from './http/inputs.ts';
 import { benchDatabase } from './http/postgres-db.ts';
+import { CPU_READABLE, totalCpuSeconds } from './http/cpu.ts';
 import type { LoadResult, LoadSpec } from './http/load.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -95,6 +96,9 @@ function load(spec: LoadSpec, generator: 'load.ts' | 'fixed-rate.ts' = 'load.ts'
   });
 }
 
+/** A target whose only process is `child`. */
+const only = (child: ChildProcess) => async () => ({ server: child.pid === undefined ? [] : [child.pid], database: [] as number[] });
+
 async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<unknown> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`);
@@ -110,7 +114,38 @@ interface Target {
   verdict?: { child: ChildProcess; fixedLabel: string; halfLabel: string };
   /** Run before each of its passes. */
   before?: () => Promise<void>;
+  /** The processes whose CPU time an answer costs: the server and, on PostgreSQL, the backends serving it. */
+  processes: () => Promise<{ server: number[]; database: number[] }>;
 }
+
+interface CpuCost {
+  server: number;
+  database: number;
+}
+
+/** CPU seconds of a target's processes now. */
+async function cpuNow(target: Target): Promise<CpuCost> {
+  const { server, database } = await target.processes();
+  return { server: totalCpuSeconds(server), database: totalCpuSeconds(database) };
+}
+
+/**
+ * CPU seconds a target's processes used since `before`, read once they have gone quiet: a
+ * server still writing its decision log after the load stopped is charged for that too.
+ */
+async function cpuSince(target: Target, before: CpuCost): Promise<CpuCost> {
+  let last = await cpuNow(target);
+  for (let waited = 0; waited < 15_000; waited += 500) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await cpuNow(target);
+    const quiet = now.server + now.database - (last.server + last.database) < 0.02;
+    last = now;
+    if (quiet) break;
+  }
+  return { server: last.server - before.server, database: last.database - before.database };
+}
+
+const micros = (seconds: number, requests: number) => (seconds * 1e6) / Math.max(1, requests);
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} req/s`;
@@ -145,9 +180,9 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
     await waitUntil(async () => (await fetch(`${cerbosUrl}/_cerbos/health`)).ok, 20_000, 'Cerbos');
 
     const targets: Target[] = [
-      { name: 'Verdict server (decision log on)', url: `${verdict.url}/v1/rulesets/marketplace.admission/evaluate`, headers: { authorization: `Bearer ${ADMIN_KEY}` }, body: verdictBody, verdict: { child: verdict.child, fixedLabel: 'Verdict at a fixed 5,000 req/s', halfLabel: 'Verdict' } },
-      { name: 'bare Hono route (hand-written JS)', url: `${hono.url}/evaluate`, headers: {}, body: honoBody },
-      { name: 'Cerbos PDP 0.55 (CEL conditions)', url: `${cerbosUrl}/api/check/resources`, headers: {}, body: cerbosBody },
+      { name: 'Verdict server (decision log on)', url: `${verdict.url}/v1/rulesets/marketplace.admission/evaluate`, headers: { authorization: `Bearer ${ADMIN_KEY}` }, body: verdictBody, verdict: { child: verdict.child, fixedLabel: 'Verdict at a fixed 5,000 req/s', halfLabel: 'Verdict' }, processes: only(verdict.child) },
+      { name: 'bare Hono route (hand-written JS)', url: `${hono.url}/evaluate`, headers: {}, body: honoBody, processes: only(hono.child) },
+      { name: 'Cerbos PDP 0.55 (CEL conditions)', url: `${cerbosUrl}/api/check/resources`, headers: {}, body: cerbosBody, processes: only(cerbos) },
     ];
     const onPostgres: Target | null = verdictPg && pg && {
       name: 'Verdict server (log on, PostgreSQL)',
@@ -157,6 +192,7 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
       verdict: { child: verdictPg.child, fixedLabel: 'Verdict (PostgreSQL) at 5,000 req/s', halfLabel: 'Verdict (PostgreSQL)' },
       // the database is the server's: its backends (the pool opens more under load) share core 0
       before: async () => void (pinnedBackends = Math.max(pinnedBackends, await pg.pinBackends(0))),
+      processes: async () => ({ server: [verdictPg.child.pid!], database: await pg.backendPids() }),
     };
     if (onPostgres) targets.push(onPostgres);
 
@@ -181,15 +217,23 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
     write(`\n## http: marketplace.admission over loopback (${CONNECTIONS} connections, ${DURATION_SEC} s each${HAS_TASKSET ? '; servers on core 0, autocannon on core 1' : '; taskset missing: not pinned'})\n`);
     write(`all three agree on ${SAMPLE_INPUTS.length} sample inputs (${[...decisions].join(' + ')}); bodies rotated per request\n`);
     const results = new Map<string, LoadResult>();
+    const costs = new Map<string, CpuCost>();
     for (const target of targets) {
       const spec: LoadSpec = { url: target.url, headers: target.headers, bodies: SAMPLE_INPUTS.map(target.body), connections: CONNECTIONS, durationSec: WARMUP_SEC };
       await target.before?.();
       await load(spec); // warm-up (JIT, connection pools), not reported
+      await cpuSince(target, await cpuNow(target)); // until the warm-up's decision log is written
       await target.before?.();
+      const cpuBefore = await cpuNow(target);
       const r = await load({ ...spec, durationSec: DURATION_SEC });
       if (r.non2xx > 0 || r.errors > 0) throw new Error(`${target.name}: ${r.non2xx} non-2xx answers, ${r.errors} errors under load`);
+      const cpu = await cpuSince(target, cpuBefore);
       results.set(target.name, r);
-      write(`  ${target.name.padEnd(36)} ${rate(r.rps).padStart(14)}   p50 ${ms(r.p50).padStart(8)}   p99 ${ms(r.p99).padStart(8)}\n`);
+      costs.set(target.name, cpu);
+      const perRequest = CPU_READABLE
+        ? `   CPU ${Math.round(micros(cpu.server + cpu.database, r.total))} µs/request${cpu.database > 0 ? ` (server ${Math.round(micros(cpu.server, r.total))} + database ${Math.round(micros(cpu.database, r.total))})` : ''}`
+        : '';
+      write(`  ${target.name.padEnd(36)} ${rate(r.rps).padStart(14)}   p50 ${ms(r.p50).padStart(8)}   p99 ${ms(r.p99).padStart(8)}${perRequest}\n`);
     }
     // Open loop at a steady 5,000/s, latency counted from when each request was due (see http/fixed-rate.ts).
     const verdicts = targets.filter((t) => t.verdict !== undefined);
@@ -225,6 +269,19 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
       const vsCerbos = v.rps / c.rps;
       write(`  goals (${target.name}): p99 ${ms(f.p99)} at ${rate(f.rps)} (< 5 ms at 5,000/s: ${mark(f.p99 < 5 && f.rps >= FIXED_RATE * 0.95 && !f.unanswered)}); ` +
         `Verdict/bare Hono ${(vsHono * 100).toFixed(0)}% (>= 70%: ${mark(vsHono >= 0.7)}); Verdict/Cerbos ${vsCerbos.toFixed(1)}x (>= 8x: ${mark(vsCerbos >= 8)})\n`);
+    }
+    if (CPU_READABLE) {
+      // A closed-loop server saturates its core, so a throughput ratio is a CPU budget per request.
+      const bare = costs.get(targets[1]!.name)!;
+      const bareUs = micros(bare.server, h.total);
+      write(`  CPU budget: 70% of the bare route's rate leaves ${Math.round(1e6 / (0.7 * h.rps))} µs of core 0 per request (the bare route used ${Math.round(bareUs)}); ` +
+        `8x Cerbos leaves ${Math.round(1e6 / (8 * c.rps))} µs; 5,000/s with headroom for a 5 ms p99 leaves well under ${Math.round(1e6 / FIXED_RATE)} µs\n`);
+      for (const target of verdicts) {
+        const cost = costs.get(target.name)!;
+        const total = results.get(target.name)!.total;
+        write(`    ${target.name}: ${Math.round(micros(cost.server + cost.database, total))} µs per request` +
+          (cost.database > 0 ? ` (the server ${Math.round(micros(cost.server, total))}, its PostgreSQL backends ${Math.round(micros(cost.database, total))})` : ' (the server, its embedded database and decision log included)') + '\n');
+      }
     }
   } finally {
     for (const child of children.reverse()) await stop(child);

@@ -30,6 +30,8 @@ export interface BenchDatabase {
    * many were pinned (0 without `taskset` or the right to move them).
    */
   pinBackends(core: number): Promise<number>;
+  /** Process ids of the PostgreSQL backends serving this database now. */
+  backendPids(): Promise<number[]>;
   drop(): Promise<void>;
 }
 
@@ -43,12 +45,11 @@ export async function benchDatabase(adminUrl: string): Promise<BenchDatabase | n
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  const backendPids = async () => ((await run(adminUrl, `select pid from pg_stat_activity where datname = '${name}'`)) as Array<{ pid: number }>).map((r) => r.pid);
   return {
     url: url.toString(),
-    pinBackends: async (core) => {
-      const rows = (await run(adminUrl, `select pid from pg_stat_activity where datname = '${name}'`)) as Array<{ pid: number }>;
-      return rows.filter(({ pid }) => spawnSync('taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' }).status === 0).length;
-    },
+    pinBackends: async (core) => (await backendPids()).filter((pid) => spawnSync('taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' }).status === 0).length,
+    backendPids,
     drop: async () => void (await run(adminUrl, `drop database if exists "${name}" with (force)`)),
   };
 }
