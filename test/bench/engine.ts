@@ -18,6 +18,7 @@ import { canonicalJson, sameDecision } from './peers/decision.ts';
 import { admissionInputs } from './peers/admission-inputs.ts';
 import { admissionJs } from './peers/admission-js.ts';
 import { admissionFullByHand } from './peers/admission-js-full.ts';
+import { admissionProblems, admissionValidatedByHand } from './peers/admission-js-validated.ts';
 import { admissionCel } from './peers/admission-cel.ts';
 import { admissionRulesEngine } from './peers/admission-rules-engine.ts';
 import { admissionZen } from './peers/admission-zen.ts';
@@ -69,7 +70,8 @@ async function admission(write: (text: string) => void): Promise<void> {
   const ruleset = compileOrThrow(rulesetSource('marketplace/admission.policy'));
   const verdict = verdictContender(ruleset);
   const full = admissionFullByHand(ruleset);
-  const contenders = [admissionJs, full, verdict, admissionCel, admissionRulesEngine, admissionZen, admissionCedar] as Array<AnyContender<unknown>>;
+  const validated = admissionValidatedByHand(ruleset);
+  const contenders = [admissionJs, full, validated, verdict, admissionCel, admissionRulesEngine, admissionZen, admissionCedar] as Array<AnyContender<unknown>>;
   const inputs = admissionInputs(CHECKED);
   await assertAgreement('marketplace.admission', contenders, inputs);
   // the full hand-written decision must equal Verdict's field for field (messages, reads, score)
@@ -78,6 +80,13 @@ async function admission(write: (text: string) => void): Promise<void> {
     const { ok: _ok, ...decision } = result.ok ? result : { ok: false };
     if (canonicalJson(decision) !== canonicalJson(full.evaluate(input))) throw new Error(`marketplace.admission: ${full.name} differs from Verdict on ${JSON.stringify(input)}`);
   }
+  // and the hand-written validation must refuse what Verdict refuses, with the same paths
+  for (const broken of brokenAdmissionInputs(inputs.slice(0, 200))) {
+    const result = ruleset.evaluate(broken);
+    const paths = result.ok ? [] : result.error.details.map((d) => d.path).sort();
+    const byHand = admissionProblems(broken).map((p) => p.path).sort();
+    if (paths.length === 0 || paths.join('\n') !== byHand.join('\n')) throw new Error(`marketplace.admission: ${validated.name} validates ${JSON.stringify(broken)} as [${byHand}], Verdict as [${paths}]`);
+  }
   const pool = inputs.slice(0, TIMED);
   const denied = pool.filter((i) => admissionJs.evaluate(i).decision === 'deny').length;
   const results = await compareThroughput(contenders.flatMap((c) => timed(c, pool, [1, 64])));
@@ -85,9 +94,33 @@ async function admission(write: (text: string) => void): Promise<void> {
   const js = results.find((r) => r.name === NAMES.baseline)!;
   const v = results.find((r) => r.name === NAMES.verdict)!;
   const fullJs = results.find((r) => r.name === full.name)!;
+  const validatedJs = results.find((r) => r.name === validated.name)!;
   const closest = results.filter((r) => !r.name.startsWith(NAMES.baseline) && r !== v).sort((a, b) => a.nsPerOp - b.nsPerOp)[0]!;
   const margin = closest.nsPerOp / v.nsPerOp;
-  write(`  goals: within 3× of JS: ${(v.nsPerOp / js.nsPerOp).toFixed(1)}× (${v.nsPerOp <= 3 * js.nsPerOp ? 'meets' : 'MISSES'}; ${(v.nsPerOp / fullJs.nsPerOp).toFixed(1)}× the full-decision JS); ≥10× faster than every peer: ${closest.name} is ${margin >= 1 ? `${margin.toFixed(1)}× slower` : `${(1 / margin).toFixed(1)}× faster`} (${margin >= 10 ? 'meets' : 'MISSES'})\n\n`);
+  const closestPeer = (r: { nsPerOp: number }) => closest.nsPerOp / r.nsPerOp;
+  write(`  goals: within 3× of JS: ${(v.nsPerOp / js.nsPerOp).toFixed(1)}× (${v.nsPerOp <= 3 * js.nsPerOp ? 'meets' : 'MISSES'}; ${(v.nsPerOp / fullJs.nsPerOp).toFixed(1)}× the full-decision JS); ≥10× faster than every peer: ${closest.name} is ${margin >= 1 ? `${margin.toFixed(1)}× slower` : `${(1 / margin).toFixed(1)}× faster`} (${margin >= 10 ? 'meets' : 'MISSES'})\n`);
+  // What the same work costs when written by hand: whether the goal is within reach of any engine that gives this decision.
+  write(`  the same work by hand (${validated.name}): ${(validatedJs.nsPerOp / js.nsPerOp).toFixed(1)}× the rule-ids JS, ${closestPeer(validatedJs).toFixed(1)}× faster than ${closest.name}; Verdict is ${(v.nsPerOp / validatedJs.nsPerOp).toFixed(2)}× its time\n\n`);
+}
+
+/**
+ * Inputs that break the admission schema in one or several ways (wrong types, unknown fields,
+ * a value outside an enumeration, a missing field), made from valid ones.
+ */
+function brokenAdmissionInputs(valid: Array<{ service: object }>): unknown[] {
+  const breaks: Array<(s: Record<string, unknown>) => void> = [
+    (s) => (s['tier'] = 'platinum'),
+    (s) => (s['data_residency'] = ['US', 7]),
+    (s) => (s['tls_version'] = '1.2'),
+    (s) => (s['sla'] = { availability: 99.9, penalty: 1 }),
+    (s) => delete s['endpoint'],
+    (s) => ((s['owner'] = 'x'), (s['id'] = 42)),
+  ];
+  return valid.map((input, i) => {
+    const service = structuredClone(input.service) as Record<string, unknown>;
+    breaks[i % breaks.length]!(service);
+    return i % 17 === 0 ? { service, extra: true } : { service };
+  });
 }
 
 /** The peers walk every rule per decision: json-rules-engine, Zen and Cedar are skipped above this size to keep the run short. */

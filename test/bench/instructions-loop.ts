@@ -7,6 +7,7 @@ import { inputJsonSchema, analyze } from '@verdict/language';
 import { compileQuickCheck } from '../../packages/engine/src/codegen/quick-check.ts';
 import { admissionInputs } from './peers/admission-inputs.ts';
 import { admissionFullByHand } from './peers/admission-js-full.ts';
+import { admissionValidatedByHand } from './peers/admission-js-validated.ts';
 import { admissionByHand } from './peers/admission-js.ts';
 import { compileOrThrow, rulesetSource } from './peers/verdict.ts';
 
@@ -20,6 +21,7 @@ const denied = all.filter((i) => admissionByHand(i).decision === 'deny');
 const quickCheck = compileQuickCheck(inputJsonSchema(analyze(source).ast), {});
 if (quickCheck === null) throw new Error('the admission schema has no quick check');
 const full = admissionFullByHand(ruleset);
+const validated = admissionValidatedByHand(ruleset);
 
 const runs: Record<string, [unknown[], (input: never) => unknown]> = {
   'verdict-mix': [all, (i) => ruleset.evaluate(i)],
@@ -28,6 +30,7 @@ const runs: Record<string, [unknown[], (input: never) => unknown]> = {
   'quick-check-allowed': [allowed, (i) => quickCheck(i)],
   'js-mix': [all, admissionByHand],
   'js-full-mix': [all, (i) => full.evaluate(i)],
+  'js-validated-mix': [all, (i) => validated.evaluate(i)],
   // the loop alone, to subtract from the others
   'loop-mix': [all, (i) => i],
 };

@@ -31,6 +31,7 @@ const MODES: Array<{ mode: string; label: string }> = [
   { mode: 'quick-check-allowed', label: 'the generated quick check alone' },
   { mode: 'js-mix', label: 'hand-written JS (rule ids), the mix' },
   { mode: 'js-full-mix', label: 'hand-written JS (full decision), the mix' },
+  { mode: 'js-validated-mix', label: 'hand-written JS (full decision, validated), the mix' },
   { mode: 'loop-mix', label: 'the loop alone (included in every row)' },
 ];
 
