@@ -21,6 +21,7 @@ export class Metrics {
   });
   readonly logQueueDepth = new Gauge({ name: 'verdict_decision_log_queue_depth', help: 'Decisions waiting to be written to the decision log', registers: [this.registry] });
   readonly logWriteFailures = new Counter({ name: 'verdict_decision_log_write_failures_total', help: 'Failed decision log batch writes (retried)', registers: [this.registry] });
+  readonly logRejected = new Counter({ name: 'verdict_decision_log_rejected_total', help: 'Decisions the database refused as data (set aside and logged, not retried)', registers: [this.registry] });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'verdict_' });

@@ -55,7 +55,12 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   const { store, logger } = options;
   const metrics = new Metrics();
   const registry = new RulesetRegistry(store);
-  const log = new DecisionLog(store, metrics, { ...options.log, onError: (error) => logger.error({ err: error }, 'decision log write failed; will retry') });
+  const log = new DecisionLog(store, metrics, {
+    ...options.log,
+    onError: (error) => logger.error({ err: error }, 'decision log write failed; will retry'),
+    // the whole row goes to the structured log, so an operator still has the decision
+    onReject: (row, error) => logger.error({ err: error, decision: row }, 'decision log: the database refused this decision; it is set aside here'),
+  });
   const events = new EventHub();
   const services: Services = { store, registry, log, events, metrics, config, logger, lifecycle: { draining: false } };
   const unlisten = await store.listen((event) => {
@@ -107,6 +112,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       if (config.shutdownDelayMs > 0) await new Promise((done) => setTimeout(done, config.shutdownDelayMs));
       await stopHttp(server, config.requestTimeoutMs);
       await log.close();
+      // the database stayed unreachable through every retry: say so, with the rows, rather than lose them quietly
+      if (log.depth > 0) logger.error({ unwritten: log.depth, decisions: log.pending() }, 'decision log: rows could not be written before shutdown');
       await unlisten();
       if (options.store === undefined) await store.close();
       logger.info('stopped');

@@ -180,6 +180,39 @@ rule many_accounts {
     expect(stored.items.map((d) => d.id).sort()).toEqual([...rows, late].map((r) => r.id).sort());
   });
 
+  it('sets aside the decisions the database refuses as data and writes the rest in order; keeps every row when the database is down', async () => {
+    const { DecisionLog } = await import('../src/decision-log.ts');
+    const { Metrics } = await import('../src/metrics.ts');
+    const rejected: Array<{ id: string; error: unknown }> = [];
+    const metrics = new Metrics();
+    const log = new DecisionLog(ctx.store, metrics, { intervalMs: 60_000, batchSize: 1000, onReject: (row, error) => rejected.push({ id: row.id, error }) });
+    const name = uniqueName('poison');
+    // a duration past the int column's range: PostgreSQL refuses the row (SQLSTATE 22003)
+    const row = (i: number) => ({ id: randomUUID(), ruleset: name, version: 1, channel: null, decision: 'allow', violations: [], durationUs: i === 2 || i === 5 ? 1e12 : i });
+    const rows = Array.from({ length: 7 }, (_, i) => row(i));
+    for (const r of rows) log.append(r);
+    await log.flush();
+    expect(log.depth).toBe(0);
+    expect(rejected.map((r) => r.id)).toEqual([rows[2]!.id, rows[5]!.id]);
+    expect(String((rejected[0]!.error as { cause?: { code?: string } }).cause?.code ?? (rejected[0]!.error as { code?: string }).code)).toBe('22003');
+    const stored = await ctx.store.queryDecisions({ ruleset: name, limit: 100 });
+    expect(stored.items.map((d) => d.id).reverse()).toEqual(rows.filter((_, i) => i !== 2 && i !== 5).map((r) => r.id));
+    expect(await metrics.registry.getSingleMetricAsString('verdict_decision_log_rejected_total')).toMatch(/ 2$/m);
+    expect(await ctx.store.verifyChain()).toMatchObject({ ok: true });
+
+    // not a data error: nothing is set aside, every row waits for the next attempt
+    const down = { appendDecisions: async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) } as unknown as typeof ctx.store;
+    const errors: unknown[] = [];
+    const waiting = new DecisionLog(down, new Metrics(), { intervalMs: 60_000, onError: (e) => errors.push(e), onReject: () => expect.fail('a transient failure must not set rows aside') });
+    for (const r of rows) waiting.append(r);
+    await waiting.flush();
+    expect(waiting.depth).toBe(7);
+    expect(waiting.pending().map((r) => r.id)).toEqual(rows.map((r) => r.id));
+    expect(errors).toHaveLength(1);
+    await waiting.close(); // retries, gives up, and leaves no timer behind
+    expect(waiting.depth).toBe(7);
+  });
+
   it('queries violations by rule, severity and decision', async () => {
     const name = uniqueName('viol');
     await ctx.t.deploy(name, policy(name));

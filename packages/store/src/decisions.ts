@@ -53,10 +53,11 @@ export async function appendDecisions(db: Db, rows: DecisionInput[], chunkRows =
     for (let i = 0; i < rows.length; i += chunkRows) {
       const chunk = rows.slice(i, i + chunkRows);
       let built = chainChunk(chunk, prevHash, now, (row) => row);
-      // PostgreSQL text and jsonb cannot hold U+0000, which a JSON request may carry (and a message
-      // may quote): such a chunk is rebuilt with it replaced, so what is hashed is what is stored
-      // and one odd input cannot stall the log. (A false alarm on an escaped backslash is harmless.)
-      if (built.decisionsJson.includes('\\u0000') || built.violationsJson.includes('\\u0000')) built = chainChunk(chunk, prevHash, now, withoutNul);
+      // PostgreSQL text and jsonb cannot hold U+0000 or a lone surrogate, which a JSON request may
+      // carry (and a message may quote): such a chunk is rebuilt with them replaced, so what is
+      // hashed is what is stored and one odd input cannot stall the log. (JSON.stringify writes
+      // exactly those as \u escapes; a false alarm on an escaped backslash is harmless.)
+      if (UNSTORABLE_ESCAPE.test(built.decisionsJson) || UNSTORABLE_ESCAPE.test(built.violationsJson)) built = chainChunk(chunk, prevHash, now, storable);
       const { decisionsJson, violationsJson } = built;
       prevHash = built.lastHash;
       const result = await tx.execute(sql`
@@ -125,12 +126,17 @@ interface ViolationRow {
   createdAt: string;
 }
 
-/** A copy of `value` with U+0000 in every string (keys included) replaced by U+FFFD. */
-function withoutNul<T>(value: T): T {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD') as T;
+/** How JSON.stringify writes U+0000 and a lone surrogate (the only characters it escapes as `\u0000`, `\udXXX`). */
+const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/i;
+/** U+0000, or a surrogate without its partner. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A copy of `value` with U+0000 and lone surrogates in every string (keys included) replaced by U+FFFD. */
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(UNSTORABLE, '\uFFFD') as T;
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
-  if (Array.isArray(value)) return value.map((item: unknown) => withoutNul(item)) as T;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => storable(item)) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
 }
 
 /** `execute` answers an array (postgres-js) or `{ rows }` (PGlite). */

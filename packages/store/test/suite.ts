@@ -387,6 +387,19 @@ export function storeSuite(harness: Harness): void {
         expect(await store.verifyChain()).toMatchObject({ ok: true });
       });
 
+      it('stores a decision holding lone surrogates (replaced; pairs kept), and the chain still verifies', async () => {
+        const ruleset = unique('log_surrogate');
+        // JSON may carry "\ud800" on its own, which PostgreSQL text and jsonb refuse
+        const odd = decision(ruleset, 3, { input: { name: 'a\ud800b', ['k\udc00']: '\ud83d\ude00 x\udbff' }, outputs: { echo: '\udfff\ud800' } });
+        odd.violations[0]!.message = 'blocked \ud800 \ud83d\ude00';
+        await store.appendDecisions([odd, decision(ruleset, 4)]);
+        const stored = (await store.queryDecisions({ ruleset })).items.find((d) => d.id === odd.id);
+        expect(stored).toMatchObject({ input: { name: 'a\uFFFDb', ['k\uFFFD']: '\ud83d\ude00 x\uFFFD' }, outputs: { echo: '\uFFFD\uFFFD' } });
+        expect((await store.queryViolations({ decisionId: odd.id })).items.map((v) => v.message)).toContain('blocked \uFFFD \ud83d\ude00');
+        expect((await store.queryDecisions({ ruleset })).items).toHaveLength(2);
+        expect(await store.verifyChain()).toMatchObject({ ok: true });
+      });
+
       it('filters decisions by time', async () => {
         const ruleset = unique('log_time');
         const base = Date.UTC(2030, 0, 1);
