@@ -6,7 +6,7 @@
  */
 import type { Context, Hono } from 'hono';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
-import type { ApiScope } from '@verdict/store';
+import { isStorableText, unstorableTextAt, type ApiScope } from '@verdict/store';
 import { readText } from './body.ts';
 import { ApiError, errors, type ErrorDetail } from './errors.ts';
 import type { AppEnv } from './env.ts';
@@ -30,6 +30,12 @@ export interface RouteSpec<B = unknown> {
   /** The API key scope required, or null for an open route. */
   scope: ApiScope | null;
   body?: Schema;
+  /**
+   * The body's strings may hold any character (U+0000, a lone surrogate): they are evaluated or
+   * checked, never stored as sent. Other routes refuse such strings with a 400, since the database
+   * cannot hold them.
+   */
+  anyText?: boolean;
   query?: Record<string, { schema: Schema; description: string }>;
   responses: Record<number, { description: string; schema?: Schema; contentType?: string }>;
   handler: (c: Context<AppEnv>, request: RouteRequest<B>) => Promise<Response> | Response;
@@ -38,7 +44,8 @@ export interface RouteSpec<B = unknown> {
 export type Guard = (c: Context<AppEnv>, scope: ApiScope | null) => Promise<void>;
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
-ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(value));
+// years 1 to 9999: PostgreSQL's timestamps start at 4713 BC, but year 0 (which Date accepts) is not one
+ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)) && /^(?!0000)\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(value));
 ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
 
 export class Api {
@@ -58,10 +65,15 @@ export class Api {
     const honoPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
       await this.guard(c, spec.scope);
+      const params = c.req.param() as Record<string, string>;
       const query = c.req.query();
+      const badText = [...textProblems(params, 'path'), ...textProblems(query, 'query')];
+      if (badText.length > 0) throw errors.invalidRequest(badText);
       if (validateQuery !== null && !validateQuery(query)) throw errors.invalidRequest(ajvDetails(validateQuery, 'query'));
       const body = validateBody === null ? undefined : await readBody(c, validateBody, bodyOptional);
-      return spec.handler(c, { params: c.req.param() as Record<string, string>, query, body: body as B });
+      const inBody = spec.anyText === true ? null : unstorableTextAt(body, 'body');
+      if (inBody !== null) throw errors.invalidRequest([{ path: inBody, message: UNSTORABLE_MESSAGE }]);
+      return spec.handler(c, { params, query, body: body as B });
     });
   }
 
@@ -113,9 +125,18 @@ export class Api {
   }
 }
 
+const UNSTORABLE_MESSAGE = 'must not contain U+0000 or an unpaired UTF-16 surrogate';
+
+/** Path or query values the database could not store (they would name nothing it holds). */
+function textProblems(values: Record<string, string>, where: string): ErrorDetail[] {
+  return Object.entries(values)
+    .filter(([, value]) => !isStorableText(value))
+    .map(([name]) => ({ path: `${where}/${name}`, message: UNSTORABLE_MESSAGE }));
+}
+
 function errorStatuses(route: RouteSpec): number[] {
   const statuses: number[] = [];
-  if (route.body || route.query) statuses.push(400);
+  if (route.body || route.query || route.path.includes('{')) statuses.push(400);
   if (route.scope !== null) statuses.push(401, 403, 429);
   if (route.path.includes('{')) statuses.push(404);
   if (route.body) statuses.push(413, 415);

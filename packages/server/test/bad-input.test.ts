@@ -141,6 +141,44 @@ forEachDriver('bad input', (ctx) => {
     }
   });
 
+  it('strings the database cannot hold (U+0000, a lone surrogate) are 400 naming where, and change nothing', async () => {
+    const history = await ctx.t.request('GET', `/v1/rulesets/${name}/channels/production/history`, { key: 'read' });
+    const versions = await ctx.t.request('GET', `/v1/rulesets/${name}/versions`, { key: 'read' });
+    const cases: Array<[string, string, unknown, string]> = [
+      ['GET', '/v1/decisions?ruleset=%00', undefined, 'query/ruleset'],
+      ['GET', '/v1/audit?action=a%00', undefined, 'query/action'],
+      ['GET', `/v1/violations?rule=%00`, undefined, 'query/rule'],
+      ['GET', '/v1/rulesets/a%00b/versions', undefined, 'path/name'],
+      ['GET', '/v1/rulesets/x%00/channels', undefined, 'path/name'],
+      ['DELETE', '/v1/keys/a%00', undefined, 'path/id'],
+      ['PUT', `/v1/rulesets/${name}/channels/staging`, { version: 1, reason: 'a\u0000b' }, 'body/reason'],
+      ['POST', '/v1/keys', { name: 'a\u0000b', scopes: ['read'] }, 'body/name'],
+      ['POST', '/v1/keys', { name: 'a\ud800', scopes: ['read'] }, 'body/name'],
+      ['PATCH', `/v1/rulesets/${name}/channels/production/params`, { params: { mode: 'strict' }, reason: '\udc00' }, 'body/reason'],
+      ['PATCH', `/v1/rulesets/${name}/channels/production/params`, { params: { ['m\u0000']: 1 } }, 'body/params/m\u0000'],
+      ['POST', `/v1/rulesets/${name}/versions`, { source: policy(name, { limit: 7 }), message: 'm\u0000' }, 'body/message'],
+    ];
+    for (const [method, path, json, where] of cases) {
+      const res = await ctx.t.request(method, path, json === undefined ? {} : { json });
+      expect(res.status, `${method} ${path} ${JSON.stringify(json)} -> ${res.text}`).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+      expect(res.body.error.details.map((d: { path: string }) => d.path), res.text).toContain(where);
+    }
+    // a time PostgreSQL cannot hold (year 0) is refused by the format, not by the database
+    const yearZero = await ctx.t.request('GET', '/v1/decisions?since=0000-01-01T00:00Z', { key: 'read' });
+    expect(yearZero.status).toBe(400);
+    expect((await ctx.t.request('GET', `/v1/rulesets/${name}/channels/production/history`, { key: 'read' })).body).toEqual(history.body);
+    expect((await ctx.t.request('GET', `/v1/rulesets/${name}/versions`, { key: 'read' })).body).toEqual(versions.body);
+
+    // an input to evaluate may hold them: it is answered, and logged with U+FFFD in their place
+    const odd = await ctx.t.evaluate(name, { input: input(1, 'F\ud800R\u0000') });
+    expect(odd.status).toBe(200);
+    await ctx.t.services.log.flush();
+    const logged = await ctx.store.queryDecisions({ ruleset: name, limit: 5 });
+    expect(logged.items.find((d) => d.id === odd.body.decision_id)?.input).toMatchObject({ country: 'F\uFFFDR\uFFFD' });
+    expect(ctx.t.services.log.depth).toBe(0);
+  });
+
   it('an oversized body is 413', async () => {
     const small = createApp({ ...ctx.t.services, config: { ...ctx.t.services.config, bodyLimitBytes: 1024 } }).app;
     const body = JSON.stringify({ input: { ...input(1), tags: Array.from({ length: 400 }, (_, i) => `tag-${i}`) } });

@@ -4,6 +4,7 @@ import { clampLimit, decodeCursor, encodeCursor } from './cursor.ts';
 import { advisoryXactLock, type Db } from './db.ts';
 import { chainHash, GENESIS_HASH, type ChainedContent } from './hash.ts';
 import { decisionLog, violations } from './schema.ts';
+import { UNSTORABLE_TEXT } from './text.ts';
 import type {
   AppendResult,
   ChainVerification,
@@ -128,12 +129,10 @@ interface ViolationRow {
 
 /** How JSON.stringify writes U+0000 and a lone surrogate (the only characters it escapes as `\u0000`, `\udXXX`). */
 const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/i;
-/** U+0000, or a surrogate without its partner. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** A copy of `value` with U+0000 and lone surrogates in every string (keys included) replaced by U+FFFD. */
 function storable<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(UNSTORABLE, '\uFFFD') as T;
+  if (typeof value === 'string') return value.replace(UNSTORABLE_TEXT, '\uFFFD') as T;
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((item: unknown) => storable(item)) as T;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;

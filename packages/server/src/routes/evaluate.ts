@@ -45,6 +45,7 @@ export function evaluationRoutes(api: Api, services: Services): void {
     summary: 'Evaluate one input',
     tag: 'evaluation',
     scope: 'evaluate',
+    anyText: true,
     body: { type: 'object', required: ['input'], additionalProperties: false, properties: { input: { description: 'The input document.' }, ...SELECT }, not: VERSION_AND_CHANNEL },
     responses: {
       200: { description: 'The decision.', schema: DECISION },
@@ -65,6 +66,7 @@ export function evaluationRoutes(api: Api, services: Services): void {
     summary: 'Evaluate many inputs; each item gets its own decision or its own error',
     tag: 'evaluation',
     scope: 'evaluate',
+    anyText: true,
     body: {
       type: 'object',
       required: ['inputs'],

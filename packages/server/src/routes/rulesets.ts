@@ -165,6 +165,7 @@ export function rulesetRoutes(api: Api, services: Services): void {
     summary: "Replay a channel's recent logged inputs (and/or given inputs) through a candidate and report the decisions that would change",
     tag: 'review',
     scope: 'read',
+    anyText: true,
     body: {
       type: 'object',
       additionalProperties: false,
@@ -215,6 +216,7 @@ export function rulesetRoutes(api: Api, services: Services): void {
     summary: 'Diagnostics for unsaved source (what the editor shows)',
     tag: 'rulesets',
     scope: 'read',
+    anyText: true,
     body: { type: 'object', required: ['source'], additionalProperties: false, properties: { source: { type: 'string', maxLength: 2_000_000 } } },
     responses: { 200: { description: 'Diagnostics, sorted by position.', schema: { type: 'object', properties: { ruleset: { type: 'string' }, diagnostics: { type: 'array', items: DIAGNOSTIC } } } } },
     handler: (c, { body }) => {
