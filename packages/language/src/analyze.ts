@@ -2,7 +2,7 @@ import type { Ruleset } from './ast.ts';
 import { analyzeRules } from './analysis/index.ts';
 import { check, type CheckResult } from './checker/index.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
-import { parse } from './parse.ts';
+import { parse, tooDeep } from './parse.ts';
 
 export interface Analysis {
   ast: Ruleset;
@@ -14,9 +14,20 @@ export interface Analysis {
 /** Parse, check and analyse a ruleset source: what `verdict check`, the editor and the engine start from. */
 export function analyze(source: string): Analysis {
   const parsed = parse(source);
-  const checked = check(parsed.ast);
-  const diagnostics = [...parsed.diagnostics, ...checked.diagnostics];
-  // Rule analysis reasons about conditions; on a ruleset with errors it would only add noise.
-  if (!hasErrors(diagnostics)) diagnostics.push(...analyzeRules(parsed.ast, checked));
-  return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), check: checked };
+  try {
+    const checked = check(parsed.ast);
+    const diagnostics = [...parsed.diagnostics, ...checked.diagnostics];
+    // Rule analysis reasons about conditions; on a ruleset with errors it would only add noise.
+    if (!hasErrors(diagnostics)) diagnostics.push(...analyzeRules(parsed.ast, checked));
+    return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), check: checked };
+  } catch (error) {
+    // The checker and the analysis recurse over expressions: a chain of thousands of `&&` the
+    // parser read (iteratively) can still exhaust the stack here. A diagnostic, never an exception.
+    return { ast: parsed.ast, diagnostics: sortDiagnostics([...parsed.diagnostics, tooDeep(source, error, 'check')]), check: uncheckable() };
+  }
+}
+
+/** The check result of a ruleset that could not be checked: nothing known, nothing to compile. */
+function uncheckable(): CheckResult {
+  return { diagnostics: [], types: new Map(), references: new Map(), symbols: new Map(), input: { kind: 'error' }, outcomes: [] };
 }

@@ -127,10 +127,11 @@ export function parseExpression(text: string): ExpressionParseResult {
  * exhaust the stack. That is the only way it can fail, and it becomes a
  * diagnostic, never an exception (the editor parses on every keystroke).
  */
-function tooDeep(text: string, error: unknown): Diagnostic {
+export function tooDeep(text: string, error: unknown, stage: 'read' | 'check' = 'read'): Diagnostic {
   const overflow = error instanceof RangeError;
-  return diagnostic('VD1011', 'error', overflow ? 'this text nests too deeply to read' : `the parser failed: ${error instanceof Error ? error.message : String(error)}`, spanRange(text, 0, Math.min(text.length, 1)), {
-    hint: overflow ? 'split deeply nested expressions with `let`' : 'please report this file',
+  const failed = stage === 'read' ? 'the parser failed' : 'the checker failed';
+  return diagnostic('VD1011', 'error', overflow ? `this text nests too deeply to ${stage}` : `${failed}: ${error instanceof Error ? error.message : String(error)}`, spanRange(text, 0, Math.min(text.length, 1)), {
+    hint: overflow ? 'split deeply nested expressions (or very long chains of `&&`, `||`, `+`) with `let`' : 'please report this file',
   });
 }
 
