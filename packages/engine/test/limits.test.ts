@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileExpression } from '@verdict/engine';
+import { compile, compileExpression } from '@verdict/engine';
 import { ruleset } from './helpers.ts';
 
 describe('limits', () => {
@@ -21,6 +21,33 @@ describe('limits', () => {
     if ('diagnostics' in c2) throw new Error('compile');
     const r2 = c2.evaluate();
     expect(r2.ok ? r2.value : r2.error.code).toBe('limit_exceeded');
+  });
+
+  it('a `where` pattern is run by RE2, as `matches` is: no catastrophic backtracking, the same answers', () => {
+    const source = (where: string) => `ruleset t.pattern
+input { name: string where value.matches("${where}") }
+param p: string = "a" where value.matches("${where}")
+decision deny > allow
+rule r {
+  severity low
+  deny when !name.matches("${where}")
+  because "never: the input schema holds the same pattern"
+}
+`;
+    const evil = compile(source('^(a+)+$')).ruleset!;
+    // RegExp backtracks through 2^n ways to split the a's (n = 30 took a minute); RE2 is linear. Kept
+    // short so a regression costs a moment here, not a hung suite: the \\S case below tells the engines apart.
+    const attack = 'a'.repeat(22) + '!';
+    expect(evil.evaluate({ name: attack })).toMatchObject({ ok: false, error: { code: 'invalid_input', details: [{ path: 'name' }] } });
+    expect(evil.evaluate({ name: 'aaa' }, { params: { p: attack } })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect(evil.evaluate({ name: 'aaa' })).toMatchObject({ ok: true, decision: 'allow' });
+    // RE2's \\S is ASCII: U+00A0 is not whitespace to it (it is to RegExp); the schema and the rule agree
+    const nonSpace = compile(source('^\\\\S+$')).ruleset!;
+    for (const name of ['a\u00a0b', 'ab', 'a b']) {
+      const result = nonSpace.evaluate({ name });
+      const byRule = /^[\x21-\x7e\u00a0]+$/.test(name);
+      expect(result.ok ? result.decision : result.error.code, JSON.stringify(name)).toBe(byRule ? 'allow' : 'invalid_input');
+    }
   });
 
   it('list and string growth is bounded', () => {
