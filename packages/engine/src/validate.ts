@@ -46,7 +46,9 @@ export class Validators {
   private ajv(ownProperties: boolean): Ajv2020 {
     let ajv = this.instances.get(ownProperties);
     if (ajv === undefined) {
-      ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, logger: false, ownProperties, code: { regExp: re2Pattern } }));
+      // strictNumbers: NaN and ±Infinity (no JSON has them, but an embedding caller or a JSON -1e400
+      // can) are not numbers to a ruleset; a NaN compared with `>` is false and a rule would pass
+      ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, strictNumbers: true, logger: false, ownProperties, code: { regExp: re2Pattern } }));
       this.instances.set(ownProperties, ajv);
     }
     return ajv;

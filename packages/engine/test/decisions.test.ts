@@ -137,6 +137,26 @@ describe('decision semantics', () => {
     }
   });
 
+  it('refuses numbers JSON cannot carry (NaN, ±Infinity) as invalid input, in fields and params', () => {
+    const q = ruleset(`ruleset t.finite
+input { n: number, xs: list<number> }
+param limit: number = 10
+decision deny > allow
+rule big {
+  severity low
+  deny when n > limit || xs.exists(x, x > limit)
+  because "big"
+}
+`);
+    for (const [n, xs] of [[Number.NaN, []], [Number.NEGATIVE_INFINITY, []], [1, [Number.POSITIVE_INFINITY]], [Number.POSITIVE_INFINITY, [Number.NaN]]] as const) {
+      const r = q.evaluate({ n, xs });
+      expect(r.ok ? r.decision : r.error.code, `${n} ${xs}`).toBe('invalid_input');
+      // (a NaN compared with > is false: accepted, the rule would silently pass)
+    }
+    expect(q.evaluate({ n: 1, xs: [2] }, { params: { limit: Number.NaN } })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect(q.evaluate({ n: 11, xs: [] })).toMatchObject({ ok: true, decision: 'deny' });
+  });
+
   it('treats __proto__ and constructor input keys as plain data', () => {
     const input = JSON.parse(
       '{"service": {"id": "s", "tier": "free", "environment": "development", "endpoint": "https://x", "data_residency": ["US"], "certifications": ["SOC2"], "__proto__": {"polluted": true}}}',
