@@ -1,6 +1,6 @@
 /** Input validation with ajv (all errors), compiled once per ruleset. */
 import type { JsonSchema } from '@verdict/language';
-import Ajv2020, { type ErrorObject, type RegExpEngine, type ValidateFunction } from 'ajv/dist/2020.js';
+import Ajv2020, { type CodeOptions, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { RE2JS } from 're2js';
 import { compileQuickCheck, type QuickCheck } from './codegen/quick-check.ts';
 import { DURATION_FORMAT } from './schema.ts';
@@ -21,7 +21,7 @@ const FORMATS: Record<string, (s: string) => boolean> = {
  * and the same answer as a rule that calls `matches`. A pattern RE2 cannot compile makes the
  * schema fail to compile (a compile diagnostic), never a silent fallback to RegExp.
  */
-const re2Pattern: RegExpEngine = Object.assign(
+const re2Pattern: NonNullable<CodeOptions['regExp']> = Object.assign(
   (pattern: string) => {
     const re = RE2JS.compile(pattern);
     return { test: (s: string) => re.matcher(s).find(), toString: () => `re2:${pattern}` };
