@@ -1,3 +1,4 @@
+import { compile, type CompiledRuleset } from '@verdict/engine';
 import { analyze, hasErrors, type Analysis } from '@verdict/language';
 import { collectPolicyFiles, type SourceFile } from './files.ts';
 import { UsageError, type CommandIO } from './io.ts';
@@ -31,4 +32,17 @@ export function loadOneRuleset(targets: string[], name: string | undefined, io: 
     return null;
   }
   return loaded;
+}
+
+/**
+ * Compiles a loaded ruleset; when the engine refuses it (a diagnostic only the engine reports,
+ * such as VD5006), prints the errors as `loadOneRuleset` does and answers null.
+ */
+export function compileLoaded(loaded: LoadedRuleset, io: CommandIO): CompiledRuleset | null {
+  const compiled = compile(loaded.analysis);
+  if (compiled.ruleset !== undefined) return compiled.ruleset;
+  for (const d of compiled.diagnostics) {
+    if (d.severity === 'error') io.stderr(renderDiagnostic(loaded.file.display, loaded.file.text, d, io.isTTY));
+  }
+  return null;
 }

@@ -26,6 +26,8 @@ import { buildIndex } from './rule-index.ts';
 import { collectReads, walkExpr } from './paths.ts';
 import { buildParams } from './params.ts';
 import { recordConverter } from './schema.ts';
+import { decisionJsonSchema } from './decision-schema.ts';
+import type { JsonSchema } from '@verdict/language';
 import { matchPattern } from './table.ts';
 import { buildWhereChecker } from './wheres.ts';
 import { Validators, type Validator } from './validate.ts';
@@ -45,7 +47,7 @@ export function compile(source: string | Analysis, options: CompileOptions = {})
   const own: Diagnostic[] = [];
   let ruleset: CompiledRuleset;
   try {
-    ruleset = compileAst(analysis.ast, options, own);
+    ruleset = compileAst(analysis.ast, options, own, (compiled) => decisionJsonSchema(analysis, compiled.outcomes, compiled.rules));
   } catch (e) {
     // never throw on a source: an internal failure is a diagnostic
     diagnostics.push(diagnostic('VD5000', 'error', `the engine could not compile this ruleset: ${e instanceof Error ? e.message : String(e)}`, analysis.ast.span));
@@ -65,7 +67,13 @@ export function constCtx(limits: Limits): Ctx {
   return { state: new EvalState(limits), input: {}, params: [], slots: [], trace: null, depth: 0 };
 }
 
-function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnostic[]): CompiledRuleset {
+function compileAst(
+  ast: Ruleset,
+  options: CompileOptions,
+  diagnostics: Diagnostic[],
+  /** Built on first request: most callers never ask for it. */
+  buildDecisionSchema: (compiled: Pick<CompiledRuleset, 'outcomes' | 'rules'>) => JsonSchema,
+): CompiledRuleset {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const err = (message: string, span: Span, code = 'VD5004') => diagnostics.push(diagnostic(code, 'error', message, span));
 
@@ -224,6 +232,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     scan,
   };
   const paramsApi = params.api;
+  let decisionSchema: JsonSchema | undefined;
   return {
     name: ast.name.name,
     outcomes,
@@ -232,6 +241,7 @@ function compileAst(ast: Ruleset, options: CompileOptions, diagnostics: Diagnost
     params: params.map((p) => p.info),
     outputs: outputs.map((o) => o.name),
     inputSchema,
+    decisionSchema: () => (decisionSchema ??= buildDecisionSchema({ outcomes, rules: infos })),
     evaluate: (input: unknown, opts: EvaluateOptions = NO_OPTIONS) => evaluateRuleset(plan, input, opts),
     validateParams: (overrides) => paramsApi.validate(overrides),
   };

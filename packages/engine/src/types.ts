@@ -130,6 +130,8 @@ export interface CompiledRuleset {
   params: ParamInfo[];
   outputs: string[];
   inputSchema: JsonSchema;
+  /** The JSON Schema of this ruleset's decisions (outcomes, each rule's violation, typed outputs and suggestions). */
+  decisionSchema(): JsonSchema;
   evaluate(input: unknown, options?: EvaluateOptions): EvaluationResult;
   /** Validate param overrides (unknown name, wrong type, broken `where`); values = defaults merged with overrides. */
   validateParams(overrides: Record<string, unknown>): ParamsResult;

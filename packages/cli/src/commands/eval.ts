@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compile } from '@verdict/engine';
 import { openInputs, progressBar } from '../inputs.ts';
 import { UsageError, type CommandIO } from '../io.ts';
-import { loadOneRuleset } from '../load.ts';
+import { compileLoaded, loadOneRuleset } from '../load.ts';
 
 export const evalUsage = 'verdict eval <file|dir> [--ruleset NAME] --input <file.json|file.jsonl|-> [--params params.json] [--explain]';
 
@@ -28,9 +27,8 @@ export async function runEval(argv: string[], io: CommandIO): Promise<number> {
   const params = values.params === undefined ? undefined : readParams(values.params, io.cwd);
   const loaded = loadOneRuleset(positionals, values.ruleset, io);
   if (loaded === null) return 1;
-  const compiled = compile(loaded.analysis);
-  if (compiled.ruleset === undefined) return 1;
-  const ruleset = compiled.ruleset;
+  const ruleset = compileLoaded(loaded, io);
+  if (ruleset === null) return 1;
 
   const source = await openInputs(values.input, io);
   const bar = progressBar(io, source.totalBytes);
