@@ -57,6 +57,18 @@ describe('verdict schema', () => {
     expect(schema['type']).toBe('object');
   });
 
+  it('prints the decision JSON Schema with --output: outcomes, rules and typed outputs', async () => {
+    const withOutput = good.replace('decision deny > allow\n', 'decision deny > allow\n\noutput doubled = amount * 2\n');
+    const dir = tempProject({ 'ok.policy': withOutput });
+    const r = await runCli(['schema', 'ok.policy', '--output'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const schema = JSON.parse(r.stdout) as { title: string; properties: Record<string, Record<string, unknown>> };
+    expect(schema.title).toBe('demo.ok decision');
+    expect(schema.properties['decision']).toMatchObject({ enum: ['deny', 'allow'] });
+    expect(schema.properties['outputs']).toMatchObject({ required: ['doubled'], properties: { doubled: { anyOf: [{ type: 'number' }, { type: 'null' }] } } });
+    expect(JSON.stringify(schema.properties['violations'])).toContain('{"const":"big"}');
+  });
+
   it('asks for --ruleset when a directory holds several', async () => {
     const dir = tempProject({ 'a.policy': good, 'b.policy': good.replace('demo.ok', 'demo.other') });
     const r = await runCli(['schema', '.'], dir);
