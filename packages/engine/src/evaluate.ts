@@ -9,7 +9,7 @@ import type { MessageSink, MessageText, ScanHandle } from './codegen/module.ts';
 import type { QuickCheck } from './codegen/quick-check.ts';
 import type { RecordType } from './codegen/static-types.ts';
 import { printExpr } from './print.ts';
-import { VError, isMap, thrownError, toJson, toText, typeName, type VMap, type Value } from './values.ts';
+import { VError, isMap, setOwn, thrownError, toJson, toText, typeName, type VMap, type Value } from './values.ts';
 import type { Decision, EvaluateOptions, EvaluationResult, Location, RuleError, RuleTrace, TraceValue, Violation } from './types.ts';
 import { NO_PROBLEMS, type Validator } from './validate.ts';
 import type { WhereChecker } from './wheres.ts';
@@ -137,10 +137,11 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   const outputs: Record<string, unknown> = {};
   for (const o of plan.outputs) {
     const v = guarded(typed ? o.typedValue : o.value, ctx, -1);
-    if (v instanceof VError) {
-      errors.push({ rule: null, output: o.name, kind: 'output', code: v.code, message: v.message, location: location(v.node) });
-      outputs[o.name] = null;
-    } else outputs[o.name] = toJson(v);
+    if (v instanceof VError) errors.push({ rule: null, output: o.name, kind: 'output', code: v.code, message: v.message, location: location(v.node) });
+    const value = v instanceof VError ? null : toJson(v);
+    // an output named `__proto__` is an own property (assigning it would set the prototype)
+    if (o.name === '__proto__') setOwn(outputs as VMap, o.name, value as Value);
+    else outputs[o.name] = value;
   }
 
   const decision = plan.outcomes[tally.firedRank] ?? plan.defaultOutcome;

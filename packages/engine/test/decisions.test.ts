@@ -157,6 +157,28 @@ rule big {
     expect(q.evaluate({ n: 11, xs: [] })).toMatchObject({ ok: true, decision: 'deny' });
   });
 
+  it('an output named __proto__ or constructor is an own property, not the prototype', () => {
+    const source = `ruleset t.proto_outputs
+input { n: number }
+decision deny > allow
+output __proto__ = {"isAdmin": true}
+output constructor = n
+rule r {
+  severity low
+  deny when n > 1
+  because "big"
+}
+`;
+    for (const codegen of [true, false]) {
+      const r = ruleset(source, { codegen }).evaluate({ n: 2 });
+      if (!r.ok) throw new Error(r.error.message);
+      expect(Object.getPrototypeOf(r.outputs)).toBe(Object.prototype);
+      expect(Object.hasOwn(r.outputs, '__proto__')).toBe(true);
+      expect((r.outputs as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+      expect(JSON.parse(JSON.stringify(r.outputs))).toEqual(JSON.parse('{"__proto__": {"isAdmin": true}, "constructor": 2}'));
+    }
+  });
+
   it('treats __proto__ and constructor input keys as plain data', () => {
     const input = JSON.parse(
       '{"service": {"id": "s", "tier": "free", "environment": "development", "endpoint": "https://x", "data_residency": ["US"], "certifications": ["SOC2"], "__proto__": {"polluted": true}}}',
