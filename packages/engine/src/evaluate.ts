@@ -9,7 +9,7 @@ import type { MessageSink, MessageText, ScanHandle } from './codegen/module.ts';
 import type { QuickCheck } from './codegen/quick-check.ts';
 import type { RecordType } from './codegen/static-types.ts';
 import { printExpr } from './print.ts';
-import { VError, isMap, setOwn, thrownError, toJson, toText, typeName, type VMap, type Value } from './values.ts';
+import { VError, ValueTooLarge, isMap, setOwn, thrownError, toJson, toText, typeName, type VMap, type Value } from './values.ts';
 import type { Decision, EvaluateOptions, EvaluationResult, Location, RuleError, RuleTrace, TraceValue, Violation } from './types.ts';
 import { NO_PROBLEMS, type Validator } from './validate.ts';
 import type { WhereChecker } from './wheres.ts';
@@ -88,7 +88,10 @@ export function evaluateRuleset(plan: Plan, input: unknown, options: EvaluateOpt
     return evaluateUnguarded(plan, input, options);
   } catch (e) {
     // never throw on data (e.g. an input nested deeper than the stack allows)
-    const message = e instanceof RangeError ? 'the input is nested too deeply to evaluate' : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    const message =
+      e instanceof RangeError && /call stack/i.test(e.message) ? 'the input is nested too deeply to evaluate'
+      : e instanceof ValueTooLarge ? e.message
+      : `internal error: ${e instanceof Error ? e.message : String(e)}`;
     return { ok: false, error: { code: 'internal', message, details: [] } };
   }
 }
@@ -138,7 +141,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   for (const o of plan.outputs) {
     const v = guarded(typed ? o.typedValue : o.value, ctx, -1);
     if (v instanceof VError) errors.push({ rule: null, output: o.name, kind: 'output', code: v.code, message: v.message, location: location(v.node) });
-    const value = v instanceof VError ? null : toJson(v);
+    const value = v instanceof VError ? null : jsonOrError(v, o.name, errors, location);
     // an output named `__proto__` is an own property (assigning it would set the prototype)
     if (o.name === '__proto__') setOwn(outputs as VMap, o.name, value as Value);
     else outputs[o.name] = value;
@@ -155,6 +158,17 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     errors,
     trace: ruleTraces !== null ? { rules: ruleTraces, rulesEvaluated: evaluated, steps: ctx.state.steps } : null,
   };
+}
+
+/** An output's JSON, or null with a `limit_exceeded` error when it is too large to return. */
+function jsonOrError(v: Value, output: string, errors: RuleError[], location: (node: number) => Location): unknown {
+  try {
+    return toJson(v);
+  } catch (e) {
+    if (!(e instanceof ValueTooLarge)) throw e;
+    errors.push({ rule: null, output, kind: 'output', code: 'limit_exceeded', message: e.message, location: location(-1) });
+    return null;
+  }
 }
 
 function invalidInput(problems: ReturnType<Validator>): EvaluationResult {

@@ -157,13 +157,36 @@ export function formatDuration(ms: number): string {
   return sign + out;
 }
 
-/** JSON-ready copy (timestamps and durations become strings, errors null). */
+/**
+ * Most list items and map entries one JSON conversion may produce. Values share structure
+ * (`xs.map(a, xs)` holds one list n times), so a value within every limit can still be enormous
+ * as JSON: 30,000 numbers made a 900-million-item output that exhausted the heap.
+ */
+export const MAX_JSON_ITEMS = 1_000_000;
+
+/** A value too large to convert to JSON (see MAX_JSON_ITEMS). */
+export class ValueTooLarge extends Error {
+  constructor() {
+    super(`the value is too large to return: more than ${MAX_JSON_ITEMS.toLocaleString('en-US')} list items and map entries as JSON`);
+  }
+}
+
+/** JSON-ready copy (timestamps and durations become strings, errors null); throws ValueTooLarge past MAX_JSON_ITEMS. */
 export function toJson(v: Value): unknown {
+  return jsonOf(v, { left: MAX_JSON_ITEMS });
+}
+
+function jsonOf(v: Value, budget: { left: number }): unknown {
   if (v instanceof VError) return null;
   if (v instanceof Timestamp || v instanceof Duration) return v.toString();
-  if (Array.isArray(v)) return v.map(toJson);
+  if (Array.isArray(v)) {
+    if ((budget.left -= v.length) < 0) throw new ValueTooLarge();
+    return v.map((item) => jsonOf(item, budget));
+  }
   if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v).map((k) => [k, toJson(v[k] as Value)]));
+    const keys = Object.keys(v);
+    if ((budget.left -= keys.length) < 0) throw new ValueTooLarge();
+    return Object.fromEntries(keys.map((k) => [k, jsonOf(v[k] as Value, budget)]));
   }
   return v;
 }
@@ -173,10 +196,16 @@ export function toText(v: Value): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return formatNumber(v);
   if (v === null || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.map(toText).join(', ');
+  if (Array.isArray(v)) return v.some(Array.isArray) ? listText(v, { left: MAX_JSON_ITEMS }) : v.map(toText).join(', ');
   if (v instanceof VError) return `<error: ${v.message}>`;
   if (v instanceof Timestamp || v instanceof Duration) return v.toString();
   return JSON.stringify(toJson(v));
+}
+
+/** A list of lists as text, within the same budget as its JSON (shared sub-lists multiply). */
+function listText(v: Value[], budget: { left: number }): string {
+  if ((budget.left -= v.length) < 0) throw new ValueTooLarge();
+  return v.map((item) => (Array.isArray(item) ? listText(item, budget) : toText(item))).join(', ');
 }
 
 /** `string(x)`: like toText but lists and maps as JSON. */

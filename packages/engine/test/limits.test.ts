@@ -50,6 +50,29 @@ rule r {
     }
   });
 
+  it('a value too large to return as JSON is an error, not an exhausted heap', () => {
+    // xs.map(a, xs) holds one list n times: within every limit, n² items as JSON
+    const source = (message: string) => `ruleset t.huge
+input { xs: list<number> }
+decision deny > allow
+output grid = xs.map(a, xs)
+output count = size(xs)
+rule r {
+  severity low
+  deny when size(xs) > 0
+  because "${message}"
+}
+`;
+    const xs = Array.from({ length: 1100 }, (_, i) => i);
+    const quiet = compile(source('fine')).ruleset!.evaluate({ xs });
+    expect(quiet).toMatchObject({ ok: true, decision: 'deny', outputs: { grid: null, count: 1100 }, errors: [{ output: 'grid', kind: 'output', code: 'limit_exceeded' }] });
+    const loud = compile(source('{xs.map(a, xs)}')).ruleset!.evaluate({ xs });
+    expect(loud).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringMatching(/too large to return/) } });
+    // the same shapes, small, are returned whole
+    const small = compile(source('{xs.map(a, xs)}')).ruleset!.evaluate({ xs: [1, 2] });
+    expect(small).toMatchObject({ ok: true, outputs: { grid: [[1, 2], [1, 2]] }, violations: [{ message: '1, 2, 1, 2' }] });
+  });
+
   it('list and string growth is bounded', () => {
     const c = compileExpression('xs + xs', { xs: Array.from({ length: 60 }, () => 1) }, { maxListLength: 100 });
     if ('diagnostics' in c) throw new Error('compile');
