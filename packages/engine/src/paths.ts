@@ -50,9 +50,14 @@ export function walkExpr(e: Expr, visit: (e: Expr) => void): void {
   for (const c of children(e)) walkExpr(c, visit);
 }
 
+/** No table: a call reads only what its arguments read. */
+const NO_TABLES = (): string[] | null => null;
+
 /**
  * Maximal input paths an expression reads. `letPaths(name)` returns the
- * paths of a let the expression names (or null when `name` is not a let).
+ * paths of a let the expression names (or null when `name` is not a let);
+ * `tablePaths(name)` those a table's rows read besides its arguments (its
+ * patterns, guards and results), or null when `name` is not a table.
  */
 export function collectReads(
   e: Expr,
@@ -60,6 +65,7 @@ export function collectReads(
   letPaths: (name: string) => string[] | null,
   out: Set<string>,
   shadow: ReadonlySet<string> = new Set(),
+  tablePaths: (name: string) => string[] | null = NO_TABLES,
 ): void {
   const input = (name: string) => !shadow.has(name) && isInput(name);
   const path = inputPath(e, input);
@@ -72,13 +78,14 @@ export function collectReads(
     return;
   }
   if (e.kind === 'Macro') {
-    collectReads(e.target, isInput, letPaths, out, shadow);
+    collectReads(e.target, isInput, letPaths, out, shadow, tablePaths);
     const inner = new Set(shadow).add(e.variable);
-    if (e.filter) collectReads(e.filter, isInput, letPaths, out, inner);
-    collectReads(e.body, isInput, letPaths, out, inner);
+    if (e.filter) collectReads(e.filter, isInput, letPaths, out, inner, tablePaths);
+    collectReads(e.body, isInput, letPaths, out, inner, tablePaths);
     return;
   }
-  for (const c of children(e)) collectReads(c, isInput, letPaths, out, shadow);
+  if (e.kind === 'Call' && e.target === null) for (const p of tablePaths(e.callee) ?? []) out.add(p);
+  for (const c of children(e)) collectReads(c, isInput, letPaths, out, shadow, tablePaths);
 }
 
 /** The value at a dotted path of the input, or undefined when absent. */

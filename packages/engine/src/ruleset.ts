@@ -12,6 +12,7 @@ import {
   type Expr,
   type RuleDecl,
   type Ruleset,
+  type TableDecl,
   type Severity,
   type Span,
 } from '@verdict/language';
@@ -159,14 +160,17 @@ function compileAst(
   const scanned: Array<FastHandle | Closure> = [];
   const letDecls = new Map(declsOf(ast, 'Let').map((l) => [l.name.name, l.value]));
   const isInputRoot = (name: string) => inputNames.has(name) && !letDecls.has(name) && !params.some((p) => p.name === name) && !constValues.has(name) && !consts.some((c) => c.name.name === name);
-  const globalLetReads = memoReads(letDecls, isInputRoot);
+  // tables and global lets may name each other: each resolves the other lazily
+  const tableReads: (name: string) => string[] | null = (name) => tableReadsOf(name);
+  const globalLetReads = memoReads(letDecls, isInputRoot, undefined, tableReads);
+  const tableReadsOf = memoTableReads(tableDecls, isInputRoot, globalLetReads);
   const rules: CompiledRule[] = [];
   const infos: RuleInfo[] = [];
   for (const r of ruleDecls) {
     const severity = (r.severity?.name ?? DEFAULT_SEVERITY) as Severity;
     const outcome = r.outcome?.name ?? outcomes[0] ?? '';
     if (r.outcome && !outcomes.includes(outcome)) err(`outcome \`${outcome}\` is not declared in \`decision\``, r.outcome.span);
-    const { rule: compiled, scanned: condition } = compileRule(r, env, isInputRoot, globalLetReads, fast);
+    const { rule: compiled, scanned: condition } = compileRule(r, env, isInputRoot, { lets: globalLetReads, tables: tableReads }, fast);
     scanned.push(condition);
     // the same object: generated code swaps its closures in after the module is built
     rules.push(Object.assign(compiled, { id: r.name.name, severity, outcome, weight: weights[severity] ?? 0, location: { line: r.span.line, column: r.span.column } }));
@@ -251,6 +255,7 @@ function memoReads(
   lets: Map<string, Expr>,
   isInput: (name: string) => boolean,
   outer: (name: string) => string[] | null = () => null,
+  tablePaths?: (name: string) => string[] | null,
 ): (name: string) => string[] | null {
   const memo = new Map<string, string[]>();
   const get = (name: string): string[] | null => {
@@ -260,7 +265,38 @@ function memoReads(
     if (known) return known;
     memo.set(name, []); // cycle guard
     const out = new Set<string>();
-    collectReads(e, isInput, get, out);
+    collectReads(e, isInput, get, out, undefined, tablePaths);
+    const list = [...out];
+    memo.set(name, list);
+    return list;
+  };
+  return get;
+}
+
+/**
+ * What each table's rows read of the input besides its arguments: patterns, guards and results,
+ * with the table's own parameters shadowing input fields of the same name. A violation's `reads`
+ * follow a rule's table calls through these.
+ */
+function memoTableReads(
+  tables: TableDecl[],
+  isInput: (name: string) => boolean,
+  letPaths: (name: string) => string[] | null,
+): (name: string) => string[] | null {
+  const byName = new Map(tables.map((t) => [t.name.name, t]));
+  const memo = new Map<string, string[]>();
+  const get = (name: string): string[] | null => {
+    const table = byName.get(name);
+    if (table === undefined) return null;
+    const known = memo.get(name);
+    if (known) return known;
+    memo.set(name, []); // cycle guard
+    const out = new Set<string>();
+    const shadow = new Set(table.params.map((p) => p.name.name));
+    for (const row of table.rows) {
+      const parts = [...row.patterns.flatMap((p) => (p.kind === 'Wildcard' ? [] : [p.value])), ...(row.guard ? [row.guard] : []), row.result];
+      for (const part of parts) collectReads(part, isInput, letPaths, out, shadow, get);
+    }
     const list = [...out];
     memo.set(name, list);
     return list;
@@ -272,7 +308,7 @@ function compileRule(
   r: RuleDecl,
   env: CompileEnv,
   isInputRoot: (name: string) => boolean,
-  globalLetReads: (name: string) => string[] | null,
+  globalReads: { lets: (name: string) => string[] | null; tables: (name: string) => string[] | null },
   fast: FastModule | null,
 ): { rule: Omit<CompiledRule, 'id' | 'severity' | 'outcome' | 'weight' | 'location'>; scanned: FastHandle | Closure } {
   const locals = new Map<string, (ctx: Ctx) => Value>();
@@ -305,9 +341,9 @@ function compileRule(
   });
   // reads: rule lets shadow input fields and ruleset lets
   const isInput = (name: string) => !letExprs.has(name) && isInputRoot(name);
-  const ruleLetReads = memoReads(letExprs, isInput, globalLetReads);
+  const ruleLetReads = memoReads(letExprs, isInput, globalReads.lets, globalReads.tables);
   const reads = new Set<string>();
-  if (condition) collectReads(condition, isInput, ruleLetReads, reads);
+  if (condition) collectReads(condition, isInput, ruleLetReads, reads, undefined, globalReads.tables);
   // the same holes in typed code, for the violations of inputs the quick check accepted
   const typedMessage = [...message];
   // the rule's own object: the module's callbacks swap generated code into it once built

@@ -121,6 +121,39 @@ describe('decision semantics', () => {
     expect(r.ok && r.violations[0]?.reads).toEqual({ 'service.data_residency': ['CU'] });
   });
 
+  it('reads follow table calls into the rows: patterns, guards and results, not the table\'s own parameters', () => {
+    const source = `ruleset t.table_reads
+input { x: string, y: string, z: number, a: number, w: number }
+decision deny > allow
+table t(a: string) -> number {
+  "p" when y == "b" -> z
+  _ -> 0
+}
+table u(v: number) -> number {
+  _ -> t("p") + v + a
+}
+let via_let = u(1)
+rule direct {
+  severity low
+  deny when t(x) > 1
+  because "t"
+}
+rule through {
+  severity low
+  deny when via_let > 100 || w > 1000
+  because "u"
+}
+`;
+    for (const codegen of [true, false]) {
+      const r = ruleset(source, { codegen }).evaluate({ x: 'p', y: 'b', z: 500, a: 1, w: 0 });
+      if (!r.ok) throw new Error(r.error.message);
+      const reads = Object.fromEntries(r.violations.map((v) => [v.rule, v.reads]));
+      // \`a\` is t's parameter inside t, but u reads the input field \`a\`
+      expect(reads['direct']).toEqual({ x: 'p', y: 'b', z: 500 });
+      expect(reads['through']).toEqual({ y: 'b', z: 500, a: 1, w: 0 });
+    }
+  });
+
   it('refuses invalid input, listing every failing path, and runs no rule', () => {
     const r = rs.evaluate({ service: { id: 1, tier: 'gold', environment: 'production', endpoint: 'http://x', data_residency: 'US', extra: true } });
     expect(r.ok).toBe(false);
