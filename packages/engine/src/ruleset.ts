@@ -42,8 +42,14 @@ const NO_OPTIONS: EvaluateOptions = Object.freeze({});
 const DEFAULT_SEVERITY: Severity = 'medium';
 
 export function compile(source: string | Analysis, options: CompileOptions = {}): CompileResult {
+  // what TypeScript would refuse can still arrive from JavaScript: a diagnostic, never a throw
+  if (typeof source !== 'string' && !isAnalysis(source)) {
+    return { diagnostics: [diagnostic('VD5011', 'error', `compile takes ruleset source text or the result of analyze(), not ${describe(source)}`, NO_SPAN, { hint: 'pass the text of a .policy file' })] };
+  }
   const analysis = typeof source === 'string' ? analyze(source) : source;
   const diagnostics = [...analysis.diagnostics];
+  const badLimits = limitProblems(options.limits);
+  if (badLimits.length > 0) return { diagnostics: [...diagnostics, ...badLimits] };
   if (hasErrors(diagnostics)) return { diagnostics };
   const own: Diagnostic[] = [];
   let ruleset: CompiledRuleset;
@@ -57,6 +63,32 @@ export function compile(source: string | Analysis, options: CompileOptions = {})
   diagnostics.push(...sortDiagnostics(own));
   if (hasErrors(own)) return { diagnostics };
   return { ruleset, diagnostics };
+}
+
+/** Where a diagnostic about the call itself, not the source, points: the start. */
+const NO_SPAN = { start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
+
+function isAnalysis(value: unknown): value is Analysis {
+  if (value === null || typeof value !== 'object') return false;
+  const candidate = value as Partial<Analysis>;
+  return Array.isArray(candidate.diagnostics) && candidate.ast !== null && typeof candidate.ast === 'object' && Array.isArray(candidate.ast.decls) && typeof candidate.check === 'object';
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object that is not an analysis' : `a ${typeof value}`;
+}
+
+/** Limits must be positive whole numbers (Infinity allowed: no limit); anything else is VD5011. */
+function limitProblems(limits: Partial<Limits> | undefined): Diagnostic[] {
+  if (limits === undefined) return [];
+  const problems: Diagnostic[] = [];
+  for (const name of Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>) {
+    const value: unknown = limits[name];
+    if (value === undefined) continue;
+    const ok = typeof value === 'number' && value >= 1 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY);
+    if (!ok) problems.push(diagnostic('VD5011', 'error', `limits.${name} must be a positive whole number, not ${JSON.stringify(value) ?? String(value)}`, NO_SPAN, { hint: `the default is ${DEFAULT_LIMITS[name]}` }));
+  }
+  return problems;
 }
 
 function declsOf<K extends Decl['kind']>(ast: Ruleset, kind: K): Array<Extract<Decl, { kind: K }>> {

@@ -160,3 +160,24 @@ rule deep { severity low deny when blob == blob because "{blob}" }
     expect(r.ok ? r.decision : r.error.code).toMatch(/^(deny|allow|internal)$/);
   });
 });
+
+describe('compile refuses what it cannot use, with VD5011 instead of a throw', () => {
+  const source = 'ruleset t.ok\ninput { n: number }\ndecision deny > allow\nrule r {\n  severity low\n  deny when n > 1\n  because "x"\n}\n';
+
+  it.each([null, 42, {}, [], { ast: null, diagnostics: [] }])('compile(%j)', (value) => {
+    const r = compile(value as never);
+    expect(r.ruleset).toBeUndefined();
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['VD5011']);
+  });
+
+  it.each([{ maxSteps: -1 }, { maxSteps: 0 }, { maxListLength: 1.5 }, { maxSteps: Number.NaN }, { maxListLength: '10' }])('limits %j', (limits) => {
+    const r = compile(source, { limits: limits as never });
+    expect(r.ruleset).toBeUndefined();
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['VD5011']);
+    expect(r.diagnostics[0]!.message).toMatch(/^limits\.\w+ must be a positive whole number/);
+  });
+
+  it('accepts positive whole limits and Infinity', () => {
+    expect(compile(source, { limits: { maxSteps: 10, maxListLength: Number.POSITIVE_INFINITY } }).ruleset).toBeDefined();
+  });
+});
