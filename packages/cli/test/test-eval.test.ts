@@ -51,6 +51,15 @@ describe('verdict test', () => {
     expect(r.stdout).toMatch(/coverage 75\.0% is under the minimum 100%/);
   });
 
+  it('refuses a --min-coverage that is not a percentage (empty included) as a usage error', async () => {
+    const dir = tempProject({ 'p.policy': policy });
+    for (const bad of ['', ' ', 'abc', '101', '1e9']) {
+      const r = await runCli(['test', 'p.policy', '--min-coverage', bad], dir);
+      expect(r.code, JSON.stringify(bad)).toBe(2);
+      expect(r.stderr).toContain('--min-coverage is a percentage from 0 to 100');
+    }
+  });
+
   it('emits JSON with per-rule coverage', async () => {
     const dir = tempProject({ 'p.policy': policy });
     const r = await runCli(['test', 'p.policy', '--format', 'json'], dir);

@@ -21,7 +21,9 @@ export async function runTest(argv: string[], io: CommandIO): Promise<number> {
   });
   if (positionals.length === 0) throw new UsageError('give the .policy files or directories to test');
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format is text or json');
-  const minimum = values['min-coverage'] === undefined ? null : Number(values['min-coverage']);
+  const given = values['min-coverage'];
+  // Number('') and Number(' ') are 0: an empty value is a mistake, not "no threshold"
+  const minimum = given === undefined ? null : given.trim() === '' ? Number.NaN : Number(given);
   if (minimum !== null && !(minimum >= 0 && minimum <= 100)) throw new UsageError('--min-coverage is a percentage from 0 to 100');
   const showCoverage = values.coverage || minimum !== null;
 
