@@ -1,7 +1,8 @@
-/** Redaction of `sensitive` input fields before an input is written to the decision log. */
+/** Redaction of `sensitive` input fields, and of their values in outputs and messages, before a decision is written to the decision log. */
 
 type Schema = { [key: string]: unknown };
-const REDACTED = '[redacted]';
+/** What replaces a sensitive value in the decision log. */
+export const REDACTED = '[redacted]';
 
 /** Paths (lists of keys, `*` = any item or value) the JSON Schema marks `x-verdict-sensitive`. */
 export function sensitivePaths(schema: Schema): string[][] {
@@ -41,4 +42,95 @@ function redactPath(node: unknown, path: readonly string[], at: number): void {
     if (last) record[k] = REDACTED;
     else redactPath(record[k], path, at + 1);
   }
+}
+
+/**
+ * Hides the sensitive values of one input wherever else a decision could carry them into the
+ * log: a rule message or an output may quote a sensitive field (`because "ssn {ssn}"`).
+ * Matching is by value, so it also catches a value copied through a `let` or a table.
+ */
+export interface Scrubber {
+  /** `text` with every occurrence of a sensitive value replaced. */
+  message(text: string): string;
+  /** A copy of `outputs` where every value (at any depth, map keys too) that is or contains a sensitive value is replaced. */
+  outputs(outputs: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** The scrubber for `input`, or null when it holds no sensitive string or number (nothing to hide). */
+export function scrubberFor(input: unknown, paths: readonly string[][]): Scrubber | null {
+  if (paths.length === 0) return null;
+  const found: SensitiveTexts = { strings: new Set(), numbers: new Set() };
+  for (const path of paths) collectAt(input, path, 0, found);
+  const source = leakPattern(found);
+  if (source === null) return null;
+  const every = new RegExp(source, 'g');
+  const any = new RegExp(source);
+  const leaks = (text: string) => any.test(text);
+  return {
+    message: (text) => text.replace(every, REDACTED),
+    outputs: (outputs) => scrubValue(outputs, leaks) as Record<string, unknown>,
+  };
+}
+
+interface SensitiveTexts {
+  strings: Set<string>;
+  /** Numbers as a message hole prints them. */
+  numbers: Set<string>;
+}
+
+function collectAt(node: unknown, path: readonly string[], at: number, found: SensitiveTexts): void {
+  if (at === path.length) return collectLeaves(node, found);
+  if (node === null || typeof node !== 'object') return;
+  const key = path[at]!;
+  const record = node as Record<string, unknown>;
+  const keys = key === '*' ? Object.keys(record) : Object.hasOwn(record, key) ? [key] : [];
+  for (const k of keys) collectAt(record[k], path, at + 1, found);
+}
+
+/** Every string and number inside a sensitive value (a sensitive list or record hides all of its items). */
+function collectLeaves(value: unknown, found: SensitiveTexts): void {
+  if (typeof value === 'string') {
+    // An empty or blank value would match everywhere: it reveals nothing, so it is not hidden.
+    if (value.trim() === '') return;
+    found.strings.add(value);
+    // A timestamp hole prints the canonical form, which may differ from the text sent.
+    const canonical = canonicalTimestamp(value);
+    if (canonical !== null) found.strings.add(canonical);
+  } else if (typeof value === 'number') {
+    if (Number.isFinite(value)) found.numbers.add(String(value));
+  } else if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) collectLeaves(item, found);
+  }
+}
+
+function canonicalTimestamp(text: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text)) return null;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+/**
+ * One alternation of every sensitive text, longest first (so an overlapping longer value is
+ * hidden whole). A number matches only as a whole token: the value 4 does not hide "14" or "4.5".
+ */
+function leakPattern(found: SensitiveTexts): string | null {
+  const byLength = (a: string, b: string) => b.length - a.length;
+  const strings = [...found.strings].sort(byLength).map(escapeRegExp);
+  const numbers = [...found.numbers].sort(byLength).map((n) => `(?<![\\d.])${escapeRegExp(n)}(?!\\.?\\d)`);
+  const alternatives = [...strings, ...numbers];
+  return alternatives.length === 0 ? null : alternatives.join('|');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function scrubValue(value: unknown, leaks: (text: string) => boolean): unknown {
+  if (typeof value === 'string') return leaks(value) ? REDACTED : value;
+  if (typeof value === 'number') return leaks(String(value)) ? REDACTED : value;
+  if (Array.isArray(value)) return value.map((item) => scrubValue(item, leaks));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [leaks(k) ? REDACTED : k, scrubValue(v, leaks)]));
+  }
+  return value;
 }

@@ -162,6 +162,44 @@ rule many_accounts {
     expect(JSON.stringify(recent)).not.toMatch(/tok-123|1111|2222/);
   });
 
+  it('keeps sensitive values out of logged outputs and violation messages, not out of the response', async () => {
+    const name = uniqueName('leak');
+    const source = `ruleset ${name}
+
+input {
+  ssn: string sensitive
+  pin: number sensitive
+  amount: number
+}
+
+decision deny > allow
+
+output echoed: string = ssn
+output labelled: string = "ssn " + ssn
+output pin_copy: number = pin
+output amount_copy: number = amount
+
+rule has_ssn {
+  severity high
+  deny when ssn != ""
+  because "ssn {ssn} present, pin {pin}, amount {amount}"
+}
+`;
+    await ctx.t.deploy(name, source);
+    // pin 4 and amount 14: a sensitive number hides only whole tokens, so "14" stays
+    const res = await ctx.t.evaluate(name, { input: { ssn: '123-45-6789', pin: 4, amount: 14 } });
+    expect(res.body.outputs).toEqual({ echoed: '123-45-6789', labelled: 'ssn 123-45-6789', pin_copy: 4, amount_copy: 14 });
+    expect(res.body.violations[0].message).toBe('ssn 123-45-6789 present, pin 4, amount 14');
+
+    const logged = (await allPages(ctx.t, `/v1/decisions?ruleset=${name}`))[0]!;
+    expect(logged['input']).toEqual({ ssn: '[redacted]', pin: '[redacted]', amount: 14 });
+    expect(logged['outputs']).toEqual({ echoed: '[redacted]', labelled: '[redacted]', pin_copy: '[redacted]', amount_copy: 14 });
+    const violations = await allPages(ctx.t, `/v1/violations?ruleset=${name}`);
+    expect(violations.map((v) => v['message'])).toEqual(['ssn [redacted] present, pin [redacted], amount 14']);
+    expect(JSON.stringify([logged, violations])).not.toContain('6789');
+    expect(await ctx.store.verifyChain()).toMatchObject({ ok: true });
+  });
+
   it('writes in batches, drains on close, and still writes a row appended after close', async () => {
     const { DecisionLog } = await import('../src/decision-log.ts');
     const { Metrics } = await import('../src/metrics.ts');
@@ -354,6 +392,56 @@ forEachDriver('impact', (ctx) => {
     expect(foreign.body.error.code).toBe('name_mismatch');
     const both = await ctx.t.request('POST', `/v1/rulesets/${name}/impact`, { key: 'read', json: { version: 2, source: policy(name) } });
     expect(both.status).toBe(400);
+  });
+
+  it("replays the channel's version with the params it evaluates with, not a stale stored override", async () => {
+    const name = uniqueName('impactstale');
+    await ctx.t.deploy(name, policy(name, { limit: 100 }));
+    // An override its version refuses, written as an older server could have: the channel evaluates with the defaults.
+    await ctx.store.setChannelParams(name, 'production', { limit: 'high' }, 'test');
+    const amounts = [10, 60, 80, 150];
+    for (const amount of amounts) expect((await ctx.t.evaluate(name, { input: input(amount) })).status).toBe(200);
+
+    const res = await ctx.t.request('POST', `/v1/rulesets/${name}/impact`, { key: 'read', json: { source: policy(name, { limit: 50 }) } });
+    expect(res.status, res.text).toBe(200);
+    // limit 100 (the default the channel really used) -> 50 (the candidate's default: it refuses the override too)
+    expect(res.body.impact[name]).toMatchObject({ evaluated: 4, changed: 2, validityChanged: 0, transitions: [{ from: 'allow', to: 'deny', count: 2 }] });
+    expect(res.body.replay).toEqual({
+      params: { current: { limit: 100, mode: 'strict' }, candidate: { limit: 50, mode: 'strict' } },
+      candidate_defaulted: [expect.objectContaining({ path: 'limit', message: expect.any(String) })],
+      invalid: { current: 0, candidate: 0 },
+      // every logged input has its `secret` redacted
+      redacted: 4,
+      without_input: 0,
+    });
+  });
+
+  it('replays the candidate with its default for an override it refuses, and counts invalid and unreplayable inputs', async () => {
+    const name = uniqueName('impactparams');
+    await ctx.t.deploy(name, policy(name));
+    await ctx.t.request('PATCH', `/v1/rulesets/${name}/channels/production/params`, { key: 'publish', json: { params: { mode: 'lax' } } });
+    expect((await ctx.t.evaluate(name, { input: input(10) })).body.decision).toBe('warn');
+    expect((await ctx.t.evaluate(name, { input: input(500) })).body.decision).toBe('deny');
+    // one decision logged with only the hash of its input: it cannot be replayed
+    const { createApp } = await import('../src/app.ts');
+    const hashOnly = createApp({ ...ctx.t.services, config: { ...ctx.t.services.config, logInputs: 'hash' } }).app;
+    const hashed = await hashOnly.request(`/v1/rulesets/${name}/evaluate`, { method: 'POST', body: JSON.stringify({ input: input(20) }), headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.t.keys.evaluate}` } });
+    expect(hashed.status).toBe(200);
+
+    // the candidate renames the value `lax` to `relaxed`: the channel's override does not fit it
+    const candidate = policy(name).replace('param mode: "strict" | "lax"', 'param mode: "strict" | "relaxed"').replace('warn when mode == "lax"', 'warn when mode == "relaxed"');
+    const res = await ctx.t.request('POST', `/v1/rulesets/${name}/impact`, { key: 'read', json: { source: candidate, inputs: [{ amount: -1, country: 'FR', secret: 'x' }] } });
+    expect(res.status, res.text).toBe(200);
+    // compared, not refused: warn -> allow for amount 10 (mode is the candidate's default), deny stays deny
+    expect(res.body.impact[name]).toMatchObject({ evaluated: 3, changed: 1, validityChanged: 0, transitions: [{ from: 'warn', to: 'allow', count: 1 }] });
+    expect(res.body.replay).toEqual({
+      params: { current: { limit: 100, mode: 'lax' }, candidate: { limit: 100, mode: 'strict' } },
+      candidate_defaulted: [expect.objectContaining({ path: 'mode' })],
+      invalid: { current: 1, candidate: 1 },
+      redacted: 3,
+      without_input: 1,
+    });
+    expect(res.body.base).toEqual({ channel: 'production', version: 1 });
   });
 });
 

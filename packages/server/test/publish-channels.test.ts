@@ -194,6 +194,59 @@ forEachDriver('channels and params', (ctx) => {
     expect(all.body.items.find((e: { action: string }) => e.action === 'version.publish').actor).toBe('key:test-admin');
   });
 
+  it('refuses to move a channel to a version its param overrides do not fit (422, nothing changes); rollback restores a revision whole', async () => {
+    const name = uniqueName('movecheck');
+    // `a` is a number in v1, a string in v2, gone in v3
+    const source = (param: string) => `ruleset ${name}
+
+input { x: number }
+
+decision deny > allow
+
+${param}
+
+output x_copy: number = x
+${param === '' ? '' : 'output a_value = a'}
+
+rule big {
+  severity low
+  deny when x > 100
+  because "big"
+}
+`;
+    await ctx.t.deploy(name, source('param a: number = 1'));
+    await ctx.t.publish(name, source('param a: string = "one"'));
+    await ctx.t.publish(name, source(''));
+    const channelPath = `/v1/rulesets/${name}/channels/production`;
+    expect((await ctx.t.request('PATCH', `${channelPath}/params`, { key: 'publish', json: { params: { a: 5 } } })).status).toBe(200);
+
+    const refused = await ctx.t.request('PUT', channelPath, { key: 'publish', json: { version: 2 } });
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body.error.code).toBe('invalid_params');
+    expect(refused.body.error.message).toContain('`a`');
+    expect(refused.body.error.details).toEqual([expect.objectContaining({ path: expect.stringMatching(/^a\b/), message: expect.any(String) })]);
+    // nothing changed: same revision, version and overrides, and evaluation still uses them
+    expect((await ctx.t.request('GET', channelPath, { key: 'read' })).body).toMatchObject({ revision: 2, version: 1, params: { a: 5 } });
+    expect((await ctx.t.request('GET', `${channelPath}/history`, { key: 'read' })).body.items).toHaveLength(2);
+    expect((await ctx.t.evaluate(name, { input: { x: 1 } })).body).toMatchObject({ version: 1, outputs: { a_value: 5 } });
+
+    // a version that no longer declares the param is refused too
+    const undeclared = await ctx.t.request('PUT', channelPath, { key: 'publish', json: { version: 3 } });
+    expect(undeclared.status).toBe(422);
+    expect(undeclared.body.error.details).toEqual([expect.objectContaining({ path: 'a' })]);
+
+    // the way through: reset the override, move, set it again in the new type
+    await ctx.t.request('POST', `${channelPath}/params/reset`, { key: 'publish', json: { names: ['a'] } });
+    await ctx.t.move(name, 'production', 2);
+    expect((await ctx.t.request('PATCH', `${channelPath}/params`, { key: 'publish', json: { params: { a: 'five' } } })).status).toBe(200);
+    expect((await ctx.t.evaluate(name, { input: { x: 1 } })).body).toMatchObject({ version: 2, outputs: { a_value: 'five' } });
+
+    // a rollback restores the revision's own version and overrides together (revision 2: v1, a = 5)
+    const rolled = await ctx.t.request('POST', `${channelPath}/rollback`, { key: 'publish', json: { revision: 2 } });
+    expect(rolled.body).toMatchObject({ version: 1, params: { a: 5 } });
+    expect((await ctx.t.evaluate(name, { input: { x: 1 } })).body).toMatchObject({ version: 1, outputs: { a_value: 5 } });
+  });
+
   it('pages the audit log with a cursor', async () => {
     const name = uniqueName('auditpage');
     await ctx.t.deploy(name, policy(name));

@@ -2,8 +2,9 @@
 import type { ChannelState } from '@verdict/store';
 import type { Api } from '../api.ts';
 import { actorOf } from '../auth.ts';
-import { ApiError, errors } from '../errors.ts';
+import { ApiError, errors, type ErrorDetail } from '../errors.ts';
 import { changeKey } from '../events.ts';
+import type { LoadedVersion } from '../registry.ts';
 import { CHANNEL_NAME, CHANNEL_STATE, VERSION } from '../schemas.ts';
 
 const CHANNEL_PATTERN = new RegExp(CHANNEL_NAME.pattern);
@@ -47,12 +48,16 @@ export function channelRoutes(api: Api, services: Services): void {
     tag: 'channels',
     scope: 'publish',
     body: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: VERSION, reason: { type: 'string', maxLength: 2000 } } },
-    responses: { 200: { description: 'The new channel state.', schema: CHANNEL_STATE } },
+    responses: {
+      200: { description: 'The new channel state.', schema: CHANNEL_STATE },
+      422: { description: "The channel's param overrides (which a move keeps) do not validate against the version; `details` names each param and nothing changes." },
+    },
     handler: async (c, { params, body }) => {
       const name = params['name']!;
       // Only names an evaluation can select (`channel` in its body) may be created.
       if (!CHANNEL_PATTERN.test(params['channel']!)) throw errors.invalidRequest([{ path: 'path/channel', message: `a channel name matches ${CHANNEL_NAME.pattern}` }]);
-      await registry.version(name, body.version);
+      const target = await registry.version(name, body.version);
+      await requireOverridesFit(services, name, params['channel']!, target);
       const state = await store.moveChannel(name, params['channel']!, body.version, actorOf(c), body.reason);
       changed(state, 'channel');
       return c.json(channelJson(state));
@@ -127,7 +132,7 @@ export function channelRoutes(api: Api, services: Services): void {
       const checked = view.loaded.compiled.validateParams(next);
       if (!checked.ok || unknown.length > 0) {
         const details = [...unknown.map((n) => ({ path: n, message: `unknown param \`${n}\`` })), ...(checked.ok ? [] : checked.error.details)];
-        throw new ApiError(422, 'invalid_params', `invalid param override: ${details.map((d) => d.path).join(', ')}`, details);
+        throw invalidParams(`invalid param override: ${details.map((d) => d.path).join(', ')}`, details);
       }
       const state = await store.patchChannelParams(params['name']!, params['channel']!, body.params, actorOf(c), body.reason);
       changed(state, 'params');
@@ -156,6 +161,34 @@ export function channelRoutes(api: Api, services: Services): void {
       return c.json(paramsJson(state, values.ok ? values.values : {}, view.loaded.compiled.params));
     },
   });
+}
+
+/**
+ * A move keeps the channel's param overrides, so it is refused when the target version does not
+ * accept them (a param it no longer declares, or one whose type or `where` changed): evaluation
+ * would otherwise fall back to the defaults silently. Read from the store, not the registry's
+ * cache, so the check sees the overrides the move will carry.
+ */
+async function requireOverridesFit(services: Services, ruleset: string, channel: string, target: LoadedVersion): Promise<void> {
+  const state = await services.store.getChannel(ruleset, channel);
+  if (state === null) return; // a new channel starts with no overrides
+  const checked = target.compiled.validateParams(state.params);
+  if (checked.ok) return;
+  const names = [...new Set(checked.error.details.map((d) => paramOf(d.path)))];
+  throw invalidParams(
+    `version ${target.version} does not accept the channel's override${names.length === 1 ? '' : 's'} of ${names.map((n) => `\`${n}\``).join(', ')}; reset or change ${names.length === 1 ? 'it' : 'them'} before moving`,
+    checked.error.details,
+  );
+}
+
+/** The param a validation detail is about (its path may go deeper: `limits.max`, `tiers[0]`). */
+export function paramOf(path: string): string {
+  return path.split(/[.[/]/)[0]!;
+}
+
+/** The error of a param override that does not validate, with one detail per failing param (or part of one). */
+function invalidParams(message: string, details: ErrorDetail[]): ApiError {
+  return new ApiError(422, 'invalid_params', message, details);
 }
 
 async function current(services: Services, ruleset: string, channel: string): Promise<ChannelState> {

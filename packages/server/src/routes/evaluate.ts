@@ -4,7 +4,7 @@ import type { EvaluationError, EvaluationResult } from '@verdict/engine';
 import type { Api } from '../api.ts';
 import { ApiError } from '../errors.ts';
 import type { LoadedVersion } from '../registry.ts';
-import { redact } from '../redact.ts';
+import { redact, scrubberFor } from '../redact.ts';
 import { CHANNEL_NAME, DECISION, VERSION } from '../schemas.ts';
 import type { Services } from '../services.ts';
 
@@ -123,14 +123,16 @@ function evaluateOne(services: Services, target: Target, input: unknown, explain
     duration_us: durationUs,
   };
   if (services.config.logSampleRate >= 1 || Math.random() < services.config.logSampleRate) {
+    // the log copy only: the response keeps the real values (the caller sent them)
+    const scrubber = scrubberFor(input, loaded.sensitive);
     services.log.append({
       id,
       ruleset: loaded.ruleset,
       version: loaded.version,
       channel: target.channel,
       decision: decision.decision,
-      violations: decision.violations.map((v) => ({ rule: v.rule, severity: v.severity, message: v.message })),
-      outputs: decision.outputs,
+      violations: decision.violations.map((v) => ({ rule: v.rule, severity: v.severity, message: scrubber === null ? v.message : scrubber.message(v.message) })),
+      outputs: scrubber === null ? decision.outputs : scrubber.outputs(decision.outputs),
       durationUs,
       ...logInput(services, loaded, input),
     });

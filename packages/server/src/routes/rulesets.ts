@@ -1,14 +1,17 @@
 /** Rulesets and versions: list, history, source, publish, semantic diff, impact of a candidate, check. */
+import type { CompiledRuleset, EvaluateOptions } from '@verdict/engine';
 import { analyze, type Diagnostic } from '@verdict/language';
 import { computeImpact, diffRuleset } from '@verdict/review';
-import { NotFoundError, StaleParentError } from '@verdict/store';
+import { NotFoundError, StaleParentError, type DecisionRecord, type Page } from '@verdict/store';
 import type { Api } from '../api.ts';
 import { actorOf } from '../auth.ts';
-import { ApiError, errors } from '../errors.ts';
+import { ApiError, errors, type ErrorDetail } from '../errors.ts';
 import { changeKey } from '../events.ts';
+import { REDACTED } from '../redact.ts';
 import { RulesetRegistry } from '../registry.ts';
 import { CHANNEL_NAME, DIAGNOSTIC, MAX_INT, RULESET_NAME, VERSION } from '../schemas.ts';
 import type { Services } from '../services.ts';
+import { paramOf } from './channels.ts';
 
 interface PublishBody {
   source: string;
@@ -23,6 +26,48 @@ interface ImpactBody {
   limit?: number;
   inputs?: unknown[];
 }
+
+/** How an impact replay is done (the OpenAPI description of its answer). */
+const IMPACT_DESCRIPTION = [
+  'The diff of the candidate against the channel and the impact on real traffic.',
+  "Each side evaluates with its own params: the channel's version with the values the channel evaluates with, the candidate with the channel's overrides validated against the candidate.",
+  "An override the candidate refuses (a param it does not declare, or whose type or `where` changed) is replayed with the candidate's default and listed in `replay.candidate_defaulted`;",
+  'moving the channel to that candidate is refused until the override is reset or changed.',
+  '`replay` also counts the inputs each side refused and the logged inputs that could not be replayed as decided (redacted, or logged without the input),',
+  'so that `changed: 0` is not mistaken for a comparison that could not really be made.',
+].join(' ');
+
+const IMPACT_RESPONSE = {
+  type: 'object',
+  properties: {
+    rulesets: { type: 'array', description: "The semantic diff of the candidate against the channel's version (one item)." },
+    impact: { type: 'object', description: 'The impact report, by ruleset name: inputs evaluated, decisions changed, transitions, rules, examples.' },
+    base: { type: 'object', properties: { channel: { type: 'string' }, version: { type: 'integer' } } },
+    replay: {
+      type: 'object',
+      description: 'How the replay was done, and what it could not compare.',
+      properties: {
+        params: {
+          type: 'object',
+          description: 'The params each side evaluated with.',
+          properties: { current: { type: 'object' }, candidate: { type: 'object' } },
+        },
+        candidate_defaulted: {
+          type: 'array',
+          description: "The channel's overrides the candidate refuses (one item per failing param or part of one); the candidate was replayed with its defaults for them.",
+          items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+        },
+        invalid: {
+          type: 'object',
+          description: 'Replayed inputs (logged and given) each side refused, e.g. because they do not match its input schema.',
+          properties: { current: { type: 'integer' }, candidate: { type: 'integer' } },
+        },
+        redacted: { type: 'integer', description: "Recent logged decisions whose input could not be replayed as decided: it holds a `[redacted]` value (replayed as such), or it was not logged at all (not replayed; see `without_input`)." },
+        without_input: { type: 'integer', description: 'Of `redacted`, the decisions logged with only a hash of the input, or none.' },
+      },
+    },
+  },
+};
 
 const VERSION_SUMMARY = {
   type: 'object',
@@ -173,39 +218,45 @@ export function rulesetRoutes(api: Api, services: Services): void {
         version: { ...VERSION, description: 'A published candidate version.' },
         source: { type: 'string', maxLength: 2_000_000, description: 'Or unsaved candidate source.' },
         channel: { ...CHANNEL_NAME, description: 'The channel to compare against and replay (default `production`).' },
-        limit: { type: 'integer', minimum: 1, maximum: 100000, description: 'How many recent logged inputs to replay (default 1000).' },
+        limit: { type: 'integer', minimum: 1, maximum: 100000, description: "How many of the channel's most recent logged decisions to replay (default 1000); those logged without their input count in `replay.redacted`." },
         inputs: { type: 'array', maxItems: 10000, description: 'Extra inputs to evaluate.' },
       },
       oneOf: [{ required: ['version'] }, { required: ['source'] }],
     },
-    responses: { 200: { description: 'The diff of the candidate against the channel and the impact on real traffic.' }, 422: { description: 'The candidate source does not compile.' } },
+    responses: {
+      200: { description: IMPACT_DESCRIPTION, schema: IMPACT_RESPONSE },
+      422: { description: 'The candidate source does not compile.' },
+    },
     handler: async (c, { params, body }) => {
       const name = params['name']!;
       const channel = body.channel ?? 'production';
       const current = await registry.channel(name, channel);
-      let candidateSource: string;
-      let candidate;
-      if (body.version !== undefined) {
-        const loaded = await registry.version(name, body.version);
-        candidateSource = loaded.source;
-        candidate = loaded.compiled;
-      } else {
-        const compiled = RulesetRegistry.compileSource(body.source!);
-        if (!compiled.ok) throw compileFailed(compiled.diagnostics);
-        if (compiled.compiled.name !== name) throw nameMismatch(compiled.compiled.name, name);
-        candidateSource = body.source!;
-        candidate = compiled.compiled;
-      }
+      const candidate = await candidateOf(services, name, body);
+      const candidateParams = overridesFor(candidate.compiled, current.state.params);
       // Decisions still queued in memory are part of the traffic to replay.
       await services.log.flush();
-      const logged = await store.recentInputs(name, channel, body.limit ?? 1000);
+      const logged = await recentLoggedInputs(services, name, channel, body.limit ?? 1000);
       const samples = [
-        ...logged.map((input, index) => ({ source: 'decision_log', index, input })),
+        ...logged.inputs.map((input, index) => ({ source: 'decision_log', index, input })),
         ...(body.inputs ?? []).map((input, index) => ({ source: 'request', index, input })),
       ];
-      const impact = computeImpact(current.loaded.compiled, candidate, samples, { params: current.state.params });
-      const diff = diffRuleset({ source: current.loaded.source, ast: analyze(current.loaded.source).ast }, { source: candidateSource, ast: analyze(candidateSource).ast });
-      return c.json({ rulesets: [diff], impact: { [name]: impact }, base: { channel, version: current.loaded.version } });
+      const before = replaySide(current.loaded.compiled, current.params);
+      const after = replaySide(candidate.compiled, candidateParams.values);
+      const impact = computeImpact(before.ruleset, after.ruleset, samples);
+      const diff = diffRuleset({ source: current.loaded.source, ast: analyze(current.loaded.source).ast }, { source: candidate.source, ast: analyze(candidate.source).ast });
+      const redacted = logged.inputs.filter(hasRedactedValue).length + logged.withoutInput;
+      return c.json({
+        rulesets: [diff],
+        impact: { [name]: impact },
+        base: { channel, version: current.loaded.version },
+        replay: {
+          params: { current: current.params, candidate: candidateParams.values },
+          candidate_defaulted: candidateParams.refused,
+          invalid: { current: before.invalid(), candidate: after.invalid() },
+          redacted,
+          without_input: logged.withoutInput,
+        },
+      });
     },
   });
 
@@ -224,6 +275,79 @@ export function rulesetRoutes(api: Api, services: Services): void {
       return c.json({ ruleset: analysis.ast.name.name, errors: analysis.diagnostics.filter((d) => d.severity === 'error').length, diagnostics: analysis.diagnostics });
     },
   });
+}
+
+/** The candidate of an impact request: a published version, or unsaved source (compiled, and of this ruleset). */
+async function candidateOf(services: Services, name: string, body: ImpactBody): Promise<{ source: string; compiled: CompiledRuleset }> {
+  if (body.version !== undefined) {
+    const loaded = await services.registry.version(name, body.version);
+    return { source: loaded.source, compiled: loaded.compiled };
+  }
+  const compiled = RulesetRegistry.compileSource(body.source!);
+  if (!compiled.ok) throw compileFailed(compiled.diagnostics);
+  if (compiled.compiled.name !== name) throw nameMismatch(compiled.compiled.name, name);
+  return { source: body.source!, compiled: compiled.compiled };
+}
+
+/**
+ * The params `compiled` would evaluate with under a channel's `overrides`: each override it refuses
+ * (undeclared, wrong type, broken `where`) falls back to its default and is listed in `refused`.
+ */
+function overridesFor(compiled: CompiledRuleset, overrides: Record<string, unknown>): { values: Record<string, unknown>; refused: ErrorDetail[] } {
+  const checked = compiled.validateParams(overrides);
+  if (checked.ok) return { values: checked.values, refused: [] };
+  const failing = new Set(checked.error.details.map((d) => paramOf(d.path)));
+  const kept = compiled.validateParams(Object.fromEntries(Object.entries(overrides).filter(([k]) => !failing.has(k))));
+  // Each override is checked on its own, so the rest validate; the defaults always do (checked at compile time).
+  const values = kept.ok ? kept.values : (compiled.validateParams({}) as { ok: true; values: Record<string, unknown> }).values;
+  return { values, refused: checked.error.details };
+}
+
+/**
+ * `compiled` evaluating every input with `params`, counting the inputs it refuses. `computeImpact`
+ * gives both sides one set of params, but the channel's version and the candidate each need their own.
+ */
+function replaySide(compiled: CompiledRuleset, params: Record<string, unknown>): { ruleset: CompiledRuleset; invalid: () => number } {
+  let invalid = 0;
+  const ruleset: CompiledRuleset = {
+    ...compiled,
+    evaluate: (input: unknown, options?: EvaluateOptions) => {
+      const result = compiled.evaluate(input, { ...options, params });
+      if (!result.ok) invalid++;
+      return result;
+    },
+  };
+  return { ruleset, invalid: () => invalid };
+}
+
+/** The store's largest page of decisions. */
+const DECISIONS_PAGE = 1000;
+
+/**
+ * The inputs of the channel's `limit` most recent logged decisions, newest first, and how many of
+ * those were logged without their input (the server kept only a hash, or nothing).
+ */
+async function recentLoggedInputs(services: Services, ruleset: string, channel: string, limit: number): Promise<{ inputs: unknown[]; withoutInput: number }> {
+  const inputs: unknown[] = [];
+  let withoutInput = 0;
+  let cursor: string | null = null;
+  let seen = 0;
+  do {
+    const page: Page<DecisionRecord> = await services.store.queryDecisions({ ruleset, channel, limit: Math.min(DECISIONS_PAGE, limit - seen), ...(cursor === null ? {} : { cursor }) });
+    for (const row of page.items) {
+      if (row.input === null) withoutInput++;
+      else inputs.push(row.input);
+    }
+    seen += page.items.length;
+    cursor = page.nextCursor;
+  } while (cursor !== null && seen < limit);
+  return { inputs, withoutInput };
+}
+
+/** Whether a logged input had a value redacted (a replay sees `[redacted]`, not what was decided on). */
+function hasRedactedValue(input: unknown): boolean {
+  // The marker has no character JSON escapes, so the text search is exact (values and keys).
+  return JSON.stringify(input).includes(REDACTED);
 }
 
 export function compileFailed(diagnostics: Diagnostic[]): ApiError {
