@@ -20,6 +20,7 @@ let store: Store;
 let services: Services;
 let stop: () => Promise<void>;
 let client: VerdictClient;
+let app: ReturnType<typeof createApp>['app'];
 
 beforeAll(async () => {
   store = await openStore({ memory: true });
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const created = await createServices(config, { store, logger: pino({ level: 'silent' }) });
   services = created.services;
   await store.createApiKey({ name: 'admin', scopes: ['admin'], key: ADMIN });
-  const { app } = createApp(services);
+  ({ app } = createApp(services));
   stop = async () => {
     await services.log.close();
     await created.unlisten();
@@ -73,4 +74,55 @@ describe('@verdict/client', () => {
     const refused = await client.patchParams('client.demo', 'production', { limit: -5 }).catch((e: unknown) => e);
     expect((refused as VerdictApiError).error.code).toBe('invalid_params');
   });
+
+  it('reads versions, diffs them, checks source and measures a candidate\'s impact on logged traffic', async () => {
+    const stricter = source.replace('param limit: number = 100', 'param limit: number = 10');
+    const v2 = await client.publish('client.demo', stricter, { message: 'stricter', expectedParent: 1 });
+    expect(v2).toMatchObject({ version: 2, created: true, parent_version: 1 });
+    expect((await client.versions('client.demo')).map((v) => v.version).sort()).toEqual([1, 2]);
+    expect((await client.version('client.demo', 2)).source).toContain('= 10');
+    expect(JSON.stringify(await client.diff('client.demo', 1, 2))).toContain('limit');
+    expect(await client.check('ruleset client.demo\nrule r {')).toMatchObject({ ruleset: 'client.demo', errors: expect.any(Number) });
+    await client.evaluate('client.demo', { amount: 50 }); // allowed at 100, denied at 10
+    const impact = (await client.impact('client.demo', { version: 2 }, { limit: 50 })) as { impact: Record<string, { changed: number }> };
+    expect(impact.impact['client.demo']!.changed).toBeGreaterThan(0);
+  });
+
+  it('moves, lists and rolls back channels, with their history and the audit trail', async () => {
+    await client.moveChannel('client.demo', 'staging', 2, 'try the stricter one');
+    expect((await client.channels('client.demo')).map((c) => c.channel).sort()).toEqual(['production', 'staging']);
+    await client.moveChannel('client.demo', 'staging', 1);
+    const history = await client.history('client.demo', 'staging');
+    expect(history.map((h) => h.version)).toEqual([1, 2]);
+    const back = await client.rollback('client.demo', 'staging', history[1]!.revision, 'back to 2');
+    expect(back).toMatchObject({ version: 2, reason: 'back to 2' });
+    expect((await client.channel('client.demo', 'staging')).version).toBe(2);
+    const audit = await client.audit({ ruleset: 'client.demo', limit: 100 });
+    expect(audit.items.length).toBeGreaterThan(3);
+  });
+
+  it('pages through the decision log and its violations', async () => {
+    for (let i = 0; i < 5; i++) await client.evaluate('client.demo', { amount: 1000 + i });
+    const first = await client.decisions({ ruleset: 'client.demo', decision: 'deny', limit: 2 });
+    expect(first.items).toHaveLength(2);
+    expect(first.next_cursor).not.toBeNull();
+    const all: string[] = [];
+    for await (const d of client.allDecisions({ ruleset: 'client.demo', decision: 'deny', limit: 2 })) all.push(d.decision_id);
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(all).size).toBe(all.length);
+    const violations = await client.violations({ ruleset: 'client.demo', rule: 'over_limit', decision_id: all[0]! });
+    expect(violations.items).toMatchObject([{ decision_id: all[0], rule: 'over_limit' }]);
+  });
+
+  it('creates, lists and revokes API keys; a revoked key is refused', async () => {
+    const created = await client.createKey('reader', ['read']);
+    expect(created.key).toEqual(expect.any(String));
+    expect((await client.keys()).some((k) => k.id === created.id && k.revoked_at === null)).toBe(true);
+    const reader = createClient({ baseUrl: 'http://verdict.test', key: created.key, fetch: (url, init) => Promise.resolve(app.request(url, init)) });
+    expect((await reader.versions('client.demo')).length).toBe(2);
+    await client.revokeKey(created.id);
+    expect((await client.keys()).find((k) => k.id === created.id)?.revoked_at).not.toBeNull();
+    expect(((await reader.versions('client.demo').catch((e: unknown) => e)) as VerdictApiError).status).toBe(401);
+  });
 });
+
