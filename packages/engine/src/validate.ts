@@ -1,5 +1,5 @@
 /** Input validation with ajv (all errors), compiled once per ruleset. */
-import type { JsonSchema } from '@verdict/language';
+import { DURATION_PATTERN, TIMESTAMP_PATTERN, type JsonSchema } from '@verdict/language';
 import Ajv2020, { type CodeOptions, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { RE2JS } from 're2js';
 import { compileQuickCheck, type QuickCheck } from './codegen/quick-check.ts';
@@ -29,6 +29,16 @@ const re2Pattern: NonNullable<CodeOptions['regExp']> = Object.assign(
   { code: 're2js' },
 );
 
+/**
+ * The patterns of the time types, as the quick check tests them: the parsers accept exactly the
+ * strings the patterns describe (the timestamp parser also refuses impossible dates, which the
+ * `date-time` format beside its pattern refuses too), so a typed input need not wait for ajv.
+ */
+const TIME_PATTERNS: Record<string, (s: string) => boolean> = {
+  [TIMESTAMP_PATTERN]: (s) => parseTimestamp(s) !== null,
+  [DURATION_PATTERN]: (s) => parseDuration(s) !== null,
+};
+
 function addFormats(ajv: Ajv2020): Ajv2020 {
   for (const [name, validate] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate });
   return ajv;
@@ -56,7 +66,7 @@ export class Validators {
 
   /** Compile a schema; throws when the schema itself is invalid. */
   compile(schema: JsonSchema, root = ''): Validator {
-    return reporter(this.ajv(namesPrototypeMember(schema)).compile(schema), compileQuickCheck(schema, FORMATS), root);
+    return reporter(this.ajv(namesPrototypeMember(schema)).compile(schema), compileQuickCheck(schema, FORMATS, TIME_PATTERNS), root);
   }
 
   /**
@@ -64,7 +74,7 @@ export class Validators {
    * (the evaluator runs typed code after the quick check); throws when the schema is invalid.
    */
   compileParts(schema: JsonSchema): { quick: QuickCheck | null; validate: Validator } {
-    return { quick: compileQuickCheck(schema, FORMATS), validate: reporter(this.ajv(namesPrototypeMember(schema)).compile(schema), null, '') };
+    return { quick: compileQuickCheck(schema, FORMATS, TIME_PATTERNS), validate: reporter(this.ajv(namesPrototypeMember(schema)).compile(schema), null, '') };
   }
 }
 

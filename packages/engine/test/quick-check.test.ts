@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { compileQuickCheck } from '../src/codegen/quick-check.ts';
+import { Validators } from '../src/validate.ts';
 import { ruleset, FC_SEED } from './helpers.ts';
 
 /**
@@ -99,5 +100,59 @@ describe.each(files)('quick check of %s', (file) => {
     // it is unsure (and leaves the value to ajv) only rarely: NaN, odd prototypes, undefined fields
     expect(ajvValid).toBeGreaterThan(50);
     expect(accepted).toBeGreaterThanOrEqual(ajvValid * 0.9);
+  });
+});
+
+describe('quick check of time types', () => {
+  // the language writes a `pattern` (and for timestamps a `date-time` format) into these schemas
+  const timed = ruleset(`ruleset t.times
+input { at: timestamp, grace: duration, seen: list<timestamp>, windows?: list<duration> }
+decision deny > allow
+rule late {
+  severity low
+  deny when at > timestamp("2030-01-01T00:00:00Z") || grace > duration("1h")
+  because "late"
+}
+`);
+  const { quick, validate } = new Validators().compileParts(timed.inputSchema);
+  const base = { at: '2026-01-01T00:00:00Z', grace: '30m', seen: [] as string[] };
+
+  it('exists, so typed inputs with timestamps and durations take the typed path', () => {
+    expect(quick).not.toBeNull();
+  });
+
+  it.each([
+    ['at', '2026-01-01T00:00:00Z'],
+    ['at', '2026-01-01 10:20:30.5+02:00'],
+    ['at', '2026-02-30T00:00:00Z'],
+    ['at', '2026-13-01T00:00:00Z'],
+    ['at', '2026-01-01T00:00:00+25:00'],
+    ['at', '2026-01-01T00:00Z'],
+    ['at', 'yesterday'],
+    ['grace', '1h30m'],
+    ['grace', '-5m'],
+    ['grace', '+0'],
+    ['grace', '1.5h'],
+    ['grace', '.5s'],
+    ['grace', '10µs'],
+    ['grace', 'h'],
+    ['grace', ''],
+    ['grace', '1x'],
+    ['grace', '5'],
+  ])('%s = %j: the quick check says valid only where ajv does', (field, text) => {
+    const value = { ...base, [field]: text };
+    const ajvValid = validate(value).length === 0;
+    if (quick!(value)) expect(ajvValid).toBe(true);
+    // and it is not needlessly unsure about a valid value
+    expect(quick!(value)).toBe(ajvValid);
+  });
+
+  it('checks list items of time types the same way', () => {
+    expect(quick!({ ...base, seen: ['2026-01-01T00:00:00Z'], windows: ['1h'] })).toBe(true);
+    for (const bad of [{ seen: ['2026-02-30T00:00:00Z'] }, { windows: ['1y'] }]) {
+      const value = { ...base, ...bad };
+      expect(quick!(value)).toBe(false);
+      expect(validate(value).length).toBeGreaterThan(0);
+    }
   });
 });

@@ -28,7 +28,7 @@ export type QuickCheck = (value: unknown) => boolean;
 
 /** Keywords that never change what validates. */
 const ANNOTATIONS = new Set(['$schema', 'title', 'description', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly', '$comment']);
-const HANDLED = new Set(['type', 'properties', 'required', 'additionalProperties', 'enum', 'const', 'items', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'minLength', 'maxLength', 'format']);
+const HANDLED = new Set(['type', 'properties', 'required', 'additionalProperties', 'enum', 'const', 'items', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'minLength', 'maxLength', 'format', 'pattern']);
 
 const TYPE_TESTS: Record<string, (v: string) => string> = {
   string: (v) => `typeof ${v} === "string"`,
@@ -57,8 +57,12 @@ function ucs2length(s: string): number {
 
 const isPrimitive = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
-/** `formats`: the same format functions ajv was given, by name. */
-export function compileQuickCheck(schema: JsonSchema, formats: Record<string, (s: string) => boolean>): QuickCheck | null {
+/**
+ * `formats`: the same format functions ajv was given, by name. `patterns`: tests for the patterns
+ * the language writes into every schema of a time type (timestamp, duration), by pattern text;
+ * each may accept only strings the pattern matches. Any other pattern leaves the schema to ajv.
+ */
+export function compileQuickCheck(schema: JsonSchema, formats: Record<string, (s: string) => boolean>, patterns: Record<string, (s: string) => boolean> = {}): QuickCheck | null {
   const formatFns: Array<(s: string) => boolean> = [];
   let vars = 0;
   const lit = (v: unknown) => (typeof v === 'number' ? `(${String(v)})` : JSON.stringify(v));
@@ -109,6 +113,11 @@ export function compileQuickCheck(schema: JsonSchema, formats: Record<string, (s
     }
     if (node['format'] !== undefined) {
       const fn = typeof node['format'] === 'string' ? formats[node['format']] : undefined;
+      if (!fn) throw new Unsupported();
+      out.push(`if (typeof ${v} === "string" && !FMT[${formatFns.push(fn) - 1}](${v})) return false;`);
+    }
+    if (node['pattern'] !== undefined) {
+      const fn = typeof node['pattern'] === 'string' && Object.hasOwn(patterns, node['pattern']) ? patterns[node['pattern']] : undefined;
       if (!fn) throw new Unsupported();
       out.push(`if (typeof ${v} === "string" && !FMT[${formatFns.push(fn) - 1}](${v})) return false;`);
     }
