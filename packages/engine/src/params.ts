@@ -17,7 +17,7 @@ export interface ParamsApi {
   /** Values by param index when nothing is overridden. */
   readonly defaults: Value[];
   validate(overrides: Record<string, unknown>): ParamsResult;
-  /** Values by param index for these overrides (validated; cached per overrides object). */
+  /** Values by param index for these overrides (validated; cached per overrides object while its contents are unchanged). */
   resolve(overrides: Record<string, unknown> | undefined): Value[] | EvaluationError;
 }
 
@@ -94,7 +94,16 @@ export function buildParams(decls: ParamDecl[], ast: Ruleset, env: CompileEnv, l
     return values;
   };
 
-  const cache = new WeakMap<object, Value[] | EvaluationError>();
+  /*
+   * The server passes the same params object for every request of a channel, so the validated
+   * values are cached per object. A caller may mutate that object between evaluations, so a hit
+   * counts only while a snapshot of the contents (taken when it was validated) still matches.
+   * A snapshot rather than requiring deeply frozen objects: it is sound for any caller, needs
+   * nothing from the server, and the usual hit (a few primitive values) costs one `Object.keys`
+   * and a comparison per param; nested lists and maps are compared element by element, which is
+   * cheaper than serialising them and, unlike JSON, tells NaN from null.
+   */
+  const cache = new WeakMap<object, { contents: Snapshot; result: Value[] | EvaluationError }>();
   const api: ParamsApi = {
     defaults,
     validate(overrides) {
@@ -104,14 +113,101 @@ export function buildParams(decls: ParamDecl[], ast: Ruleset, env: CompileEnv, l
     },
     resolve(overrides) {
       if (overrides === undefined) return defaults;
-      if (typeof overrides === 'object' && overrides !== null) {
-        const hit = cache.get(overrides);
-        if (hit) return hit;
-      }
-      const r = validateValues(overrides);
-      if (typeof overrides === 'object' && overrides !== null) cache.set(overrides, r);
-      return r;
+      // an embedding JavaScript caller may pass a non-object, which cannot be a cache key
+      if (typeof overrides !== 'object' || overrides === null) return validateValues(overrides);
+      const hit = cache.get(overrides);
+      if (hit !== undefined && matchesSnapshot(overrides, hit.contents)) return hit.result;
+      const contents = snapshotOf(overrides);
+      const result = validateValues(overrides);
+      if (contents === UNCACHEABLE) cache.delete(overrides);
+      else cache.set(overrides, { contents, result });
+      return result;
     },
   };
   return Object.assign(entries.map(({ name, info, defaultValue }) => ({ name, info, defaultValue })), { api });
+}
+
+/** A copy of plain params data: primitives as they are, lists and maps as the classes below. */
+type Snapshot = SnapshotList | SnapshotMap | string | number | boolean | bigint | symbol | null | undefined;
+
+class SnapshotList {
+  constructor(readonly items: Snapshot[]) {}
+}
+
+/** Keys and values in `Object.keys` order (validation reports problems in that order). */
+class SnapshotMap {
+  constructor(
+    readonly keys: string[],
+    readonly values: Snapshot[],
+  ) {}
+}
+
+/** Contents that are not worth or not safe to snapshot: such overrides are revalidated every time. */
+const UNCACHEABLE = Symbol('uncacheable');
+/** Lists and maps a snapshot may hold, so a huge or shared-many-times (DAG) structure costs bounded work. */
+const SNAPSHOT_NODES = 100_000;
+/** Nesting a snapshot may hold, so a cycle or very deep data cannot overflow the stack. */
+const SNAPSHOT_DEPTH = 64;
+
+function snapshotOf(value: object): Snapshot | typeof UNCACHEABLE {
+  return copyPlain(value, { left: SNAPSHOT_NODES }, 0);
+}
+
+/**
+ * Plain data only (primitives, arrays without holes, maps as `isMap` tells them): a Date, Map,
+ * class instance or function can change without any of its own keys changing, so it is not
+ * cached; neither is a sparse array, whose holes every check may not read as `undefined`.
+ */
+function copyPlain(value: unknown, budget: { left: number }, depth: number): Snapshot | typeof UNCACHEABLE {
+  if (typeof value === 'function') return UNCACHEABLE;
+  if (typeof value !== 'object' || value === null) return value as Snapshot;
+  if (--budget.left < 0 || depth > SNAPSHOT_DEPTH) return UNCACHEABLE;
+  if (Array.isArray(value)) {
+    const items: Snapshot[] = [];
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return UNCACHEABLE;
+      const item = copyPlain(value[i], budget, depth + 1);
+      if (item === UNCACHEABLE) return UNCACHEABLE;
+      items.push(item);
+    }
+    return new SnapshotList(items);
+  }
+  if (!isMap(value)) return UNCACHEABLE;
+  const keys = Object.keys(value);
+  const values: Snapshot[] = [];
+  for (const key of keys) {
+    const item = copyPlain(value[key], budget, depth + 1);
+    if (item === UNCACHEABLE) return UNCACHEABLE;
+    values.push(item);
+  }
+  return new SnapshotMap(keys, values);
+}
+
+/** Whether `value` still holds what `snapshot` recorded (same keys in the same order, same values). */
+function matchesSnapshot(value: unknown, snapshot: Snapshot): boolean {
+  if (snapshot instanceof SnapshotList) return Array.isArray(value) && listMatches(value, snapshot);
+  if (snapshot instanceof SnapshotMap) return isMap(value) && mapMatches(value, snapshot);
+  // Object.is: NaN matches NaN; 0 and -0 differ, which at worst costs a revalidation
+  return Object.is(value, snapshot);
+}
+
+function listMatches(list: unknown[], snapshot: SnapshotList): boolean {
+  if (list.length !== snapshot.items.length) return false;
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    // a hole punched where the snapshot had an item (even `undefined`) is a change
+    if (item === undefined && !(i in list)) return false;
+    if (!matchesSnapshot(item, snapshot.items[i])) return false;
+  }
+  return true;
+}
+
+function mapMatches(map: Record<string, unknown>, snapshot: SnapshotMap): boolean {
+  const keys = Object.keys(map);
+  if (keys.length !== snapshot.keys.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (key !== snapshot.keys[i] || !matchesSnapshot(map[key], snapshot.values[i])) return false;
+  }
+  return true;
 }

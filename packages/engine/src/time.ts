@@ -8,8 +8,7 @@ export function parseTimestamp(text: string): Timestamp | null {
   if (!m) return null;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return null;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day > daysInMonth) return null;
+  if (day > daysInMonth(year, month)) return null;
   const fraction = m[7] ? Number(`0${m[7]}`) * 1000 : 0;
   let offset = 0;
   const zone = m[8] as string;
@@ -19,10 +18,32 @@ export function parseTimestamp(text: string): Timestamp | null {
     if (oh > 23 || om > 59) return null;
     offset = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
   }
-  const base = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59));
+  const base = utcMs(year, month - 1, day, hour, minute, Math.min(second, 59));
   const ms = base + fraction - offset;
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return null;
   return new Timestamp(ms);
+}
+
+/** Proleptic Gregorian, as RFC 3339 and ISO 8601 count: year 0 (1 BC) is a leap year, 100 is not. */
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+}
+
+/**
+ * Milliseconds since the epoch of a UTC date and time. Not `Date.UTC`, which reads years 0-99 as
+ * 1900-1999 ("0050-06-01" would be 1950); `setUTCFullYear` takes the year as given.
+ */
+function utcMs(year: number, monthIndex: number, day: number, hour: number, minute: number, second: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
 }
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

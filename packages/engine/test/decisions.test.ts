@@ -447,6 +447,50 @@ function round2(x: number): number {
   return Number(x.toFixed(2));
 }
 
+describe('param overrides mutated between evaluations are revalidated', () => {
+  // resolved params are cached per overrides object; a mutation must not reuse the stale values
+  const rs = ruleset(`ruleset test.mutable_params
+input { n: number }
+decision deny > allow
+param lim: number = 10 where value > 0
+param blocked: list<string> = [] where size(value) <= 2
+output limit = lim
+output blocked_count = size(blocked)
+rule over { severity low deny when n > lim because "over {lim}" }
+`);
+  type Expected = { decision: string; limit: number; blocked: number } | { invalid: string };
+  // each step mutates the same object, then evaluates with it again
+  const steps: Array<[step: string, mutate: (p: Record<string, unknown>) => void, expected: Expected]> = [
+    ['first evaluation', () => {}, { decision: 'allow', limit: 50, blocked: 0 }],
+    ['unchanged object', () => {}, { decision: 'allow', limit: 50, blocked: 0 }],
+    ['lim set to break its where', (p) => (p['lim'] = -5), { invalid: 'lim' }],
+    ['lim set to another valid value', (p) => (p['lim'] = 5), { decision: 'deny', limit: 5, blocked: 0 }],
+    ['a key added', (p) => (p['blocked'] = ['a']), { decision: 'deny', limit: 5, blocked: 1 }],
+    ['nested list pushed past its where', (p) => (p['blocked'] as string[]).push('b', 'c'), { invalid: 'blocked' }],
+    ['nested list popped back', (p) => (p['blocked'] as string[]).pop(), { decision: 'deny', limit: 5, blocked: 2 }],
+    ['nested item of the wrong type', (p) => ((p['blocked'] as unknown[])[0] = 7), { invalid: 'blocked' }],
+    ['nested item fixed in place', (p) => ((p['blocked'] as unknown[])[0] = 'z'), { decision: 'deny', limit: 5, blocked: 2 }],
+    ['a key deleted', (p) => delete p['blocked'], { decision: 'deny', limit: 5, blocked: 0 }],
+    ['NaN, which JSON would serialise as null', (p) => (p['lim'] = Number.NaN), { invalid: 'lim' }],
+  ];
+
+  it('each mutation is noticed and its values used', () => {
+    const params: Record<string, unknown> = { lim: 50 };
+    for (const [step, mutate, expected] of steps) {
+      mutate(params);
+      const r = rs.evaluate({ n: 20 }, { params });
+      if ('invalid' in expected) {
+        expect(r, step).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+        if (r.ok) continue;
+        expect(r.error.message, step).toContain(expected.invalid);
+        expect(r.error.details.map((d) => d.path.split(/[.[]/)[0]), step).toEqual([expected.invalid]);
+      } else {
+        expect(r, step).toMatchObject({ ok: true, decision: expected.decision, outputs: { limit: expected.limit, blocked_count: expected.blocked } });
+      }
+    }
+  });
+});
+
 describe('ruleset-level lets are computed once per evaluation', () => {
   it('a let used by many rules costs its steps once', () => {
     const rules = Array.from({ length: 20 }, (_, i) => `rule r${i} { severity low deny when total > ${i * 1000} because "r${i}" }`).join('\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Duration, Timestamp } from '@verdict/engine';
-import { ev, val } from './helpers.ts';
+import { ev, ruleset, val } from './helpers.ts';
 
 const E = (code: string) => ({ error: code });
 
@@ -217,6 +217,44 @@ describe('time', () => {
     expect(t.ok && t.value instanceof Timestamp).toBe(true);
     const d = ev('duration("2h")');
     expect(d.ok && d.value instanceof Duration && d.value.ms).toBe(7_200_000);
+  });
+});
+
+describe('timestamps in years 0000-0099 keep their year', () => {
+  // `at` goes through input validation and conversion, `text` through the timestamp() builtin
+  const rs = ruleset(`ruleset test.years
+input { at: timestamp, text: string }
+decision deny > allow
+output iso = string(at)
+output parsed = string(timestamp(text))
+output before_1000 = at < timestamp("1000-01-01T00:00:00Z")
+rule ancient { severity low deny when at < timestamp("0100-01-01T00:00:00Z") because "ancient {at}" }
+`);
+  const VALID_ELSEWHERE = '2000-01-01T00:00:00Z';
+
+  it.each([
+    ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00.000Z', true],
+    ['0001-01-01T00:00:00Z', '0001-01-01T00:00:00.000Z', true],
+    ['0050-06-01T00:00:00Z', '0050-06-01T00:00:00.000Z', true],
+    ['0099-12-31T23:59:59Z', '0099-12-31T23:59:59.000Z', true],
+    ['0100-01-01T00:00:00Z', '0100-01-01T00:00:00.000Z', false],
+    ['1900-01-01T00:00:00Z', '1900-01-01T00:00:00.000Z', false],
+    ['2000-01-01T00:00:00Z', '2000-01-01T00:00:00.000Z', false],
+    ['9999-12-31T23:59:59Z', '9999-12-31T23:59:59.000Z', false],
+    ['0000-02-29T00:00:00Z', '0000-02-29T00:00:00.000Z', true],
+    ['2000-02-29T00:00:00Z', '2000-02-29T00:00:00.000Z', false],
+    ['0050-06-01T01:30:00+02:00', '0050-05-31T23:30:00.000Z', true],
+  ])('%s is %s', (text, iso, ancient) => {
+    const r = rs.evaluate({ at: text, text });
+    expect(r).toMatchObject({ ok: true, outputs: { iso, parsed: iso, before_1000: Number(iso.slice(0, 4)) < 1000 }, errors: [] });
+    expect(r.ok && r.violations.map((v) => v.message)).toEqual(ancient ? [`ancient ${iso}`] : []);
+  });
+
+  it.each(['0100-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '0001-02-29T00:00:00Z', '0000-02-30T00:00:00Z'])('%s is refused', (text) => {
+    expect(rs.evaluate({ at: text, text: VALID_ELSEWHERE })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const builtin = rs.evaluate({ at: VALID_ELSEWHERE, text });
+    expect(builtin.ok && builtin.outputs['parsed']).toBeNull();
+    expect(builtin.ok && builtin.errors.map((e) => [e.output, e.code])).toEqual([['parsed', 'invalid_argument']]);
   });
 });
 
