@@ -40,6 +40,9 @@ export interface CompiledOutput {
   value: Closure;
   /** The same in typed code, for inputs the quick check accepted. */
   typedValue: Closure;
+  /** Whether a value has the output's declared type; null without a declared type (or `any`). */
+  accepts: ((v: Value) => boolean) | null;
+  location: Location;
 }
 
 export interface Plan {
@@ -139,9 +142,11 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
 
   const outputs: Record<string, unknown> = {};
   for (const o of plan.outputs) {
-    const v = guarded(typed ? o.typedValue : o.value, ctx, -1);
-    if (v instanceof VError) errors.push({ rule: null, output: o.name, kind: 'output', code: v.code, message: v.message, location: location(v.node) });
-    const value = v instanceof VError ? null : jsonOrError(v, o.name, errors, location);
+    let v = guarded(typed ? o.typedValue : o.value, ctx, -1);
+    // a value that came through `any` may not have the declared type: it is not passed on
+    if (o.accepts !== null && !(v instanceof VError) && !o.accepts(v)) v = new VError('type_error', `output \`${o.name}\` is not of its declared type (the value is ${typeName(v) === 'map' ? 'a map' : `a ${typeName(v)}`})`, -1);
+    if (v instanceof VError) errors.push({ rule: null, output: o.name, kind: 'output', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : o.location });
+    const value = v instanceof VError ? null : jsonOrError(v, o, errors);
     // an output named `__proto__` is an own property (assigning it would set the prototype)
     if (o.name === '__proto__') setOwn(outputs as VMap, o.name, value as Value);
     else outputs[o.name] = value;
@@ -161,12 +166,12 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
 }
 
 /** An output's JSON, or null with a `limit_exceeded` error when it is too large to return. */
-function jsonOrError(v: Value, output: string, errors: RuleError[], location: (node: number) => Location): unknown {
+function jsonOrError(v: Value, output: CompiledOutput, errors: RuleError[]): unknown {
   try {
     return toJson(v);
   } catch (e) {
     if (!(e instanceof ValueTooLarge)) throw e;
-    errors.push({ rule: null, output, kind: 'output', code: 'limit_exceeded', message: e.message, location: location(-1) });
+    errors.push({ rule: null, output: output.name, kind: 'output', code: 'limit_exceeded', message: e.message, location: output.location });
     return null;
   }
 }

@@ -8,7 +8,7 @@ import { BUILTIN_IMPLS } from './builtins/index.ts';
 import { EvalState } from './context.ts';
 import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, runMacro, unary } from './ops.ts';
 import { matchPattern } from './table.ts';
-import { VError, getOwn, toText, type VMap, type Value } from './values.ts';
+import { VError, getOwn, missingUnlessNull, toText, type VMap, type Value } from './values.ts';
 
 export interface InterpreterEnv {
   /** A global name's value, or undefined when unknown. */
@@ -232,7 +232,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
       if (params.has(name)) return Object.hasOwn(overrides, name) ? overrides[name] : lazy(`param:${name}`, params.get(name) as Expr, global);
       const c = consts.get(name);
       if (c) return lazy(`const:${name}`, c, global);
-      if (inputs.has(name)) return getOwn(input, name) ?? new VError('no_such_field', `no input field \`${name}\``, -1, true);
+      if (inputs.has(name)) return getOwn(input, name) ?? missingUnlessNull(input, name, -1);
       if (optionalInputs.has(name)) return getOwn(input, name) ?? null;
       return undefined;
     },

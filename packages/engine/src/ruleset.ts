@@ -26,13 +26,13 @@ import { evaluateRuleset, type CompiledOutput, type CompiledRule, type Plan } fr
 import { buildIndex } from './rule-index.ts';
 import { collectReads, walkExpr } from './paths.ts';
 import { buildParams } from './params.ts';
-import { recordConverter } from './schema.ts';
+import { recordConverter, runtimeTypeTest } from './schema.ts';
 import { decisionJsonSchema } from './decision-schema.ts';
 import type { JsonSchema } from '@verdict/language';
 import { matchPattern } from './table.ts';
 import { buildWhereChecker } from './wheres.ts';
 import { Validators, type Validator } from './validate.ts';
-import { VError, getOwn, toText, type Value } from './values.ts';
+import { VError, getOwn, missingUnlessNull, toText, type Value } from './values.ts';
 import type { CompileOptions, CompileResult, CompiledRuleset, EvaluateOptions, RuleInfo } from './types.ts';
 
 export const DEFAULT_WEIGHTS: Record<Severity, number> = { critical: 5, high: 3, medium: 2, low: 1 };
@@ -128,7 +128,8 @@ function compileAst(
   for (const field of inputFields) {
     const name = field.name;
     // An absent optional field reads as null (so `x != null` guards it, as the checker expects); a required one cannot be absent after validation.
-    const ref: GlobalRef = field.optional ? () => (ctx) => getOwn(ctx.input, name) ?? null : (node) => (ctx) => getOwn(ctx.input, name) ?? new VError('no_such_field', `no input field \`${name}\``, node, true);
+    // a required `any` field may hold null: only an absent one is missing
+    const ref: GlobalRef = field.optional ? () => (ctx) => getOwn(ctx.input, name) ?? null : (node) => (ctx) => getOwn(ctx.input, name) ?? missingUnlessNull(ctx.input, name, node);
     env.globals.set(name, describeName(ref, { kind: 'input', name, optional: field.optional }));
   }
   // bodies compiled lazily (so declarations may come in any order), then forced before compile returns
@@ -219,7 +220,13 @@ function compileAst(
   for (const force of forceLater) force();
   const outputs: CompiledOutput[] = declsOf(ast, 'Output').map((o) => {
     const value = compileExpr(o.value, env);
-    const output = { name: o.name.name, value, typedValue: value };
+    const output: CompiledOutput = {
+      name: o.name.name,
+      value,
+      typedValue: value,
+      accepts: o.type === null ? null : runtimeTypeTest(o.type),
+      location: { line: o.span.line, column: o.span.column },
+    };
     fast?.addWithTwin(o.value, value, new Map(), (fn) => (output.value = fn), (fn) => (output.typedValue = fn));
     return output;
   });
@@ -480,3 +487,4 @@ function forEachExpr(d: Decl, f: (e: Expr) => void): void {
       return;
   }
 }
+

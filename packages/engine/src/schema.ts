@@ -1,7 +1,7 @@
 /** Declared types as JSON Schema (for params), and input conversion for time types. */
 import type { FieldDecl, JsonSchema, TypeExpr } from '@verdict/language';
 import { parseDuration, parseTimestamp } from './time.ts';
-import { isMap, setOwn, type VMap, type Value } from './values.ts';
+import { Duration, Timestamp, isMap, setOwn, type VMap, type Value } from './values.ts';
 
 export const DURATION_FORMAT = 'duration';
 
@@ -89,3 +89,56 @@ export function recordConverter(fields: FieldDecl[]): Convert | null {
     return out;
   };
 }
+
+/**
+ * A run-time test that a value has the declared type `t`, or null when every value does (`any`).
+ * The checker proves it for well-typed expressions; a value that came through `any` (an untyped
+ * input field, `dyn`) is only known when it arrives, and a typed output must not pass it on.
+ */
+export function runtimeTypeTest(t: TypeExpr): ((v: Value) => boolean) | null {
+  switch (t.kind) {
+    case 'PrimitiveType':
+      switch (t.name) {
+        case 'any':
+          return null;
+        case 'string':
+          return (v) => typeof v === 'string';
+        case 'number':
+          return (v) => typeof v === 'number';
+        case 'boolean':
+          return (v) => typeof v === 'boolean';
+        case 'timestamp':
+          return (v) => v instanceof Timestamp;
+        case 'duration':
+          return (v) => v instanceof Duration;
+      }
+      break;
+    case 'LiteralUnionType': {
+      const values = new Set<unknown>(t.values);
+      return (v) => values.has(v);
+    }
+    case 'ListType': {
+      const item = runtimeTypeTest(t.element);
+      return (v) => Array.isArray(v) && (item === null || v.every(item));
+    }
+    case 'MapType': {
+      const value = runtimeTypeTest(t.value);
+      return (v) => isMap(v) && (value === null || Object.keys(v).every((k) => value(v[k] as Value)));
+    }
+    case 'RecordType': {
+      const fields = t.fields.map((f) => ({ name: f.name, optional: f.optional, test: runtimeTypeTest(f.type) }));
+      const declared = new Set(t.fields.map((f) => f.name));
+      return (v) =>
+        isMap(v) &&
+        Object.keys(v).every((k) => declared.has(k)) &&
+        fields.every(({ name, optional, test }) => {
+          const field = Object.hasOwn(v, name) ? (v[name] as Value) : undefined;
+          if (field === undefined) return optional;
+          return test === null || test(field);
+        });
+    }
+    case 'ErrorType':
+      return null;
+  }
+}
+

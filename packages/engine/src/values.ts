@@ -88,6 +88,11 @@ export function setOwn(map: VMap, key: string, value: Value): void {
   Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
+/** A required input field read as missing: null when it is there holding null (an `any` field may), else the no_such_field error. */
+export function missingUnlessNull(input: VMap, name: string, node: number): Value {
+  return Object.hasOwn(input, name) && input[name] === null ? null : new VError('no_such_field', `no input field \`${name}\``, node, true);
+}
+
 export function typeName(v: Value): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'list';
