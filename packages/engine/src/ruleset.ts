@@ -78,15 +78,15 @@ function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object that is not an analysis' : `a ${typeof value}`;
 }
 
-/** Limits must be positive whole numbers (Infinity allowed: no limit); anything else is VD5011. */
+/** Limits must be whole numbers from 0 (Infinity allowed: no limit; 0 allows no work at all); anything else is VD5011. */
 function limitProblems(limits: Partial<Limits> | undefined): Diagnostic[] {
   if (limits === undefined) return [];
   const problems: Diagnostic[] = [];
   for (const name of Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>) {
     const value: unknown = limits[name];
     if (value === undefined) continue;
-    const ok = typeof value === 'number' && value >= 1 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY);
-    if (!ok) problems.push(diagnostic('VD5011', 'error', `limits.${name} must be a positive whole number, not ${JSON.stringify(value) ?? String(value)}`, NO_SPAN, { hint: `the default is ${DEFAULT_LIMITS[name]}` }));
+    const ok = typeof value === 'number' && value >= 0 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY);
+    if (!ok) problems.push(diagnostic('VD5011', 'error', `limits.${name} must be a whole number from 0, not ${JSON.stringify(value) ?? String(value)}`, NO_SPAN, { hint: `the default is ${DEFAULT_LIMITS[name]}` }));
   }
   return problems;
 }

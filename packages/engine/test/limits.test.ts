@@ -170,14 +170,15 @@ describe('compile refuses what it cannot use, with VD5011 instead of a throw', (
     expect(r.diagnostics.map((d) => d.code)).toEqual(['VD5011']);
   });
 
-  it.each([{ maxSteps: -1 }, { maxSteps: 0 }, { maxListLength: 1.5 }, { maxSteps: Number.NaN }, { maxListLength: '10' }])('limits %j', (limits) => {
+  it.each([{ maxSteps: -1 }, { maxListLength: -0.5 }, { maxListLength: 1.5 }, { maxSteps: Number.NaN }, { maxListLength: '10' }])('limits %j', (limits) => {
     const r = compile(source, { limits: limits as never });
     expect(r.ruleset).toBeUndefined();
     expect(r.diagnostics.map((d) => d.code)).toEqual(['VD5011']);
-    expect(r.diagnostics[0]!.message).toMatch(/^limits\.\w+ must be a positive whole number/);
+    expect(r.diagnostics[0]!.message).toMatch(/^limits\.\w+ must be a whole number from 0/);
   });
 
-  it('accepts positive whole limits and Infinity', () => {
+  it('accepts whole limits from 0 and Infinity', () => {
     expect(compile(source, { limits: { maxSteps: 10, maxListLength: Number.POSITIVE_INFINITY } }).ruleset).toBeDefined();
+    expect(compile(source, { limits: { maxSteps: 0 } }).ruleset).toBeDefined();
   });
 });
