@@ -37,6 +37,10 @@ export interface RouteSpec<B = unknown> {
    */
   anyText?: boolean;
   query?: Record<string, { schema: Schema; description: string }>;
+  /** Compiles a stored version (of a channel or named): 503 `ruleset_unavailable` when it no longer compiles. */
+  loadsStoredVersion?: boolean;
+  /** A response that stays open (the event stream): no request deadline, so no 504. */
+  stream?: boolean;
   responses: Record<number, { description: string; schema?: Schema; contentType?: string }>;
   handler: (c: Context<AppEnv>, request: RouteRequest<B>) => Promise<Response> | Response;
 }
@@ -50,6 +54,8 @@ ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 export class Api {
   private readonly routes: RouteSpec[] = [];
+  /** Paths of stream routes (they have no path parameters), exempt from the request deadline. */
+  private readonly streamPaths = new Set<string>();
 
   constructor(
     private readonly app: Hono<AppEnv>,
@@ -58,6 +64,7 @@ export class Api {
 
   add<B>(spec: RouteSpec<B>): void {
     this.routes.push(spec as RouteSpec);
+    if (spec.stream === true) this.streamPaths.add(spec.path);
     const validateBody = spec.body === undefined ? null : ajv.compile(spec.body);
     const validateQuery = spec.query === undefined ? null : ajv.compile(querySchema(spec.query));
     // A body whose schema requires nothing may be left out (`POST .../params/reset` with no body resets all).
@@ -115,14 +122,26 @@ export class Api {
           Error413: errorResponse('The body is larger than the configured limit.'),
           Error415: errorResponse('The body is not application/json.'),
           Error429: errorResponse('Rate limit exceeded; see the Retry-After header.'),
+          Error503: errorResponse('`ruleset_unavailable`: the stored version is not one this server can compile; publish a fixed version or move the channel.'),
+          Error504: errorResponse('`timeout`: the request took longer than the configured request timeout and was stopped.'),
         },
       },
     };
   }
 
-  list(): ReadonlyArray<Pick<RouteSpec, 'method' | 'path' | 'scope' | 'summary' | 'tag'>> {
+  list(): ReadonlyArray<Pick<RouteSpec, 'method' | 'path' | 'scope' | 'summary' | 'tag' | 'loadsStoredVersion' | 'stream'>> {
     return this.routes;
   }
+
+  /** Whether a request to `path` runs under the request deadline (see `hasDeadline`). */
+  deadlineApplies(path: string): boolean {
+    return path.startsWith('/v1/') && !this.streamPaths.has(path);
+  }
+}
+
+/** Every /v1 route runs under the request deadline (and so may answer 504), except a stream. */
+function hasDeadline(route: RouteSpec): boolean {
+  return route.path.startsWith('/v1/') && route.stream !== true;
 }
 
 const UNSTORABLE_MESSAGE = 'must not contain U+0000 or an unpaired UTF-16 surrogate';
@@ -140,6 +159,8 @@ function errorStatuses(route: RouteSpec): number[] {
   if (route.scope !== null) statuses.push(401, 403, 429);
   if (route.path.includes('{')) statuses.push(404);
   if (route.body) statuses.push(413, 415);
+  if (route.loadsStoredVersion === true) statuses.push(503);
+  if (hasDeadline(route)) statuses.push(504);
   return statuses;
 }
 

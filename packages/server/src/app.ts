@@ -52,12 +52,10 @@ export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void
   });
   app.use('/v1/*', bodySizeGuard(services.config.bodyLimitBytes));
   // Request deadlines with one interval timer for all requests in flight, not a timer each
-  // (Hono's `timeout` arms one per request); the event stream is exempt.
+  // (Hono's `timeout` arms one per request); stream routes (the event stream) are exempt.
   const deadlines = new Deadlines(services.config.requestTimeoutMs, () => new HTTPException(504, { message: 'timeout' }));
-  app.use('/v1/*', async (c, next) => {
-    if (c.req.path === '/v1/events') return next();
-    return deadlines.run(next);
-  });
+  const api = new Api(app, guard);
+  app.use('/v1/*', async (c, next) => (api.deadlineApplies(c.req.path) ? deadlines.run(next) : next()));
 
   app.onError((error, c) => {
     const apiError = toApiError(error);
@@ -66,7 +64,6 @@ export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void
   });
   app.notFound((c) => respond(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}; see /docs`)));
 
-  const api = new Api(app, guard);
   const openapi = () =>
     api.openapi({ title: 'Verdict', version: API_VERSION, description: 'Policy decisions over HTTP: evaluate rulesets, publish versions, move channels, change params, read the decision log.' });
   evaluationRoutes(api, services);
@@ -86,7 +83,8 @@ function respond(c: Context<AppEnv>, error: ApiError): Response {
 /** Maps anything thrown to the API's error shape; unknown errors become a 500 without internals. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof NotFoundError) return errors.notFound(error.message.replace(/^./, (c) => c.toLowerCase()));
+  // The store's message already says what is missing ("... has no revision 9"): not suffixed again.
+  if (error instanceof NotFoundError) return errors.missing(error.message.replace(/^./, (c) => c.toLowerCase()));
   if (error instanceof InvalidCursorError) return errors.invalidRequest([{ path: 'query/cursor', message: 'not a cursor this server produced' }]);
   if (error instanceof StaleParentError) return errors.conflict('stale_parent', error.message);
   if (error instanceof HTTPException) {

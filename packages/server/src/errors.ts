@@ -34,7 +34,10 @@ export const errors = {
   invalidRequest: (details: ErrorDetail[]) => new ApiError(400, 'invalid_request', 'the request does not match the expected shape', details),
   unauthorized: (message = 'missing or invalid API key; send `Authorization: Bearer <key>`') => new ApiError(401, 'unauthorized', message, [], { 'WWW-Authenticate': 'Bearer' }),
   forbidden: (scope: string) => new ApiError(403, 'forbidden', `this API key lacks the \`${scope}\` scope`),
+  /** `what` names the missing thing (`version 3 of ruleset \`x\``); the message adds "not found". */
   notFound: (what: string) => new ApiError(404, 'not_found', `${what} not found`),
+  /** A 404 whose `message` is already a whole sentence (a store's `NotFoundError`): kept as it is. */
+  missing: (message: string) => new ApiError(404, 'not_found', message),
   conflict: (code: string, message: string, details: ErrorDetail[] = []) => new ApiError(409, code, message, details),
   tooLarge: (limit: number) => new ApiError(413, 'payload_too_large', `the request body exceeds ${limit} bytes`),
   unprocessable: (code: string, message: string, details: ErrorDetail[]) => new ApiError(422, code, message, details),

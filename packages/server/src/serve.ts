@@ -5,8 +5,8 @@
  * requests and drain the decision log before exiting.
  */
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
-import { Server as NetServer } from 'node:net';
+import { STATUS_CODES, type Server as HttpServer } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -15,6 +15,7 @@ import { openStore, type Store, type Unsubscribe } from '@verdict/store';
 import { createApp } from './app.ts';
 import type { ServerConfig } from './config.ts';
 import { DecisionLog } from './decision-log.ts';
+import { errorBody } from './errors.ts';
 import { changeEvent, changeKey, EventHub } from './events.ts';
 import { Metrics } from './metrics.ts';
 import { RulesetRegistry } from './registry.ts';
@@ -77,7 +78,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const { services, unlisten } = await createServices(config, { store, logger, ...(options.log === undefined ? {} : { log: options.log }) });
   const { log } = services;
 
-  const generatedAdminKey = await ensureAdminKey(store, config.adminKey);
+  const generatedAdminKey = await ensureAdminKey(store, config.adminKey, logger);
   if (config.rulesetsDir !== undefined) await publishDirectory(services, config.rulesetsDir);
 
   const { app } = createApp(services, (hono) => {
@@ -92,6 +93,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ready(s as HttpServer));
     s.once('error', fail);
   });
+  server.on('clientError', answerClientError);
   // While draining, answers tell clients not to reuse the connection.
   server.on('request', (_request, response) => {
     if (services.lifecycle.draining) response.setHeader('Connection', 'close');
@@ -157,10 +159,45 @@ async function stopHttp(server: HttpServer, hardMs: number): Promise<void> {
   await closed;
 }
 
-/** With VERDICT_ADMIN_KEY: make sure it exists. Without: on a first start (no admin key yet), generate one. */
-async function ensureAdminKey(store: Store, adminKey: string | undefined): Promise<string | null> {
+/**
+ * Answers a request Node's HTTP parser refused before the app saw it (a header block over the size
+ * limit, a malformed Content-Length, not HTTP at all) with the API's JSON error rather than Node's
+ * empty body, then closes the connection: after a parse error the stream cannot be read on.
+ */
+function answerClientError(error: Error & { code?: string; reason?: string }, socket: Socket): void {
+  // Node's own check: nothing may be written into a response already under way on this socket.
+  const responding = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (error.code === 'ECONNRESET' || !socket.writable || responding) socket.destroy();
+  else socket.end(clientErrorResponse(error), () => socket.destroy()); // destroyed once the answer is flushed
+}
+
+function clientErrorResponse(error: { code?: string; reason?: string }): string {
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'header_too_large', 'the request line and headers exceed the size limit (16 KB)']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'the request was not received in time']
+        : [400, 'bad_request', `the request is not valid HTTP/1.1${error.reason ? `: ${error.reason}` : ''}`];
+  const body = JSON.stringify(errorBody(code, message));
+  return [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+/**
+ * With VERDICT_ADMIN_KEY: create it on the first start; once revoked (through the API) it stays
+ * revoked. Without: on a first start (no admin key yet), generate one.
+ */
+async function ensureAdminKey(store: Store, adminKey: string | undefined, logger: Logger): Promise<string | null> {
   if (adminKey !== undefined) {
-    if ((await store.findApiKey(adminKey)) === null) await store.createApiKey({ name: 'bootstrap-admin', scopes: ['admin'], key: adminKey, actor: 'system' });
+    const status = await store.apiKeyStatus(adminKey);
+    if (status === 'unknown') await store.createApiKey({ name: 'bootstrap-admin', scopes: ['admin'], key: adminKey, actor: 'system' });
+    if (status === 'revoked') logger.warn('VERDICT_ADMIN_KEY names a key that was revoked; it stays revoked: set VERDICT_ADMIN_KEY to a new key, or use another admin key');
     return null;
   }
   if (await store.hasAnyAdminKey()) return null;
@@ -168,7 +205,11 @@ async function ensureAdminKey(store: Store, adminKey: string | undefined): Promi
   return created.key;
 }
 
-/** Publishes every `.policy` file under `dir` (a no-op for unchanged ones) and puts each ruleset's version on `production`. */
+/**
+ * Publishes every `.policy` file under `dir` (a no-op for unchanged ones). A new version goes on
+ * `production`, as does a ruleset without one yet; an unchanged file leaves `production` where
+ * operators put it (a promotion or rollback since the last start stays).
+ */
 export async function publishDirectory(services: Services, dir: string): Promise<void> {
   for (const file of policyFiles(dir)) {
     const source = readFileSync(file, 'utf8');
@@ -180,9 +221,12 @@ export async function publishDirectory(services: Services, dir: string): Promise
     const name = compiled.compiled.name;
     const published = await services.store.publishVersion({ ruleset: name, source, hash: compiled.hash, author: 'system:startup', message: `loaded from ${file}` });
     const channel = await services.store.getChannel(name, 'production');
-    if (channel?.version !== published.version) await services.store.moveChannel(name, 'production', published.version, 'system:startup', `loaded from ${file}`);
-    services.registry.changed({ kind: 'channel', ruleset: name, channel: 'production' });
-    services.logger.info({ ruleset: name, version: published.version, created: published.created }, 'ruleset loaded');
+    const moves = channel === null || published.created;
+    if (moves) {
+      await services.store.moveChannel(name, 'production', published.version, 'system:startup', `loaded from ${file}`);
+      services.registry.changed({ kind: 'channel', ruleset: name, channel: 'production' });
+    }
+    services.logger.info({ ruleset: name, version: published.version, created: published.created, production: moves ? published.version : channel?.version }, 'ruleset loaded');
   }
 }
 

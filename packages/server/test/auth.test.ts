@@ -143,6 +143,22 @@ forEachDriver('openapi', (ctx) => {
     }
   });
 
+  it('documents 503 on routes that compile a stored version and 504 on every /v1 route but the event stream', async () => {
+    const res = await ctx.t.request('GET', '/openapi.json', { key: null });
+    const doc = res.body as { paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>; components: { responses: Record<string, unknown> } };
+    expect(doc.components.responses['Error503']).toBeDefined();
+    expect(doc.components.responses['Error504']).toBeDefined();
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.values(methods).map((op) => ({ path, ...op })));
+    const with503 = operations.filter((op) => op.responses['503'] !== undefined).map((op) => op.operationId);
+    // /readyz declares its own 503 (draining or no database)
+    expect(with503.sort()).toEqual(['diff', 'evaluate', 'evaluateBatch', 'getParams', 'impact', 'moveChannel', 'patchParams', 'ready', 'resetParams']);
+    expect(doc.paths['/v1/rulesets/{name}/evaluate']!['post']!.responses['503']).toEqual({ $ref: '#/components/responses/Error503' });
+    for (const op of operations) {
+      const timesOut = op.path.startsWith('/v1/') && op.path !== '/v1/events';
+      expect(op.responses['504'] !== undefined, `${op.operationId} 504`).toBe(timesOut);
+    }
+  });
+
   it('renders /docs as HTML listing every route', async () => {
     const res = await ctx.t.request('GET', '/docs', { key: null });
     expect(res.status).toBe(200);

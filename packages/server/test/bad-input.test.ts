@@ -85,6 +85,7 @@ forEachDriver('bad input', (ctx) => {
       ['POST', evaluatePath, { input: input(1), channel: 'nowhere' }],
       ['POST', `/v1/rulesets/${name}/evaluate/batch`, { inputs: [input(1)], channel: 'nowhere' }],
       ['GET', `/v1/rulesets/${ghost}/versions`],
+      ['GET', `/v1/rulesets/${ghost}/channels`],
       ['GET', `/v1/rulesets/${ghost}/versions/1`],
       ['GET', `/v1/rulesets/${name}/versions/99`],
       ['GET', `/v1/rulesets/${name}/channels/nowhere`],
@@ -107,6 +108,23 @@ forEachDriver('bad input', (ctx) => {
       const res = await ctx.t.request(method, path, json === undefined ? {} : { json });
       expect(res.status, `${method} ${path} ${res.text}`).toBe(404);
       expect(res.body.error.code).toBe('not_found');
+    }
+  });
+
+  it('a 404 message says once what is missing', async () => {
+    const ghost = uniqueName('ghost');
+    const cases: Array<[string, string, unknown, string]> = [
+      ['POST', `/v1/rulesets/${name}/channels/production/rollback`, { revision: 99 }, `channel \`production\` of \`${name}\` has no revision 99`],
+      ['POST', `/v1/rulesets/${ghost}/channels/production/rollback`, { revision: 1 }, `ruleset \`${ghost}\` does not exist`],
+      ['GET', `/v1/rulesets/${name}/versions/99`, undefined, `version 99 of ruleset \`${name}\` not found`],
+      ['GET', `/v1/rulesets/${name}/channels/nowhere`, undefined, `channel \`nowhere\` of ruleset \`${name}\` not found`],
+      ['GET', `/v1/rulesets/${ghost}/channels`, undefined, `ruleset \`${ghost}\` not found`],
+    ];
+    for (const [method, path, json, message] of cases) {
+      const res = await ctx.t.request(method, path, json === undefined ? {} : { json });
+      expect(res.status, `${method} ${path} ${res.text}`).toBe(404);
+      expect(res.body.error.message, `${method} ${path}`).toBe(message);
+      expect(res.body.error.message).not.toMatch(/(not found|does not exist|has no)\b.*\b(not found|does not exist)/);
     }
   });
 

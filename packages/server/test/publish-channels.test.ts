@@ -128,6 +128,43 @@ forEachDriver('channels and params', (ctx) => {
     expect(one.body).toMatchObject({ revision: 3, version: 1 });
   });
 
+  it("lists a ruleset's channels: an empty list while it has none, 404 for a ruleset that does not exist", async () => {
+    const name = uniqueName('nochan');
+    await ctx.t.publish(name, policy(name));
+    const none = await ctx.t.request('GET', `/v1/rulesets/${name}/channels`, { key: 'read' });
+    expect(none.status).toBe(200);
+    expect(none.body).toEqual({ items: [] });
+    const ghost = uniqueName('ghost');
+    const missing = await ctx.t.request('GET', `/v1/rulesets/${ghost}/channels`, { key: 'read' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ code: 'not_found', message: `ruleset \`${ghost}\` not found` });
+    // as its versions answer
+    expect((await ctx.t.request('GET', `/v1/rulesets/${ghost}/versions`, { key: 'read' })).status).toBe(404);
+  });
+
+  it('a params patch that changes nothing answers the current state without a revision or an audit event', async () => {
+    const name = uniqueName('noop');
+    await ctx.t.deploy(name, policy(name, { limit: 100 }));
+    const paramsPath = `/v1/rulesets/${name}/channels/production/params`;
+    const patched = await ctx.t.request('PATCH', paramsPath, { key: 'publish', json: { params: { limit: 50 } } });
+    expect(patched.body).toMatchObject({ revision: 2, overrides: { limit: 50 } });
+
+    const noops = [{ mode: null }, { limit: 50 }, { limit: 50, mode: null }];
+    for (const params of noops) {
+      const res = await ctx.t.request('PATCH', paramsPath, { key: 'publish', json: { params, reason: 'no change' } });
+      expect(res.status, JSON.stringify(params)).toBe(200);
+      expect(res.body).toMatchObject({ revision: 2, values: { limit: 50, mode: 'strict' }, overrides: { limit: 50 } });
+    }
+    const history = await ctx.t.request('GET', `/v1/rulesets/${name}/channels/production/history`, { key: 'read' });
+    expect(history.body.items.map((s: { revision: number }) => s.revision)).toEqual([2, 1]);
+    const audit = await ctx.t.request('GET', `/v1/audit?ruleset=${name}&action=channel.params`);
+    expect(audit.body.items).toHaveLength(1);
+
+    // a real change still makes a revision
+    const changed = await ctx.t.request('PATCH', paramsPath, { key: 'publish', json: { params: { limit: 40, mode: null } } });
+    expect(changed.body).toMatchObject({ revision: 3, overrides: { limit: 40 } });
+  });
+
   it('keeps channels apart: staging and production evaluate different versions', async () => {
     const name = uniqueName('apart');
     await ctx.t.deploy(name, policy(name, { limit: 100 }));

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { expect, it } from 'vitest';
 import { startServer } from '../src/serve.ts';
 import { forEachDriver, SLOW, silentLogger, testConfig, uniqueName } from './harness.ts';
@@ -151,6 +152,105 @@ forEachDriver('startServer: startup and graceful shutdown', (ctx) => {
   );
 });
 
+forEachDriver('startServer: requests the HTTP parser refuses', (ctx) => {
+  it(
+    'answers them with the structured JSON error and closes the connection',
+    async () => {
+      const server = await startServer(testConfig({ port: 0, adminKey: `vd_parser_${randomBytes(12).toString('hex')}` }), { store: ctx.store, handleSignals: false, logger: silentLogger() });
+      try {
+        const cases: Array<[string, string, number, string]> = [
+          ['a 20 KB path', `GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`, 431, 'header_too_large'],
+          ['content-length: abc', 'POST /v1/check HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n', 400, 'bad_request'],
+          ['no HTTP at all', 'HELLO\r\n\r\n', 400, 'bad_request'],
+        ];
+        for (const [what, request, status, code] of cases) {
+          const response = await rawExchange(server.port, request);
+          expect(response.status, what).toBe(status);
+          expect(response.headers['content-type'], what).toBe('application/json');
+          expect(response.headers['connection'], what).toBe('close');
+          expect(Number(response.headers['content-length']), what).toBe(Buffer.byteLength(response.body));
+          expect(JSON.parse(response.body), what).toEqual({ error: { code, message: expect.any(String), details: [] } });
+        }
+        // the server still answers well-formed requests
+        expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      } finally {
+        await server.close();
+      }
+    },
+    SLOW,
+  );
+});
+
+forEachDriver('startServer: restarts keep what operators changed', (ctx) => {
+  it(
+    'leaves production where it was moved when the rulesets file is unchanged, and moves it when the file publishes a new version',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'verdict-rulesets-'));
+      const name = uniqueName('promoted');
+      const file = join(dir, 'one.policy');
+      writeFileSync(file, policy(name, { limit: 10 }));
+      const adminKey = `vd_restart_${randomBytes(12).toString('hex')}`;
+      const start = () => startServer(testConfig({ port: 0, adminKey, rulesetsDir: dir }), { store: ctx.store, handleSignals: false, logger: silentLogger() });
+      const production = async () => (await ctx.store.getChannel(name, 'production'))?.version;
+      try {
+        const first = await start();
+        try {
+          expect(await production()).toBe(1);
+          const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` };
+          expect((await fetch(`${first.url}/v1/rulesets/${name}/versions`, { method: 'POST', headers, body: JSON.stringify({ source: policy(name, { limit: 20 }) }) })).status).toBe(201);
+          expect((await fetch(`${first.url}/v1/rulesets/${name}/channels/production`, { method: 'PUT', headers, body: JSON.stringify({ version: 2 }) })).status).toBe(200);
+        } finally {
+          await first.close();
+        }
+
+        await (await start()).close();
+        expect(await production(), 'an unchanged file leaves the promotion in place').toBe(2);
+        expect((await ctx.store.channelHistory(name, 'production')).map((s) => s.revision)).toEqual([2, 1]);
+
+        writeFileSync(file, policy(name, { limit: 30 }));
+        await (await start()).close();
+        expect(await production(), 'a changed file is a new version, put on production').toBe(3);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'keeps a revoked VERDICT_ADMIN_KEY revoked on the next start, with a warning',
+    async () => {
+      const adminKey = `vd_revoked_${randomBytes(12).toString('hex')}`;
+      const first = await startServer(testConfig({ port: 0, adminKey }), { store: ctx.store, handleSignals: false, logger: silentLogger() });
+      const bootstrap = await ctx.store.findApiKey(adminKey);
+      try {
+        expect(bootstrap).not.toBeNull();
+        const revoked = await fetch(`${first.url}/v1/keys/${bootstrap!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ctx.t.keys.admin}` } });
+        expect(revoked.status, await revoked.text()).toBeLessThan(300);
+      } finally {
+        await first.close();
+      }
+      const keysBefore = (await ctx.store.listApiKeys()).length;
+
+      const logged: Array<{ level: number; msg: string }> = [];
+      const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line) as { level: number; msg: string }) });
+      const second = await startServer(testConfig({ port: 0, adminKey }), { store: ctx.store, handleSignals: false, logger });
+      try {
+        const res = await fetch(`${second.url}/v1/keys`, { headers: { authorization: `Bearer ${adminKey}` } });
+        expect(res.status).toBe(401);
+        expect(await ctx.store.findApiKey(adminKey)).toBeNull();
+        const keys = await ctx.store.listApiKeys();
+        expect(keys).toHaveLength(keysBefore);
+        expect(keys.find((k) => k.id === bootstrap!.id)?.revokedAt).toBeInstanceOf(Date);
+      } finally {
+        await second.close();
+      }
+      expect(logged.some((l) => l.level === 40 && /VERDICT_ADMIN_KEY/.test(l.msg) && /revoked/.test(l.msg)), JSON.stringify(logged)).toBe(true);
+    },
+    SLOW,
+  );
+});
+
 forEachDriver('startServer: readiness while draining', (ctx) => {
   it(
     'answers /readyz 503 (draining) once close() begins, on a connection that was already open',
@@ -209,6 +309,24 @@ forEachDriver('startServer: shutdown delay', (ctx) => {
     SLOW,
   );
 });
+
+/** Sends `request` on a new connection and reads everything the server answers until it closes the connection. */
+async function rawExchange(port: number, request: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const socket = connect(port, '127.0.0.1');
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => (text += chunk));
+  socket.on('error', () => {}); // the server may reset after answering: what it sent is what counts
+  await new Promise<void>((done) => {
+    socket.once('close', () => done());
+    socket.write(request);
+  });
+  const end = text.indexOf('\r\n\r\n');
+  if (end < 0) throw new Error(`no HTTP response: ${JSON.stringify(text.slice(0, 200))}`);
+  const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
+  const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+  return { status: Number(statusLine!.split(' ')[1]), headers, body: text.slice(end + 4) };
+}
 
 /** A minimal HTTP/1.1 response reader over a raw socket (Content-Length or chunked bodies). */
 function responses(socket: Socket) {

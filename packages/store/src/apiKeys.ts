@@ -4,7 +4,7 @@ import { recordAudit } from './audit.ts';
 import type { Db } from './db.ts';
 import { sha256Hex } from './hash.ts';
 import { apiKeys } from './schema.ts';
-import { API_SCOPES, type ApiKeyInfo, type ApiScope, type CreatedApiKey } from './types.ts';
+import { API_SCOPES, type ApiKeyInfo, type ApiKeyStatus, type ApiScope, type CreatedApiKey } from './types.ts';
 
 const KEY_PREFIX = 'vd_';
 
@@ -45,6 +45,13 @@ export async function findApiKey(
     .from(apiKeys)
     .where(and(eq(apiKeys.hash, sha256Hex(plainKey)), isNull(apiKeys.revokedAt)));
   return row ? { ...row, scopes: knownScopes(row.scopes) } : null;
+}
+
+/** Whether a key with this plain text was ever created, and if so whether it was revoked since (no key is ever deleted). */
+export async function apiKeyStatus(db: Db, plainKey: string): Promise<ApiKeyStatus> {
+  const [row] = await db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.hash, sha256Hex(plainKey)));
+  if (!row) return 'unknown';
+  return row.revokedAt === null ? 'active' : 'revoked';
 }
 
 export async function revokeApiKey(db: Db, id: string, actor = 'system'): Promise<boolean> {

@@ -50,9 +50,15 @@ export async function channelHistory(db: Db, ruleset: string, channel: string, l
     .limit(limit);
 }
 
+/** What a change's `next` returns when it leaves an existing channel as it is. */
+const UNCHANGED = Symbol('unchanged');
+
 interface Change {
-  /** Computes the new revision's version and params from the current state (null: channel has none yet). */
-  next(current: ChannelState | null, tx: Db): Promise<{ version: number; params: Params }>;
+  /**
+   * Computes the new revision's version and params from the current state (null: channel has none
+   * yet), or returns `UNCHANGED` to keep the current revision (no revision, no audit event).
+   */
+  next(current: ChannelState | null, tx: Db): Promise<{ version: number; params: Params } | typeof UNCHANGED>;
   action: string;
   kind: ChangeEvent['kind'];
   actor: string;
@@ -60,7 +66,7 @@ interface Change {
 }
 
 /**
- * Appends a revision to a channel under a row lock on the channel, records the
+ * Appends a revision to a channel under a row lock on the channel (unless the change leaves it as it is), records the
  * audit event and queues the change notification, all in one transaction.
  */
 async function changeChannel(db: Db, ruleset: string, channel: string, change: Change): Promise<ChannelState> {
@@ -76,7 +82,12 @@ async function changeChannel(db: Db, ruleset: string, channel: string, change: C
     const currentRevision = locked?.currentRevision ?? 0;
     const current = currentRevision === 0 ? null : await getChannel(tx, ruleset, channel);
 
-    const { version, params } = await change.next(current, tx);
+    const next = await change.next(current, tx);
+    if (next === UNCHANGED) {
+      if (current === null) throw new Error('a change to a channel that does not exist yet cannot be a no-op');
+      return current;
+    }
+    const { version, params } = next;
     const revision = currentRevision + 1;
     const [row] = await tx
       .insert(channelRevisions)
@@ -158,6 +169,8 @@ export function setChannelParams(
 /**
  * Merges `patch` into the current params under the channel lock (so two patches
  * cannot lose each other's keys); a key whose value is null is removed (JSON merge patch, one level).
+ * A patch that changes nothing (removing an absent key, setting a key to its value) makes no revision
+ * and answers the current state.
  */
 export function patchChannelParams(
   db: Db,
@@ -179,7 +192,7 @@ export function patchChannelParams(
         if (value === null) delete params[key];
         else params[key] = value;
       }
-      return { version: current.version, params };
+      return sameJson(params, current.params) ? UNCHANGED : { version: current.version, params };
     },
   });
 }
@@ -214,4 +227,16 @@ export function rollbackChannel(
       return target;
     },
   });
+}
+
+/** Equal as JSON values: objects compare key by key whatever their key order (jsonb does not keep it). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+  }
+  const aKeys = Object.keys(a);
+  const bRecord = b as Record<string, unknown>;
+  return aKeys.length === Object.keys(b).length && aKeys.every((key) => Object.hasOwn(bRecord, key) && sameJson((a as Record<string, unknown>)[key], bRecord[key]));
 }

@@ -16,7 +16,11 @@ export class StaleParentError extends Error {
 
 export type NotFoundKind = 'ruleset' | 'version' | 'channel' | 'revision';
 
-/** A ruleset, version, channel or channel revision the operation needs does not exist (HTTP 404). */
+/**
+ * A ruleset, version, channel or channel revision the operation needs does not exist (HTTP 404).
+ * The message is a whole sentence saying what is missing ("ruleset `x` has no version 3"), shown
+ * to API clients as it is.
+ */
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
   constructor(

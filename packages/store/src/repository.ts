@@ -48,6 +48,7 @@ export function createStore(db: Db, parts: DriverParts, tuning: StoreTuning = {}
 
     createApiKey: (input) => apiKeys.createApiKey(db, input),
     findApiKey: (plainKey) => apiKeys.findApiKey(db, plainKey),
+    apiKeyStatus: (plainKey) => apiKeys.apiKeyStatus(db, plainKey),
     revokeApiKey: (id, actor) => apiKeys.revokeApiKey(db, id, actor),
     listApiKeys: () => apiKeys.listApiKeys(db),
     hasAnyAdminKey: () => apiKeys.hasAnyAdminKey(db),

@@ -184,6 +184,9 @@ export interface ApiKeyInfo {
   revokedAt: Date | null;
 }
 
+/** A key's plain text is `unknown` until created, then `active` until revoked. */
+export type ApiKeyStatus = 'unknown' | 'active' | 'revoked';
+
 export interface CreatedApiKey {
   id: string;
   /** The plain key (`vd_...`); shown once, only its sha256 is stored. */
@@ -242,6 +245,8 @@ export interface Store {
   // API keys
   createApiKey(input: { name: string; scopes: ApiScope[]; actor?: string; key?: string }): Promise<CreatedApiKey>;
   findApiKey(plainKey: string): Promise<{ id: string; name: string; scopes: ApiScope[] } | null>;
+  /** Whether this plain key was created and whether it was revoked (revoked keys stay, so they cannot be made again). */
+  apiKeyStatus(plainKey: string): Promise<ApiKeyStatus>;
   revokeApiKey(id: string, actor?: string): Promise<boolean>;
   listApiKeys(): Promise<ApiKeyInfo[]>;
   hasAnyAdminKey(): Promise<boolean>;

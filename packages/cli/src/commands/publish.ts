@@ -15,6 +15,8 @@ export async function runPublish(argv: string[], io: CommandIO): Promise<number>
     options: { server: { type: 'string' }, key: { type: 'string' }, message: { type: 'string' }, 'expected-parent': { type: 'string' }, channel: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one .policy file');
+  // Checked before anything is read or sent.
+  const expectedParent = values['expected-parent'] === undefined ? undefined : parseExpectedParent(values['expected-parent']);
   const remote = remoteFrom(values);
   const path = resolve(io.cwd, positionals[0]!);
   let source: string;
@@ -26,7 +28,7 @@ export async function runPublish(argv: string[], io: CommandIO): Promise<number>
   const name = parse(source).ast.name.name;
   if (name === '') throw new UsageError(`${positionals[0]} has no \`ruleset <name>\` header`);
   const body: Record<string, unknown> = { source, message: values.message ?? '' };
-  if (values['expected-parent'] !== undefined) body['expected_parent'] = Number(values['expected-parent']);
+  if (expectedParent !== undefined) body['expected_parent'] = expectedParent;
   const published = await call(remote, 'POST', `/v1/rulesets/${encodeURIComponent(name)}/versions`, body, io);
   if (!published.ok) return 1;
   const version = published.json['version'] as number;
@@ -37,4 +39,11 @@ export async function runPublish(argv: string[], io: CommandIO): Promise<number>
     io.stdout(`${values.channel} -> version ${version} (revision ${String(moved.json['revision'])})\n`);
   }
   return 0;
+}
+
+/** A version number as the user wrote it: digits only, from 1 (`Number` would send NaN, as null, for `abc`). */
+function parseExpectedParent(raw: string): number {
+  const version = /^[1-9][0-9]*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(version)) throw new UsageError(`--expected-parent takes a version number (a whole number from 1), not ${JSON.stringify(raw)}`);
+  return version;
 }

@@ -26,7 +26,12 @@ export function channelRoutes(api: Api, services: Services): void {
     tag: 'channels',
     scope: 'read',
     responses: { 200: { description: 'Channels.', schema: { type: 'object', properties: { items: { type: 'array', items: CHANNEL_STATE } } } } },
-    handler: async (c, { params }) => c.json({ items: (await store.listChannels(params['name']!)).map(channelJson) }),
+    handler: async (c, { params }) => {
+      const items = await store.listChannels(params['name']!);
+      // No channels may mean no such ruleset: 404 then, as its /versions answers.
+      if (items.length === 0) await requireRuleset(services, params['name']!);
+      return c.json({ items: items.map(channelJson) });
+    },
   });
 
   api.add({
@@ -48,6 +53,7 @@ export function channelRoutes(api: Api, services: Services): void {
     tag: 'channels',
     scope: 'publish',
     body: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: VERSION, reason: { type: 'string', maxLength: 2000 } } },
+    loadsStoredVersion: true,
     responses: {
       200: { description: 'The new channel state.', schema: CHANNEL_STATE },
       422: { description: "The channel's param overrides (which a move keeps) do not validate against the version; `details` names each param and nothing changes." },
@@ -103,6 +109,7 @@ export function channelRoutes(api: Api, services: Services): void {
     summary: "A channel's params: effective values, overrides and declarations",
     tag: 'params',
     scope: 'read',
+    loadsStoredVersion: true,
     responses: { 200: { description: 'Params.' } },
     handler: async (c, { params }) => {
       const view = await registry.channel(params['name']!, params['channel']!);
@@ -118,7 +125,8 @@ export function channelRoutes(api: Api, services: Services): void {
     tag: 'params',
     scope: 'publish',
     body: { type: 'object', required: ['params'], additionalProperties: false, properties: { params: { type: 'object', minProperties: 1 }, reason: { type: 'string', maxLength: 2000 } } },
-    responses: { 200: { description: 'The effective params after the change.' }, 422: { description: 'A value breaks its type or `where`; `details` names each param.' } },
+    loadsStoredVersion: true,
+    responses: { 200: { description: 'The effective params after the change (a patch that changes nothing makes no revision).' }, 422: { description: 'A value breaks its type or `where`; `details` names each param.' } },
     handler: async (c, { params, body }) => {
       const view = await registry.channel(params['name']!, params['channel']!);
       // Undeclared names are refused before merging (`__proto__` would otherwise vanish into the prototype).
@@ -135,7 +143,9 @@ export function channelRoutes(api: Api, services: Services): void {
         throw invalidParams(`invalid param override: ${details.map((d) => d.path).join(', ')}`, details);
       }
       const state = await store.patchChannelParams(params['name']!, params['channel']!, body.params, actorOf(c), body.reason);
-      changed(state, 'params');
+      // The store makes no revision for a patch that changes nothing: then there is nothing to announce.
+      // (Only a stale cached view could make the revisions differ without a write; announcing then refreshes it.)
+      if (state.revision !== view.state.revision) changed(state, 'params');
       return c.json(paramsJson(state, checked.values, view.loaded.compiled.params));
     },
   });
@@ -148,6 +158,7 @@ export function channelRoutes(api: Api, services: Services): void {
     tag: 'params',
     scope: 'publish',
     body: { type: 'object', additionalProperties: false, properties: { names: { type: 'array', items: { type: 'string' }, uniqueItems: true }, reason: { type: 'string', maxLength: 2000 } } },
+    loadsStoredVersion: true,
     responses: { 200: { description: 'The effective params after the reset.' } },
     handler: async (c, { params, body }) => {
       const view = await registry.channel(params['name']!, params['channel']!);
@@ -189,6 +200,10 @@ export function paramOf(path: string): string {
 /** The error of a param override that does not validate, with one detail per failing param (or part of one). */
 function invalidParams(message: string, details: ErrorDetail[]): ApiError {
   return new ApiError(422, 'invalid_params', message, details);
+}
+
+async function requireRuleset(services: Services, ruleset: string): Promise<void> {
+  if ((await services.store.latestVersion(ruleset)) === null) throw errors.notFound(`ruleset \`${ruleset}\``);
 }
 
 async function current(services: Services, ruleset: string, channel: string): Promise<ChannelState> {

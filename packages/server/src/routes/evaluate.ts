@@ -46,6 +46,7 @@ export function evaluationRoutes(api: Api, services: Services): void {
     tag: 'evaluation',
     scope: 'evaluate',
     anyText: true,
+    loadsStoredVersion: true,
     body: { type: 'object', required: ['input'], additionalProperties: false, properties: { input: { description: 'The input document.' }, ...SELECT }, not: VERSION_AND_CHANNEL },
     responses: {
       200: { description: 'The decision.', schema: DECISION },
@@ -67,6 +68,7 @@ export function evaluationRoutes(api: Api, services: Services): void {
     tag: 'evaluation',
     scope: 'evaluate',
     anyText: true,
+    loadsStoredVersion: true,
     body: {
       type: 'object',
       required: ['inputs'],

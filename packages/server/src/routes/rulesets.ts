@@ -192,6 +192,7 @@ export function rulesetRoutes(api: Api, services: Services): void {
     summary: 'Semantic diff between two versions',
     tag: 'review',
     scope: 'read',
+    loadsStoredVersion: true,
     query: { from: { schema: { type: 'string', pattern: '^[1-9][0-9]*$' }, description: 'The old version.' }, to: { schema: { type: 'string', pattern: '^[1-9][0-9]*$' }, description: 'The new version.' } },
     responses: { 200: { description: 'The diff report (the same JSON as `verdict diff --format json`).' } },
     handler: async (c, { params, query }) => {
@@ -211,6 +212,7 @@ export function rulesetRoutes(api: Api, services: Services): void {
     tag: 'review',
     scope: 'read',
     anyText: true,
+    loadsStoredVersion: true,
     body: {
       type: 'object',
       additionalProperties: false,

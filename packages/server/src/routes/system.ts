@@ -77,6 +77,7 @@ export function systemRoutes(api: Api, services: Services, openapi: () => Record
     tag: 'events',
     scope: 'read',
     query: { ruleset: { schema: { type: 'string', maxLength: 200 }, description: 'Only events of this ruleset.' } },
+    stream: true,
     responses: { 200: { description: 'An event stream.', contentType: 'text/event-stream' } },
     handler: (c, { query }) =>
       streamSSE(c, async (stream) => {
