@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, gte, isNotNull, lt, sql, type SQL } from 'drizz
 import { clampLimit, decodeCursor, encodeCursor } from './cursor.ts';
 import { advisoryXactLock, type Db } from './db.ts';
 import { chainHash, GENESIS_HASH, type ChainedContent } from './hash.ts';
-import { decisionLog, violations } from './schema.ts';
+import { decisionLog, decisionLogHead, violations } from './schema.ts';
 import { UNSTORABLE_TEXT } from './text.ts';
 import type {
   AppendResult,
@@ -83,6 +83,9 @@ export async function appendDecisions(db: Db, rows: DecisionInput[], chunkRows =
       // so without this a large batch held the server's thread for every chunk in a row
       if (i + chunkRows < rows.length) await nextTurnOfEventLoop();
     }
+    // the head moves with the rows, in their transaction (see decisionLogHead)
+    const head = { seq: lastSeq!, rowHash: prevHash, updatedAt: now };
+    await tx.insert(decisionLogHead).values({ id: 1, ...head }).onConflictDoUpdate({ target: decisionLogHead.id, set: head });
     return { appended: rows.length, lastSeq };
   });
 }
@@ -194,8 +197,13 @@ export async function setViolationResolved(db: Db, id: number, resolved: boolean
 
 const VERIFY_PAGE = 1000;
 
-/** Walks the whole log in seq order, recomputing every row hash and link. */
+/**
+ * Walks the whole log in seq order, recomputing every row hash and link, and checks that it still
+ * reaches its head (rows deleted from the end leave no broken link). The head is read first, so
+ * rows appended while the walk runs are not mistaken for a problem.
+ */
 export async function verifyChain(db: Db): Promise<ChainVerification> {
+  const [head] = await db.select().from(decisionLogHead).where(eq(decisionLogHead.id, 1));
   let expectedPrev = GENESIS_HASH;
   let afterSeq = 0;
   let count = 0;
@@ -218,12 +226,19 @@ export async function verifyChain(db: Db): Promise<ChainVerification> {
       if (chainHash(row.prevHash, row) !== row.rowHash) {
         return { ok: false, firstBrokenSeq: row.seq, reason: 'row content does not match its row_hash', rows: count };
       }
+      if (head !== undefined && row.seq === head.seq && row.rowHash !== head.rowHash) {
+        return { ok: false, firstBrokenSeq: row.seq, reason: `the log's head records another row_hash for seq ${head.seq} (the end of the log was replaced)`, rows: count };
+      }
       expectedPrev = row.rowHash;
       afterSeq = row.seq;
       count += 1;
     }
-    if (page.length < VERIFY_PAGE) return { ok: true, rows: count };
+    if (page.length < VERIFY_PAGE) break;
   }
+  if (head !== undefined && afterSeq < head.seq) {
+    return { ok: false, firstBrokenSeq: head.seq, reason: `the log ends at seq ${afterSeq}, but its head records seq ${head.seq}: rows at the end were removed`, rows: count };
+  }
+  return { ok: true, rows: count };
 }
 
 /** `channel` null: decisions of any channel (and those evaluated by explicit version). */

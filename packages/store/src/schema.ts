@@ -1,6 +1,7 @@
 // Drizzle schema for the Verdict store. Migrations under ../drizzle are
 // generated from this file with `npx drizzle-kit generate` (run in packages/store).
 import {
+  bigint,
   bigserial,
   boolean,
   foreignKey,
@@ -110,6 +111,18 @@ export const decisionLog = pgTable(
     index('decision_log_violated_rules_idx').using('gin', t.violatedRules),
   ],
 );
+
+/**
+ * The decision log's head: the seq and row_hash of its last row, written in the same transaction
+ * as the rows. The chain itself cannot show rows deleted from its end (what is left still links
+ * up); `verifyChain` checks the log still reaches its head. One row, id 1.
+ */
+export const decisionLogHead = pgTable('decision_log_head', {
+  id: integer('id').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  rowHash: text('row_hash').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
 
 export const violations = pgTable(
   'violations',

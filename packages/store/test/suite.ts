@@ -474,6 +474,35 @@ export function storeSuite(harness: Harness): void {
         expect((await store.verifyChain()).ok).toBe(true);
       });
 
+      it('detects rows deleted from the end of the log, which leave no broken link, by its head', async () => {
+        const ruleset = unique('chain_tail');
+        await store.appendDecisions(Array.from({ length: 3 }, (_, i) => decision(ruleset, i + 20)));
+        const [newest, previous] = (await store.queryDecisions({ ruleset })).items;
+        if (!newest || !previous) throw new Error('expected rows');
+        const backup = unique('tail_backup');
+        await store.unsafeQuery(`create table ${backup} as select * from decision_log where seq >= $1`, [newest.seq]);
+        const violationsBackup = unique('tail_violations');
+        await store.unsafeQuery(`create table ${violationsBackup} as select * from violations where decision_id = $1`, [newest.id]);
+        try {
+          await store.unsafeQuery('delete from violations where decision_id = $1', [newest.id]);
+          await store.unsafeQuery('delete from decision_log where seq >= $1', [newest.seq]);
+          const broken = await store.verifyChain();
+          expect(broken).toMatchObject({ ok: false, firstBrokenSeq: newest.seq });
+          if (!broken.ok) expect(broken.reason).toContain(`ends at seq ${previous.seq}`);
+        } finally {
+          await store.unsafeQuery(`insert into decision_log select * from ${backup}`);
+          await store.unsafeQuery(`insert into violations select * from ${violationsBackup}`);
+          await store.unsafeQuery(`drop table ${backup}`);
+          await store.unsafeQuery(`drop table ${violationsBackup}`);
+        }
+        expect((await store.verifyChain()).ok).toBe(true);
+        // the head moves with every append
+        await store.appendDecisions([decision(ruleset, 30)]);
+        const [head] = await store.unsafeQuery('select seq::int as seq from decision_log_head');
+        const [last] = await store.unsafeQuery('select max(seq)::int as seq from decision_log');
+        expect(head).toEqual(last);
+      });
+
       it(
         'keeps one chain when batches are appended concurrently',
         async () => {
