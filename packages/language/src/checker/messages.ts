@@ -55,6 +55,8 @@ export const messages = {
   notIterable: (macro: string, type: Type, span: Span): Diagnostic =>
     diagnostic('VD2011', 'error', `\`${macro}\` needs a list or a map; this is ${article(show(type))}`, span),
   notIndexable: (type: Type, span: Span): Diagnostic => diagnostic('VD2012', 'error', `${article(show(type))} cannot be indexed`, span, { hint: 'lists take a number index, maps a string key' }),
+  reservedFieldName: (name: string, span: Span): Diagnostic =>
+    diagnostic('VD2013', 'error', `an input field cannot be named \`${name}\``, span, { hint: 'JSON Schema validators and JavaScript objects treat this key as special; choose another name' }),
 
   duplicateName: (name: string, span: Span, first: Span): Diagnostic =>
     diagnostic('VD3001', 'error', `\`${name}\` is declared twice`, span, { hint: 'rename one of them', related: [{ message: 'first declared here', span: first }] }),

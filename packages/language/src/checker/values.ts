@@ -25,6 +25,9 @@ export function checkDeclarationValues(ctx: CheckContext, input: InputDecl | und
 }
 
 function checkField(ctx: CheckContext, field: FieldDecl): void {
+  // ajv drops `__proto__` from `properties` (a guard against prototype pollution), so the field could
+  // be neither supplied nor left out: every input would be refused
+  if (field.name === '__proto__') ctx.report(messages.reservedFieldName(field.name, field.nameSpan));
   if (field.where !== null) {
     const scope = new Scope(ctx.globals);
     scope.define({ name: 'value', kind: 'variable', type: fromTypeExpr(field.type), span: field.nameSpan, doc: `the value of \`${field.name}\``, used: true });
