@@ -3,7 +3,7 @@ import { recordAudit } from './audit.ts';
 import { notifyChange, type Db } from './db.ts';
 import { NotFoundError } from './errors.ts';
 import { channelRevisions, channels, rulesets, rulesetVersions } from './schema.ts';
-import type { ChannelState, ChangeEvent, Params } from './types.ts';
+import type { ChannelGuard, ChannelState, ChangeEvent, Params } from './types.ts';
 
 const stateColumns = {
   ruleset: channelRevisions.ruleset,
@@ -63,6 +63,7 @@ interface Change {
   kind: ChangeEvent['kind'];
   actor: string;
   reason: string | null;
+  guard?: ChannelGuard | undefined;
 }
 
 /**
@@ -87,6 +88,7 @@ async function changeChannel(db: Db, ruleset: string, channel: string, change: C
       if (current === null) throw new Error('a change to a channel that does not exist yet cannot be a no-op');
       return current;
     }
+    change.guard?.(current, next);
     const { version, params } = next;
     const revision = currentRevision + 1;
     const [row] = await tx
@@ -128,12 +130,14 @@ export function moveChannel(
   version: number,
   actor: string,
   reason?: string,
+  guard?: ChannelGuard,
 ): Promise<ChannelState> {
   return changeChannel(db, ruleset, channel, {
     action: 'channel.move',
     kind: 'channel',
     actor,
     reason: reason ?? null,
+    guard,
     async next(current, tx) {
       await requireVersion(tx, ruleset, version);
       return { version, params: current?.params ?? {} };
@@ -153,12 +157,14 @@ export function setChannelParams(
   params: Params,
   actor: string,
   reason?: string,
+  guard?: ChannelGuard,
 ): Promise<ChannelState> {
   return changeChannel(db, ruleset, channel, {
     action: 'channel.params',
     kind: 'params',
     actor,
     reason: reason ?? null,
+    guard,
     async next(current) {
       existing(current, ruleset, channel);
       return { version: current.version, params };
@@ -179,12 +185,14 @@ export function patchChannelParams(
   patch: Params,
   actor: string,
   reason?: string,
+  guard?: ChannelGuard,
 ): Promise<ChannelState> {
   return changeChannel(db, ruleset, channel, {
     action: 'channel.params',
     kind: 'params',
     actor,
     reason: reason ?? null,
+    guard,
     async next(current) {
       existing(current, ruleset, channel);
       const params: Params = { ...current.params };

@@ -13,6 +13,7 @@ export type {
   AuditQuery,
   ChainVerification,
   ChangeEvent,
+  ChannelGuard,
   ChannelState,
   CreatedApiKey,
   DecisionInput,

@@ -26,12 +26,12 @@ export function createStore(db: Db, parts: DriverParts, tuning: StoreTuning = {}
 
     getChannel: (ruleset, channel) => channels.getChannel(db, ruleset, channel),
     listChannels: (ruleset) => channels.listChannels(db, ruleset),
-    moveChannel: (ruleset, channel, version, actor, reason) =>
-      channels.moveChannel(db, ruleset, channel, version, actor, reason),
-    setChannelParams: (ruleset, channel, params, actor, reason) =>
-      channels.setChannelParams(db, ruleset, channel, params, actor, reason),
-    patchChannelParams: (ruleset, channel, patch, actor, reason) =>
-      channels.patchChannelParams(db, ruleset, channel, patch, actor, reason),
+    moveChannel: (ruleset, channel, version, actor, reason, guard) =>
+      channels.moveChannel(db, ruleset, channel, version, actor, reason, guard),
+    setChannelParams: (ruleset, channel, params, actor, reason, guard) =>
+      channels.setChannelParams(db, ruleset, channel, params, actor, reason, guard),
+    patchChannelParams: (ruleset, channel, patch, actor, reason, guard) =>
+      channels.patchChannelParams(db, ruleset, channel, patch, actor, reason, guard),
     channelHistory: (ruleset, channel, limit) => channels.channelHistory(db, ruleset, channel, limit),
     rollbackChannel: (ruleset, channel, toRevision, actor, reason) =>
       channels.rollbackChannel(db, ruleset, channel, toRevision, actor, reason),

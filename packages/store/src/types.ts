@@ -48,6 +48,15 @@ export interface PublishResult {
   created: boolean;
 }
 
+/**
+ * Called inside a channel change's transaction, under the channel's lock, with the state as it is
+ * now (null: no channel yet) and the revision about to be written; throwing refuses the change
+ * (nothing is written) and the error reaches the caller. It must not query the store: on the
+ * embedded database the transaction holds the only connection. Replicas that validate a change
+ * against what they read earlier use it to validate against what is actually there.
+ */
+export type ChannelGuard = (current: ChannelState | null, next: { version: number; params: Params }) => void;
+
 export interface ChannelState {
   ruleset: string;
   channel: string;
@@ -218,11 +227,12 @@ export interface Store {
   getChannel(ruleset: string, channel: string): Promise<ChannelState | null>;
   /** Current state of every channel (of one ruleset, or all). */
   listChannels(ruleset?: string): Promise<ChannelState[]>;
-  moveChannel(ruleset: string, channel: string, version: number, actor: string, reason?: string): Promise<ChannelState>;
+  /** `guard` (see ChannelGuard) may refuse the move under the channel lock. */
+  moveChannel(ruleset: string, channel: string, version: number, actor: string, reason?: string, guard?: ChannelGuard): Promise<ChannelState>;
   /** Replaces the channel's parameter overrides. */
-  setChannelParams(ruleset: string, channel: string, params: Params, actor: string, reason?: string): Promise<ChannelState>;
+  setChannelParams(ruleset: string, channel: string, params: Params, actor: string, reason?: string, guard?: ChannelGuard): Promise<ChannelState>;
   /** Merges into the current params; a null value removes that key. Atomic under the channel lock. */
-  patchChannelParams(ruleset: string, channel: string, patch: Params, actor: string, reason?: string): Promise<ChannelState>;
+  patchChannelParams(ruleset: string, channel: string, patch: Params, actor: string, reason?: string, guard?: ChannelGuard): Promise<ChannelState>;
   /** Newest first. */
   channelHistory(ruleset: string, channel: string, limit?: number): Promise<ChannelState[]>;
   rollbackChannel(ruleset: string, channel: string, toRevision: number, actor: string, reason?: string): Promise<ChannelState>;

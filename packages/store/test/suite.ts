@@ -201,6 +201,28 @@ export function storeSuite(harness: Harness): void {
     });
 
     describe('channels', () => {
+      it('runs a change\'s guard under the lock with the state as it is; a guard that throws writes nothing', async () => {
+        const ruleset = unique('chan_guard');
+        await store.publishVersion(publishInput(ruleset, 'one'));
+        await store.publishVersion(publishInput(ruleset, 'two'));
+        await store.moveChannel(ruleset, 'production', 1, 'ana');
+        await store.setChannelParams(ruleset, 'production', { limit: 5 }, 'ana');
+        const seen: unknown[] = [];
+        const moved = await store.moveChannel(ruleset, 'production', 2, 'ana', undefined, (current, next) => seen.push([current?.version, current?.params, next]));
+        expect(seen).toEqual([[1, { limit: 5 }, { version: 2, params: { limit: 5 } }]]);
+        const audits = (await store.listAuditEvents({ ruleset })).items.length;
+        class Refused extends Error {}
+        for (const attempt of [
+          () => store.patchChannelParams(ruleset, 'production', { limit: 6 }, 'bob', undefined, (current) => { if (current?.version === 2) throw new Refused('moved'); }),
+          () => store.setChannelParams(ruleset, 'production', {}, 'bob', undefined, () => { throw new Refused('no'); }),
+          () => store.moveChannel(ruleset, 'production', 1, 'bob', undefined, (_current, next) => { if (next.params['limit'] === 5) throw new Refused('params'); }),
+        ]) {
+          await expect(attempt()).rejects.toBeInstanceOf(Refused);
+        }
+        expect(await store.getChannel(ruleset, 'production')).toEqual(moved);
+        expect((await store.listAuditEvents({ ruleset })).items.length).toBe(audits);
+      });
+
       it('moves, sets params and rolls back as new revisions with audit events', async () => {
         const ruleset = unique('chan');
         for (const source of ['one', 'two']) await store.publishVersion(publishInput(ruleset, source));

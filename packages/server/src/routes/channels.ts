@@ -63,8 +63,8 @@ export function channelRoutes(api: Api, services: Services): void {
       // Only names an evaluation can select (`channel` in its body) may be created.
       if (!CHANNEL_PATTERN.test(params['channel']!)) throw errors.invalidRequest([{ path: 'path/channel', message: `a channel name matches ${CHANNEL_NAME.pattern}` }]);
       const target = await registry.version(name, body.version);
-      await requireOverridesFit(services, name, params['channel']!, target);
-      const state = await store.moveChannel(name, params['channel']!, body.version, actorOf(c), body.reason);
+      // checked under the channel's lock, against the overrides the move really carries
+      const state = await store.moveChannel(name, params['channel']!, body.version, actorOf(c), body.reason, (_current, next) => requireOverridesFit(target, next.params));
       changed(state, 'channel');
       return c.json(channelJson(state));
     },
@@ -142,7 +142,12 @@ export function channelRoutes(api: Api, services: Services): void {
         const details = [...unknown.map((n) => ({ path: n, message: `unknown param \`${n}\`` })), ...(checked.ok ? [] : checked.error.details)];
         throw invalidParams(`invalid param override: ${details.map((d) => d.path).join(', ')}`, details);
       }
-      const state = await store.patchChannelParams(params['name']!, params['channel']!, body.params, actorOf(c), body.reason);
+      // Validated above against the version this server last saw; again under the lock, against what is
+      // there now, since another replica may have moved the channel or changed its params meanwhile.
+      const state = await store.patchChannelParams(params['name']!, params['channel']!, body.params, actorOf(c), body.reason, (current, merged) => {
+        requireSameVersion(current, view.loaded.version);
+        requireValid(view.loaded.compiled.validateParams(merged.params));
+      });
       // The store makes no revision for a patch that changes nothing: then there is nothing to announce.
       // (Only a stale cached view could make the revisions differ without a write; announcing then refreshes it.)
       if (state.revision !== view.state.revision) changed(state, 'params');
@@ -165,10 +170,15 @@ export function channelRoutes(api: Api, services: Services): void {
       const declared = view.loaded.compiled.params.map((p) => p.name);
       const unknown = (body.names ?? []).filter((n) => !declared.includes(n));
       if (unknown.length > 0) throw new ApiError(422, 'invalid_params', `unknown param${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `\`${n}\``).join(', ')}`, unknown.map((n) => ({ path: `params/${n}`, message: 'not declared by this ruleset' })));
-      const next = body.names === undefined ? {} : Object.fromEntries(Object.entries(view.state.params).filter(([k]) => !body.names!.includes(k)));
-      const state = await store.setChannelParams(params['name']!, params['channel']!, next, actorOf(c), body.reason ?? 'reset');
-      changed(state, 'params');
-      const values = view.loaded.compiled.validateParams(next);
+      // Named params are removed by a merge under the channel's lock, so a change another replica made
+      // meanwhile to the other params is kept; all of them, by clearing the overrides.
+      const reason = body.reason ?? 'reset';
+      const state =
+        body.names === undefined
+          ? await store.setChannelParams(params['name']!, params['channel']!, {}, actorOf(c), reason)
+          : await store.patchChannelParams(params['name']!, params['channel']!, Object.fromEntries(body.names.map((n) => [n, null])), actorOf(c), reason, (current) => requireSameVersion(current, view.loaded.version));
+      if (state.revision !== view.state.revision) changed(state, 'params');
+      const values = view.loaded.compiled.validateParams(state.params);
       return c.json(paramsJson(state, values.ok ? values.values : {}, view.loaded.compiled.params));
     },
   });
@@ -177,19 +187,29 @@ export function channelRoutes(api: Api, services: Services): void {
 /**
  * A move keeps the channel's param overrides, so it is refused when the target version does not
  * accept them (a param it no longer declares, or one whose type or `where` changed): evaluation
- * would otherwise fall back to the defaults silently. Read from the store, not the registry's
- * cache, so the check sees the overrides the move will carry.
+ * would otherwise fall back to the defaults silently. Run as the store's guard, so it sees the
+ * overrides the move really carries.
  */
-async function requireOverridesFit(services: Services, ruleset: string, channel: string, target: LoadedVersion): Promise<void> {
-  const state = await services.store.getChannel(ruleset, channel);
-  if (state === null) return; // a new channel starts with no overrides
-  const checked = target.compiled.validateParams(state.params);
+function requireOverridesFit(target: LoadedVersion, overrides: Record<string, unknown>): void {
+  const checked = target.compiled.validateParams(overrides);
   if (checked.ok) return;
   const names = [...new Set(checked.error.details.map((d) => paramOf(d.path)))];
   throw invalidParams(
     `version ${target.version} does not accept the channel's override${names.length === 1 ? '' : 's'} of ${names.map((n) => `\`${n}\``).join(', ')}; reset or change ${names.length === 1 ? 'it' : 'them'} before moving`,
     checked.error.details,
   );
+}
+
+/** Refuses a params change made against a version the channel is no longer on (another replica moved it). */
+function requireSameVersion(current: ChannelState | null, version: number): void {
+  if (current !== null && current.version !== version) {
+    throw errors.conflict('channel_moved', `the channel moved to version ${current.version} while this change was made against version ${version}; read its params again and retry`);
+  }
+}
+
+/** Refuses params that do not validate (the same error as the route's own check). */
+function requireValid(checked: ReturnType<LoadedVersion['compiled']['validateParams']>): void {
+  if (!checked.ok) throw invalidParams(`invalid param override: ${checked.error.details.map((d) => d.path).join(', ')}`, checked.error.details);
 }
 
 /** The param a validation detail is about (its path may go deeper: `limits.max`, `tiers[0]`). */
