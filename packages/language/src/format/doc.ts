@@ -139,14 +139,29 @@ function fits(next: Frame, rest: Frame[], width: number): boolean {
 /** Lays out `doc` in `width` columns. Lines never end with spaces. */
 export function render(doc: Doc, width = 100): string {
   propagateBreaks(doc);
-  let out = '';
+  // Finished lines, and the line being written. Trimming only ever touches the current line: one
+  // growing string, read from its end at every newline, made formatting quadratic in the file's
+  // size (V8 flattens a concatenated string to read it; 20,000 table rows took 7 s).
+  const lines: string[] = [];
+  let line = '';
   let pos = 0;
   const stack: Frame[] = [[0, 'break', doc]];
   let suffixes: Frame[] = [];
   const trimEnd = (): void => {
-    let i = out.length;
-    while (i > 0 && (out[i - 1] === ' ' || out[i - 1] === '\t')) i--;
-    out = out.slice(0, i);
+    let i = line.length;
+    while (i > 0 && (line[i - 1] === ' ' || line[i - 1] === '\t')) i--;
+    if (i < line.length) line = line.slice(0, i);
+  };
+  const write = (text: string): void => {
+    const nl = text.indexOf('\n');
+    if (nl < 0) {
+      line += text;
+      return;
+    }
+    const parts = text.split('\n');
+    lines.push(line + parts[0]!);
+    for (let i = 1; i < parts.length - 1; i++) lines.push(parts[i]!);
+    line = parts[parts.length - 1]!;
   };
   // Further pending comments go on lines of their own, indented like the line that follows them,
   // then an empty line (so that they do not become the doc comment of what follows).
@@ -169,7 +184,7 @@ export function render(doc: Doc, width = 100): string {
     }
     const [ind, mode, d] = frame;
     if (typeof d === 'string') {
-      out += d;
+      write(d);
       const nl = d.lastIndexOf('\n');
       pos = nl >= 0 ? d.length - nl - 1 : pos + d.length;
       continue;
@@ -207,7 +222,7 @@ export function render(doc: Doc, width = 100): string {
       case 'line':
         if (mode === 'flat' && !d.hard) {
           if (!d.soft) {
-            out += ' ';
+            line += ' ';
             pos += 1;
           }
           break;
@@ -219,13 +234,15 @@ export function render(doc: Doc, width = 100): string {
           break;
         }
         trimEnd();
-        out += '\n' + ' '.repeat(ind);
+        lines.push(line);
+        line = ' '.repeat(ind);
         pos = ind;
         break;
     }
   }
   trimEnd();
-  return out;
+  lines.push(line);
+  return lines.join('\n');
 }
 
 /** The one-line form of a doc (for checks such as "does this print starting with a quote"). */
