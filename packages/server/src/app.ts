@@ -30,7 +30,7 @@ export interface VerdictApp {
 export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void = () => {}): VerdictApp {
   const app = new Hono<AppEnv>();
   const limiter = new RateLimiter(services.config.rateLimitPerSecond);
-  const { guard, forget } = bearerGuard(services.store, limiter);
+  const { guard, forget, stillAllowed } = bearerGuard(services.store, limiter);
   let nextId = 0;
   const prefix = Math.random().toString(36).slice(2, 8);
 
@@ -59,7 +59,9 @@ export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void
 
   app.onError((error, c) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) services.logger.error({ request_id: c.get('requestId'), err: error }, 'request failed');
+    // a timeout is the client's or the load's doing, not a fault: no stack, not at error level
+    if (apiError.status === 504) services.logger.info({ request_id: c.get('requestId'), path: c.req.path }, 'request timed out');
+    else if (apiError.status >= 500) services.logger.error({ request_id: c.get('requestId'), err: error }, 'request failed');
     return respond(c, apiError);
   });
   app.notFound((c) => respond(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}; see /docs`)));
@@ -70,7 +72,7 @@ export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void
   rulesetRoutes(api, services);
   channelRoutes(api, services);
   recordRoutes(api, services, forget);
-  systemRoutes(api, services, openapi);
+  systemRoutes(api, services, openapi, stillAllowed);
   extra(app);
   return { app, api, openapi };
 }

@@ -177,11 +177,14 @@ forEachDriver('openapi', (ctx) => {
     expect(metrics.text).toContain('verdict_http_requests_total');
     expect(metrics.text).toContain('verdict_decision_log_queue_depth');
     // an unreachable database makes the server unready (503), not failed
-    const down = new Proxy(ctx.store, { get: (target, key) => (key === 'unsafeQuery' ? () => Promise.reject(new Error('connection refused')) : Reflect.get(target, key)) });
+    const down = new Proxy(ctx.store, { get: (target, key) => (key === 'unsafeQuery' ? () => Promise.reject(new Error('connect ECONNREFUSED db.internal:5432 (user verdict_prod)')) : Reflect.get(target, key)) });
     const { createApp } = await import('../src/app.ts');
     const res = await createApp({ ...ctx.t.services, store: down }).app.request('/readyz');
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ status: 'unavailable' });
+    const body = await res.text();
+    expect(JSON.parse(body)).toMatchObject({ status: 'unavailable' });
+    // the driver's text (hosts, users) is for the log, not for an unauthenticated caller
+    expect(body).not.toMatch(/db\.internal|verdict_prod|ECONNREFUSED/);
   });
 });
 
@@ -194,5 +197,24 @@ describe('auth helpers', () => {
     }
     expect(allows(['read'], 'publish')).toBe(false);
     expect(allows(['evaluate', 'read', 'publish'], 'admin')).toBe(false);
+  });
+
+  it('a flood of unknown keys does not push known keys out of the cache (no database lookup for them)', async () => {
+    const { bearerGuard } = await import('../src/auth.ts');
+    const { RateLimiter } = await import('../src/rate-limit.ts');
+    const lookups: string[] = [];
+    const store = {
+      findApiKey: async (key: string) => {
+        lookups.push(key);
+        return key.startsWith('good') ? { id: key, name: key, scopes: ['read'] } : null;
+      },
+    } as unknown as Parameters<typeof bearerGuard>[0];
+    const { guard } = bearerGuard(store, new RateLimiter(1e9));
+    const request = (key: string) => ({ req: { header: () => `Bearer ${key}` }, set: () => {} }) as unknown as Parameters<typeof guard>[0];
+    for (let i = 0; i < 50; i++) await guard(request(`good${i}`), 'read');
+    for (let i = 0; i < 20_000; i++) await guard(request(`junk${i}`), 'read').catch(() => undefined);
+    lookups.length = 0;
+    for (let i = 0; i < 50; i++) await guard(request(`good${i}`), 'read');
+    expect(lookups).toEqual([]);
   });
 });

@@ -351,6 +351,27 @@ forEachDriver('events', (ctx) => {
   });
 });
 
+forEachDriver('events and revoked keys', (ctx) => {
+  it('ends the stream of a key revoked while it is open, before delivering another decision', async () => {
+    const name = uniqueName('sse_revoke');
+    await ctx.t.deploy(name, policy(name));
+    const created = await ctx.t.request('POST', '/v1/keys', { json: { name: 'watcher', scopes: ['read'] } });
+    expect(created.status).toBe(201);
+    const controller = new AbortController();
+    const response = await ctx.t.raw('GET', `/v1/events?ruleset=${encodeURIComponent(name)}`, { key: created.body.key }, controller.signal);
+    expect(response.status).toBe(200);
+    const before = (await ctx.t.evaluate(name, { input: input(500) })).body;
+    expect((await ctx.t.request('DELETE', `/v1/keys/${created.body.id}`)).status).toBe(204);
+    const after = (await ctx.t.evaluate(name, { input: input(600) })).body;
+    const events = await readEvents(response, (es) => es.some((e) => e.event === 'revoked'));
+    controller.abort();
+    const delivered = events.filter((e) => e.event === 'policy_validation_completed').map((e) => e.data['decision_id']);
+    expect(delivered).not.toContain(after.decision_id);
+    expect(events.at(-1)).toMatchObject({ event: 'revoked' });
+    expect(delivered.length <= 1 && (delivered.length === 0 || delivered[0] === before.decision_id)).toBe(true);
+  });
+});
+
 forEachDriver('impact', (ctx) => {
   it('reports the exact number of logged decisions an unsaved threshold change would flip', async () => {
     const name = uniqueName('impact');

@@ -1,11 +1,12 @@
 /** Health, readiness, metrics, the OpenAPI document and its browsable page, and the event stream. */
 import { streamSSE } from 'hono/streaming';
 import type { Api } from '../api.ts';
+import type { BearerAuth } from '../auth.ts';
 import type { ServerEvent } from '../events.ts';
 import type { Services } from '../services.ts';
 import { docsPage } from '../docs-page.ts';
 
-export function systemRoutes(api: Api, services: Services, openapi: () => Record<string, unknown>): void {
+export function systemRoutes(api: Api, services: Services, openapi: () => Record<string, unknown>, stillAllowed: BearerAuth['stillAllowed']): void {
   api.add({
     method: 'get',
     path: '/healthz',
@@ -31,7 +32,9 @@ export function systemRoutes(api: Api, services: Services, openapi: () => Record
         await services.store.unsafeQuery('select 1');
         return c.json({ status: 'ready', database: services.store.driver, log_queue: services.log.depth });
       } catch (error) {
-        return c.json({ status: 'unavailable', database: services.store.driver, error: error instanceof Error ? error.message : String(error) }, 503);
+        // the driver's text can name hosts, users and databases: it goes to the log, not to an unauthenticated caller
+        services.logger.error({ err: error }, 'readiness check: the database is not reachable');
+        return c.json({ status: 'unavailable', database: services.store.driver, message: 'the database is not reachable; see the server log' }, 503);
       }
     },
   });
@@ -101,6 +104,13 @@ export function systemRoutes(api: Api, services: Services, openapi: () => Record
         });
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ ruleset: query['ruleset'] ?? null }) });
         while (open) {
+          // The key was checked when the stream opened; a key revoked since (or stripped of `read`)
+          // must not go on receiving decisions: checked again before each event and keep-alive
+          // (answered from the key cache, which a revocation here clears at once).
+          if (!(await stillAllowed(c, 'read'))) {
+            await stream.writeSSE({ event: 'revoked', data: JSON.stringify({ message: 'the API key of this stream is no longer valid' }) });
+            break;
+          }
           const event = queue.shift();
           if (event !== undefined) {
             await stream.writeSSE({ event: event.type, id: String(event.id), data: JSON.stringify(event.data) });
@@ -116,6 +126,9 @@ export function systemRoutes(api: Api, services: Services, openapi: () => Record
           wake = null;
           if (open && queue.length === 0) await stream.write(': keep-alive\n\n');
         }
+        // ended here (a revoked key) or by the client or shutdown: either way, no longer subscribed
+        offClose();
+        end();
       }),
   });
 }
