@@ -107,6 +107,8 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   const data = plan.convert ? plan.convert(input as Value) : (input as Value);
   const problems = plan.checkWheres === null ? schemaProblems : [...schemaProblems, ...plan.checkWheres(data, new Set(schemaProblems.map((p) => p.path)))];
   if (problems.length > 0) return invalidInput(problems);
+  // ajv accepts an instance of a class as an object; rules would then read none of its fields
+  if (!typed && data !== null && typeof data === 'object' && !isMap(data)) return invalidInput([{ path: '', message: 'must be a plain object (JSON data), not an instance of a class' }]);
   const overrides = options.params;
   const paramValues = overrides === undefined ? plan.params.api.defaults : plan.params.api.resolve(overrides);
   if (!Array.isArray(paramValues)) return { ok: false, error: paramValues };

@@ -18,6 +18,9 @@ export function parseTimestamp(text: string): Timestamp | null {
     if (oh > 23 || om > 59) return null;
     offset = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
   }
+  // a leap second (:60) exists only as the last second of a UTC day (23:59:60Z, or the same instant
+  // in another offset); it is read as :59
+  if (second === 60 && ((hour * 60 + minute - offset / 60_000) % 1440 + 1440) % 1440 !== 1439) return null;
   const base = utcMs(year, month - 1, day, hour, minute, Math.min(second, 59));
   const ms = base + fraction - offset;
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return null;

@@ -103,8 +103,8 @@ const list: Builtin[] = [
     { params: [p('fraction', num)], returns: text },
     { params: [p('fraction', num), p('digits', num)], returns: text },
   ),
-  define('keys', 'The keys of a map, in insertion order.', 'keys({"a": 1}) == ["a"]', { params: [p('value', 'map<T>')], returns: T.list(text) }),
-  define('values', 'The values of a map, in insertion order.', 'values({"a": 1}) == [1]', { params: [p('value', 'map<T>')], returns: 'list<T>' }),
+  define('keys', 'The keys of a map, in the order JavaScript keeps them: keys that are array indices (`"2"`, `"10"`) first, ascending, then the others in insertion order. (A JSON input\'s map has this order as soon as it is parsed.)', 'keys({"a": 1}) == ["a"]', { params: [p('value', 'map<T>')], returns: T.list(text) }),
+  define('values', 'The values of a map, in the order of its keys (see `keys`).', 'values({"a": 1}) == [1]', { params: [p('value', 'map<T>')], returns: 'list<T>' }),
   define('string', 'The value as text (numbers in their shortest form, lists and maps as JSON).', 'string(1.5) == "1.5"', { params: [p('value', T.any)], returns: text }),
   define(
     'number',

@@ -49,7 +49,10 @@ export const numberBuiltins: BuiltinTable = {
       if (n instanceof VError) return n;
       const d = digitsArg(digits, 'percent', node);
       if (d instanceof VError) return d;
-      return `${formatNumber(decimalShiftRound(n, 2, d))}%`;
+      const shifted = decimalShiftRound(n, 2, d);
+      // 1e308 as a percentage is not a number: an error, as every other non-finite result is
+      if (!Number.isFinite(shifted)) return new VError('overflow', `percent(${String(n)}) is out of range`, node);
+      return `${formatNumber(shifted)}%`;
     },
   },
   string: { minArgs: 1, maxArgs: 1, fn: ([v]) => toStringValue(v as Value) },
