@@ -28,19 +28,19 @@ export function sensitivePaths(schema: Schema): string[][] {
 export function redact(input: unknown, paths: readonly string[][]): unknown {
   if (paths.length === 0) return input;
   const copy = structuredClone(input);
-  for (const path of paths) redactPath(copy, path, 0);
+  for (const path of paths) atPath(copy, path, 0, (record, key) => (record[key] = REDACTED));
   return copy;
 }
 
-function redactPath(node: unknown, path: readonly string[], at: number): void {
+/** Calls `visit` with the record and key of every value `path` reaches in `node` (`*`: every item or value). */
+function atPath(node: unknown, path: readonly string[], at: number, visit: (record: Record<string, unknown>, key: string) => void): void {
   if (node === null || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
   const key = path[at]!;
-  const last = at === path.length - 1;
-  const keys = key === '*' ? Object.keys(node) : Object.hasOwn(node, key) ? [key] : [];
+  const keys = key === '*' ? Object.keys(record) : Object.hasOwn(record, key) ? [key] : [];
   for (const k of keys) {
-    const record = node as Record<string, unknown>;
-    if (last) record[k] = REDACTED;
-    else redactPath(record[k], path, at + 1);
+    if (at === path.length - 1) visit(record, k);
+    else atPath(record[k], path, at + 1, visit);
   }
 }
 
@@ -60,14 +60,14 @@ export interface Scrubber {
 export function scrubberFor(input: unknown, paths: readonly string[][]): Scrubber | null {
   if (paths.length === 0) return null;
   const found: SensitiveTexts = { strings: new Set(), numbers: new Set() };
-  for (const path of paths) collectAt(input, path, 0, found);
+  for (const path of paths) atPath(input, path, 0, (record, key) => collectLeaves(record[key], found));
   const source = leakPattern(found);
   if (source === null) return null;
-  const every = new RegExp(source, 'g');
-  const any = new RegExp(source);
-  const leaks = (text: string) => any.test(text);
+  const pattern = new RegExp(source, 'g');
+  // `search` ignores the global flag and lastIndex, so one pattern serves both
+  const leaks = (text: string) => text.search(pattern) >= 0;
   return {
-    message: (text) => text.replace(every, REDACTED),
+    message: (text) => text.replace(pattern, REDACTED),
     outputs: (outputs) => scrubValue(outputs, leaks) as Record<string, unknown>,
   };
 }
@@ -76,15 +76,6 @@ interface SensitiveTexts {
   strings: Set<string>;
   /** Numbers as a message hole prints them. */
   numbers: Set<string>;
-}
-
-function collectAt(node: unknown, path: readonly string[], at: number, found: SensitiveTexts): void {
-  if (at === path.length) return collectLeaves(node, found);
-  if (node === null || typeof node !== 'object') return;
-  const key = path[at]!;
-  const record = node as Record<string, unknown>;
-  const keys = key === '*' ? Object.keys(record) : Object.hasOwn(record, key) ? [key] : [];
-  for (const k of keys) collectAt(record[k], path, at + 1, found);
 }
 
 /** Every string and number inside a sensitive value (a sensitive list or record hides all of its items). */
