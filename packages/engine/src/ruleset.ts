@@ -13,6 +13,7 @@ import {
   type RuleDecl,
   type Ruleset,
   type TableDecl,
+  type JsonSchema,
   type Severity,
   type Span,
 } from '@verdict/language';
@@ -28,7 +29,6 @@ import { collectReads, walkExpr } from './paths.ts';
 import { buildParams } from './params.ts';
 import { recordConverter, runtimeTypeTest } from './schema.ts';
 import { decisionJsonSchema } from './decision-schema.ts';
-import type { JsonSchema } from '@verdict/language';
 import { matchPattern } from './table.ts';
 import { buildWhereChecker } from './wheres.ts';
 import { Validators, type Validator } from './validate.ts';

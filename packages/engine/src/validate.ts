@@ -35,8 +35,8 @@ const re2Pattern: NonNullable<CodeOptions['regExp']> = Object.assign(
  * `date-time` format beside its pattern refuses too), so a typed input need not wait for ajv.
  */
 const TIME_PATTERNS: Record<string, (s: string) => boolean> = {
-  [TIMESTAMP_PATTERN]: (s) => parseTimestamp(s) !== null,
-  [DURATION_PATTERN]: (s) => parseDuration(s) !== null,
+  [TIMESTAMP_PATTERN]: FORMATS['date-time']!,
+  [DURATION_PATTERN]: FORMATS[DURATION_FORMAT]!,
 };
 
 function addFormats(ajv: Ajv2020): Ajv2020 {

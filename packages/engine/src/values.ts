@@ -201,13 +201,13 @@ export function toText(v: Value): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return formatNumber(v);
   if (v === null || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.some(Array.isArray) ? listText(v, { left: MAX_JSON_ITEMS }) : v.map(toText).join(', ');
+  if (Array.isArray(v)) return listText(v, { left: MAX_JSON_ITEMS });
   if (v instanceof VError) return `<error: ${v.message}>`;
   if (v instanceof Timestamp || v instanceof Duration) return v.toString();
   return JSON.stringify(toJson(v));
 }
 
-/** A list of lists as text, within the same budget as its JSON (shared sub-lists multiply). */
+/** A list as text, items joined by ", ", within the same budget as its JSON (shared sub-lists multiply). */
 function listText(v: Value[], budget: { left: number }): string {
   if ((budget.left -= v.length) < 0) throw new ValueTooLarge();
   return v.map((item) => (Array.isArray(item) ? listText(item, budget) : toText(item))).join(', ');
