@@ -10,8 +10,8 @@ export const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\
 
 /** Whether PostgreSQL can store `text` as it is. */
 export function isStorableText(text: string): boolean {
-  UNSTORABLE_TEXT.lastIndex = 0;
-  return !UNSTORABLE_TEXT.test(text);
+  // `search` ignores the global flag and lastIndex, so the shared pattern needs no reset
+  return text.search(UNSTORABLE_TEXT) < 0;
 }
 
 /**
