@@ -10,6 +10,12 @@
  * carrying the HTTP status and the API's structured error (`code`, `message`, `details`).
  */
 import type { Decision } from '@verdict/engine';
+import type { ShippedDecision } from './embedded/types.ts';
+
+export { connect, type ConnectOptions, type EmbeddedConnection, type EmbeddedProblem, type EmbeddedRuleset } from './embedded/connect.ts';
+export type { FollowerStatus, ShipInputs } from './embedded/follower.ts';
+export type { ShipperOptions, ShippingProblem, ShippingStats } from './embedded/shipper.ts';
+export type { ShippedDecision } from './embedded/types.ts';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -198,9 +204,11 @@ export interface VerdictClient {
   violations(filter?: ViolationFilter): Promise<Page<LoggedViolation>>;
   audit(filter?: { ruleset?: string; action?: string; limit?: number; cursor?: string }): Promise<Page<AuditEvent>>;
   /** Creates an API key; the plain `key` is in this answer only. */
-  createKey(name: string, scopes: Array<'evaluate' | 'read' | 'publish' | 'admin'>): Promise<{ id: string; key: string; name: string; scopes: string[] }>;
+  createKey(name: string, scopes: Array<'evaluate' | 'read' | 'publish' | 'log' | 'admin'>): Promise<{ id: string; key: string; name: string; scopes: string[] }>;
   keys(): Promise<ApiKeyInfo[]>;
   revokeKey(id: string): Promise<void>;
+  /** Appends decisions made in-process (see `connect`) to the decision log; needs the `log` scope. */
+  shipDecisions(decisions: ShippedDecision[]): Promise<{ appended: number; duplicates: number }>;
 }
 
 /** `?a=1&b=x` of the defined entries (empty when none). */
@@ -271,5 +279,6 @@ export function createClient(options: ClientOptions): VerdictClient {
     createKey: (name, scopes) => call('POST', '/v1/keys', { name, scopes }),
     keys: () => items('/v1/keys'),
     revokeKey: async (id) => void (await call('DELETE', `/v1/keys/${encodeURIComponent(id)}`)),
+    shipDecisions: (shipped) => call('POST', '/v1/decisions', { decisions: shipped }),
   };
 }

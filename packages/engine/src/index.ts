@@ -26,3 +26,4 @@ export type {
 export { runTests, type TestRun, type TestResult, type Coverage, type RuleCoverage, type OperandCoverage } from './testing/run-tests.ts';
 export { literalValue, sameValue } from './testing/literal.ts';
 export { importJsonRulesEngine, formatImportIssue, type ImportOptions, type ImportResult, type ImportedRule, type ImportIssue } from './import/index.ts';
+export { REDACTED, redact, scrubberFor, sensitivePaths, type Scrubber } from './redact.ts';

@@ -14,6 +14,7 @@ import { ApiError, errorBody, errors, type ErrorStatus } from './errors.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { channelRoutes } from './routes/channels.ts';
 import { evaluationRoutes } from './routes/evaluate.ts';
+import { shippedDecisionRoutes } from './routes/shipped.ts';
 import { recordRoutes } from './routes/records.ts';
 import { rulesetRoutes } from './routes/rulesets.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -72,6 +73,7 @@ export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void
   rulesetRoutes(api, services);
   channelRoutes(api, services);
   recordRoutes(api, services, forget);
+  shippedDecisionRoutes(api, services);
   systemRoutes(api, services, openapi, stillAllowed);
   extra(app);
   return { app, api, openapi };

@@ -70,7 +70,7 @@ forEachDriver('auth matrix', (ctx) => {
       const others = API_SCOPES.filter((s) => s !== scope && s !== 'admin');
       lacking.set(scope, (await ctx.store.createApiKey({ name: `lacks-${scope}`, scopes: others, actor: 'test' })).key);
     }
-    const own: Record<ApiScope, string> = { admin: ctx.t.keys.admin, evaluate: ctx.t.keys.evaluate, read: ctx.t.keys.read, publish: ctx.t.keys.publish };
+    const own: Record<ApiScope, string> = { admin: ctx.t.keys.admin, evaluate: ctx.t.keys.evaluate, read: ctx.t.keys.read, publish: ctx.t.keys.publish, log: ctx.t.keys.log };
     for (const route of ctx.t.api.list()) {
       if (route.scope === null) continue;
       const path = concretePath(route.path);
@@ -151,7 +151,7 @@ forEachDriver('openapi', (ctx) => {
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.values(methods).map((op) => ({ path, ...op })));
     const with503 = operations.filter((op) => op.responses['503'] !== undefined).map((op) => op.operationId);
     // /readyz declares its own 503 (draining or no database)
-    expect(with503.sort()).toEqual(['diff', 'evaluate', 'evaluateBatch', 'getParams', 'impact', 'moveChannel', 'patchParams', 'ready', 'resetParams']);
+    expect(with503.sort()).toEqual(['appendDecisions', 'diff', 'evaluate', 'evaluateBatch', 'getParams', 'impact', 'moveChannel', 'patchParams', 'ready', 'resetParams']);
     expect(doc.paths['/v1/rulesets/{name}/evaluate']!['post']!.responses['503']).toEqual({ $ref: '#/components/responses/Error503' });
     for (const op of operations) {
       const timesOut = op.path.startsWith('/v1/') && op.path !== '/v1/events';

@@ -21,7 +21,7 @@ import type { Services } from '../src/services.ts';
 
 export const SLOW = 240_000;
 export type DriverName = 'pglite' | 'postgres';
-export type KeyName = 'admin' | 'evaluate' | 'read' | 'publish';
+export type KeyName = 'admin' | 'evaluate' | 'read' | 'publish' | 'log';
 
 const pgUrl = process.env['DATABASE_URL'];
 const pgRequired = process.env['VERDICT_REQUIRE_POSTGRES'] === '1';
@@ -182,7 +182,7 @@ export async function buildApp(store: Store, config: Partial<ServerConfig> = {},
 }
 
 export async function createKeys(store: Store): Promise<Record<KeyName, string>> {
-  const scopes: KeyName[] = ['admin', 'evaluate', 'read', 'publish'];
+  const scopes: KeyName[] = ['admin', 'evaluate', 'read', 'publish', 'log'];
   const entries = await Promise.all(scopes.map(async (scope) => [scope, (await store.createApiKey({ name: `test-${scope}`, scopes: [scope as ApiScope], actor: 'test' })).key] as const));
   return Object.fromEntries(entries) as Record<KeyName, string>;
 }

@@ -40,6 +40,12 @@ export async function appendDecisions(db: Db, rows: DecisionInput[], chunkRows =
   if (rows.length === 0) return { appended: 0, lastSeq: null };
   return db.transaction(async (tx) => {
     await advisoryXactLock(tx, CHAIN_LOCK);
+    // Idempotent on the decision id: a retried shipment or a replayed journal appends nothing twice.
+    // Checked under the chain lock, so two writers cannot both find an id missing.
+    const fresh = await withoutLogged(tx, rows);
+    const duplicates = rows.length - fresh.length;
+    if (fresh.length === 0) return { appended: 0, lastSeq: null, duplicates };
+    rows = fresh;
     const [last] = await tx
       .select({ rowHash: decisionLog.rowHash })
       .from(decisionLog)
@@ -86,9 +92,30 @@ export async function appendDecisions(db: Db, rows: DecisionInput[], chunkRows =
     // the head moves with the rows, in their transaction (see decisionLogHead)
     const head = { seq: lastSeq!, rowHash: prevHash, updatedAt: now };
     await tx.insert(decisionLogHead).values({ id: 1, ...head }).onConflictDoUpdate({ target: decisionLogHead.id, set: head });
-    return { appended: rows.length, lastSeq };
+    return { appended: rows.length, lastSeq, duplicates };
   });
 }
+
+/** `rows` less those whose id is already logged or repeats an earlier row's, in their order. */
+async function withoutLogged(tx: Db, rows: DecisionInput[]): Promise<DecisionInput[]> {
+  const ids = [...new Set(rows.map((row) => row.id))];
+  const logged = new Set<string>();
+  for (let i = 0; i < ids.length; i += ID_LOOKUP_CHUNK) {
+    const chunk = ids.slice(i, i + ID_LOOKUP_CHUNK);
+    const found = await tx.execute(sql`select id from decision_log where id in (select jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb))`);
+    for (const { id } of rowsOf<{ id: string }>(found)) logged.add(id);
+  }
+  const fresh: DecisionInput[] = [];
+  for (const row of rows) {
+    if (logged.has(row.id)) continue;
+    logged.add(row.id);
+    fresh.push(row);
+  }
+  return fresh;
+}
+
+/** Ids looked up per statement when checking for decisions already logged. */
+const ID_LOOKUP_CHUNK = 1000;
 
 /** Links `rows` onto `prevHash` and serialises them (and their violations) for one insert statement. */
 function chainChunk(rows: DecisionInput[], prevHash: string, now: Date, clean: (row: DecisionInput) => DecisionInput): { decisionsJson: string; violationsJson: string; lastHash: string } {

@@ -110,6 +110,8 @@ export interface DecisionRecord {
 export interface AppendResult {
   appended: number;
   lastSeq: number | null;
+  /** Rows not appended because a row with the same id is already in the log (or earlier in the same call). */
+  duplicates?: number;
 }
 
 export interface Page<T> {
@@ -182,7 +184,8 @@ export interface AuditQuery {
   cursor?: string;
 }
 
-export const API_SCOPES = ['evaluate', 'read', 'publish', 'admin'] as const;
+/** `log`: append decisions made elsewhere (an embedded evaluator shipping its decisions). */
+export const API_SCOPES = ['evaluate', 'read', 'publish', 'log', 'admin'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export interface ApiKeyInfo {

@@ -36,6 +36,19 @@ export function decisionLogSuite(ctx: DecisionLogContext): void {
       expect(turnsBeforeDone).toBeGreaterThanOrEqual(2);
     });
 
+    it('appends a decision id once: a retried batch and repeats within a batch add nothing, and the chain verifies', async () => {
+      const ruleset = unique('idempotent');
+      const rows = Array.from({ length: 5 }, (_, i) => decision(ruleset, i));
+      expect(await store.appendDecisions(rows.slice(0, 3))).toMatchObject({ appended: 3, duplicates: 0 });
+      // a retry of the whole shipment after a lost answer: only the two new rows go in
+      const retried = await store.appendDecisions([...rows, rows[4]!]);
+      expect(retried).toMatchObject({ appended: 2, duplicates: 4 });
+      expect(await store.appendDecisions(rows)).toEqual({ appended: 0, lastSeq: null, duplicates: 5 });
+      const logged = await store.queryDecisions({ ruleset, limit: 100 });
+      expect(logged.items.map((d) => d.id).sort()).toEqual(rows.map((r) => r.id).sort());
+      expect((await store.verifyChain()).ok).toBe(true);
+    });
+
     it('appends a batch with violations and pages through it by cursor', async () => {
       const ruleset = unique('log');
       const rows = Array.from({ length: 25 }, (_, i) => decision(ruleset, i));

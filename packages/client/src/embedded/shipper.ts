@@ -1,0 +1,155 @@
+/**
+ * Ships an embedded evaluator's decisions to the server's decision log in batches
+ * (`POST /v1/decisions`). The queue is bounded: a decision that finds it full is dropped and
+ * counted, never silently. A failed batch stays at the head of the queue and is retried with
+ * exponential backoff; the server appends idempotently on `decision_id`, so a retry after a lost
+ * answer never duplicates. A batch the server refuses as invalid (4xx other than 408/429) is
+ * counted as rejected and not retried.
+ */
+import type { ShippedDecision } from './types.ts';
+
+export interface ShipperOptions {
+  /** Decisions per request (at most 1000, the server's limit). Default 500. */
+  batchSize?: number;
+  /** How long a decision may wait before its batch is sent. Default 1000 ms. */
+  intervalMs?: number;
+  /** Decisions held at most; beyond it new decisions are dropped and counted. Default 100,000. */
+  maxQueue?: number;
+  /** Called once per failed attempt (with the error) and per dropped or rejected batch. */
+  onProblem?: (problem: ShippingProblem) => void;
+}
+
+export type ShippingProblem =
+  | { kind: 'retrying'; error: unknown; queued: number; attempt: number; retryInMs: number }
+  | { kind: 'rejected'; error: unknown; decisions: number }
+  | { kind: 'dropped'; decisions: number };
+
+export interface ShippingStats {
+  queued: number;
+  shipped: number;
+  /** Already in the log when shipped (a retry whose first answer was lost). */
+  duplicates: number;
+  /** Dropped because the queue was full. */
+  dropped: number;
+  /** Refused by the server as invalid. */
+  rejected: number;
+  failedAttempts: number;
+}
+
+export type SendBatch = (decisions: ShippedDecision[]) => Promise<{ appended: number; duplicates: number }>;
+
+const MAX_BACKOFF_MS = 30_000;
+
+export class DecisionShipper {
+  private queue: ShippedDecision[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private sending: Promise<void> | null = null;
+  private backoffMs = 0;
+  private attempt = 0;
+  private readonly batchSize: number;
+  private readonly intervalMs: number;
+  private readonly maxQueue: number;
+  private readonly counts = { shipped: 0, duplicates: 0, dropped: 0, rejected: 0, failedAttempts: 0 };
+  private droppedSinceReport = 0;
+
+  constructor(
+    private readonly send: SendBatch,
+    private readonly options: ShipperOptions = {},
+  ) {
+    this.batchSize = Math.min(Math.max(1, options.batchSize ?? 500), 1000);
+    this.intervalMs = options.intervalMs ?? 1000;
+    this.maxQueue = options.maxQueue ?? 100_000;
+  }
+
+  push(decision: ShippedDecision): void {
+    if (this.queue.length >= this.maxQueue) {
+      this.counts.dropped++;
+      // one report per run of drops, not one per decision
+      if (this.droppedSinceReport++ === 0) queueMicrotask(() => this.reportDrops());
+      return;
+    }
+    this.queue.push(decision);
+    if (this.queue.length >= this.batchSize && this.backoffMs === 0) void this.flush();
+    else this.schedule(this.backoffMs || this.intervalMs);
+  }
+
+  stats(): ShippingStats {
+    return { queued: this.queue.length, ...this.counts };
+  }
+
+  /** Sends everything queued; resolves when the queue is empty or one attempt failed (the rows stay queued). */
+  async flush(): Promise<void> {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    while (this.sending !== null) await this.sending;
+    while (this.queue.length > 0) {
+      const batch = this.queue.slice(0, this.batchSize);
+      this.sending = this.sendBatch(batch);
+      const sent = await this.sending.then(
+        () => true,
+        () => false,
+      );
+      this.sending = null;
+      if (!sent) return;
+    }
+  }
+
+  /** Flushes until the queue is empty or `timeoutMs` passes; returns how many decisions were left unshipped. */
+  async close(timeoutMs = 5000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.queue.length > 0 && Date.now() < deadline) {
+      await this.flush();
+      if (this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(this.backoffMs || 50, Math.max(0, deadline - Date.now()))));
+    }
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    return this.queue.length;
+  }
+
+  private async sendBatch(batch: ShippedDecision[]): Promise<void> {
+    try {
+      const result = await this.send(batch);
+      this.queue.splice(0, batch.length);
+      this.counts.shipped += result.appended;
+      this.counts.duplicates += result.duplicates;
+      this.backoffMs = 0;
+      this.attempt = 0;
+    } catch (error) {
+      if (isRefusal(error)) {
+        this.queue.splice(0, batch.length);
+        this.counts.rejected += batch.length;
+        this.options.onProblem?.({ kind: 'rejected', error, decisions: batch.length });
+        return;
+      }
+      this.counts.failedAttempts++;
+      this.attempt++;
+      this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs === 0 ? 250 : this.backoffMs * 2);
+      this.options.onProblem?.({ kind: 'retrying', error, queued: this.queue.length, attempt: this.attempt, retryInMs: this.backoffMs });
+      this.schedule(this.backoffMs);
+      throw error;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private reportDrops(): void {
+    const decisions = this.droppedSinceReport;
+    this.droppedSinceReport = 0;
+    if (decisions > 0) this.options.onProblem?.({ kind: 'dropped', decisions });
+  }
+}
+
+/** A refusal of the data itself: sending the same batch again cannot succeed. */
+function isRefusal(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429 && status !== 401 && status !== 403;
+}
