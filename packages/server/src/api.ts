@@ -10,6 +10,7 @@ import { isStorableText, unstorableTextAt, type ApiScope } from '@verdict/store'
 import { readText } from './body.ts';
 import { ApiError, errors, type ErrorDetail } from './errors.ts';
 import type { AppEnv } from './env.ts';
+import { inSpan } from './tracing.ts';
 
 export type Schema = { [key: string]: unknown };
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -80,7 +81,12 @@ export class Api {
       const body = validateBody === null ? undefined : await readBody(c, validateBody, bodyOptional);
       const inBody = spec.anyText === true ? null : unstorableTextAt(body, 'body');
       if (inBody !== null) throw errors.invalidRequest([{ path: inBody, message: UNSTORABLE_MESSAGE }]);
-      return spec.handler(c, { params, query, body: body as B });
+      // a span per operation (`verdict.evaluate`, `verdict.publish`, ...): a no-op without an SDK
+      return inSpan(`verdict.${spec.operationId}`, () => spec.handler(c, { params, query, body: body as B }), () => ({
+        ...(params['name'] === undefined ? {} : { 'verdict.ruleset': params['name'] }),
+        ...(params['channel'] === undefined ? {} : { 'verdict.channel': params['channel'] }),
+        ...(c.get('caller') === null ? {} : { 'verdict.key': c.get('caller')!.name }),
+      }));
     });
   }
 

@@ -19,6 +19,7 @@ import { recordRoutes } from './routes/records.ts';
 import { rulesetRoutes } from './routes/rulesets.ts';
 import { systemRoutes } from './routes/system.ts';
 import type { Services } from './services.ts';
+import { requestSpans } from './tracing.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -51,6 +52,7 @@ export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void
       services.logger[c.res.status >= 500 ? 'error' : c.res.status >= 400 ? 'info' : 'debug']({ request_id: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1e4) / 10 }, 'request');
     }
   });
+  app.use('*', requestSpans());
   app.use('/v1/*', bodySizeGuard(services.config.bodyLimitBytes));
   // Request deadlines with one interval timer for all requests in flight, not a timer each
   // (Hono's `timeout` arms one per request); stream routes (the event stream) are exempt.

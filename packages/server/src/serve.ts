@@ -20,6 +20,7 @@ import { changeEvent, changeKey, EventHub } from './events.ts';
 import { Metrics } from './metrics.ts';
 import { RulesetRegistry } from './registry.ts';
 import type { Services } from './services.ts';
+import { withLogWriteSpans } from './tracing.ts';
 
 export interface RunningServer {
   url: string;
@@ -56,7 +57,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   const { store, logger } = options;
   const metrics = new Metrics();
   const registry = new RulesetRegistry(store);
-  const log = new DecisionLog(store, metrics, {
+  const log = new DecisionLog(withLogWriteSpans(store), metrics, {
     ...options.log,
     onError: (error) => logger.error({ err: error }, 'decision log write failed; will retry'),
     // the whole row goes to the structured log, so an operator still has the decision
