@@ -23,6 +23,7 @@ import { cerbosBinary, cerbosDecision, writeCerbosSetup } from './http/cerbos.ts
 import { cerbosBody, honoBody, SAMPLE_INPUTS, verdictBody } from './http/inputs.ts';
 import { benchDatabase } from './http/postgres-db.ts';
 import { CPU_READABLE, totalCpuSeconds } from './http/cpu.ts';
+import type { EmbeddedResult } from './http/embedded-service.ts';
 import type { LoadResult, LoadSpec } from './http/load.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -150,6 +151,21 @@ const micros = (seconds: number, requests: number) => (seconds * 1e6) / Math.max
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} req/s`;
 
+/** Runs `http/embedded-service.ts` on core 1 against the server at `url` for the timed duration. */
+function embeddedService(url: string): Promise<EmbeddedResult> {
+  const [command, args] = pinned(1, process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'http', 'embedded-service.ts'), JSON.stringify({ url, key: ADMIN_KEY, durationSec: DURATION_SEC })]);
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && line.startsWith('{')) done(JSON.parse(line) as EmbeddedResult);
+      else fail(new Error(`embedded service exited (${code}): ${out}`));
+    });
+  });
+}
+
 export async function httpBenchmarks(write: (text: string) => void): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'verdict-http-bench-'));
   const children: ChildProcess[] = [];
@@ -235,6 +251,15 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
         : '';
       write(`  ${target.name.padEnd(36)} ${rate(r.rps).padStart(14)}   p50 ${ms(r.p50).padStart(8)}   p99 ${ms(r.p99).padStart(8)}${perRequest}\n`);
     }
+    // The embedded evaluator in a service process on core 1, following the PGlite server's
+    // production channel and shipping its decisions back to that server's log.
+    const embedded = await embeddedService(verdict.url);
+    const serverRate = results.get(targets[0]!.name)!.rps;
+    write(`  ${'embedded evaluator (shipping on)'.padEnd(36)} ${`${Math.round(embedded.rate).toLocaleString('en-US')} dec/s`.padStart(14)}   p50 ${(embedded.p50Us).toFixed(2)} µs   p99 ${(embedded.p99Us).toFixed(2)} µs per decision` +
+      `   shipped ${embedded.shipped.toLocaleString('en-US')}, dropped (queue full, counted) ${embedded.dropped.toLocaleString('en-US')}, left unshipped ${embedded.unshipped}\n`);
+    write(`  goal: embedded with shipping on >= 100x the server's HTTP rate: ${(embedded.rate / serverRate).toFixed(0)}x (${embedded.rate / serverRate >= 100 ? 'met' : 'MISSED'}); ` +
+      `the log took ${Math.round(embedded.shipped / Math.max(0.001, embedded.shipSeconds + DURATION_SEC)).toLocaleString('en-US')} shipped decisions/s\n`);
+
     // Open loop at a steady 5,000/s, latency counted from when each request was due (see http/fixed-rate.ts).
     const verdicts = targets.filter((t) => t.verdict !== undefined);
     const fixed = new Map<string, LoadResult>();

@@ -44,6 +44,7 @@ export class DecisionShipper {
   private queue: ShippedDecision[] = [];
   private timer: NodeJS.Timeout | null = null;
   private sending: Promise<void> | null = null;
+  private flushing = false;
   private backoffMs = 0;
   private attempt = 0;
   private readonly batchSize: number;
@@ -69,6 +70,8 @@ export class DecisionShipper {
       return;
     }
     this.queue.push(decision);
+    // a flush in progress sends this decision too (it runs until the queue is empty)
+    if (this.flushing) return;
     if (this.queue.length >= this.batchSize && this.backoffMs === 0) void this.flush();
     else this.schedule(this.backoffMs || this.intervalMs);
   }
@@ -84,15 +87,20 @@ export class DecisionShipper {
       this.timer = null;
     }
     while (this.sending !== null) await this.sending;
-    while (this.queue.length > 0) {
-      const batch = this.queue.slice(0, this.batchSize);
-      this.sending = this.sendBatch(batch);
-      const sent = await this.sending.then(
-        () => true,
-        () => false,
-      );
-      this.sending = null;
-      if (!sent) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.slice(0, this.batchSize);
+        this.sending = this.sendBatch(batch);
+        const sent = await this.sending.then(
+          () => true,
+          () => false,
+        );
+        this.sending = null;
+        if (!sent) return;
+      }
+    } finally {
+      this.flushing = false;
     }
   }
 
