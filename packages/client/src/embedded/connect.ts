@@ -92,6 +92,10 @@ export function connect(options: ConnectOptions): EmbeddedConnection {
               // (re)connected: whatever changed while the stream was down is fetched now
               backoff = STREAM_BACKOFF_MS.first;
               void sync();
+            } else if (event.event === 'version_published') {
+              // compiled now, so a move to it later only swaps what is in use
+              const data = JSON.parse(event.data) as { version?: number };
+              if (typeof data.version === 'number') follower.prefetch(data.version);
             } else if (event.event === 'channel_moved' || event.event === 'params_changed') {
               const data = JSON.parse(event.data) as { channel?: string };
               if (data.channel === follower.channel) void sync();

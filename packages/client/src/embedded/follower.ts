@@ -148,18 +148,18 @@ export class ChannelFollower {
       const current = this.current;
       // every move and every param change makes a new channel revision
       if (current !== null && current.from === 'server' && current.version === state.version && current.revision === state.revision) return;
-      const version = current !== null && current.version === state.version ? null : await client.version(ruleset, state.version);
+      const version = current !== null && current.version === state.version ? { hash: current.hash, source: this.sourceOf(), compiled: current.compiled } : await this.load(state.version);
       const snapshot: Snapshot = {
         ruleset,
         channel,
         version: state.version,
-        hash: version?.hash ?? current!.hash,
+        hash: version.hash,
         revision: state.revision,
-        source: version?.source ?? this.sourceOf(),
+        source: version.source,
         params: state.params,
         synced_at: new Date().toISOString(),
       };
-      const next = this.prepare(snapshot, 'server', version === null ? current!.compiled : undefined);
+      const next = this.prepare(snapshot, 'server', version.compiled);
       // on disk before it is used, so a restart right after this sync decides as this process did
       let saveError: string | null = null;
       if (this.options.cacheDir !== undefined) await saveSnapshot(this.options.cacheDir, snapshot).catch((error: unknown) => (saveError = `could not save the snapshot: ${messageOf(error)}`));
@@ -173,6 +173,27 @@ export class ChannelFollower {
   }
 
   private source: string | null = null;
+  /** Versions fetched and compiled ahead of use (a publish is usually followed by a move), newest last. */
+  private readonly loaded = new Map<number, Promise<LoadedVersion>>();
+
+  /**
+   * Fetches and compiles `version` ahead of a move to it, so the move only swaps what is in use.
+   * A failure is forgotten (the move fetches again).
+   */
+  prefetch(version: number): void {
+    void this.load(version).catch(() => {});
+  }
+
+  private load(version: number): Promise<LoadedVersion> {
+    let loading = this.loaded.get(version);
+    if (loading === undefined) {
+      loading = this.options.client.version(this.options.ruleset, version).then((v) => ({ hash: v.hash, source: v.source, compiled: compileOrThrow(v.source, version) }));
+      this.loaded.set(version, loading);
+      loading.catch(() => this.loaded.get(version) === loading && this.loaded.delete(version));
+      while (this.loaded.size > PREFETCHED_VERSIONS) this.loaded.delete(this.loaded.keys().next().value!);
+    }
+    return loading;
+  }
 
   private sourceOf(): string {
     if (this.source === null) throw new Error('no source in use');
@@ -181,15 +202,7 @@ export class ChannelFollower {
 
   /** Compiles (unless `compiled` is given) and checks the params of `snapshot`, without using it yet. */
   private prepare(snapshot: Snapshot, from: 'server' | 'cache', compiled?: CompiledRuleset): Current {
-    let ruleset = compiled;
-    if (ruleset === undefined) {
-      const result = compile(snapshot.source);
-      if (result.ruleset === undefined) {
-        const first = result.diagnostics[0];
-        throw new Error(`version ${snapshot.version} does not compile here${first === undefined ? '' : `: ${first.code} ${first.message}`}`);
-      }
-      ruleset = result.ruleset;
-    }
+    const ruleset = compiled ?? compileOrThrow(snapshot.source, snapshot.version);
     const params = this.merged(ruleset, snapshot.params);
     return { compiled: ruleset, version: snapshot.version, hash: snapshot.hash, revision: snapshot.revision, params, sensitive: sensitivePaths(ruleset.inputSchema), from };
   }
@@ -227,6 +240,24 @@ export class ChannelFollower {
     else if (this.options.shipInputs === 'redacted') shipped.input = redact(input, current.sensitive);
     return shipped;
   }
+}
+
+interface LoadedVersion {
+  hash: string;
+  source: string;
+  compiled: CompiledRuleset;
+}
+
+/** How many versions a follower keeps compiled besides the one in use. */
+const PREFETCHED_VERSIONS = 4;
+
+function compileOrThrow(source: string, version: number): CompiledRuleset {
+  const result = compile(source);
+  if (result.ruleset === undefined) {
+    const first = result.diagnostics[0];
+    throw new Error(`version ${version} does not compile here${first === undefined ? '' : `: ${first.code} ${first.message}`}`);
+  }
+  return result.ruleset;
 }
 
 function messageOf(error: unknown): string {
