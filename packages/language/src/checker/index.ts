@@ -16,7 +16,9 @@ import { checkTables } from './tables.ts';
 import { checkTests } from './tests.ts';
 import { assignable, fromTypeExpr, show, T, type FieldType, type Type } from './types.ts';
 import { checkDeclarationValues } from './values.ts';
+import type { CheckContext } from './context.ts';
 
+export type { CheckContext } from './context.ts';
 export type { SymbolInfo, SymbolKind } from './scope.ts';
 export type { Type, FieldType } from './types.ts';
 export { show as showType } from './types.ts';
@@ -33,18 +35,6 @@ export interface CheckResult {
   input: Type;
   /** Outcomes by precedence; the last is the default. */
   outcomes: string[];
-}
-
-/** Everything the checking stages share. */
-export interface CheckContext {
-  ast: Ruleset;
-  report(d: Diagnostic): void;
-  expressions: ExpressionChecker;
-  globals: Scope;
-  symbols: Map<string, SymbolInfo>;
-  tables: Map<string, TableSignature>;
-  outcomes: string[];
-  input: Type;
 }
 
 export function check(ast: Ruleset): CheckResult {

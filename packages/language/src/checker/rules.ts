@@ -1,7 +1,7 @@
 /** Rules: unique ids, a severity, a declared outcome, a boolean condition, a message, suggestions. */
 import { SEVERITIES, type RuleDecl, type Span } from '../ast.ts';
 import { closest } from './did-you-mean.ts';
-import type { CheckContext } from './index.ts';
+import type { CheckContext } from './context.ts';
 import { facts } from './expressions.ts';
 import { messages } from './messages.ts';
 import { Scope, type SymbolInfo } from './scope.ts';

@@ -1,6 +1,6 @@
 /** Tables: one pattern per column, patterns of the column's type, results of the return type. */
 import type { TableDecl, TablePattern } from '../ast.ts';
-import type { CheckContext } from './index.ts';
+import type { CheckContext } from './context.ts';
 import { messages } from './messages.ts';
 import { Scope } from './scope.ts';
 import { assignable, base, fromTypeExpr, isLoose, show, type Type } from './types.ts';

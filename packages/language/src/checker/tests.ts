@@ -5,7 +5,7 @@
 import type { Expr, MapExpr, ParamDecl, RuleDecl, Span, TestDecl } from '../ast.ts';
 import { closest } from './did-you-mean.ts';
 import { evaluateConstant, showConstant } from './const-eval.ts';
-import type { CheckContext } from './index.ts';
+import type { CheckContext } from './context.ts';
 import { messages } from './messages.ts';
 import { assignable, fromTypeExpr, show, T, type Type } from './types.ts';
 

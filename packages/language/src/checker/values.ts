@@ -1,6 +1,6 @@
 /** Field `where` clauses, param defaults and constraints, and outputs. */
 import type { FieldDecl, InputDecl, ParamDecl, TypeExpr } from '../ast.ts';
-import type { CheckContext } from './index.ts';
+import type { CheckContext } from './context.ts';
 import { evaluateConstant, showConstant } from './const-eval.ts';
 import { messages } from './messages.ts';
 import { Scope } from './scope.ts';
