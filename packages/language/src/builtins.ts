@@ -113,8 +113,19 @@ const list: Builtin[] = [
     { params: [p('value', text)], returns: num },
     { params: [p('value', num)], returns: num },
   ),
-  define('timestamp', 'A point in time from an RFC 3339 string.', 'timestamp("2026-01-01T00:00:00Z") < timestamp("2026-06-01T00:00:00Z")', { params: [p('value', text)], returns: T.timestamp }),
-  define('duration', 'A length of time from a string such as "90s", "1h30m", "1.5h", "-5m".', 'duration("1h") == duration("60m")', { params: [p('value', text)], returns: T.duration }),
+  define(
+    'timestamp',
+    'A point in time from an RFC 3339 string (to the nanosecond), or from whole Unix seconds; years 0001 to 9999, outside is an error.',
+    'timestamp("2026-01-01T00:00:00Z") < timestamp("2026-06-01T00:00:00Z")',
+    { params: [p('value', text)], returns: T.timestamp },
+    { params: [p('seconds', num)], returns: T.timestamp },
+  ),
+  define(
+    'duration',
+    'A length of time from a string such as "90s", "1h30m", "1.5h", "-5m", "1ns"; to the nanosecond, within about 292 years either way.',
+    'duration("1h") == duration("60m")',
+    { params: [p('value', text)], returns: T.duration },
+  ),
   define('dyn', 'The value itself, typed `any` (CEL\'s `dyn`): turns off static type checking of the argument.', 'dyn(1) == 1', { params: [p('value', T.any)], returns: T.any }),
   define(
     'int',
@@ -154,7 +165,58 @@ const list: Builtin[] = [
   define('bytes', 'CEL `bytes`: Verdict reads bytes as text, so this returns the string unchanged.', 'bytes("abc") == "abc"', { params: [p('value', text)], returns: text }),
 ];
 
-export const BUILTINS: ReadonlyMap<string, Builtin> = new Map(list.map((b) => [b.name, b]));
+/**
+ * A calendar field of a timestamp in UTC, or in the time zone given: an IANA name
+ * ("America/New_York") or a fixed offset ("+05:30").
+ */
+function timestampField(name: string, doc: string, example: string, ...more: Overload[]): Builtin {
+  return define(
+    name,
+    `${doc} In UTC, or in the time zone given (an IANA name such as "America/New_York", or an offset such as "+05:30").`,
+    example,
+    { params: [p('time', T.timestamp)], returns: num },
+    { params: [p('time', T.timestamp), p('zone', text)], returns: num },
+    ...more,
+  );
+}
+
+const ofDuration: Overload = { params: [p('length', T.duration)], returns: num };
+
+/** CEL's timestamp and duration accessors. */
+const timeFunctions: Builtin[] = [
+  timestampField('getFullYear', 'The year.', 'timestamp("2009-02-13T23:31:30Z").getFullYear() == 2009'),
+  timestampField('getMonth', 'The month, from 0 (January) to 11.', 'timestamp("2009-02-13T23:31:30Z").getMonth() == 1'),
+  timestampField('getDate', 'The day of the month, from 1.', 'timestamp("2009-02-13T23:31:30Z").getDate("Australia/Sydney") == 14'),
+  timestampField('getDayOfMonth', 'The day of the month, from 0.', 'timestamp("2009-02-13T23:31:30Z").getDayOfMonth() == 12'),
+  timestampField('getDayOfWeek', 'The day of the week, from 0 (Sunday) to 6 (Saturday).', 'timestamp("2026-03-09T13:30:00Z").getDayOfWeek("America/New_York") == 1'),
+  timestampField('getDayOfYear', 'The day of the year, from 0 (1 January).', 'timestamp("2009-02-13T23:31:30Z").getDayOfYear() == 43'),
+  timestampField(
+    'getHours',
+    'The hour of the day, from 0 to 23; of a duration, its whole hours.',
+    'timestamp("2026-03-09T13:30:00Z").getHours("America/New_York") == 9',
+    ofDuration,
+  ),
+  timestampField(
+    'getMinutes',
+    'The minute of the hour; of a duration, its whole minutes.',
+    'duration("3730s").getMinutes() == 62',
+    ofDuration,
+  ),
+  timestampField(
+    'getSeconds',
+    'The second of the minute; of a duration, its whole seconds.',
+    'timestamp("2009-02-13T23:31:30Z").getSeconds("+05:30") == 30',
+    ofDuration,
+  ),
+  timestampField(
+    'getMilliseconds',
+    'The millisecond of the second; of a duration, its millisecond part (not the whole duration in milliseconds).',
+    'duration("1.234s").getMilliseconds() == 234',
+    ofDuration,
+  ),
+];
+
+export const BUILTINS: ReadonlyMap<string, Builtin> = new Map([...list, ...timeFunctions].map((b) => [b.name, b]));
 
 /** `round(value: number, digits: number) -> number`, for completion and hover. */
 export function signatureText(name: string, overload: Overload): string {

@@ -156,6 +156,7 @@ const literals: Row[] = [
   { src: 'null', expected: 'null' },
   { src: 'true && false', expected: '(&& true false)' },
   { src: '0x1F + 1e3 * 1.5', expected: '(+ 0x1F (* 1e3 1.5))' },
+  { src: '.99 < x.y', expected: '(< .99 (. x y))' },
   { src: '"a" + \'b\'', expected: '(+ "a" "b")' },
   { src: 'r"\\d+"', expected: '"\\\\d+"' },
   { src: '"""x"y"""', expected: '"x\\"y"' },
