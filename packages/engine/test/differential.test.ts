@@ -33,6 +33,8 @@ const arbs = fc.letrec<{ num: string; bool: string; str: string; list: string; a
       .map(([time, f, zone]) => `(${time}).${f}(${zone})`),
     fc.tuple(fc.constantFrom('d', '-d', 'd + d', 't - t', 'duration(s)'), fc.constantFrom('getHours', 'getMinutes', 'getSeconds', 'getMilliseconds')).map(([v, f]) => `(${v}).${f}()`),
     fc.constantFrom('int(t)', 'int(t + d)'),
+    // strings extension
+    fc.tuple(fc.constantFrom('indexOf', 'lastIndexOf'), tie('str'), tie('str'), fc.option(tie('num'))).map(([f, a, b, n]) => `(${a}).${f}(${b}${n === null ? '' : `, ${n}`})`),
   ),
   bool: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -57,6 +59,12 @@ const arbs = fc.letrec<{ num: string; bool: string; str: string; list: string; a
     fc.tuple(fc.constantFrom('lower', 'upper', 'trim'), tie('str')).map(([f, a]) => `${f}(${a})`),
     fc.tuple(tie('list'), tie('str')).map(([l, a]) => `(${l}).join(${a})`),
     fc.tuple(tie('bool'), tie('str'), tie('str')).map(([c, a, b]) => `(${c} ? ${a} : ${b})`),
+    fc.tuple(fc.constantFrom('lowerAscii', 'upperAscii', 'reverse', 'strings.quote'), tie('str')).map(([f, a]) => (f.includes('.') ? `${f}(${a})` : `(${a}).${f}()`)),
+    fc.tuple(fc.constantFrom('charAt', 'substring'), tie('str'), tie('num')).map(([f, a, n]) => `(${a}).${f}(${n})`),
+    fc.tuple(tie('str'), tie('num'), tie('num')).map(([a, n, m]) => `(${a}).substring(${n}, ${m})`),
+    fc.tuple(fc.constantFrom('trimPrefix', 'trimSuffix'), tie('str'), tie('str')).map(([f, a, b]) => `(${a}).${f}(${b})`),
+    fc.tuple(tie('str'), tie('str'), tie('str'), fc.option(tie('num'))).map(([a, b, c, n]) => `(${a}).replace(${b}, ${c}${n === null ? '' : `, ${n}`})`),
+    fc.tuple(fc.constantFrom('"%s-%d"', '"%.2f%%"', '"%x %e"', 's'), tie('any'), tie('num')).map(([f, a, b]) => `${f}.format([${a}, ${b}])`),
   ),
   list: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -66,6 +74,7 @@ const arbs = fc.letrec<{ num: string; bool: string; str: string; list: string; a
     fc.tuple(tie('list'), tie('bool')).map(([l, b]) => `(${l}).filter(v, ${macroBody(b)})`),
     fc.tuple(tie('list'), tie('bool'), tie('num')).map(([l, f, b]) => `(${l}).map(v, ${macroBody(f)}, ${macroBody(b)})`),
     fc.tuple(tie('num'), tie('num')).map(([a, b]) => `[${a}, ${b}]`),
+    fc.tuple(tie('list'), tie('num'), tie('num')).map(([l, a, b]) => `(${l}).slice(${a}, ${b})`),
   ),
   any: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -74,6 +83,7 @@ const arbs = fc.letrec<{ num: string; bool: string; str: string; list: string; a
     fc.tuple(tie('any'), fc.constantFrom('a', 'b')).map(([a, f]) => `(${a})?.${f}`),
     fc.tuple(tie('any'), fc.constantFrom('a', 'k')).map(([a, f]) => `(${a}).${f}`),
     fc.tuple(fc.constantFrom('size', 'keys', 'string', 'count'), tie('any')).map(([f, a]) => `${f}(${a})`),
+    fc.tuple(tie('str'), tie('str'), fc.option(tie('num'))).map(([a, b, n]) => `(${a}).split(${b}${n === null ? '' : `, ${n}`})`),
     tie('num'),
     tie('bool'),
   ),

@@ -77,8 +77,14 @@ const list: Builtin[] = [
   ),
   define('lower', 'The string in lower case.', '"ABC".lower() == "abc"', { params: [p('value', text)], returns: text }),
   define('upper', 'The string in upper case.', '"abc".upper() == "ABC"', { params: [p('value', text)], returns: text }),
-  define('trim', 'The string without leading and trailing white space.', '" a ".trim() == "a"', { params: [p('value', text)], returns: text }),
-  define('split', 'The parts of the string between separators.', '"a,b".split(",") == ["a", "b"]', { params: [p('value', text), p('separator', text)], returns: T.list(text) }),
+  define('trim', 'The string without leading and trailing white space (Unicode white space, as CEL; not zero-width characters).', '" a\\t".trim() == "a"', { params: [p('value', text)], returns: text }),
+  define(
+    'split',
+    'The parts of the string between separators (an empty separator: each character); with a limit, at most that many parts, the last holding the rest (0: none, negative: all).',
+    '"a,b,c".split(",", 2) == ["a", "b,c"]',
+    { params: [p('value', text), p('separator', text)], returns: T.list(text) },
+    { params: [p('value', text), p('separator', text), p('limit', num)], returns: T.list(text) },
+  ),
   define(
     'join',
     'The items of a list as text, separated by the separator (default none).',
@@ -216,7 +222,68 @@ const timeFunctions: Builtin[] = [
   ),
 ];
 
-export const BUILTINS: ReadonlyMap<string, Builtin> = new Map([...list, ...timeFunctions].map((b) => [b.name, b]));
+/** CEL's strings extension, prefix and suffix trimming, and list slicing. Indexes count characters (code points). */
+const stringFunctions: Builtin[] = [
+  define(
+    'charAt',
+    'The character at an index, as a string; at the length, "" (beyond it, or negative, an error).',
+    '"tacocat".charAt(4) == "c"',
+    { params: [p('value', text), p('index', num)], returns: text },
+  ),
+  define(
+    'indexOf',
+    'The index of the first occurrence of the part, from an optional start index; -1 when absent.',
+    '"hello mellow".indexOf("ello", 2) == 7',
+    { params: [p('value', text), p('part', text)], returns: num },
+    { params: [p('value', text), p('part', text), p('from', num)], returns: num },
+  ),
+  define(
+    'lastIndexOf',
+    'The index of the last occurrence of the part, starting no later than an optional index; -1 when absent.',
+    '"hello mellow".lastIndexOf("ello") == 7',
+    { params: [p('value', text), p('part', text)], returns: num },
+    { params: [p('value', text), p('part', text), p('from', num)], returns: num },
+  ),
+  define('lowerAscii', 'The string with ASCII letters in lower case (others unchanged).', '"TacoCÆt".lowerAscii() == "tacocÆt"', { params: [p('value', text)], returns: text }),
+  define('upperAscii', 'The string with ASCII letters in upper case (others unchanged).', '"tacoCαt".upperAscii() == "TACOCαT"', { params: [p('value', text)], returns: text }),
+  define(
+    'replace',
+    'The string with occurrences of `old` replaced by `new`: all of them, or the first `limit` (negative: all).',
+    '"{0} days {0} hours".replace("{0}", "2", 1) == "2 days {0} hours"',
+    { params: [p('value', text), p('old', text), p('new', text)], returns: text },
+    { params: [p('value', text), p('old', text), p('new', text), p('limit', num)], returns: text },
+  ),
+  define(
+    'substring',
+    'The characters from `start` up to (not including) `end`, or to the end; an index outside the string is an error.',
+    '"tacocat".substring(0, 4) == "taco"',
+    { params: [p('value', text), p('start', num)], returns: text },
+    { params: [p('value', text), p('start', num), p('end', num)], returns: text },
+  ),
+  define('trimPrefix', 'The string without the prefix, when it starts with it.', '"ORD-123".trimPrefix("ORD-") == "123"', { params: [p('value', text), p('prefix', text)], returns: text }),
+  define('trimSuffix', 'The string without the suffix, when it ends with it.', '"report.json".trimSuffix(".json") == "report"', { params: [p('value', text), p('suffix', text)], returns: text }),
+  define('reverse', 'The characters of the string in reverse order.', '"Ta©o".reverse() == "o©aT"', { params: [p('value', text)], returns: text }),
+  define(
+    'strings.quote',
+    'The string as a double-quoted literal, with `\\`, `"` and control characters escaped.',
+    'strings.quote("a \\"b\\"\\n") == "\\"a \\\\\\"b\\\\\\"\\\\n\\""',
+    { params: [p('value', text)], returns: text },
+  ),
+  define(
+    'format',
+    'printf-style substitution, CEL\'s: `%s` any value, `%d` whole numbers, `%f`/`%e` with an optional precision (`%.2f`), `%x`/`%X` hex of numbers and strings, `%o`, `%b`, `%%`.',
+    '"%s owes %.2f".format(["ann", 3.14159]) == "ann owes 3.14"',
+    { params: [p('template', text), p('values', 'list<T>')], returns: text },
+  ),
+  define(
+    'slice',
+    'The items from `start` up to (not including) `end` (CEL\'s lists extension); an index outside the list is an error.',
+    '[1, 2, 3, 4].slice(1, 3) == [2, 3]',
+    { params: [p('values', 'list<T>'), p('start', num), p('end', num)], returns: 'list<T>' },
+  ),
+];
+
+export const BUILTINS: ReadonlyMap<string, Builtin> = new Map([...list, ...timeFunctions, ...stringFunctions].map((b) => [b.name, b]));
 
 /** `round(value: number, digits: number) -> number`, for completion and hover. */
 export function signatureText(name: string, overload: Overload): string {

@@ -3,11 +3,12 @@ import { conversionBuiltins } from './conversions.ts';
 import { listBuiltins } from './lists.ts';
 import { numberBuiltins } from './numbers.ts';
 import { stringBuiltins } from './strings.ts';
+import { stringExtBuiltins } from './strings-ext.ts';
 import { timeBuiltins } from './time.ts';
 import type { BuiltinImpl } from './types.ts';
 
 export type { BuiltinImpl } from './types.ts';
 
 export const BUILTIN_IMPLS: ReadonlyMap<string, BuiltinImpl> = new Map(
-  Object.entries({ ...listBuiltins, ...stringBuiltins, ...numberBuiltins, ...conversionBuiltins, ...timeBuiltins }),
+  Object.entries({ ...listBuiltins, ...stringBuiltins, ...numberBuiltins, ...conversionBuiltins, ...timeBuiltins, ...stringExtBuiltins }),
 );

@@ -150,6 +150,10 @@ const macros: Row[] = [
   { src: 'has(a[0])', expected: '(call has ([] a 0))' },
   { src: 'has(a.b, c)', expected: '(call has (. a b) c)' },
   { src: 'x.has(a.b)', expected: '(call .has x (. a b))' },
+  // namespaced built-ins are one function; other methods of `math` stay methods
+  { src: 'strings.quote(s)', expected: '(call strings.quote s)' },
+  { src: 'math.other(1)', expected: '(call .other math 1)' },
+  { src: 'math.greatest', expected: '(. math greatest)' },
 ];
 
 const literals: Row[] = [
