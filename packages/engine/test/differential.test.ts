@@ -33,8 +33,11 @@ const arbs = fc.letrec<{ num: string; bool: string; str: string; list: string; a
       .map(([time, f, zone]) => `(${time}).${f}(${zone})`),
     fc.tuple(fc.constantFrom('d', '-d', 'd + d', 't - t', 'duration(s)'), fc.constantFrom('getHours', 'getMinutes', 'getSeconds', 'getMilliseconds')).map(([v, f]) => `(${v}).${f}()`),
     fc.constantFrom('int(t)', 'int(t + d)'),
-    // strings extension
+    // strings extension and math extension
     fc.tuple(fc.constantFrom('indexOf', 'lastIndexOf'), tie('str'), tie('str'), fc.option(tie('num'))).map(([f, a, b, n]) => `(${a}).${f}(${b}${n === null ? '' : `, ${n}`})`),
+    fc.tuple(fc.constantFrom('math.ceil', 'math.floor', 'math.round', 'math.trunc', 'math.abs', 'math.sign', 'math.sqrt'), tie('num')).map(([f, a]) => `${f}(${a})`),
+    fc.tuple(fc.constantFrom('math.greatest', 'math.least'), tie('num'), tie('num')).map(([f, a, b]) => `${f}(${a}, ${b})`),
+    fc.tuple(fc.constantFrom('math.greatest', 'math.least'), tie('list')).map(([f, l]) => `${f}(${l})`),
   ),
   bool: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -48,6 +51,7 @@ const arbs = fc.letrec<{ num: string; bool: string; str: string; list: string; a
     fc.tuple(fc.constantFrom('contains', 'startsWith', 'endsWith', 'matches'), tie('str'), tie('str')).map(([f, a, b]) => `${f}(${a}, ${b})`),
     fc.tuple(tie('list'), tie('num')).map(([l, a]) => `(${l}).contains(${a})`),
     fc.tuple(tie('list'), tie('list')).map(([a, b]) => `(${a} == ${b})`),
+    fc.tuple(fc.constantFrom('math.isNaN', 'math.isInf', 'math.isFinite'), tie('num')).map(([f, a]) => `${f}(${a})`),
     fc.tuple(fc.constantFrom('t', 't + d', 'timestamp(x)'), fc.constantFrom('<', '==', '>='), fc.constantFrom('t', 't - d')).map(([a, op, b]) => `(${a} ${op} ${b})`),
   ),
   str: fc.oneof(

@@ -283,7 +283,37 @@ const stringFunctions: Builtin[] = [
   ),
 ];
 
-export const BUILTINS: ReadonlyMap<string, Builtin> = new Map([...list, ...timeFunctions, ...stringFunctions].map((b) => [b.name, b]));
+const mathUnary = (name: string, doc: string, example: string, returns: Type = num) => define(name, doc, example, { params: [p('value', num)], returns });
+
+/** CEL's math extension, for one number type. */
+const mathFunctions: Builtin[] = [
+  define(
+    'math.greatest',
+    'The largest of the arguments, or of a list (an empty list is an error).',
+    'math.greatest(-42.0, -21.5, -100.0) == -21.5',
+    { params: [p('a', num)], rest: p('more', num), returns: num },
+    { params: [p('values', T.list(num))], returns: num },
+  ),
+  define(
+    'math.least',
+    'The smallest of the arguments, or of a list (an empty list is an error).',
+    'math.least([3, 1, 2]) == 1',
+    { params: [p('a', num)], rest: p('more', num), returns: num },
+    { params: [p('values', T.list(num))], returns: num },
+  ),
+  mathUnary('math.ceil', 'The smallest whole number not below the number.', 'math.ceil(-1.2) == -1'),
+  mathUnary('math.floor', 'The largest whole number not above the number.', 'math.floor(-1.2) == -2'),
+  mathUnary('math.round', 'The nearest whole number, half away from zero.', 'math.round(-1.5) == -2'),
+  mathUnary('math.trunc', 'The whole part of the number (toward zero).', 'math.trunc(-1.7) == -1'),
+  mathUnary('math.abs', 'The absolute value.', 'math.abs(-11.5) == 11.5'),
+  mathUnary('math.sign', 'The sign: -1, 0 or 1.', 'math.sign(-32) == -1'),
+  mathUnary('math.isNaN', 'Whether the number is NaN.', '!math.isNaN(1.5)', bool),
+  mathUnary('math.isInf', 'Whether the number is infinite.', 'math.isInf(double("Infinity"))', bool),
+  mathUnary('math.isFinite', 'Whether the number is neither infinite nor NaN.', 'math.isFinite(1.5)', bool),
+  mathUnary('math.sqrt', 'The square root (NaN for a negative number).', 'math.sqrt(81) == 9'),
+];
+
+export const BUILTINS: ReadonlyMap<string, Builtin> = new Map([...list, ...timeFunctions, ...stringFunctions, ...mathFunctions].map((b) => [b.name, b]));
 
 /** `round(value: number, digits: number) -> number`, for completion and hover. */
 export function signatureText(name: string, overload: Overload): string {

@@ -151,6 +151,7 @@ const macros: Row[] = [
   { src: 'has(a.b, c)', expected: '(call has (. a b) c)' },
   { src: 'x.has(a.b)', expected: '(call .has x (. a b))' },
   // namespaced built-ins are one function; other methods of `math` stay methods
+  { src: 'math.greatest(a, 1)', expected: '(call math.greatest a 1)' },
   { src: 'strings.quote(s)', expected: '(call strings.quote s)' },
   { src: 'math.other(1)', expected: '(call .other math 1)' },
   { src: 'math.greatest', expected: '(. math greatest)' },
