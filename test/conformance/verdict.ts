@@ -3,7 +3,7 @@
  * all numbers; bytes are text, one character per byte), and results are
  * compared with the expectation.
  */
-import { Duration, Timestamp, VError, compileExpression, type Value } from '@verdict/engine';
+import { Duration, Timestamp, VError, compileExpression, parseDuration, parseTimestamp, type Value } from '@verdict/engine';
 import { base64Bytes, isTag, sameNumber, specialDouble, type CelCase, type Tagged } from './cases.ts';
 
 export type Outcome = { pass: true } | { pass: false; got: string };
@@ -13,19 +13,15 @@ function bytesText(b64: string): string {
   return String.fromCharCode(...base64Bytes(b64));
 }
 
-function durationMs(text: string): number {
-  // "123.321456789s": CEL's proto duration text
-  return Number(text.replace(/s$/, '')) * 1000;
-}
-
 export function toVerdict(v: Tagged): Value {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map(toVerdict);
   if (isTag(v, '$int') || isTag(v, '$uint')) return Number(Object.values(v)[0] as string);
   if (isTag(v, '$double')) return specialDouble(v['$double'] as string);
   if (isTag(v, '$bytes')) return bytesText(v['$bytes'] as string);
-  if (isTag(v, '$timestamp')) return new Timestamp(Date.parse(v['$timestamp'] as string));
-  if (isTag(v, '$duration')) return new Duration(durationMs(v['$duration'] as string));
+  // to the nanosecond ("123.321456789s" is CEL's proto duration text)
+  if (isTag(v, '$timestamp')) return parseTimestamp(v['$timestamp'] as string) ?? `unreadable timestamp ${String(v['$timestamp'])}`;
+  if (isTag(v, '$duration')) return parseDuration(v['$duration'] as string) ?? `unreadable duration ${String(v['$duration'])}`;
   if (isTag(v, '$type')) return v['$type'] as string;
   if (isTag(v, '$map')) {
     const out: Record<string, Value> = {};
@@ -46,7 +42,7 @@ export function sameValue(a: Value, b: Value): boolean {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     return a.every((x, i) => sameValue(x, b[i] as Value));
   }
-  if (a instanceof Timestamp || a instanceof Duration) return a.constructor === b.constructor && a.ms === (b as Timestamp).ms;
+  if (a instanceof Timestamp || a instanceof Duration) return a.constructor === b.constructor && a.ms === (b as Timestamp).ms && a.ns === (b as Timestamp).ns;
   if (b instanceof Timestamp || b instanceof Duration || a instanceof VError || b instanceof VError) return false;
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;

@@ -24,8 +24,8 @@ export interface ExpressionOptions {
   codegen?: boolean;
 }
 
-/** Codes `unknownAsErrors` turns into run-time errors. */
-const UNKNOWN_CODES = new Set(['VD5001', 'VD5002']);
+/** Codes `unknownAsErrors` turns into run-time errors: unknown names and functions, wrong argument counts. */
+const UNKNOWN_CODES = new Set(['VD5001', 'VD5002', 'VD5003']);
 
 /**
  * Parse (no type check) and compile `text`; identifiers resolve to `bindings`

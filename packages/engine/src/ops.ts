@@ -4,6 +4,7 @@
  */
 import type { BinaryOperator } from '@verdict/language';
 import type { EvalState } from './context.ts';
+import { compareTimes, durationOrError, negateDuration, timestampOrError } from './time.ts';
 import { Duration, Timestamp, VError, compareStrings, deepEqual, formatNumber, getOwn, isMap, setOwn, typeName, type VMap, type Value } from './values.ts';
 
 export function typeError(node: number, message: string): VError {
@@ -23,8 +24,7 @@ function checkNumber(n: number, node: number): Value {
 export function compareValues(a: Value, b: Value, node: number): number | VError {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN;
   if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
-  if (a instanceof Timestamp && b instanceof Timestamp) return a.ms - b.ms;
-  if (a instanceof Duration && b instanceof Duration) return a.ms - b.ms;
+  if ((a instanceof Timestamp && b instanceof Timestamp) || (a instanceof Duration && b instanceof Duration)) return compareTimes(a, b);
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   return typeError(node, `cannot compare ${typeName(a)} with ${typeName(b)}`);
 }
@@ -98,15 +98,15 @@ export function binary(op: BinaryOperator, a: Value, b: Value, node: number, sta
       if (typeof a === 'number' && typeof b === 'number') return checkNumber(a + b, node);
       if (typeof a === 'string' && typeof b === 'string') return state.checkLength(a.length + b.length, node) ?? a + b;
       if (Array.isArray(a) && Array.isArray(b)) return state.checkLength(a.length + b.length, node) ?? [...a, ...b];
-      if (a instanceof Timestamp && b instanceof Duration) return new Timestamp(a.ms + b.ms);
-      if (a instanceof Duration && b instanceof Timestamp) return new Timestamp(a.ms + b.ms);
-      if (a instanceof Duration && b instanceof Duration) return new Duration(a.ms + b.ms);
+      if (a instanceof Timestamp && b instanceof Duration) return timestampOrError(a.ms + b.ms, a.ns + b.ns, node);
+      if (a instanceof Duration && b instanceof Timestamp) return timestampOrError(a.ms + b.ms, a.ns + b.ns, node);
+      if (a instanceof Duration && b instanceof Duration) return durationOrError(a.ms + b.ms, a.ns + b.ns, node);
       break;
     case '-':
       if (typeof a === 'number' && typeof b === 'number') return checkNumber(a - b, node);
-      if (a instanceof Timestamp && b instanceof Timestamp) return new Duration(a.ms - b.ms);
-      if (a instanceof Timestamp && b instanceof Duration) return new Timestamp(a.ms - b.ms);
-      if (a instanceof Duration && b instanceof Duration) return new Duration(a.ms - b.ms);
+      if (a instanceof Timestamp && b instanceof Timestamp) return durationOrError(a.ms - b.ms, a.ns - b.ns, node);
+      if (a instanceof Timestamp && b instanceof Duration) return timestampOrError(a.ms - b.ms, a.ns - b.ns, node);
+      if (a instanceof Duration && b instanceof Duration) return durationOrError(a.ms - b.ms, a.ns - b.ns, node);
       break;
     case '*':
       if (typeof a === 'number' && typeof b === 'number') return checkNumber(a * b, node);
@@ -128,7 +128,7 @@ export function unary(op: '!' | '-', v: Value, node: number): Value {
   if (v instanceof VError) return v;
   if (op === '!') return typeof v === 'boolean' ? !v : typeError(node, `\`!\` needs a boolean, not ${typeName(v)}`);
   if (typeof v === 'number') return -v;
-  if (v instanceof Duration) return new Duration(-v.ms);
+  if (v instanceof Duration) return negateDuration(v, node);
   return typeError(node, `\`-\` needs a number, not ${typeName(v)}`);
 }
 

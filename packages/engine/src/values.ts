@@ -8,22 +8,48 @@
  *
  * Numbers are IEEE-754 doubles: `NaN == NaN` is false and `0 == -0` is true.
  */
+import { formatDuration, formatTimestamp, subMs, wholeMs } from './time-format.ts';
 
+/** A point in time, to the nanosecond: whole milliseconds since the Unix epoch plus `ns` past them. */
 export class Timestamp {
-  /** Milliseconds since the Unix epoch (may carry a fraction). */
-  constructor(readonly ms: number) {}
+  /** Whole milliseconds since the Unix epoch. */
+  readonly ms: number;
+  /** Nanoseconds past `ms`, 0 to 999,999. */
+  readonly ns: number;
+  /** A fractional `ms` is kept as nanoseconds; `ns` outside 0..999,999 carries into `ms`. */
+  constructor(ms: number, ns = 0) {
+    if (ns === 0 && Number.isInteger(ms)) {
+      this.ms = ms;
+      this.ns = 0;
+    } else {
+      this.ms = wholeMs(ms, ns);
+      this.ns = subMs(ms, ns);
+    }
+  }
   toString(): string {
-    return new Date(this.ms).toISOString();
+    return formatTimestamp(this.ms, this.ns);
   }
   toJSON(): string {
     return this.toString();
   }
 }
 
+/** A length of time, to the nanosecond: whole milliseconds (rounded down) plus `ns` past them. */
 export class Duration {
-  constructor(readonly ms: number) {}
+  readonly ms: number;
+  /** Nanoseconds past `ms`, 0 to 999,999 (-1ns is ms -1, ns 999,999). */
+  readonly ns: number;
+  constructor(ms: number, ns = 0) {
+    if (ns === 0 && Number.isInteger(ms)) {
+      this.ms = ms;
+      this.ns = 0;
+    } else {
+      this.ms = wholeMs(ms, ns);
+      this.ns = subMs(ms, ns);
+    }
+  }
   toString(): string {
-    return formatDuration(this.ms);
+    return formatDuration(this.ms, this.ns);
   }
   toJSON(): string {
     return this.toString();
@@ -112,8 +138,8 @@ export function deepEqual(a: Value, b: Value): boolean {
     for (let i = 0; i < a.length; i++) if (!deepEqual(a[i] as Value, b[i] as Value)) return false;
     return true;
   }
-  if (a instanceof Timestamp) return b instanceof Timestamp && a.ms === b.ms;
-  if (a instanceof Duration) return b instanceof Duration && a.ms === b.ms;
+  if (a instanceof Timestamp) return b instanceof Timestamp && a.ms === b.ms && a.ns === b.ns;
+  if (a instanceof Duration) return b instanceof Duration && a.ms === b.ms && a.ns === b.ns;
   if (!isMap(a) || !isMap(b)) return false;
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
@@ -142,24 +168,6 @@ export function compareStrings(a: string, b: string): number {
 export function formatNumber(n: number): string {
   if (Object.is(n, -0)) return '0';
   return String(n);
-}
-
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  const sign = ms < 0 ? '-' : '';
-  let rest = Math.abs(ms);
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000);
-  rest -= m * 60_000;
-  const s = Math.floor(rest / 1000);
-  rest -= s * 1000;
-  let out = '';
-  if (h) out += `${h}h`;
-  if (m) out += `${m}m`;
-  if (s) out += `${s}s`;
-  if (rest) out += `${formatNumber(Number(rest.toPrecision(12)))}ms`;
-  return sign + out;
 }
 
 /**

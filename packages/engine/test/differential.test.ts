@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { FC_SEED } from './helpers.ts';
 import { describe, expect, it } from 'vitest';
 import { parseExpression } from '@verdict/language';
-import { compileExpression, interpretWith, VError, type Value } from '@verdict/engine';
+import { compileExpression, Duration, interpretWith, Timestamp, VError, type Value } from '@verdict/engine';
 
 /**
- * Expression text over the names x, y (numbers), s (string), xs (list of numbers), m (map), n (null).
+ * Expression text over the names x, y (numbers), s (string), xs (list of numbers), m (map), n (null),
+ * t (timestamp), d (duration).
  * Mostly well-typed (so evaluation goes deep), with an ill-typed arm for error paths.
  */
 const macroBody = (body: string) => body.replace(/\bx\b/g, 'v');
@@ -22,6 +23,21 @@ const arbs = fc.letrec<{ num: string; bool: string; str: string; list: string; a
     fc.tuple(tie('num'), fc.constantFrom('0', '1', '2', '-1')).map(([a, d]) => `round(${a}, ${d})`),
     fc.tuple(tie('num'), tie('num')).map(([a, b]) => `max(${a}, ${b})`),
     fc.tuple(tie('list'), tie('num')).map(([l, i]) => `(${l})[${i}]`),
+    // time accessors, in UTC, a fixed offset, a named zone (switch days included) or a bad one
+    fc
+      .tuple(
+        fc.constantFrom('t', 't + d', 't - d', 'timestamp(x)', 'timestamp("2026-11-01T06:30:00.5Z")'),
+        fc.constantFrom('getFullYear', 'getMonth', 'getDate', 'getDayOfMonth', 'getDayOfWeek', 'getDayOfYear', 'getHours', 'getMinutes', 'getSeconds', 'getMilliseconds'),
+        fc.constantFrom('', '"UTC"', '"-02:30"', '"America/New_York"', '"Australia/Sydney"', '"Nowhere/Else"', 'x'),
+      )
+      .map(([time, f, zone]) => `(${time}).${f}(${zone})`),
+    fc.tuple(fc.constantFrom('d', '-d', 'd + d', 't - t', 'duration(s)'), fc.constantFrom('getHours', 'getMinutes', 'getSeconds', 'getMilliseconds')).map(([v, f]) => `(${v}).${f}()`),
+    fc.constantFrom('int(t)', 'int(t + d)'),
+    // strings extension and math extension
+    fc.tuple(fc.constantFrom('indexOf', 'lastIndexOf'), tie('str'), tie('str'), fc.option(tie('num'))).map(([f, a, b, n]) => `(${a}).${f}(${b}${n === null ? '' : `, ${n}`})`),
+    fc.tuple(fc.constantFrom('math.ceil', 'math.floor', 'math.round', 'math.trunc', 'math.abs', 'math.sign', 'math.sqrt'), tie('num')).map(([f, a]) => `${f}(${a})`),
+    fc.tuple(fc.constantFrom('math.greatest', 'math.least'), tie('num'), tie('num')).map(([f, a, b]) => `${f}(${a}, ${b})`),
+    fc.tuple(fc.constantFrom('math.greatest', 'math.least'), tie('list')).map(([f, l]) => `${f}(${l})`),
   ),
   bool: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -35,15 +51,24 @@ const arbs = fc.letrec<{ num: string; bool: string; str: string; list: string; a
     fc.tuple(fc.constantFrom('contains', 'startsWith', 'endsWith', 'matches'), tie('str'), tie('str')).map(([f, a, b]) => `${f}(${a}, ${b})`),
     fc.tuple(tie('list'), tie('num')).map(([l, a]) => `(${l}).contains(${a})`),
     fc.tuple(tie('list'), tie('list')).map(([a, b]) => `(${a} == ${b})`),
+    fc.tuple(fc.constantFrom('math.isNaN', 'math.isInf', 'math.isFinite'), tie('num')).map(([f, a]) => `${f}(${a})`),
+    fc.tuple(fc.constantFrom('t', 't + d', 'timestamp(x)'), fc.constantFrom('<', '==', '>='), fc.constantFrom('t', 't - d')).map(([a, op, b]) => `(${a} ${op} ${b})`),
   ),
   str: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.constantFrom('s', '""', '"a"', '"ü😀"', '"[a-z]+"', '"("'),
     fc.tuple(tie('str'), tie('str')).map(([a, b]) => `(${a} + ${b})`),
     fc.tuple(fc.constantFrom('string', 'percent'), tie('num')).map(([f, a]) => `${f}(${a})`),
+    fc.constantFrom('string(t)', 'string(d)', 'string(t + d)', 'string(t - t)', 'string(-d)'),
     fc.tuple(fc.constantFrom('lower', 'upper', 'trim'), tie('str')).map(([f, a]) => `${f}(${a})`),
     fc.tuple(tie('list'), tie('str')).map(([l, a]) => `(${l}).join(${a})`),
     fc.tuple(tie('bool'), tie('str'), tie('str')).map(([c, a, b]) => `(${c} ? ${a} : ${b})`),
+    fc.tuple(fc.constantFrom('lowerAscii', 'upperAscii', 'reverse', 'strings.quote'), tie('str')).map(([f, a]) => (f.includes('.') ? `${f}(${a})` : `(${a}).${f}()`)),
+    fc.tuple(fc.constantFrom('charAt', 'substring'), tie('str'), tie('num')).map(([f, a, n]) => `(${a}).${f}(${n})`),
+    fc.tuple(tie('str'), tie('num'), tie('num')).map(([a, n, m]) => `(${a}).substring(${n}, ${m})`),
+    fc.tuple(fc.constantFrom('trimPrefix', 'trimSuffix'), tie('str'), tie('str')).map(([f, a, b]) => `(${a}).${f}(${b})`),
+    fc.tuple(tie('str'), tie('str'), tie('str'), fc.option(tie('num'))).map(([a, b, c, n]) => `(${a}).replace(${b}, ${c}${n === null ? '' : `, ${n}`})`),
+    fc.tuple(fc.constantFrom('"%s-%d"', '"%.2f%%"', '"%x %e"', 's'), tie('any'), tie('num')).map(([f, a, b]) => `${f}.format([${a}, ${b}])`),
   ),
   list: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -53,6 +78,7 @@ const arbs = fc.letrec<{ num: string; bool: string; str: string; list: string; a
     fc.tuple(tie('list'), tie('bool')).map(([l, b]) => `(${l}).filter(v, ${macroBody(b)})`),
     fc.tuple(tie('list'), tie('bool'), tie('num')).map(([l, f, b]) => `(${l}).map(v, ${macroBody(f)}, ${macroBody(b)})`),
     fc.tuple(tie('num'), tie('num')).map(([a, b]) => `[${a}, ${b}]`),
+    fc.tuple(tie('list'), tie('num'), tie('num')).map(([l, a, b]) => `(${l}).slice(${a}, ${b})`),
   ),
   any: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -61,6 +87,7 @@ const arbs = fc.letrec<{ num: string; bool: string; str: string; list: string; a
     fc.tuple(tie('any'), fc.constantFrom('a', 'b')).map(([a, f]) => `(${a})?.${f}`),
     fc.tuple(tie('any'), fc.constantFrom('a', 'k')).map(([a, f]) => `(${a}).${f}`),
     fc.tuple(fc.constantFrom('size', 'keys', 'string', 'count'), tie('any')).map(([f, a]) => `${f}(${a})`),
+    fc.tuple(tie('str'), tie('str'), fc.option(tie('num'))).map(([a, b, n]) => `(${a}).split(${b}${n === null ? '' : `, ${n}`})`),
     tie('num'),
     tie('bool'),
   ),
@@ -74,6 +101,12 @@ const bindingsArb = fc.record({
   xs: fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constant(0.5)), { maxLength: 4 }),
   m: fc.dictionary(fc.constantFrom('a', 'b', '__proto__', 'constructor'), fc.oneof(fc.integer({ min: -2, max: 2 }), fc.constant(null)), { maxKeys: 3 }),
   n: fc.constant(null),
+  // whole milliseconds plus nanoseconds, across the range; durations either side of zero
+  t: fc.tuple(fc.integer({ min: -62_135_596_800_000, max: 253_402_300_799_999 }), fc.integer({ min: 0, max: 999_999 })).map(([ms, ns]) => new Timestamp(ms, ns)),
+  d: fc.oneof(
+    fc.tuple(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 999_999 })).map(([ms, ns]) => new Duration(ms, ns)),
+    fc.constant(new Duration(0)),
+  ),
 });
 
 function normal(v: Value): unknown {

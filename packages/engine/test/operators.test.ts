@@ -20,6 +20,9 @@ table('literals', [
   ['0x1F', 31],
   ['1e3', 1000],
   ['1.5', 1.5],
+  ['.99', 0.99],
+  ['-.5e1', -5],
+  ['[.5, 1][0] + .25', 0.75],
   ['"a\\nb"', 'a\nb'],
   ["'single'", 'single'],
   ['r"\\d+"', '\\d+'],
@@ -205,8 +208,8 @@ describe('time', () => {
     expect(val('duration("1.5h") == duration("90m")')).toBe(true);
     expect(val('duration("-5m") < duration("0s")')).toBe(true);
     expect(val('-duration("5m") == duration("-5m")')).toBe(true);
-    expect(val('string(timestamp("2026-01-01T00:00:00Z") + duration("90s"))')).toBe('2026-01-01T00:01:30.000Z');
-    expect(val('string(timestamp("2026-03-01T00:00:00Z") - duration("24h"))')).toBe('2026-02-28T00:00:00.000Z');
+    expect(val('string(timestamp("2026-01-01T00:00:00Z") + duration("90s"))')).toBe('2026-01-01T00:01:30Z');
+    expect(val('string(timestamp("2026-03-01T00:00:00Z") - duration("24h"))')).toBe('2026-02-28T00:00:00Z');
     expect(val('timestamp("2026-02-30T00:00:00Z")')).toEqual(E('invalid_argument'));
     expect(val('timestamp("yesterday")')).toEqual(E('invalid_argument'));
     expect(val('duration("5 minutes")')).toEqual(E('invalid_argument'));
@@ -233,17 +236,16 @@ rule ancient { severity low deny when at < timestamp("0100-01-01T00:00:00Z") bec
   const VALID_ELSEWHERE = '2000-01-01T00:00:00Z';
 
   it.each([
-    ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00.000Z', true],
-    ['0001-01-01T00:00:00Z', '0001-01-01T00:00:00.000Z', true],
-    ['0050-06-01T00:00:00Z', '0050-06-01T00:00:00.000Z', true],
-    ['0099-12-31T23:59:59Z', '0099-12-31T23:59:59.000Z', true],
-    ['0100-01-01T00:00:00Z', '0100-01-01T00:00:00.000Z', false],
-    ['1900-01-01T00:00:00Z', '1900-01-01T00:00:00.000Z', false],
-    ['2000-01-01T00:00:00Z', '2000-01-01T00:00:00.000Z', false],
-    ['9999-12-31T23:59:59Z', '9999-12-31T23:59:59.000Z', false],
-    ['0000-02-29T00:00:00Z', '0000-02-29T00:00:00.000Z', true],
-    ['2000-02-29T00:00:00Z', '2000-02-29T00:00:00.000Z', false],
-    ['0050-06-01T01:30:00+02:00', '0050-05-31T23:30:00.000Z', true],
+    ['0001-01-01T00:00:00Z', '0001-01-01T00:00:00Z', true],
+    ['0050-06-01T00:00:00Z', '0050-06-01T00:00:00Z', true],
+    ['0099-12-31T23:59:59Z', '0099-12-31T23:59:59Z', true],
+    ['0100-01-01T00:00:00Z', '0100-01-01T00:00:00Z', false],
+    ['1900-01-01T00:00:00Z', '1900-01-01T00:00:00Z', false],
+    ['2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z', false],
+    ['9999-12-31T23:59:59.999999999Z', '9999-12-31T23:59:59.999999999Z', false],
+    ['0004-02-29T00:00:00Z', '0004-02-29T00:00:00Z', true],
+    ['2000-02-29T00:00:00Z', '2000-02-29T00:00:00Z', false],
+    ['0050-06-01T01:30:00+02:00', '0050-05-31T23:30:00Z', true],
   ])('%s is %s', (text, iso, ancient) => {
     const r = rs.evaluate({ at: text, text });
     expect(r).toMatchObject({ ok: true, outputs: { iso, parsed: iso, before_1000: Number(iso.slice(0, 4)) < 1000 }, errors: [] });
@@ -255,6 +257,32 @@ rule ancient { severity low deny when at < timestamp("0100-01-01T00:00:00Z") bec
     const builtin = rs.evaluate({ at: VALID_ELSEWHERE, text });
     expect(builtin.ok && builtin.outputs['parsed']).toBeNull();
     expect(builtin.ok && builtin.errors.map((e) => [e.output, e.code])).toEqual([['parsed', 'invalid_argument']]);
+  });
+
+  // CEL's range is 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z
+  it.each(['0000-01-01T00:00:00Z', '0000-02-29T00:00:00Z', '0001-01-01T00:59:59+01:00'])('%s is outside the range', (text) => {
+    expect(rs.evaluate({ at: text, text: VALID_ELSEWHERE })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const builtin = rs.evaluate({ at: VALID_ELSEWHERE, text });
+    expect(builtin.ok && builtin.errors.map((e) => [e.output, e.code])).toEqual([['parsed', 'overflow']]);
+  });
+});
+
+describe('time arithmetic stays within CEL ranges, to the nanosecond', () => {
+  it.each([
+    ['timestamp("0001-01-01T00:00:01.000000001Z") + duration("-999999999ns") == timestamp("0001-01-01T00:00:00.000000002Z")', true],
+    ['timestamp("0001-01-01T00:00:01.999999999Z") + duration("999999999ns") == timestamp("0001-01-01T00:00:02.999999998Z")', true],
+    ['string(timestamp("2026-01-01T00:00:00Z") - timestamp("2026-01-01T00:00:00.000000001Z"))', '-0.000000001s'],
+    ['string(duration("1.5s") - duration("1.500000001s"))', '-0.000000001s'],
+    ['-duration("1ns") < duration("0s")', true],
+    ['duration("-1ns") == -duration("1ns")', true],
+    ['timestamp("9999-12-31T23:59:59.999999999Z") + duration("1ns")', E('overflow')],
+    ['timestamp("0001-01-01T00:00:00Z") + duration("-1ns")', E('overflow')],
+    ['timestamp("9999-12-31T23:59:59Z") - timestamp("0001-01-01T00:00:00Z")', E('overflow')],
+    ['duration("200000000000s") + duration("200000000000s")', E('overflow')],
+    ['duration("-9223372036.854775808s") < duration("0s")', true],
+    ['-duration("-9223372036.854775808s")', E('overflow')],
+  ])('%s', (text, expected) => {
+    expect(val(text)).toEqual(expected);
   });
 });
 

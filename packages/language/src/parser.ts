@@ -11,6 +11,7 @@ import { decodeEscapes, escapeLength, literalParts } from './strings.ts';
 import { messages } from './parser-messages.ts';
 import { markKeywordNames } from './keyword-names.ts';
 import { joinSpans, NOWHERE, spanInToken, spanOfTokens } from './spans.ts';
+import { BUILTINS } from './builtins.ts';
 
 const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 'timestamp', 'duration', 'any']);
 const MACROS = new Set<A.MacroName>(['all', 'exists', 'exists_one', 'map', 'filter']);
@@ -1119,6 +1120,10 @@ class VerdictParser extends EmbeddedActionsParser {
     const span = this.span(first);
     if (args === null) {
       return { kind: 'Member', id: this.id(), object, property: property.image, propertySpan, optional, span };
+    }
+    // a namespaced built-in (`math.greatest(...)`, `strings.quote(...)`) is one function, not a method of `math`
+    if (object.kind === 'Ident' && BUILTINS.has(`${object.name}.${property.image}`)) {
+      return { kind: 'Call', id: this.id(), callee: `${object.name}.${property.image}`, calleeSpan: joinSpans(object.span, propertySpan), target: null, args, span };
     }
     const macro = property.image as A.MacroName;
     const variable = args[0];

@@ -68,11 +68,12 @@ export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, grou
  * unsigned marker) is accepted and ignored, since Verdict has one number type.
  * `1000.` (no digits after the point, and no field name right after it, as in
  * `1.f`) is lexed as a number too, so the parser reports it there instead of
- * reading the next line's first word as a field.
+ * reading the next line's first word as a field. `.99` (no digits before the
+ * point) is a number as in CEL.
  */
 export const NumberLiteral = createToken({
   name: 'NumberLiteral',
-  pattern: /0[xX][0-9a-fA-F]+[uU]?|(?:\d+\.\d+|\d+\.(?![A-Za-z_`])|\d+)(?:[eE][+-]?\d+)?[uU]?/,
+  pattern: /0[xX][0-9a-fA-F]+[uU]?|(?:\d+\.\d+|\d+\.(?![A-Za-z_`])|\d+|\.\d+)(?:[eE][+-]?\d+)?[uU]?/,
 });
 
 /** Scans a quoted string starting at `offset`; returns its end (exclusive) or -1. */

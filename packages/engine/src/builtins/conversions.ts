@@ -46,7 +46,7 @@ export function celTypeName(v: Value): string {
 }
 
 /** CEL's type denotations (`int`, `map`, ...): names whose value is their type name. */
-export const TYPE_DENOTATIONS: readonly string[] = ['bool', 'bytes', 'double', 'int', 'list', 'map', 'null_type', 'string', 'type', 'uint'];
+export const TYPE_DENOTATIONS: readonly string[] = ['bool', 'bytes', 'double', 'int', 'list', 'map', 'null_type', 'string', 'type', 'uint', 'google.protobuf.Timestamp', 'google.protobuf.Duration'];
 
 const TRUE_TEXT = new Set(['1', 't', 'true', 'TRUE', 'True']);
 const FALSE_TEXT = new Set(['0', 'f', 'false', 'FALSE', 'False']);

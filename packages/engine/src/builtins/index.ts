@@ -1,12 +1,15 @@
 /** All builtin implementations, keyed by name (joined to the checker's catalogue by name). */
 import { conversionBuiltins } from './conversions.ts';
 import { listBuiltins } from './lists.ts';
+import { mathBuiltins } from './math.ts';
 import { numberBuiltins } from './numbers.ts';
 import { stringBuiltins } from './strings.ts';
+import { stringExtBuiltins } from './strings-ext.ts';
+import { timeBuiltins } from './time.ts';
 import type { BuiltinImpl } from './types.ts';
 
 export type { BuiltinImpl } from './types.ts';
 
 export const BUILTIN_IMPLS: ReadonlyMap<string, BuiltinImpl> = new Map(
-  Object.entries({ ...listBuiltins, ...stringBuiltins, ...numberBuiltins, ...conversionBuiltins }),
+  Object.entries({ ...listBuiltins, ...stringBuiltins, ...numberBuiltins, ...conversionBuiltins, ...timeBuiltins, ...stringExtBuiltins, ...mathBuiltins }),
 );

@@ -1,5 +1,5 @@
 import { decimalRound, decimalShiftRound } from '../decimal.ts';
-import { parseDuration, parseTimestamp } from '../time.ts';
+import { readDuration, readTimestamp, timestampFromSeconds } from '../time.ts';
 import { typeError } from '../ops.ts';
 import { Duration, Timestamp, VError, formatNumber, toStringValue, typeName, type Value } from '../values.ts';
 import type { BuiltinTable } from './types.ts';
@@ -73,9 +73,12 @@ export const numberBuiltins: BuiltinTable = {
     maxArgs: 1,
     fn: ([v], node) => {
       if (v instanceof Timestamp) return v;
+      if (typeof v === 'number') return timestampFromSeconds(v, node);
       const s = expectString(v as Value, 'timestamp', node);
       if (s instanceof VError) return s;
-      return parseTimestamp(s) ?? invalid(node, `"${s}" is not an RFC 3339 timestamp`);
+      const t = readTimestamp(s);
+      if (t === 'range') return new VError('overflow', `"${s}" is outside the timestamp range (years 0001 to 9999)`, node);
+      return t === 'format' ? invalid(node, `"${s}" is not an RFC 3339 timestamp`) : t;
     },
   },
   duration: {
@@ -85,7 +88,9 @@ export const numberBuiltins: BuiltinTable = {
       if (v instanceof Duration) return v;
       const s = expectString(v as Value, 'duration', node);
       if (s instanceof VError) return s;
-      return parseDuration(s) ?? invalid(node, `"${s}" is not a duration (e.g. "90s", "1h30m")`);
+      const d = readDuration(s);
+      if (d === 'range') return new VError('overflow', `"${s}" is outside the duration range (about 292 years either way)`, node);
+      return d === 'format' ? invalid(node, `"${s}" is not a duration (e.g. "90s", "1h30m")`) : d;
     },
   },
 };

@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
-import { VError, type Value } from '../values.ts';
+import { typeError } from '../ops.ts';
+import { VError, typeName, type Value } from '../values.ts';
 import type { BuiltinTable } from './types.ts';
 import { expectString } from './util.ts';
 
@@ -20,6 +21,9 @@ function compileRegex(pattern: string): RE2JS | string {
   }
   return re;
 }
+
+const SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const EDGE_SPACE = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, 'g');
 
 function stringFn(name: string, f: (s: string) => Value): BuiltinTable[string] {
   return {
@@ -57,16 +61,26 @@ export const stringBuiltins: BuiltinTable = {
   }),
   lower: stringFn('lower', (s) => s.toLowerCase()),
   upper: stringFn('upper', (s) => s.toUpperCase()),
-  trim: stringFn('trim', (s) => s.trim()),
+  /** White space as Go's unicode.IsSpace (CEL): not U+200B or U+FEFF, which JavaScript's trim takes. */
+  trim: stringFn('trim', (s) => s.replace(EDGE_SPACE, '')),
+  /** `split(sep, n)`: at most n parts, the last holding the rest (Go's SplitN); 0 gives [], negative all. */
   split: {
     minArgs: 2,
-    maxArgs: 2,
-    fn: ([a, b], node, state) => {
+    maxArgs: 3,
+    fn: ([a, b, limit], node, state) => {
       const s = expectString(a as Value, 'split', node);
       if (s instanceof VError) return s;
       const sep = expectString(b as Value, 'split', node);
       if (sep instanceof VError) return sep;
-      const parts = sep === '' ? Array.from(s) : s.split(sep);
+      let n = -1;
+      if (limit !== undefined) {
+        if (typeof limit !== 'number') return typeError(node, `split() needs a number as its limit, not ${typeName(limit)}`);
+        if (!Number.isInteger(limit)) return new VError('invalid_argument', `split() needs a whole number as its limit, not ${String(limit)}`, node);
+        n = limit;
+      }
+      if (n === 0) return [];
+      const all = sep === '' ? Array.from(s) : s.split(sep);
+      const parts = n < 0 || n >= all.length ? all : [...all.slice(0, n - 1), all.slice(n - 1).join(sep)];
       return state.checkLength(parts.length, node) ?? parts;
     },
   },

@@ -99,6 +99,11 @@ describe('format', () => {
     expect(text).toBe('ruleset t\n\nconst A = 1\nconst B = 2\n\nconst C = 3\n\nrule r {\n  deny when A\n}\n\nconst D = 4\n');
   });
 
+  it('prints namespaced built-ins and number literals without a leading zero as written', () => {
+    expect(constValue('math.greatest( 1,.5 )')).toBe('math.greatest(1, .5)');
+    expect(constValue('strings.quote("a")')).toBe('strings.quote("a")');
+  });
+
   it('keeps rule statements in the order written', () => {
     const text = fmt('ruleset t\nrule r { because "m" deny when a severity low let x = 1 }\n');
     expect(text).toBe('ruleset t\n\nrule r {\n  because "m"\n  deny when a\n  severity low\n  let x = 1\n}\n');

@@ -150,12 +150,18 @@ const macros: Row[] = [
   { src: 'has(a[0])', expected: '(call has ([] a 0))' },
   { src: 'has(a.b, c)', expected: '(call has (. a b) c)' },
   { src: 'x.has(a.b)', expected: '(call .has x (. a b))' },
+  // namespaced built-ins are one function; other methods of `math` stay methods
+  { src: 'math.greatest(a, 1)', expected: '(call math.greatest a 1)' },
+  { src: 'strings.quote(s)', expected: '(call strings.quote s)' },
+  { src: 'math.other(1)', expected: '(call .other math 1)' },
+  { src: 'math.greatest', expected: '(. math greatest)' },
 ];
 
 const literals: Row[] = [
   { src: 'null', expected: 'null' },
   { src: 'true && false', expected: '(&& true false)' },
   { src: '0x1F + 1e3 * 1.5', expected: '(+ 0x1F (* 1e3 1.5))' },
+  { src: '.99 < x.y', expected: '(< .99 (. x y))' },
   { src: '"a" + \'b\'', expected: '(+ "a" "b")' },
   { src: 'r"\\d+"', expected: '"\\\\d+"' },
   { src: '"""x"y"""', expected: '"x\\"y"' },
