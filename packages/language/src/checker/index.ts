@@ -122,16 +122,18 @@ export function check(ast: Ruleset): CheckResult {
         if (declare({ name: decl.name.name, kind: 'table', type: signature.returns, span: decl.name.span, doc: decl.doc, used: false })) tables.set(decl.name.name, signature);
         break;
       }
-      case 'Output': {
-        // Outputs are results, not names rules can read; they share the namespace so a test's `expect outputs` is unambiguous.
-        const existing = symbols.get(decl.name.name);
-        if (existing !== undefined) report(messages.duplicateName(decl.name.name, decl.name.span, existing.span));
-        else symbols.set(decl.name.name, { name: decl.name.name, kind: 'output', type: T.error, span: decl.name.span, doc: decl.doc, used: true });
-        break;
-      }
       default:
         break;
     }
+  }
+  // Outputs are results, not names rules can read; they share the namespace so a test's `expect outputs` is
+  // unambiguous. They come after every readable name, so a clash is reported once, on the output, and the
+  // rules reading the other declaration still resolve.
+  for (const decl of ast.decls) {
+    if (decl.kind !== 'Output') continue;
+    const existing = symbols.get(decl.name.name);
+    if (existing !== undefined) report(messages.duplicateName(decl.name.name, decl.name.span, existing.span));
+    else symbols.set(decl.name.name, { name: decl.name.name, kind: 'output', type: T.error, span: decl.name.span, doc: decl.doc, used: true });
   }
 
   for (const symbol of [...pending.keys()]) resolve(symbol, symbol.span);
