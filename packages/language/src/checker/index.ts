@@ -10,6 +10,7 @@ import { DenseMap } from './dense-map.ts';
 import { closest } from './did-you-mean.ts';
 import { ExpressionChecker, type TableSignature } from './expressions.ts';
 import { messages } from './messages.ts';
+import { checkPatterns } from './patterns.ts';
 import { checkRules } from './rules.ts';
 import { Scope, type SymbolInfo } from './scope.ts';
 import { checkTables } from './tables.ts';
@@ -143,6 +144,7 @@ export function check(ast: Ruleset): CheckResult {
   checkTables(ctx);
   checkRules(ctx);
   checkTests(ctx);
+  checkPatterns(ctx);
   reportUnused(symbols, report);
 
   return { diagnostics: sortDiagnostics(diagnostics), types, references, symbols, input, outcomes };

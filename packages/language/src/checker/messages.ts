@@ -123,6 +123,10 @@ export const messages = {
   duplicateTest: (name: string, span: Span): Diagnostic => diagnostic('VD3024', 'warning', `there are two tests named ${name}`, span, { hint: 'test names identify failures; make them unique' }),
   testWithoutInput: (name: string, span: Span): Diagnostic => diagnostic('VD3025', 'error', `test ${name} has no \`input\``, span, { hint: 'add `input { ... }`' }),
   paramValue: (param: string, message: string, span: Span): Diagnostic => diagnostic('VD3026', 'error', `param \`${param}\`: ${message}`, span),
+  invalidPattern: (pattern: string, problem: string, span: Span): Diagnostic =>
+    diagnostic('VD3070', 'error', `invalid regular expression ${JSON.stringify(pattern)}: ${problem}`, span, {
+      hint: 'patterns are RE2 syntax: no backreferences or lookaround; escape a literal `(`, `[`, `{` or `\\` with `\\` (written `\\\\` in a string)',
+    }),
   unused: (what: string, name: string, span: Span): Diagnostic =>
     diagnostic('VD3030', 'warning', `${what} \`${name}\` is never used`, span, { hint: 'remove it, or use it in a rule' }),
 };
