@@ -235,6 +235,11 @@ export interface InputDecl extends Node {
 export interface DecisionDecl extends Node {
   kind: 'Decision';
   outcomes: Name[];
+  /**
+   * `compliant permit`: the outcomes that count as compliant (grants). Absent: only the default,
+   * the last outcome, is compliant.
+   */
+  compliant?: Name[];
   doc: string | null;
 }
 

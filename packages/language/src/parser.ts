@@ -340,7 +340,23 @@ class VerdictParser extends EmbeddedActionsParser {
       const next = this.CONSUME2(T.Identifier);
       this.ACTION(() => outcomes.push(this.name(next)));
     });
-    return this.ACTION(() => ({ kind: 'Decision' as const, outcomes, doc: null, span: this.span(first) }));
+    // `compliant permit, allow`: a contextual word (no declaration starts with a plain name)
+    let compliant: A.Name[] | undefined;
+    this.OPTION({
+      GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(1).image === 'compliant',
+      DEF: () => {
+        this.CONSUME3(T.Identifier);
+        compliant = [];
+        const firstCompliant = this.CONSUME4(T.Identifier);
+        this.ACTION(() => compliant!.push(this.name(firstCompliant)));
+        this.MANY2(() => {
+          this.CONSUME(T.Comma);
+          const more = this.CONSUME5(T.Identifier);
+          this.ACTION(() => compliant!.push(this.name(more)));
+        });
+      },
+    });
+    return this.ACTION(() => ({ kind: 'Decision' as const, outcomes, ...(compliant === undefined ? {} : { compliant }), doc: null, span: this.span(first) }));
   });
 
   private weightsDecl = this.RULE('weightsDecl', (): A.WeightsDecl => {

@@ -34,6 +34,8 @@ export interface CheckResult {
   input: Type;
   /** Outcomes by precedence; the last is the default. */
   outcomes: string[];
+  /** The outcomes that count as compliant: those `decision ... compliant` lists, else the default alone. */
+  compliant: string[];
 }
 
 /** Everything the checking stages share. */
@@ -147,7 +149,8 @@ export function check(ast: Ruleset): CheckResult {
   checkPatterns(ctx);
   reportUnused(symbols, report);
 
-  return { diagnostics: sortDiagnostics(diagnostics), types, references, symbols, input, outcomes };
+  const compliant = compliantOutcomes(singles.decision, outcomes, report);
+  return { diagnostics: sortDiagnostics(diagnostics), types, references, symbols, input, outcomes, compliant };
 }
 
 function singletons(decls: Decl[], report: (d: Diagnostic) => void) {
@@ -178,6 +181,18 @@ function checkDecision(ast: Ruleset, decision: DecisionDecl | undefined, report:
   }
   if (decision.outcomes.length < 2) report(messages.badDecision('a decision needs at least two outcomes: one a rule can produce, and the default', decision.span));
   return decision.outcomes.map((o) => o.name);
+}
+
+function compliantOutcomes(decision: DecisionDecl | undefined, outcomes: string[], report: (d: Diagnostic) => void): string[] {
+  const fallback = outcomes.length === 0 ? [] : [outcomes[outcomes.length - 1]!];
+  if (decision?.compliant === undefined) return fallback;
+  const listed: string[] = [];
+  for (const name of decision.compliant) {
+    if (!outcomes.includes(name.name)) report(messages.unknownOutcome(name.name, name.span, outcomes, closest(name.name, outcomes)));
+    else if (listed.includes(name.name)) report(messages.badDecision(`outcome \`${name.name}\` is listed twice as compliant`, name.span));
+    else listed.push(name.name);
+  }
+  return listed;
 }
 
 function checkWeights(weights: WeightsDecl | undefined, report: (d: Diagnostic) => void): void {

@@ -84,7 +84,7 @@ class DeclPrinter {
       case 'Input':
         return ['input ', x.fieldBlock(d.fields, d.span.end - 1)];
       case 'Decision':
-        return ['decision ', join(' > ', d.outcomes.map((o) => o.name))];
+        return ['decision ', join(' > ', d.outcomes.map((o) => o.name)), d.compliant === undefined ? '' : [' compliant ', join(', ', d.compliant.map((o) => o.name))]];
       case 'Weights': {
         const entries: Item[] = d.entries.map((e) => ({
           start: e.span.start,
