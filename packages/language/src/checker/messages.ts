@@ -127,6 +127,11 @@ export const messages = {
     diagnostic('VD3070', 'error', `invalid regular expression ${JSON.stringify(pattern)}: ${problem}`, span, {
       hint: 'patterns are RE2 syntax: no backreferences or lookaround; escape a literal `(`, `[`, `{` or `\\` with `\\` (written `\\\\` in a string)',
     }),
+  unknownErrorCode: (code: string, span: Span, guess: string | null, codes: string[]): Diagnostic =>
+    diagnostic('VD3071', 'warning', `\`${code}\` is not an evaluation error code`, span, {
+      hint: guess === null ? `the codes are: ${codes.join(', ')}` : `did you mean \`${guess}\`?`,
+      ...(guess === null ? {} : { fix: { span, replacement: guess, title: `change to \`${guess}\`` } }),
+    }),
   unused: (what: string, name: string, span: Span): Diagnostic =>
     diagnostic('VD3030', 'warning', `${what} \`${name}\` is never used`, span, { hint: 'remove it, or use it in a rule' }),
 };
