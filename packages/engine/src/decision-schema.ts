@@ -32,7 +32,7 @@ export function decisionJsonSchema(analysis: Analysis, outcomes: readonly string
     additionalProperties: false,
     properties: {
       decision: { enum: [...outcomes], description: `The fired outcome of highest precedence, else \`${outcomes[outcomes.length - 1] ?? ''}\` (the default).` },
-      compliant: { type: 'boolean', description: 'True exactly when the decision is the default outcome.' },
+      compliant: { type: 'boolean', description: 'True exactly when the decision is a compliant outcome: the default, or one `decision ... compliant` lists.' },
       score: { type: 'number', minimum: 0, maximum: 1, description: '1 minus the weight of the fired rules over the weight of all rules.' },
       violations: { type: 'array', items: violations.length > 0 ? { oneOf: violations } : false, description: 'The rules that fired, in declaration order.' },
       outputs: { type: 'object', properties: outputs, required: Object.keys(outputs), additionalProperties: false },

@@ -48,6 +48,8 @@ export interface CompiledOutput {
 export interface Plan {
   outcomes: string[];
   defaultOutcome: string;
+  /** Compliant outcomes; a rule producing one is a grant, which lowers no score. */
+  compliant: string[];
   errorPolicy: 'fire' | 'skip';
   rules: CompiledRule[];
   outputs: CompiledOutput[];
@@ -155,11 +157,14 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   }
 
   const decision = plan.outcomes[tally.firedRank] ?? plan.defaultOutcome;
+  const compliant = plan.compliant.includes(decision);
+  // a default that is not compliant (default deny: nothing granted) scores 0, like a total violation
+  const deniedByDefault = !compliant && tally.firedRank >= plan.outcomes.length;
   return {
     ok: true,
     decision,
-    compliant: decision === plan.defaultOutcome,
-    score: totalWeight === 0 ? 1 : 1 - tally.violatedWeight / totalWeight,
+    compliant,
+    score: deniedByDefault ? 0 : totalWeight === 0 ? 1 : 1 - tally.violatedWeight / totalWeight,
     violations,
     outputs,
     errors,
@@ -245,7 +250,7 @@ class Tally implements MessageSink {
     if (!fires) return failure ? 'error' : 'passed';
     const rank = totals.rank[i]!;
     if (rank < this.firedRank) this.firedRank = rank;
-    this.violatedWeight += rule.weight;
+    if (!totals.grant[i]) this.violatedWeight += rule.weight;
     let message = this.message(rule, i);
     if (failure) message += ` (error: ${failure.message})`;
     this.violations.push({
@@ -293,7 +298,10 @@ function locator(plan: Plan): (node: number) => Location {
 
 /** What every evaluation of a plan shares, computed on first use: total weight, outcome ranks, read paths split once. */
 interface Totals {
+  /** The weight of the rules that are not grants. */
   weight: number;
+  /** Whether rule `i` produces a compliant outcome (a grant). */
+  grant: boolean[];
   /** Per rule: the precedence rank of its outcome (0 = highest). */
   rank: number[];
   /** A new empty slot array of `slotCount()` entries (its size known on first evaluation, once compiling is over). */
@@ -310,7 +318,8 @@ function totalsOf(plan: Plan): Totals {
     const { inputType } = plan;
     const reads = plan.rules.map((r) => (plan.codegen ? compileReads(r.reads) : readsByWalking(r.reads)));
     totals = {
-      weight: plan.rules.reduce((sum, r) => sum + r.weight, 0),
+      weight: plan.rules.reduce((sum, r) => sum + (plan.compliant.includes(r.outcome) ? 0 : r.weight), 0),
+      grant: plan.rules.map((r) => plan.compliant.includes(r.outcome)),
       rank: plan.rules.map((r) => {
         const rank = plan.outcomes.indexOf(r.outcome);
         return rank < 0 ? plan.outcomes.length : rank;

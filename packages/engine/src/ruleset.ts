@@ -115,6 +115,8 @@ function compileAst(
   const outcomes = decisionDecl ? decisionDecl.outcomes.map((o) => o.name) : [];
   if (outcomes.length === 0) err('the ruleset needs a `decision` declaration with at least one outcome', ast.span);
   const defaultOutcome = outcomes[outcomes.length - 1] ?? '';
+  // `decision forbid > permit > deny compliant permit`: without the list, the default alone is compliant
+  const compliant = decisionDecl?.compliant?.map((o) => o.name) ?? (defaultOutcome === '' ? [] : [defaultOutcome]);
   const weights = { ...DEFAULT_WEIGHTS };
   for (const w of declsOf(ast, 'Weights')) for (const e of w.entries) weights[e.severity.name as Severity] = e.value.value;
   const policyDecl = declsOf(ast, 'ErrorPolicy')[0];
@@ -258,6 +260,7 @@ function compileAst(
   const plan: Plan = {
     outcomes,
     defaultOutcome,
+    compliant,
     errorPolicy,
     rules,
     outputs,
@@ -280,6 +283,7 @@ function compileAst(
     name: ast.name.name,
     outcomes,
     defaultOutcome,
+    compliant,
     rules: infos,
     params: params.map((p) => p.info),
     outputs: outputs.map((o) => o.name),

@@ -126,6 +126,8 @@ export interface CompiledRuleset {
   /** Highest precedence first; the last is the default. */
   outcomes: string[];
   defaultOutcome: string;
+  /** The outcomes a decision is compliant with: those `decision ... compliant` lists, else the default alone. */
+  compliant: string[];
   rules: RuleInfo[];
   params: ParamInfo[];
   outputs: string[];

@@ -29,5 +29,5 @@ export function analyze(source: string): Analysis {
 
 /** The check result of a ruleset that could not be checked: nothing known, nothing to compile. */
 function uncheckable(): CheckResult {
-  return { diagnostics: [], types: new Map(), references: new Map(), symbols: new Map(), input: { kind: 'error' }, outcomes: [] };
+  return { diagnostics: [], types: new Map(), references: new Map(), symbols: new Map(), input: { kind: 'error' }, outcomes: [], compliant: [] };
 }

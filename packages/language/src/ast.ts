@@ -235,6 +235,11 @@ export interface InputDecl extends Node {
 export interface DecisionDecl extends Node {
   kind: 'Decision';
   outcomes: Name[];
+  /**
+   * `compliant permit`: the outcomes that count as compliant (grants). Absent: only the default,
+   * the last outcome, is compliant.
+   */
+  compliant?: Name[];
   doc: string | null;
 }
 
@@ -344,14 +349,32 @@ export interface RuleDecl extends Node {
 export type Expectation =
   /** `expect deny` or `expect deny by [rule_a, rule_b]` (exactly those rules fired). */
   | { kind: 'ExpectDecision'; outcome: Name; rules: Name[] | null; span: Span }
-  /** `expect outputs { premium: 812.5 }`: the named outputs equal these values. */
-  | { kind: 'ExpectOutputs'; value: MapExpr; span: Span }
-  /** `expect suggest position_limit { quantity: 40 }`. */
-  | { kind: 'ExpectSuggestion'; rule: Name; value: MapExpr; span: Span }
+  /** `expect outputs { premium: 812.5 }`: the named outputs equal these values; `exactly`: and there are no others. */
+  | { kind: 'ExpectOutputs'; value: MapExpr; exact?: boolean; span: Span }
+  /** `expect suggest position_limit { quantity: 40 }`; `exactly`: and the suggestion has no other fields. */
+  | { kind: 'ExpectSuggestion'; rule: Name; value: MapExpr; exact?: boolean; span: Span }
   /** `expect score 0.75`. */
   | { kind: 'ExpectScore'; value: Expr; span: Span }
-  /** `expect invalid`: the input must fail schema validation. */
-  | { kind: 'ExpectInvalid'; span: Span };
+  /** `expect invalid`: the input must fail schema validation; `at "a.b"`: at (at least) these paths. */
+  | { kind: 'ExpectInvalid'; paths?: StringLiteral[]; span: Span }
+  /** `expect message r "text"` (the whole message) or `expect message r contains "text"`. */
+  | { kind: 'ExpectMessage'; rule: Name; text: StringLiteral; contains: boolean; span: Span }
+  /** `expect error r division_by_zero`: rule r's evaluation fails with this error code. */
+  | { kind: 'ExpectError'; rule: Name; code: Name; span: Span };
+
+/** `cases { rows }`: from `cases` to its `}`. */
+export interface TestCases {
+  rows: TestCase[];
+  span: Span;
+}
+
+/** One row of `cases { { ... } -> outcome by [rules] }`: the test's input with these fields merged in. */
+export interface TestCase {
+  input: MapExpr;
+  outcome: Name;
+  rules: Name[] | null;
+  span: Span;
+}
 
 export interface TestDecl extends Node {
   kind: 'Test';
@@ -359,6 +382,8 @@ export interface TestDecl extends Node {
   input: MapExpr | null;
   params: MapExpr | null;
   expectations: Expectation[];
+  /** `cases { ... }` blocks, in order; absent without one. */
+  cases?: TestCases[];
   doc: string | null;
 }
 

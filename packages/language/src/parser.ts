@@ -341,7 +341,23 @@ class VerdictParser extends EmbeddedActionsParser {
       const next = this.CONSUME2(T.Identifier);
       this.ACTION(() => outcomes.push(this.name(next)));
     });
-    return this.ACTION(() => ({ kind: 'Decision' as const, outcomes, doc: null, span: this.span(first) }));
+    // `compliant permit, allow`: a contextual word (no declaration starts with a plain name)
+    let compliant: A.Name[] | undefined;
+    this.OPTION({
+      GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(1).image === 'compliant',
+      DEF: () => {
+        this.CONSUME3(T.Identifier);
+        compliant = [];
+        const firstCompliant = this.CONSUME4(T.Identifier);
+        this.ACTION(() => compliant!.push(this.name(firstCompliant)));
+        this.MANY2(() => {
+          this.CONSUME(T.Comma);
+          const more = this.CONSUME5(T.Identifier);
+          this.ACTION(() => compliant!.push(this.name(more)));
+        });
+      },
+    });
+    return this.ACTION(() => ({ kind: 'Decision' as const, outcomes, ...(compliant === undefined ? {} : { compliant }), doc: null, span: this.span(first) }));
   });
 
   private weightsDecl = this.RULE('weightsDecl', (): A.WeightsDecl => {
@@ -874,8 +890,50 @@ class VerdictParser extends EmbeddedActionsParser {
           });
         },
       },
+      {
+        // `cases { { amount: 5 } -> allow  { amount: 500 } -> deny by [big] }`: a table of inputs in one test
+        GATE: () => this.LA(1).image === 'cases' && this.LA(2).tokenType === T.LBrace,
+        ALT: () => {
+          const casesToken = this.CONSUME(T.Identifier);
+          this.CONSUME2(T.LBrace);
+          const cases: A.TestCase[] = [];
+          this.MANY(() => {
+            const input = this.SUBRULE3(this.mapLiteral);
+            this.CONSUME(T.Arrow);
+            const outcome = this.CONSUME2(T.Identifier);
+            let rules: A.Name[] | null = null;
+            this.OPTION(() => {
+              this.CONSUME(T.By);
+              this.CONSUME(T.LBracket);
+              const list: A.Name[] = [];
+              this.MANY_SEP({
+                SEP: T.Comma,
+                DEF: () => {
+                  const r = this.CONSUME(T.AnyName);
+                  this.ACTION(() => list.push(this.name(r)));
+                },
+              });
+              this.CONSUME(T.RBracket);
+              rules = list;
+            });
+            this.ACTION(() => cases.push({ input, outcome: this.name(outcome), rules, span: joinSpans(input.span, this.span(outcome)) }));
+          });
+          this.CONSUME2(T.RBrace);
+          this.ACTION(() => {
+            test.cases = [...(test.cases ?? []), { rows: cases, span: this.span(casesToken) }];
+          });
+        },
+      },
     ]);
   });
+
+  private isName(token: IToken): boolean {
+    return token.tokenType === T.Identifier || T.KEYWORDS.includes(token.tokenType);
+  }
+
+  private stringOf(token: IToken): A.StringLiteral {
+    return { kind: 'String', id: this.id(), value: this.decodeString(token), raw: token.image, span: spanOfTokens(token, token) };
+  }
 
   private expectation = this.RULE('expectation', (): A.Expectation => {
     const first = this.LA(0);
@@ -883,16 +941,60 @@ class VerdictParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           this.CONSUME(T.Outputs);
+          let exact = false;
+          this.OPTION5({
+            GATE: () => this.LA(1).image === 'exactly' && this.LA(2).tokenType === T.LBrace,
+            DEF: () => {
+              this.CONSUME8(T.Identifier);
+              exact = true;
+            },
+          });
           const value = this.SUBRULE(this.mapLiteral);
-          return this.ACTION(() => ({ kind: 'ExpectOutputs' as const, value, span: this.span(first) }));
+          return this.ACTION(() => ({ kind: 'ExpectOutputs' as const, value, ...(exact ? { exact } : {}), span: this.span(first) }));
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.Suggest);
           const rule = this.CONSUME(T.AnyName);
+          let exact = false;
+          this.OPTION6({
+            GATE: () => this.LA(1).image === 'exactly' && this.LA(2).tokenType === T.LBrace,
+            DEF: () => {
+              this.CONSUME9(T.Identifier);
+              exact = true;
+            },
+          });
           const value = this.SUBRULE2(this.mapLiteral);
-          return this.ACTION(() => ({ kind: 'ExpectSuggestion' as const, rule: this.name(rule), value, span: this.span(first) }));
+          return this.ACTION(() => ({ kind: 'ExpectSuggestion' as const, rule: this.name(rule), value, ...(exact ? { exact } : {}), span: this.span(first) }));
+        },
+      },
+      {
+        // `expect message rule "text"` / `expect message rule contains "text"` (an outcome named `message` still parses: no name and string follow it)
+        GATE: () => this.LA(1).image === 'message' && this.isName(this.LA(2)) && (this.LA(3).tokenType === T.StringLiteral || this.LA(3).image === 'contains'),
+        ALT: () => {
+          this.CONSUME4(T.Identifier);
+          const rule = this.CONSUME3(T.AnyName);
+          let contains = false;
+          this.OPTION2({
+            GATE: () => this.LA(1).image === 'contains',
+            DEF: () => {
+              this.CONSUME5(T.Identifier);
+              contains = true;
+            },
+          });
+          const text = this.CONSUME(T.StringLiteral);
+          return this.ACTION(() => ({ kind: 'ExpectMessage' as const, rule: this.name(rule), text: this.stringOf(text), contains, span: this.span(first) }));
+        },
+      },
+      {
+        // `expect error rule code`
+        GATE: () => this.LA(1).image === 'error' && this.isName(this.LA(2)) && this.LA(3).tokenType === T.Identifier,
+        ALT: () => {
+          this.CONSUME6(T.Identifier);
+          const rule = this.CONSUME4(T.AnyName);
+          const code = this.CONSUME7(T.Identifier);
+          return this.ACTION(() => ({ kind: 'ExpectError' as const, rule: this.name(rule), code: this.name(code), span: this.span(first) }));
         },
       },
       {
@@ -907,7 +1009,22 @@ class VerdictParser extends EmbeddedActionsParser {
         GATE: () => this.LA(1).image === 'invalid',
         ALT: () => {
           this.CONSUME2(T.Identifier);
-          return this.ACTION(() => ({ kind: 'ExpectInvalid' as const, span: this.span(first) }));
+          // `expect invalid at "amount", "service.tier"`: the failing paths
+          const paths: A.StringLiteral[] = [];
+          this.OPTION3({
+            GATE: () => this.LA(1).image === 'at' && this.LA(2).tokenType === T.StringLiteral,
+            DEF: () => {
+              this.consume(10, T.Identifier);
+              this.AT_LEAST_ONE_SEP({
+                SEP: T.Comma,
+                DEF: () => {
+                  const path = this.CONSUME2(T.StringLiteral);
+                  this.ACTION(() => paths.push(this.stringOf(path)));
+                },
+              });
+            },
+          });
+          return this.ACTION(() => ({ kind: 'ExpectInvalid' as const, ...(paths.length > 0 ? { paths } : {}), span: this.span(first) }));
         },
       },
       {

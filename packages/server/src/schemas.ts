@@ -33,7 +33,7 @@ export const DECISION: Schema = {
     channel: { type: ['string', 'null'] },
     hash: { type: 'string' },
     decision: { type: 'string', description: 'The outcome: the highest-precedence outcome among fired rules, else the default.' },
-    compliant: { type: 'boolean', description: 'True exactly when the decision is the default outcome.' },
+    compliant: { type: 'boolean', description: 'True exactly when the decision is a compliant outcome: the default, or one `decision ... compliant` lists.' },
     score: { type: 'number' },
     violations: { type: 'array', items: VIOLATION },
     outputs: { type: 'object' },

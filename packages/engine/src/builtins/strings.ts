@@ -56,7 +56,7 @@ export const stringBuiltins: BuiltinTable = {
   /** Unanchored search, like CEL / RE2 `PartialMatch`. */
   matches: stringPair('matches', (s, pattern, node) => {
     const re = compileRegex(pattern);
-    if (typeof re === 'string') return new VError('bad_regex', `invalid regular expression: ${re}`, node);
+    if (typeof re === 'string') return new VError('invalid_regex', `invalid regular expression: ${re}`, node);
     return re.matcher(s).find();
   }),
   lower: stringFn('lower', (s) => s.toLowerCase()),

@@ -9,10 +9,14 @@
  * - `expect outputs { k: v }` — the named outputs equal these values (others are not compared).
  * - `expect suggest r { f: v }` — rule r fired and its suggestion has these fields.
  * - `expect score x` — the score is x.
- * - `expect invalid` — the input is refused by the input schema.
+ * - `expect invalid` — the input is refused by the input schema; `at "a.b"` — at these paths.
+ * - `expect outputs exactly {...}`, `expect suggest r exactly {...}` — and no other outputs or fields.
+ * - `expect message r "text"` / `contains "text"` — rule r fired with this message.
+ * - `expect error r code` — rule r failed with this error code (an error no expectation names fails the test).
+ * - `cases { {fields} -> outcome by [rules] ... }` — each row: the test's input with these fields merged in.
  */
-import type { BinaryExpr, Expr, Ruleset, Span, TestDecl } from '@verdict/language';
-import type { CompiledRuleset, Decision } from '../types.ts';
+import type { BinaryExpr, Expectation, Expr, Ruleset, Span, TestDecl } from '@verdict/language';
+import type { CompiledRuleset, Decision, EvaluationError, EvaluationResult, RuleError } from '../types.ts';
 import { literalValue, NotALiteral, sameValue, type Json } from './literal.ts';
 
 export interface TestResult {
@@ -87,43 +91,66 @@ function runOne(test: TestDecl, compiled: CompiledRuleset, rules: Map<string, Ru
   const result: TestResult = { name: test.name.value, line: test.span.line, passed: false, failures };
   let input: Json;
   let params: Record<string, unknown> | undefined;
+  const cases = (test.cases ?? []).flatMap((block) => block.rows);
+  let caseInputs: Json[];
   try {
     input = test.input === null ? {} : literalValue(test.input);
     params = test.params === null ? undefined : (literalValue(test.params) as Record<string, unknown>);
+    caseInputs = cases.map((c) => merge(input, literalValue(c.input)));
   } catch (error) {
     failures.push(error instanceof NotALiteral ? `${at(error.expr.span)}: ${error.message}` : String(error));
     return result;
   }
-  const evaluated = compiled.evaluate(input, { explain: true, ...(params === undefined ? {} : { params }) });
-  const expectsInvalid = test.expectations.some((e) => e.kind === 'ExpectInvalid');
-  if (!evaluated.ok) {
-    if (expectsInvalid && evaluated.error.code === 'invalid_input') {
-      result.passed = true;
-      return result;
+  const run = (value: Json) => compiled.evaluate(value, { explain: true, ...(params === undefined ? {} : { params }) });
+  // the test's own expectations run on its input; a test of `cases` alone needs no input of its own
+  if (test.expectations.length > 0 || cases.length === 0) checkExpectations(test, run(input), failures, rules, sites);
+  cases.forEach((c, i) => {
+    const evaluated = run(caseInputs[i]!);
+    const label = `case ${i + 1} (line ${c.span.line})`;
+    if (!evaluated.ok) {
+      failures.push(`${label}: ${problemText(evaluated.error)}`);
+      return;
     }
-    failures.push(`${evaluated.error.message}${evaluated.error.details.length ? ': ' + evaluated.error.details.map((d) => `${d.path} ${d.message}`).join('; ') : ''}`);
-    return result;
+    record(evaluated, rules, sites);
+    const own: string[] = [];
+    decisionFailures(evaluated, c.outcome.name, c.rules?.map((r) => r.name) ?? null, own);
+    for (const error of evaluated.errors) own.push(errorText(error));
+    failures.push(...own.map((f) => `${label}: ${f}`));
+  });
+  result.passed = failures.length === 0;
+  return result;
+}
+
+function checkExpectations(test: TestDecl, evaluated: EvaluationResult, failures: string[], rules: Map<string, RuleCoverage>, sites: OperandSite[]): void {
+  const invalid = test.expectations.find((e): e is Extract<Expectation, { kind: 'ExpectInvalid' }> => e.kind === 'ExpectInvalid');
+  if (!evaluated.ok) {
+    if (invalid !== undefined && evaluated.error.code === 'invalid_input') {
+      // `expect invalid at "a.b"`: the input is refused at (at least) these paths
+      const paths = evaluated.error.details.map((d) => d.path);
+      for (const want of invalid.paths ?? []) {
+        if (!paths.includes(want.value)) failures.push(`expected the input to be refused at \`${want.value}\`; it was refused at ${paths.map((p) => `\`${p}\``).join(', ')}`);
+      }
+      return;
+    }
+    failures.push(problemText(evaluated.error));
+    return;
   }
-  if (expectsInvalid) failures.push('expected the input to be refused as invalid, but it was accepted');
+  if (invalid !== undefined) failures.push('expected the input to be refused as invalid, but it was accepted');
   record(evaluated, rules, sites);
-  const fired = new Set(evaluated.violations.map((v) => v.rule));
+  const expectedErrors: Array<{ rule: string; code: string }> = [];
   for (const e of test.expectations) {
     switch (e.kind) {
-      case 'ExpectDecision': {
-        if (evaluated.decision !== e.outcome.name) failures.push(`expected decision \`${e.outcome.name}\`, got \`${evaluated.decision}\`${firedText(fired)}`);
-        if (e.rules !== null) {
-          const want = new Set(e.rules.map((r) => r.name));
-          const missing = [...want].filter((r) => !fired.has(r));
-          const extra = [...fired].filter((r) => !want.has(r));
-          if (missing.length > 0) failures.push(`expected rule${missing.length > 1 ? 's' : ''} ${missing.map((r) => `\`${r}\``).join(', ')} to fire`);
-          if (extra.length > 0) failures.push(`rule${extra.length > 1 ? 's' : ''} ${extra.map((r) => `\`${r}\``).join(', ')} fired too`);
-        }
+      case 'ExpectDecision':
+        decisionFailures(evaluated, e.outcome.name, e.rules?.map((r) => r.name) ?? null, failures);
         break;
-      }
       case 'ExpectOutputs': {
         const want = literalValue(e.value) as Record<string, Json>;
         for (const [name, value] of Object.entries(want)) {
           if (!sameValue(evaluated.outputs[name], value)) failures.push(`expected output \`${name}\` = ${JSON.stringify(value)}, got ${JSON.stringify(evaluated.outputs[name] ?? null)}`);
+        }
+        if (e.exact === true) {
+          const extra = Object.keys(evaluated.outputs).filter((name) => !(name in want));
+          if (extra.length > 0) failures.push(`expected exactly the outputs ${Object.keys(want).map((n) => `\`${n}\``).join(', ') || '(none)'}; also got ${extra.map((n) => `\`${n}\` = ${JSON.stringify(evaluated.outputs[n] ?? null)}`).join(', ')}`);
         }
         break;
       }
@@ -138,6 +165,10 @@ function runOne(test: TestDecl, compiled: CompiledRuleset, rules: Map<string, Ru
           const got = violation.suggestion?.[field];
           if (!sameValue(got, value)) failures.push(`expected suggestion ${e.rule.name}.${field} = ${JSON.stringify(value)}, got ${JSON.stringify(got ?? null)}`);
         }
+        if (e.exact === true) {
+          const extra = Object.keys(violation.suggestion ?? {}).filter((field) => !(field in want));
+          if (extra.length > 0) failures.push(`expected exactly the suggestion fields ${Object.keys(want).map((n) => `\`${n}\``).join(', ') || '(none)'} of \`${e.rule.name}\`; also got ${extra.map((n) => `\`${n}\``).join(', ')}`);
+        }
         break;
       }
       case 'ExpectScore': {
@@ -151,13 +182,61 @@ function runOne(test: TestDecl, compiled: CompiledRuleset, rules: Map<string, Ru
         if (!sameValue(evaluated.score, want)) failures.push(`expected score ${JSON.stringify(want)}, got ${evaluated.score}`);
         break;
       }
+      case 'ExpectMessage': {
+        const violation = evaluated.violations.find((v) => v.rule === e.rule.name);
+        if (violation === undefined) failures.push(`expected rule \`${e.rule.name}\` to fire with a message, but it did not fire`);
+        else if (e.contains ? !violation.message.includes(e.text.value) : violation.message !== e.text.value) {
+          failures.push(`expected the message of \`${e.rule.name}\` ${e.contains ? 'to contain' : 'to be'} ${JSON.stringify(e.text.value)}, got ${JSON.stringify(violation.message)}`);
+        }
+        break;
+      }
+      case 'ExpectError': {
+        expectedErrors.push({ rule: e.rule.name, code: e.code.name });
+        const got = evaluated.errors.filter((x) => x.rule === e.rule.name);
+        if (!got.some((x) => x.code === e.code.name)) {
+          failures.push(`expected rule \`${e.rule.name}\` to fail with \`${e.code.name}\`, ${got.length === 0 ? 'but it had no error' : `got ${got.map((x) => `\`${x.code}\``).join(', ')}`}`);
+        }
+        break;
+      }
       case 'ExpectInvalid':
         break;
     }
   }
-  for (const error of evaluated.errors) failures.push(`rule error in ${error.rule ?? `output ${error.output ?? ''}`}: ${error.message} (${error.location.line}:${error.location.column})`);
-  result.passed = failures.length === 0;
-  return result;
+  // an error the test expects is the behaviour under test; any other fails it
+  for (const error of evaluated.errors) {
+    if (!expectedErrors.some((x) => x.rule === error.rule && x.code === error.code)) failures.push(errorText(error));
+  }
+}
+
+function decisionFailures(evaluated: Decision, outcome: string, rules: string[] | null, failures: string[]): void {
+  const fired = new Set(evaluated.violations.map((v) => v.rule));
+  if (evaluated.decision !== outcome) failures.push(`expected decision \`${outcome}\`, got \`${evaluated.decision}\`${firedText(fired)}`);
+  if (rules === null) return;
+  const want = new Set(rules);
+  const missing = [...want].filter((r) => !fired.has(r));
+  const extra = [...fired].filter((r) => !want.has(r));
+  if (missing.length > 0) failures.push(`expected rule${missing.length > 1 ? 's' : ''} ${missing.map((r) => `\`${r}\``).join(', ')} to fire`);
+  if (extra.length > 0) failures.push(`rule${extra.length > 1 ? 's' : ''} ${extra.map((r) => `\`${r}\``).join(', ')} fired too`);
+}
+
+function problemText(error: EvaluationError): string {
+  return `${error.message}${error.details.length ? ': ' + error.details.map((d) => `${d.path} ${d.message}`).join('; ') : ''}`;
+}
+
+function errorText(error: RuleError): string {
+  return `rule error in ${error.rule ?? `output ${error.output ?? ''}`}: ${error.message} [${error.code}] (${error.location.line}:${error.location.column})`;
+}
+
+/** `base` with `over` put in, records merged field by field (a `cases` row). */
+function merge(base: Json, over: Json): Json {
+  if (!isRecord(base) || !isRecord(over)) return over;
+  const out = Object.assign(Object.create(null) as { [key: string]: Json }, base);
+  for (const [key, value] of Object.entries(over)) out[key] = key in base ? merge(base[key]!, value) : value;
+  return out;
+}
+
+function isRecord(v: Json): v is { [key: string]: Json } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function record(decision: Decision, rules: Map<string, RuleCoverage>, sites: OperandSite[]): void {

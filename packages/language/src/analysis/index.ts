@@ -10,7 +10,9 @@ import { evaluateConstant, type ConstValue } from '../checker/const-eval.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { diagnostic } from '../diagnostics.ts';
 import { conjunctionOf, implies, unsatisfiable, type Conjunction } from './constraints.ts';
+import { constantParts, reasonerFor, unreachableRows, unreadLets } from './findings.ts';
 import { inlineNames } from './inline.ts';
+import { formulaOf, satisfiable, valid } from './truth.ts';
 import type { Type } from '../checker/types.ts';
 
 type Scalar = string | number | boolean;
@@ -28,14 +30,21 @@ export function analyzeRules(ast: Ruleset, checked: CheckResult): Diagnostic[] {
   const consts = constValues(ast);
   const domains = literalDomains(checked.input);
   const rules: AnalyzedRule[] = [];
+  const reasoner = reasonerFor(checked, consts);
+  const globalLets = new Map(ast.decls.flatMap((d) => (d.kind === 'Let' ? [[d.name.name, d.value] as [string, Expr]] : [])));
+  const reportedParts = new Set<number>();
+  diagnostics.push(...unreachableRows(ast, reasoner), ...unreadLets(ast, checked));
   for (const decl of ast.decls) {
     if (decl.kind !== 'Rule' || decl.condition === null || decl.outcome === null) continue;
     const rank = checked.outcomes.indexOf(decl.outcome.name);
     if (rank < 0) continue;
     const lets = new Map(decl.lets.map((l) => [l.name.name, l.value] as [string, Expr]));
-    const condition = conjunctionOf(inlineNames(decl.condition, lets), domains, consts);
+    const inlined = inlineNames(decl.condition, lets);
+    const condition = conjunctionOf(inlined, domains, consts);
     const id = decl.name.name;
-    if (unsatisfiable(condition)) {
+    // across `||` and `!` too: the reasoner decides over the input's intervals and value sets
+    const formula = formulaOf(inlineNames(inlined, globalLets), reasoner);
+    if (unsatisfiable(condition) || !satisfiable(formula, reasoner)) {
       diagnostics.push(
         diagnostic('VD4001', 'warning', `rule \`${id}\` can never fire: its condition is never true`, decl.condition.span, {
           hint: condition.constant === false ? 'the condition is false whatever the input' : 'its constraints contradict each other or the declared values of the input',
@@ -45,6 +54,12 @@ export function analyzeRules(ast: Ruleset, checked: CheckResult): Diagnostic[] {
     }
     if (condition.constant === true) {
       diagnostics.push(diagnostic('VD4004', 'warning', `rule \`${id}\` fires on every input`, decl.condition.span, { hint: 'its condition does not depend on the input; check it is what you meant' }));
+    } else if (valid(formula, reasoner)) {
+      diagnostics.push(
+        diagnostic('VD4004', 'warning', `rule \`${id}\` fires on every input`, decl.condition.span, { hint: 'its cases cover every value the input can have; check it is what you meant' }),
+      );
+    } else {
+      diagnostics.push(...constantParts(inlineNames(decl.condition, lets), reasoner, reportedParts));
     }
     rules.push({ rule: decl, condition, rank, keys: keysOf(condition) });
   }

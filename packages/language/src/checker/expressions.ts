@@ -39,7 +39,7 @@ export class ExpressionChecker {
   value(expr: Expr, scope: Scope): Type {
     const type = this.infer(expr, scope);
     if (type.kind === 'nullable' || type.kind === 'null') {
-      if (type.kind === 'nullable') this.ctx.report(messages.mayBeAbsent(describe(expr), expr.span));
+      if (type.kind === 'nullable') this.ctx.report(messages.mayBeAbsent(describe(expr), expr.span, type.inner));
       return type.kind === 'nullable' ? type.inner : T.error;
     }
     return type;
@@ -153,8 +153,8 @@ export class ExpressionChecker {
     let objectType: Type = raw;
     const nullableObject = raw.kind === 'nullable';
     if (nullableObject) {
-      if (!expr.optional) this.ctx.report(messages.mayBeAbsent(describe(expr.object), expr.object.span, `${describe(expr.object)}?.${expr.property}`));
       objectType = stripNullable(raw);
+      if (!expr.optional) this.ctx.report(messages.mayBeAbsent(describe(expr.object), expr.object.span, readType(objectType, expr.property), `${describe(expr.object)}?.${expr.property}`));
     }
     const wrap = (t: Type) => (nullableObject && expr.optional ? T.nullable(t) : t);
     if (isLoose(objectType)) return objectType;
@@ -177,7 +177,7 @@ export class ExpressionChecker {
 
   private index(object: Expr, index: Expr, optional: boolean, span: Span, scope: Scope): Type {
     const raw = this.infer(object, scope);
-    if (raw.kind === 'nullable' && !optional) this.ctx.report(messages.mayBeAbsent(describe(object), object.span));
+    if (raw.kind === 'nullable' && !optional) this.ctx.report(messages.mayBeAbsent(describe(object), object.span, raw.inner));
     const objectType = stripNullable(raw);
     const indexType = this.value(index, scope);
     const wrap = (t: Type) => (optional ? T.nullable(t) : t);
@@ -460,4 +460,11 @@ export function describe(expr: Expr): string {
     default:
       return 'this value';
   }
+}
+
+/** The type of `object.property` when it is there (for the default a VD2005 hint suggests). */
+function readType(object: Type, property: string): Type {
+  if (object.kind === 'record') return object.fields.get(property)?.type ?? T.error;
+  if (object.kind === 'map') return object.value;
+  return T.error;
 }

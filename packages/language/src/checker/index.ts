@@ -10,6 +10,7 @@ import { DenseMap } from './dense-map.ts';
 import { closest } from './did-you-mean.ts';
 import { ExpressionChecker, type TableSignature } from './expressions.ts';
 import { messages } from './messages.ts';
+import { checkPatterns } from './patterns.ts';
 import { checkRules } from './rules.ts';
 import { Scope, type SymbolInfo } from './scope.ts';
 import { checkTables } from './tables.ts';
@@ -35,6 +36,8 @@ export interface CheckResult {
   input: Type;
   /** Outcomes by precedence; the last is the default. */
   outcomes: string[];
+  /** The outcomes that count as compliant: those `decision ... compliant` lists, else the default alone. */
+  compliant: string[];
 }
 
 export function check(ast: Ruleset): CheckResult {
@@ -112,16 +115,18 @@ export function check(ast: Ruleset): CheckResult {
         if (declare({ name: decl.name.name, kind: 'table', type: signature.returns, span: decl.name.span, doc: decl.doc, used: false })) tables.set(decl.name.name, signature);
         break;
       }
-      case 'Output': {
-        // Outputs are results, not names rules can read; they share the namespace so a test's `expect outputs` is unambiguous.
-        const existing = symbols.get(decl.name.name);
-        if (existing !== undefined) report(messages.duplicateName(decl.name.name, decl.name.span, existing.span));
-        else symbols.set(decl.name.name, { name: decl.name.name, kind: 'output', type: T.error, span: decl.name.span, doc: decl.doc, used: true });
-        break;
-      }
       default:
         break;
     }
+  }
+  // Outputs are results, not names rules can read; they share the namespace so a test's `expect outputs` is
+  // unambiguous. They come after every readable name, so a clash is reported once, on the output, and the
+  // rules reading the other declaration still resolve.
+  for (const decl of ast.decls) {
+    if (decl.kind !== 'Output') continue;
+    const existing = symbols.get(decl.name.name);
+    if (existing !== undefined) report(messages.duplicateName(decl.name.name, decl.name.span, existing.span));
+    else symbols.set(decl.name.name, { name: decl.name.name, kind: 'output', type: T.error, span: decl.name.span, doc: decl.doc, used: true });
   }
 
   for (const symbol of [...pending.keys()]) resolve(symbol, symbol.span);
@@ -131,9 +136,11 @@ export function check(ast: Ruleset): CheckResult {
   checkTables(ctx);
   checkRules(ctx);
   checkTests(ctx);
+  checkPatterns(ctx);
   reportUnused(symbols, report);
 
-  return { diagnostics: sortDiagnostics(diagnostics), types, references, symbols, input, outcomes };
+  const compliant = compliantOutcomes(singles.decision, outcomes, report);
+  return { diagnostics: sortDiagnostics(diagnostics), types, references, symbols, input, outcomes, compliant };
 }
 
 function singletons(decls: Decl[], report: (d: Diagnostic) => void) {
@@ -164,6 +171,18 @@ function checkDecision(ast: Ruleset, decision: DecisionDecl | undefined, report:
   }
   if (decision.outcomes.length < 2) report(messages.badDecision('a decision needs at least two outcomes: one a rule can produce, and the default', decision.span));
   return decision.outcomes.map((o) => o.name);
+}
+
+function compliantOutcomes(decision: DecisionDecl | undefined, outcomes: string[], report: (d: Diagnostic) => void): string[] {
+  const fallback = outcomes.length === 0 ? [] : [outcomes[outcomes.length - 1]!];
+  if (decision?.compliant === undefined) return fallback;
+  const listed: string[] = [];
+  for (const name of decision.compliant) {
+    if (!outcomes.includes(name.name)) report(messages.unknownOutcome(name.name, name.span, outcomes, closest(name.name, outcomes)));
+    else if (listed.includes(name.name)) report(messages.badDecision(`outcome \`${name.name}\` is listed twice as compliant`, name.span));
+    else listed.push(name.name);
+  }
+  return listed;
 }
 
 function checkWeights(weights: WeightsDecl | undefined, report: (d: Diagnostic) => void): void {

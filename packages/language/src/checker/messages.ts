@@ -26,15 +26,26 @@ export const messages = {
       span,
       hint === undefined ? {} : { hint },
     ),
-  mayBeAbsent: (path: string, span: Span, read?: string): Diagnostic =>
-    path.includes('?.') || !/^[\w.]+$/.test(path)
-      ? diagnostic('VD2005', 'error', `\`${path}\` may be null here`, span, { hint: `give it a default: \`(${path} ?? 0)\`` })
-      : diagnostic('VD2005', 'error', `\`${path}\` is optional and may be absent here`, span, {
-          hint:
-            read === undefined
-              ? `give it a default (\`${path} ?? 0\`), or guard it (\`${path} != null && ...\`${path.includes('.') ? `, \`has(${path}) && ...\`` : ''})`
-              : `read through it with \`?.\` and give a default (\`${read} ?? 0\`), or guard it (\`has(${path}) && ...\`)`,
-        }),
+  mayBeAbsent: (path: string, span: Span, type: Type, read?: string): Diagnostic => {
+    // A default must have the value's own type (`?? 0` on a string passes nowhere useful): a value
+    // with no neutral default (a union member, a timestamp, a record) gets only a guard.
+    const fallback = neutralDefault(type);
+    const guard = path.includes('.') && /^[\w.]+$/.test(path) ? `has(${path}) && ...` : `${path} != null && ...`;
+    if (path.includes('?.') || !/^[\w.]+$/.test(path)) {
+      return diagnostic('VD2005', 'error', `\`${path}\` may be null here`, span, {
+        hint: fallback === null ? `test it first: \`(${path}) != null ? ... : ...\`` : `give it a default: \`(${path} ?? ${fallback})\``,
+      });
+    }
+    const readHint =
+      read === undefined
+        ? fallback === null
+          ? `guard it (\`${guard}\`${path.includes('.') ? `, \`${path} != null && ...\`` : ''})`
+          : `give it a default (\`${path} ?? ${fallback}\`), or guard it (\`${path} != null && ...\`${path.includes('.') ? `, \`has(${path}) && ...\`` : ''})`
+        : fallback === null
+          ? `guard it (\`has(${path}) && ...\`)`
+          : `read through it with \`?.\` and give a default (\`${read} ?? ${fallback}\`), or guard it (\`has(${path}) && ...\`)`;
+    return diagnostic('VD2005', 'error', `\`${path}\` is optional and may be absent here`, span, { hint: readHint });
+  },
   hasNeedsField: (span: Span, name: string | null): Diagnostic =>
     diagnostic('VD2006', 'error', '`has` tests a field: `has(a.b)`', span, {
       hint: name === null ? 'write `has(record.field)`' : `for a top-level input field write \`${name} != null\``,
@@ -112,9 +123,36 @@ export const messages = {
   duplicateTest: (name: string, span: Span): Diagnostic => diagnostic('VD3024', 'warning', `there are two tests named ${name}`, span, { hint: 'test names identify failures; make them unique' }),
   testWithoutInput: (name: string, span: Span): Diagnostic => diagnostic('VD3025', 'error', `test ${name} has no \`input\``, span, { hint: 'add `input { ... }`' }),
   paramValue: (param: string, message: string, span: Span): Diagnostic => diagnostic('VD3026', 'error', `param \`${param}\`: ${message}`, span),
+  invalidPattern: (pattern: string, problem: string, span: Span): Diagnostic =>
+    diagnostic('VD3070', 'error', `invalid regular expression ${JSON.stringify(pattern)}: ${problem}`, span, {
+      hint: 'patterns are RE2 syntax: no backreferences or lookaround; escape a literal `(`, `[`, `{` or `\\` with `\\` (written `\\\\` in a string)',
+    }),
+  unknownErrorCode: (code: string, span: Span, guess: string | null, codes: string[]): Diagnostic =>
+    diagnostic('VD3071', 'warning', `\`${code}\` is not an evaluation error code`, span, {
+      hint: guess === null ? `the codes are: ${codes.join(', ')}` : `did you mean \`${guess}\`?`,
+      ...(guess === null ? {} : { fix: { span, replacement: guess, title: `change to \`${guess}\`` } }),
+    }),
   unused: (what: string, name: string, span: Span): Diagnostic =>
     diagnostic('VD3030', 'warning', `${what} \`${name}\` is never used`, span, { hint: 'remove it, or use it in a rule' }),
 };
+
+/** The default a reader would write for an absent value of `type`, or null when no value is neutral. */
+function neutralDefault(type: Type): string | null {
+  switch (type.kind) {
+    case 'string':
+      return '""';
+    case 'number':
+      return '0';
+    case 'boolean':
+      return 'false';
+    case 'list':
+      return '[]';
+    case 'map':
+      return '{}';
+    default:
+      return null;
+  }
+}
 
 function article(type: string): string {
   if (/^["\d]/.test(type) || type.startsWith('{') || type.includes(' | ')) return `the value ${type}`;

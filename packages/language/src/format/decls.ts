@@ -84,7 +84,7 @@ class DeclPrinter {
       case 'Input':
         return ['input ', x.fieldBlock(d.fields, d.span.end - 1)];
       case 'Decision':
-        return ['decision ', join(' > ', d.outcomes.map((o) => o.name))];
+        return ['decision ', join(' > ', d.outcomes.map((o) => o.name)), d.compliant === undefined ? '' : [' compliant ', join(', ', d.compliant.map((o) => o.name))]];
       case 'Weights': {
         const entries: Item[] = d.entries.map((e) => ({
           start: e.span.start,
@@ -236,6 +236,14 @@ class DeclPrinter {
       items.push({ start: keywordStart(params.span.start), end: params.span.end, print: () => ['params ', x.expr(params)] });
     }
     for (const e of d.expectations) items.push({ start: e.span.start, end: e.span.end, print: () => this.expectation(e) });
+    for (const block of d.cases ?? []) {
+      const rows: Item[] = block.rows.map((c) => ({
+        start: c.span.start,
+        end: c.span.end,
+        print: () => [x.expr(c.input), ' -> ', c.outcome.name, c.rules === null ? '' : [' by [', join(', ', c.rules.map((r) => r.name)), ']']],
+      }));
+      items.push({ start: block.span.start, end: block.span.end, print: () => ['cases ', x.block(rows, block.span.end - 1)] });
+    }
     return items.sort((a, b) => a.start - b.start);
   }
 
@@ -245,13 +253,17 @@ class DeclPrinter {
       case 'ExpectDecision':
         return ['expect ', e.outcome.name, e.rules === null ? '' : [' by [', join(', ', e.rules.map((r) => r.name)), ']']];
       case 'ExpectOutputs':
-        return ['expect outputs ', x.expr(e.value)];
+        return ['expect outputs ', e.exact === true ? 'exactly ' : '', x.expr(e.value)];
       case 'ExpectSuggestion':
-        return ['expect suggest ', e.rule.name, ' ', x.expr(e.value)];
+        return ['expect suggest ', e.rule.name, ' ', e.exact === true ? 'exactly ' : '', x.expr(e.value)];
       case 'ExpectScore':
         return ['expect score ', x.expr(e.value)];
       case 'ExpectInvalid':
-        return 'expect invalid';
+        return e.paths === undefined ? 'expect invalid' : ['expect invalid at ', join(', ', e.paths.map((p) => p.raw))];
+      case 'ExpectMessage':
+        return ['expect message ', e.rule.name, e.contains ? ' contains ' : ' ', e.text.raw];
+      case 'ExpectError':
+        return ['expect error ', e.rule.name, ' ', e.code.name];
     }
   }
 }
