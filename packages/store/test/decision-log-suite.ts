@@ -231,6 +231,20 @@ export function decisionLogSuite(ctx: DecisionLogContext): void {
       expect(head).toEqual(last);
     });
 
+    it('with skipExisting, leaves out rows already logged and repeated ids, and the chain stays whole', async () => {
+      const ruleset = unique('idempotent');
+      const rows = Array.from({ length: 4 }, (_, i) => decision(ruleset, i));
+      await store.appendDecisions(rows.slice(0, 2));
+      // a replay of rows 0-3 after rows 0-1 were already committed, with row 2 given twice
+      const result = await store.appendDecisions([...rows, rows[2]!], { skipExisting: true });
+      expect(result).toMatchObject({ appended: 2, skipped: 3 });
+      expect((await store.queryDecisions({ ruleset, limit: 10 })).items.map((d) => d.id).reverse()).toEqual(rows.map((r) => r.id));
+      expect(await store.appendDecisions(rows, { skipExisting: true })).toEqual({ appended: 0, lastSeq: null, skipped: 4 });
+      expect((await store.verifyChain()).ok).toBe(true);
+      // without it, a repeated id is the database refusing the data (a unique violation)
+      await expect(store.appendDecisions([rows[0]!])).rejects.toSatisfy((e: { cause?: { code?: string }; code?: string }) => (e.cause?.code ?? e.code) === '23505');
+    });
+
     it(
       'keeps one chain when batches are appended concurrently',
       async () => {
