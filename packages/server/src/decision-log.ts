@@ -94,6 +94,7 @@ export class DecisionLog {
   private timerSoon = false;
   /** Rows in `journalBuffer` that are not in the memory queue (only the journal will have them). */
   private journalOnlyBuffered = 0;
+  private journalBufferedBytes = 0;
   /** Journal row up to which rows were read back into memory (or, while rows go to the journal only, from which they will be). */
   private readBackTo = 0;
   private writing: Promise<void> | null = null;
@@ -163,11 +164,13 @@ export class DecisionLog {
         }
         this.journalBuffer.push(entry);
         this.journalOnlyBuffered += 1;
+        this.journalBufferedBytes += entry.line.length;
         this.scheduleJournal();
         this.schedule(this.closed);
         return;
       }
       this.journalBuffer.push(entry);
+      this.journalBufferedBytes += entry.line.length;
       this.scheduleJournal();
     } else if (this.memoryFull()) {
       this.drop(1);
@@ -270,7 +273,8 @@ export class DecisionLog {
 
   private hasRoom(): boolean {
     if (!this.memoryFull()) return true;
-    return this.durability === 'journal' && !this.journalFailing && this.journal!.hasRoom(64 * 1024);
+    // room for what is buffered for it and a large row more
+    return this.durability === 'journal' && !this.journalFailing && this.journal!.hasRoom(this.journalBufferedBytes + 64 * 1024);
   }
 
   private memoryFull(): boolean {
@@ -307,6 +311,7 @@ export class DecisionLog {
     const journalOnly = this.journalOnlyBuffered;
     this.journalBuffer = [];
     this.journalOnlyBuffered = 0;
+    this.journalBufferedBytes = 0;
     const first = this.journal.rows;
     let written = false;
     try {
