@@ -38,6 +38,8 @@ export interface ServerConfig {
   journalDir?: string;
   /** The journal's size bound; past it (with the memory queue full too) `logOverflow` applies. */
   journalMaxBytes?: number;
+  /** How long a decision may wait before its batch is written to the database (journal and none modes). */
+  logFlushMs?: number;
   /** Decisions kept in memory while the database has not taken them. */
   logQueueMaxRows?: number;
   /** When neither the database, the memory queue nor the journal can take more: refuse evaluations (503) or answer and count. */
@@ -62,6 +64,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     logLevel: env['LOG_LEVEL'] ?? 'info',
     logDurability: oneOf(env, 'VERDICT_LOG_DURABILITY', ['journal', 'committed', 'none'] as const, 'journal'),
     journalMaxBytes: int(env, 'VERDICT_JOURNAL_MAX_BYTES', 1024 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER),
+    logFlushMs: int(env, 'VERDICT_LOG_FLUSH_MS', 200, 1, 60_000),
     logQueueMaxRows: int(env, 'VERDICT_LOG_QUEUE_MAX', 50_000, 100, 10_000_000),
     logOverflow: oneOf(env, 'VERDICT_LOG_OVERFLOW', ['refuse', 'drop'] as const, 'refuse'),
     shutdownTimeoutMs: int(env, 'VERDICT_SHUTDOWN_TIMEOUT_MS', 30_000, 100, 3_600_000),
@@ -98,11 +101,12 @@ function oneOf<T extends string>(env: Record<string, string | undefined>, name: 
 }
 
 /** The decision log and shutdown settings with their defaults filled in (a config built in code may leave them out). */
-export function logSettings(config: ServerConfig): Required<Pick<ServerConfig, 'logDurability' | 'journalDir' | 'journalMaxBytes' | 'logQueueMaxRows' | 'logOverflow' | 'shutdownTimeoutMs'>> {
+export function logSettings(config: ServerConfig): Required<Pick<ServerConfig, 'logDurability' | 'journalDir' | 'journalMaxBytes' | 'logFlushMs' | 'logQueueMaxRows' | 'logOverflow' | 'shutdownTimeoutMs'>> {
   return {
     logDurability: config.logDurability ?? 'journal',
     journalDir: config.journalDir ?? join(config.dataDir, 'journal'),
     journalMaxBytes: config.journalMaxBytes ?? 1024 * 1024 * 1024,
+    logFlushMs: config.logFlushMs ?? 200,
     logQueueMaxRows: config.logQueueMaxRows ?? 50_000,
     logOverflow: config.logOverflow ?? 'refuse',
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 30_000,

@@ -69,6 +69,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   });
   const settings = logSettings(config);
   const log = new DecisionLog(store, metrics, {
+    intervalMs: settings.logFlushMs,
     ...options.log,
     durability: settings.logDurability,
     journal: { dir: settings.journalDir, maxBytes: settings.journalMaxBytes },
