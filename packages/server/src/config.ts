@@ -44,6 +44,8 @@ export interface ServerConfig {
   logQueueMaxRows?: number;
   /** When neither the database, the memory queue nor the journal can take more: refuse evaluations (503) or answer and count. */
   logOverflow?: LogOverflow;
+  /** PGlite's page cache (`shared_buffers`, default `16MB`), held for the life of the process. */
+  pgliteSharedBuffers?: string;
   /** After the first SIGTERM/SIGINT, how long the drain may take before what is left is journalled and the process exits. */
   shutdownTimeoutMs?: number;
 }
@@ -70,6 +72,11 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     shutdownTimeoutMs: int(env, 'VERDICT_SHUTDOWN_TIMEOUT_MS', 30_000, 100, 3_600_000),
   };
   if (env['VERDICT_JOURNAL_DIR']) config.journalDir = env['VERDICT_JOURNAL_DIR'];
+  const sharedBuffers = env['VERDICT_PGLITE_SHARED_BUFFERS'];
+  if (sharedBuffers) {
+    if (!/^\d+(kB|MB|GB)$/.test(sharedBuffers)) throw new ConfigError(`VERDICT_PGLITE_SHARED_BUFFERS must be a size such as 16MB or 512kB; got \`${sharedBuffers}\``);
+    config.pgliteSharedBuffers = sharedBuffers;
+  }
   if (env['DATABASE_URL']) config.databaseUrl = env['DATABASE_URL'];
   if (env['VERDICT_ADMIN_KEY']) config.adminKey = env['VERDICT_ADMIN_KEY'];
   if (env['VERDICT_RULESETS']) config.rulesetsDir = env['VERDICT_RULESETS'];

@@ -104,7 +104,9 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'verdict' } });
-  const store = options.store ?? (await openStore(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
+  const store =
+    options.store ??
+    (await openStore(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir, ...(config.pgliteSharedBuffers === undefined ? {} : { pgliteSharedBuffers: config.pgliteSharedBuffers }) }));
   const { services, unlisten } = await createServices(config, { store, logger, ...(options.log === undefined ? {} : { log: options.log }) });
   // the store is open and the journal taken up: stop here or exit later, nothing answered is lost
   let phase: 'serving' | 'draining' | 'exiting' = 'serving';
