@@ -10,6 +10,7 @@ import { bearerGuard } from './auth.ts';
 import { bodySizeGuard } from './body.ts';
 import { Deadlines } from './deadline.ts';
 import type { AppEnv } from './env.ts';
+import { describeDbError, isUnavailableError } from './db-errors.ts';
 import { ApiError, errorBody, errors, type ErrorStatus } from './errors.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { channelRoutes } from './routes/channels.ts';
@@ -64,6 +65,7 @@ export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void
     const apiError = toApiError(error);
     // a timeout is the client's or the load's doing, not a fault: no stack, not at error level
     if (apiError.status === 504) services.logger.info({ request_id: c.get('requestId'), path: c.req.path }, 'request timed out');
+    else if (apiError.code === 'database_unavailable') services.logger.warn({ request_id: c.get('requestId'), path: c.req.path, error: describeDbError(error) }, 'request needs the database, which cannot be reached');
     else if (apiError.status >= 500) services.logger.error({ request_id: c.get('requestId'), err: error }, 'request failed');
     return respond(c, apiError);
   });
@@ -98,5 +100,7 @@ export function toApiError(error: unknown): ApiError {
     if (error.status === 413) return new ApiError(413, 'payload_too_large', 'the request body is too large');
     return new ApiError(error.status as ErrorStatus, 'bad_request', error.message || 'bad request');
   }
+  // the database out of reach or unable to serve: the client may retry, the operator is told by /readyz and the log
+  if (isUnavailableError(error)) return errors.databaseUnavailable();
   return new ApiError(500, 'internal_error', 'the server failed to handle this request; it has been logged');
 }

@@ -1,4 +1,7 @@
 /** Server configuration from the environment, with the documented defaults. */
+import { join } from 'node:path';
+import type { LogDurability, LogOverflow } from './decision-log.ts';
+
 export interface ServerConfig {
   port: number;
   host: string;
@@ -25,6 +28,26 @@ export interface ServerConfig {
   /** What the decision log keeps of each input: the input with `sensitive` fields redacted, only its hash, or nothing. */
   logInputs: 'redacted' | 'hash' | 'none';
   logLevel: string;
+  /**
+   * What an answered decision is promised (docs/operations.md): `journal` (kept in a local journal
+   * before the answer, survives a crash of the process), `committed` (answered once its row is
+   * committed to the database), `none` (queued in memory; a crash loses what is queued).
+   */
+  logDurability?: LogDurability;
+  /** The journal's directory (default `<dataDir>/journal`): replicas may share one (each writes its own files). */
+  journalDir?: string;
+  /** The journal's size bound; past it (with the memory queue full too) `logOverflow` applies. */
+  journalMaxBytes?: number;
+  /** How long a decision may wait before its batch is written to the database (journal and none modes). */
+  logFlushMs?: number;
+  /** Decisions kept in memory while the database has not taken them. */
+  logQueueMaxRows?: number;
+  /** When neither the database, the memory queue nor the journal can take more: refuse evaluations (503) or answer and count. */
+  logOverflow?: LogOverflow;
+  /** PGlite's page cache (`shared_buffers`, default `16MB`), held for the life of the process. */
+  pgliteSharedBuffers?: string;
+  /** After the first SIGTERM/SIGINT, how long the drain may take before what is left is journalled and the process exits. */
+  shutdownTimeoutMs?: number;
 }
 
 export class ConfigError extends Error {}
@@ -41,7 +64,19 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     logSampleRate: fraction(env, 'VERDICT_LOG_SAMPLE_RATE', 1),
     logInputs: oneOf(env, 'VERDICT_LOG_INPUTS', ['redacted', 'hash', 'none'] as const, 'redacted'),
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    logDurability: oneOf(env, 'VERDICT_LOG_DURABILITY', ['journal', 'committed', 'none'] as const, 'journal'),
+    journalMaxBytes: int(env, 'VERDICT_JOURNAL_MAX_BYTES', 1024 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER),
+    logFlushMs: int(env, 'VERDICT_LOG_FLUSH_MS', 200, 1, 60_000),
+    logQueueMaxRows: int(env, 'VERDICT_LOG_QUEUE_MAX', 50_000, 100, 10_000_000),
+    logOverflow: oneOf(env, 'VERDICT_LOG_OVERFLOW', ['refuse', 'drop'] as const, 'refuse'),
+    shutdownTimeoutMs: int(env, 'VERDICT_SHUTDOWN_TIMEOUT_MS', 30_000, 100, 3_600_000),
   };
+  if (env['VERDICT_JOURNAL_DIR']) config.journalDir = env['VERDICT_JOURNAL_DIR'];
+  const sharedBuffers = env['VERDICT_PGLITE_SHARED_BUFFERS'];
+  if (sharedBuffers) {
+    if (!/^\d+(kB|MB|GB)$/.test(sharedBuffers)) throw new ConfigError(`VERDICT_PGLITE_SHARED_BUFFERS must be a size such as 16MB or 512kB; got \`${sharedBuffers}\``);
+    config.pgliteSharedBuffers = sharedBuffers;
+  }
   if (env['DATABASE_URL']) config.databaseUrl = env['DATABASE_URL'];
   if (env['VERDICT_ADMIN_KEY']) config.adminKey = env['VERDICT_ADMIN_KEY'];
   if (env['VERDICT_RULESETS']) config.rulesetsDir = env['VERDICT_RULESETS'];
@@ -70,4 +105,17 @@ function oneOf<T extends string>(env: Record<string, string | undefined>, name: 
   if (raw === undefined || raw === '') return fallback;
   if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}; got \`${raw}\``);
   return raw as T;
+}
+
+/** The decision log and shutdown settings with their defaults filled in (a config built in code may leave them out). */
+export function logSettings(config: ServerConfig): Required<Pick<ServerConfig, 'logDurability' | 'journalDir' | 'journalMaxBytes' | 'logFlushMs' | 'logQueueMaxRows' | 'logOverflow' | 'shutdownTimeoutMs'>> {
+  return {
+    logDurability: config.logDurability ?? 'journal',
+    journalDir: config.journalDir ?? join(config.dataDir, 'journal'),
+    journalMaxBytes: config.journalMaxBytes ?? 1024 * 1024 * 1024,
+    logFlushMs: config.logFlushMs ?? 200,
+    logQueueMaxRows: config.logQueueMaxRows ?? 50_000,
+    logOverflow: config.logOverflow ?? 'refuse',
+    shutdownTimeoutMs: config.shutdownTimeoutMs ?? 30_000,
+  };
 }

@@ -51,4 +51,17 @@ export const errors = {
       diagnostics.slice(0, 10).map((d) => ({ path: 'source', code: d.code, message: d.message })),
     ),
   timeout: () => new ApiError(504, 'timeout', 'the request took too long and was stopped'),
+  databaseUnavailable: (retryAfterSeconds = 5) =>
+    new ApiError(503, 'database_unavailable', `the database cannot be reached; retry after ${retryAfterSeconds} s`, [], { 'Retry-After': String(retryAfterSeconds) }),
+  /** The decision log cannot take another decision (see VERDICT_LOG_OVERFLOW), or (committed mode) cannot commit one. */
+  logUnavailable: (reason: 'log_full' | 'database_unavailable', retryAfterSeconds: number) =>
+    new ApiError(
+      503,
+      reason === 'log_full' ? 'decision_log_full' : 'database_unavailable',
+      reason === 'log_full'
+        ? `the decision log cannot take more decisions (the database is behind and the journal is full); retry after ${retryAfterSeconds} s`
+        : `decisions are answered once logged, and the database cannot be reached; retry after ${retryAfterSeconds} s`,
+      [],
+      { 'Retry-After': String(retryAfterSeconds) },
+    ),
 };

@@ -21,6 +21,10 @@ export class Metrics {
   });
   readonly logQueueDepth = new Gauge({ name: 'verdict_decision_log_queue_depth', help: 'Decisions waiting to be written to the decision log', registers: [this.registry] });
   readonly logWriteFailures = new Counter({ name: 'verdict_decision_log_write_failures_total', help: 'Failed decision log batch writes (retried)', registers: [this.registry] });
+  readonly logDropped = new Counter({ name: 'verdict_decision_log_dropped_total', help: 'Decisions answered but not logged: the database, the memory queue and the journal could not take them (overflow policy drop)', registers: [this.registry] });
+  readonly logUnjournalled = new Counter({ name: 'verdict_decision_log_unjournalled_total', help: 'Decisions the journal could not take (kept in memory only, or dropped when memory was full too)', registers: [this.registry] });
+  readonly journalBytes = new Gauge({ name: 'verdict_decision_log_journal_bytes', help: 'Size of the decision log journal (rows not yet in the database)', registers: [this.registry] });
+  readonly databaseUp = new Gauge({ name: 'verdict_database_up', help: 'Whether the last database probe answered (1) or not (0)', registers: [this.registry] });
   readonly logRejected = new Counter({ name: 'verdict_decision_log_rejected_total', help: 'Decisions the database refused as data (set aside and logged, not retried)', registers: [this.registry] });
 
   constructor() {

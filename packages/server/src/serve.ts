@@ -13,8 +13,10 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import pino, { type Logger } from 'pino';
 import { openStore, type Store, type Unsubscribe } from '@verdict/store';
 import { createApp } from './app.ts';
-import type { ServerConfig } from './config.ts';
-import { DecisionLog } from './decision-log.ts';
+import { logSettings, type ServerConfig } from './config.ts';
+import { DatabaseHealth, type DatabaseHealthOptions } from './db-health.ts';
+import { describeDbError, isUnavailableError } from './db-errors.ts';
+import { DecisionLog, type DecisionLogOptions } from './decision-log.ts';
 import { errorBody } from './errors.ts';
 import { changeEvent, changeKey, EventHub } from './events.ts';
 import { Metrics } from './metrics.ts';
@@ -43,8 +45,10 @@ export interface StartOptions {
 export interface ServicesOptions {
   logger: Logger;
   store: Store;
-  /** Decision log batching (defaults: every 200 ms or 1000 rows). */
-  log?: { intervalMs?: number; batchSize?: number };
+  /** Decision log batching (defaults: every 200 ms or 1000 rows) and retry backoff. */
+  log?: Pick<DecisionLogOptions, 'intervalMs' | 'batchSize' | 'initialBackoffMs' | 'maxBackoffMs'>;
+  /** Database probe timing (see DatabaseHealth). */
+  health?: Pick<DatabaseHealthOptions, 'timeoutMs' | 'intervalMs'>;
 }
 
 /**
@@ -57,14 +61,40 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   const { store, logger } = options;
   const metrics = new Metrics();
   const registry = new RulesetRegistry(store);
-  const log = new DecisionLog(withLogWriteSpans(store), metrics, {
-    ...options.log,
-    onError: (error) => logger.error({ err: error }, 'decision log write failed; will retry'),
-    // the whole row goes to the structured log, so an operator still has the decision
-    onReject: (row, error) => logger.error({ err: error, decision: row }, 'decision log: the database refused this decision; it is set aside here'),
+  const health = new DatabaseHealth(store, metrics, {
+    ...options.health,
+    onChange: (up, reason) => {
+      if (up) logger.info('the database answers again');
+      else logger.error({ error: describeDbError(reason) }, 'the database does not answer');
+    },
   });
+  const settings = logSettings(config);
+  const log = new DecisionLog(withLogWriteSpans(store), metrics, {
+    intervalMs: settings.logFlushMs,
+    ...options.log,
+    durability: settings.logDurability,
+    journal: { dir: settings.journalDir, maxBytes: settings.journalMaxBytes },
+    maxQueueRows: settings.logQueueMaxRows,
+    overflow: settings.logOverflow,
+    // one line per failure with counts and the cause, never the rows (a batch can be megabytes)
+    onError: (error, state) => {
+      if (isUnavailableError(error)) health.observe(false, error);
+      logger.error({ error: describeDbError(error), failures: state.failures, pending: state.pending, retry_in_ms: state.retryInMs }, 'decision log write failed; will retry');
+    },
+    onRecovered: (failures) => {
+      health.observe(true);
+      logger.info({ failures }, 'decision log writes succeed again');
+    },
+    // the whole row goes to the structured log, so an operator still has the decision
+    onReject: (row, error) => logger.error({ error: describeDbError(error), decision: row }, 'decision log: the database refused this decision; it is set aside here'),
+    onDropped: (count, total) => logger.error({ dropped: count, dropped_total: total }, 'decision log full (database, memory queue and journal): decisions answered but not logged'),
+    onJournalError: (error) => logger.error({ error: describeDbError(error), journal: settings.journalDir }, 'decision log journal cannot be written; rows are kept in memory only'),
+  });
+  const replay = log.open();
+  if (replay.rows > 0) logger.warn({ rows: replay.rows, files: replay.files, journal: settings.journalDir }, 'decision log journal: replaying rows an earlier process did not write to the database');
+  health.start();
   const events = new EventHub();
-  const services: Services = { store, registry, log, events, metrics, config, logger, lifecycle: { draining: false } };
+  const services: Services = { store, registry, log, health, events, metrics, config, logger, lifecycle: { draining: false } };
   const unlisten = await store.listen((event) => {
     registry.changed(event);
     // Our own changes were already announced by the route (same key), so each change streams once.
@@ -75,9 +105,14 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'verdict' } });
-  const store = options.store ?? (await openStore(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
+  const store =
+    options.store ??
+    (await openStore(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir, ...(config.pgliteSharedBuffers === undefined ? {} : { pgliteSharedBuffers: config.pgliteSharedBuffers }) }));
   const { services, unlisten } = await createServices(config, { store, logger, ...(options.log === undefined ? {} : { log: options.log }) });
+  // the store is open and the journal taken up: stop here or exit later, nothing answered is lost
+  let phase: 'serving' | 'draining' | 'exiting' = 'serving';
   const { log } = services;
+  const { shutdownTimeoutMs, journalDir } = logSettings(config);
 
   const generatedAdminKey = await ensureAdminKey(store, config.adminKey, logger);
   if (config.rulesetsDir !== undefined) await publishDirectory(services, config.rulesetsDir);
@@ -107,6 +142,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      phase = 'draining';
       logger.info('shutting down: draining requests and the decision log');
       // From here /readyz answers 503, so a load balancer stops routing here while open connections are answered.
       services.lifecycle.draining = true;
@@ -114,20 +150,46 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       // Still listening: requests routed here before the balancer noticed are answered, not refused.
       if (config.shutdownDelayMs > 0) await new Promise((done) => setTimeout(done, config.shutdownDelayMs));
       await stopHttp(server, config.requestTimeoutMs);
-      await log.close();
-      // the database stayed unreachable through every retry: say so, with the rows, rather than lose them quietly
-      if (log.depth > 0) logger.error({ unwritten: log.depth, decisions: log.pending() }, 'decision log: rows could not be written before shutdown');
+      await log.close(Math.max(1000, shutdownTimeoutMs - config.shutdownDelayMs - config.requestTimeoutMs));
+      // the database stayed unreachable through every retry: the rows go to the journal for the next start
+      if (log.depth > 0) keepUnwritten('the database did not take them before shutdown');
+      services.health.stop();
       await unlisten();
       if (options.store === undefined) await store.close();
       logger.info('stopped');
     })());
+  /** Journals what the database has not taken (an exit without a full drain), and says so. */
+  const keepUnwritten = (why: string) => {
+    const pending = log.depth;
+    const { journalled, lost } = log.abandon();
+    if (lost > 0) logger.error({ unwritten: pending, journalled, lost, decisions: log.pending().slice(0, 100) }, `decision log: ${why}; ${lost} could not be journalled (the first 100 are here)`);
+    else logger.warn({ unwritten: pending, journalled, journal: journalDir }, `decision log: ${why}; they are in the journal and are written on the next start`);
+  };
   if (options.handleSignals !== false) {
-    const onSignal = (signal: string) => {
-      logger.info({ signal }, 'signal received');
-      void close().then(() => process.exit(0));
+    // The first signal drains; a second is noted and ignored (a process group's SIGTERM often
+    // arrives twice); a third, or the shutdown timeout, exits at once with what is left journalled.
+    let signals = 0;
+    const exitNow = (why: string) => {
+      if (phase === 'exiting') return;
+      phase = 'exiting';
+      keepUnwritten(why);
+      logger.warn('stopped without a full drain');
+      process.exit(1);
     };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    const onSignal = (signal: string) => {
+      signals += 1;
+      logger.info({ signal, count: signals }, signals === 1 ? 'signal received' : signals === 2 ? 'signal received again: still draining (a third one stops at once)' : 'third signal: stopping now');
+      if (signals === 1) {
+        const timer = setTimeout(() => exitNow(`the drain took over ${shutdownTimeoutMs} ms`), shutdownTimeoutMs);
+        timer.unref();
+        void close().then(() => {
+          clearTimeout(timer);
+          if (phase !== 'exiting') process.exit(0);
+        });
+      } else if (signals >= 3) exitNow('stopped by a third signal');
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   }
   return { url, port, services, generatedAdminKey, close };
 }

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '@verdict/store';
 import type { ServerConfig } from './config.ts';
+import type { DatabaseHealth } from './db-health.ts';
 import type { DecisionLog } from './decision-log.ts';
 import type { EventHub } from './events.ts';
 import type { Metrics } from './metrics.ts';
@@ -16,6 +17,8 @@ export interface Services {
   store: Store;
   registry: RulesetRegistry;
   log: DecisionLog;
+  /** The database's last known state (readiness answers from it at once). */
+  health: DatabaseHealth;
   events: EventHub;
   metrics: Metrics;
   config: ServerConfig;

@@ -79,12 +79,12 @@ function fail(span: Span, error: unknown): void {
 /** `store` with each decision-log write in a `verdict.log.write` span (rows and appended counted). */
 export function withLogWriteSpans(store: Store): Store {
   const append = store.appendDecisions.bind(store);
-  const appendDecisions = (rows: Parameters<Store['appendDecisions']>[0]) =>
+  const appendDecisions = (rows: Parameters<Store['appendDecisions']>[0], options?: Parameters<Store['appendDecisions']>[1]) =>
     inSpan(
       'verdict.log.write',
       async (span) => {
-        const result = await append(rows);
-        if (span.isRecording()) span.setAttributes({ 'verdict.log.appended': result.appended, 'verdict.log.duplicates': result.duplicates ?? 0 });
+        const result = await append(rows, options);
+        if (span.isRecording()) span.setAttributes({ 'verdict.log.appended': result.appended, 'verdict.log.skipped': result.skipped });
         return result;
       },
       () => ({ 'verdict.log.rows': rows.length, 'db.system': store.driver === 'postgres' ? 'postgresql' : 'pglite' }),

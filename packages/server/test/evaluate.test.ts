@@ -212,8 +212,10 @@ rule has_ssn {
     expect(log.depth).toBe(0);
     const late = row(99);
     log.append(late);
-    expect(log.depth, 'a row appended after close is taken for writing at once').toBe(0);
+    // a row appended after close is written at the next turn, not after the (60 s) interval
+    await new Promise((done) => setTimeout(done, 0));
     await log.flush(); // waits for that write
+    expect(log.depth).toBe(0);
     const stored = await ctx.store.queryDecisions({ ruleset: name, limit: 100 });
     expect(stored.items.map((d) => d.id).sort()).toEqual([...rows, late].map((r) => r.id).sort());
   });
@@ -241,14 +243,15 @@ rule has_ssn {
     // not a data error: nothing is set aside, every row waits for the next attempt
     const down = { appendDecisions: async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) } as unknown as typeof ctx.store;
     const errors: unknown[] = [];
-    const waiting = new DecisionLog(down, new Metrics(), { intervalMs: 60_000, onError: (e) => errors.push(e), onReject: () => expect.fail('a transient failure must not set rows aside') });
+    const waiting = new DecisionLog(down, new Metrics(), { intervalMs: 60_000, initialBackoffMs: 20, onError: (e) => errors.push(e), onReject: () => expect.fail('a transient failure must not set rows aside') });
     for (const r of rows) waiting.append(r);
     await waiting.flush();
     expect(waiting.depth).toBe(7);
     expect(waiting.pending().map((r) => r.id)).toEqual(rows.map((r) => r.id));
     expect(errors).toHaveLength(1);
-    await waiting.close(); // retries, gives up, and leaves no timer behind
+    await waiting.close(300); // retries with backoff until its timeout, gives up, and leaves no timer behind
     expect(waiting.depth).toBe(7);
+    expect(errors.length, 'retried during close').toBeGreaterThan(1);
   });
 
   it('queries violations by rule, severity and decision', async () => {

@@ -7,6 +7,8 @@
 // One store per driver per test file (PGlite is slow to start): tests isolate
 // themselves by using their own ruleset names (`uniqueName`).
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Hono } from 'hono';
 import pino from 'pino';
 import postgres from 'postgres';
@@ -66,6 +68,13 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     logSampleRate: 1,
     logInputs: 'redacted',
     logLevel: 'silent',
+    // in-memory stores: no journal files (the journal has its own tests)
+    logDurability: 'none',
+    journalDir: join(tmpdir(), `verdict-test-journal-${randomBytes(6).toString('hex')}`),
+    journalMaxBytes: 1024 * 1024 * 1024,
+    logQueueMaxRows: 50_000,
+    logOverflow: 'refuse',
+    shutdownTimeoutMs: 30_000,
     ...overrides,
   };
 }

@@ -1,11 +1,12 @@
 import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
-import { and, asc, desc, eq, gt, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import { clampLimit, decodeCursor, encodeCursor } from './cursor.ts';
 import { advisoryXactLock, type Db } from './db.ts';
 import { chainHash, GENESIS_HASH, type ChainedContent } from './hash.ts';
 import { decisionLog, decisionLogHead, violations } from './schema.ts';
 import { UNSTORABLE_TEXT } from './text.ts';
 import type {
+  AppendOptions,
   AppendResult,
   ChainVerification,
   DecisionInput,
@@ -35,17 +36,18 @@ const INSERT_CHUNK = 100;
  * not as drizzle's per-row, per-column bind parameters: on embedded PGlite,
  * which runs on the server's own thread, building and binding twelve
  * parameters per row cost several times more than the insert itself.
+ *
+ * With `skipExisting`, rows whose id is already logged are left out (counted in
+ * `skipped`): a retry after an unclear failure, a journal replayed after a
+ * crash, or a client shipping the same decision twice adds nothing twice.
  */
-export async function appendDecisions(db: Db, rows: DecisionInput[], chunkRows = INSERT_CHUNK): Promise<AppendResult> {
-  if (rows.length === 0) return { appended: 0, lastSeq: null };
+export async function appendDecisions(db: Db, given: DecisionInput[], options: AppendOptions = {}, chunkRows = INSERT_CHUNK): Promise<AppendResult> {
+  if (given.length === 0) return { appended: 0, lastSeq: null, skipped: 0 };
   return db.transaction(async (tx) => {
     await advisoryXactLock(tx, CHAIN_LOCK);
-    // Idempotent on the decision id: a retried shipment or a replayed journal appends nothing twice.
-    // Checked under the chain lock, so two writers cannot both find an id missing.
-    const fresh = await withoutLogged(tx, rows);
-    const duplicates = rows.length - fresh.length;
-    if (fresh.length === 0) return { appended: 0, lastSeq: null, duplicates };
-    rows = fresh;
+    // Under the chain lock, so a row another writer is adding cannot slip in between the check and the insert.
+    const rows = options.skipExisting === true ? await withoutLogged(tx, given) : given;
+    if (rows.length === 0) return { appended: 0, lastSeq: null, skipped: given.length };
     const [last] = await tx
       .select({ rowHash: decisionLog.rowHash })
       .from(decisionLog)
@@ -92,30 +94,20 @@ export async function appendDecisions(db: Db, rows: DecisionInput[], chunkRows =
     // the head moves with the rows, in their transaction (see decisionLogHead)
     const head = { seq: lastSeq!, rowHash: prevHash, updatedAt: now };
     await tx.insert(decisionLogHead).values({ id: 1, ...head }).onConflictDoUpdate({ target: decisionLogHead.id, set: head });
-    return { appended: rows.length, lastSeq, duplicates };
+    return { appended: rows.length, lastSeq, skipped: given.length - rows.length };
   });
 }
 
-/** `rows` less those whose id is already logged or repeats an earlier row's, in their order. */
+/** `rows` without those whose id is already in the log, nor a second row with the same id. */
 async function withoutLogged(tx: Db, rows: DecisionInput[]): Promise<DecisionInput[]> {
-  const ids = [...new Set(rows.map((row) => row.id))];
   const logged = new Set<string>();
-  for (let i = 0; i < ids.length; i += ID_LOOKUP_CHUNK) {
-    const chunk = ids.slice(i, i + ID_LOOKUP_CHUNK);
-    const found = await tx.execute(sql`select id from decision_log where id in (select jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb))`);
-    for (const { id } of rowsOf<{ id: string }>(found)) logged.add(id);
+  for (let i = 0; i < rows.length; i += 1000) {
+    const ids = rows.slice(i, i + 1000).map((row) => row.id);
+    const found = await tx.select({ id: decisionLog.id }).from(decisionLog).where(inArray(decisionLog.id, ids));
+    for (const { id } of found) logged.add(id);
   }
-  const fresh: DecisionInput[] = [];
-  for (const row of rows) {
-    if (logged.has(row.id)) continue;
-    logged.add(row.id);
-    fresh.push(row);
-  }
-  return fresh;
+  return rows.filter((row) => (logged.has(row.id) ? false : (logged.add(row.id), true)));
 }
-
-/** Ids looked up per statement when checking for decisions already logged. */
-const ID_LOOKUP_CHUNK = 1000;
 
 /** Links `rows` onto `prevHash` and serialises them (and their violations) for one insert statement. */
 function chainChunk(rows: DecisionInput[], prevHash: string, now: Date, clean: (row: DecisionInput) => DecisionInput): { decisionsJson: string; violationsJson: string; lastHash: string } {

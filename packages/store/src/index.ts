@@ -7,6 +7,7 @@ export { API_SCOPES } from './types.ts';
 export type {
   ApiKeyInfo,
   ApiScope,
+  AppendOptions,
   AppendResult,
   AuditEvent,
   AuditInput,

@@ -11,6 +11,8 @@ export interface OpenStoreOptions {
   memory?: boolean;
   /** PostgreSQL pool size (default 10). */
   maxConnections?: number;
+  /** PGlite's `shared_buffers` (default `16MB`): its page cache, held in memory for the life of the process. */
+  pgliteSharedBuffers?: string;
 }
 
 /**
@@ -27,5 +29,8 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
       options.maxConnections === undefined ? { url: options.url } : { url: options.url, maxConnections: options.maxConnections },
     );
   }
-  return openPglite(options.memory ? { memory: true } : options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  return openPglite({
+    ...(options.memory ? { memory: true } : options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.pgliteSharedBuffers === undefined ? {} : { sharedBuffers: options.pgliteSharedBuffers }),
+  });
 }

@@ -36,7 +36,7 @@ export function createStore(db: Db, parts: DriverParts, tuning: StoreTuning = {}
     rollbackChannel: (ruleset, channel, toRevision, actor, reason) =>
       channels.rollbackChannel(db, ruleset, channel, toRevision, actor, reason),
 
-    appendDecisions: (rows) => decisions.appendDecisions(db, rows, tuning.logChunkRows),
+    appendDecisions: (rows, options) => decisions.appendDecisions(db, rows, options, tuning.logChunkRows),
     queryDecisions: (query) => decisions.queryDecisions(db, query),
     queryViolations: (query) => decisions.queryViolations(db, query),
     setViolationResolved: (id, resolved) => decisions.setViolationResolved(db, id, resolved),

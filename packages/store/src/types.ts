@@ -110,8 +110,13 @@ export interface DecisionRecord {
 export interface AppendResult {
   appended: number;
   lastSeq: number | null;
-  /** Rows not appended because a row with the same id is already in the log (or earlier in the same call). */
-  duplicates?: number;
+  /** Rows left out because their id was already logged (only with `skipExisting`). */
+  skipped: number;
+}
+
+export interface AppendOptions {
+  /** Leave out rows whose id is already in the log (idempotent retries and replays); costs one indexed lookup per 1,000 rows. */
+  skipExisting?: boolean;
 }
 
 export interface Page<T> {
@@ -241,7 +246,7 @@ export interface Store {
   rollbackChannel(ruleset: string, channel: string, toRevision: number, actor: string, reason?: string): Promise<ChannelState>;
 
   // Decision log
-  appendDecisions(rows: DecisionInput[]): Promise<AppendResult>;
+  appendDecisions(rows: DecisionInput[], options?: AppendOptions): Promise<AppendResult>;
   /** Newest first, paginated by seq. */
   queryDecisions(query?: DecisionQuery): Promise<Page<DecisionRecord>>;
   queryViolations(query?: ViolationQuery): Promise<Page<ViolationRecord>>;

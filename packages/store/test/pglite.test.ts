@@ -24,6 +24,8 @@ describe('store on pglite (file backed)', () => {
         expect((await second.getChannel('persist', 'production'))?.version).toBe(1);
         const applied = await second.unsafeQuery('select count(*)::int as n from drizzle.__drizzle_migrations');
         expect(applied[0]?.['n']).toBeGreaterThan(0);
+        // the page cache is held for the life of the process: 16 MB by default (2048 pages of 8 kB), not PostgreSQL's 128 MB
+        expect(await second.unsafeQuery("select setting::int as pages from pg_settings where name = 'shared_buffers'")).toEqual([{ pages: 2048 }]);
       } finally {
         await second.close();
       }

@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EvaluationError, EvaluationResult } from '@verdict/engine';
 import type { Api } from '../api.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, errors } from '../errors.ts';
 import type { LoadedVersion } from '../registry.ts';
 import { redact, scrubberFor } from '../redact.ts';
 import { CHANNEL_NAME, DECISION, VERSION } from '../schemas.ts';
@@ -56,6 +56,7 @@ export function evaluationRoutes(api: Api, services: Services): void {
       const target = await resolveTarget(services, params['name']!, body);
       const result = evaluateOne(services, target, body.input, body.explain === true);
       if (!result.ok) throw new ApiError(422, result.error.code, result.error.message, result.error.details);
+      await services.log.durable(); // as safe as the log's durability mode promises before the answer leaves
       return c.json(result.body);
     },
   });
@@ -88,12 +89,16 @@ export function evaluationRoutes(api: Api, services: Services): void {
         const result = evaluateOne(services, target, input, body.explain === true);
         return result.ok ? result.body : { index, error: result.error };
       });
+      await services.log.durable();
       return c.json({ results });
     },
   });
 }
 
 async function resolveTarget(services: Services, name: string, body: { version?: number; channel?: string }): Promise<Target> {
+  // refused before any work when the decision could not be logged (VERDICT_LOG_OVERFLOW=refuse)
+  const admission = services.log.admit();
+  if (!admission.ok) throw errors.logUnavailable(admission.reason, admission.retryAfterSeconds);
   if (body.version !== undefined) {
     const loaded = await services.registry.version(name, body.version);
     const defaults = loaded.compiled.validateParams({});

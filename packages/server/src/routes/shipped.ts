@@ -89,12 +89,12 @@ export function shippedDecisionRoutes(api: Api, services: Services): void {
       const rows = await checkedRows(services, body.decisions);
       let result;
       try {
-        result = await services.store.appendDecisions(rows);
+        result = await services.store.appendDecisions(rows, { skipExisting: true });
       } catch (error) {
         services.logger.warn({ err: error, decisions: rows.length }, 'shipped decisions could not be appended');
         throw new ApiError(503, 'log_unavailable', 'the decision log cannot be written now; retry later', [], { 'Retry-After': '1' });
       }
-      return c.json({ appended: result.appended, duplicates: result.duplicates ?? 0 });
+      return c.json({ appended: result.appended, duplicates: result.skipped });
     },
   });
 }

@@ -24,7 +24,9 @@ async function migrateOnce(url: string): Promise<void> {
 /** PostgreSQL through postgres-js; several processes may share the database. */
 export async function openPostgres(options: { url: string; maxConnections?: number }): Promise<Store> {
   await migrateOnce(options.url);
-  const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+  // A short connect timeout (the driver's default is 30 s): an unreachable database should make a
+  // request answer 503 quickly, not hold it until its deadline.
+  const client = postgres(options.url, { max: options.maxConnections ?? 10, connect_timeout: 5, onnotice: () => {} });
   const db = drizzle({ client });
 
   return createStore(db, {

@@ -1,0 +1,17 @@
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const rss = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024);
+const mu = () => { const m = process.memoryUsage(); return `rss ${rss()} heap ${Math.round(m.heapUsed/1048576)} ext ${Math.round(m.external/1048576)} ab ${Math.round(m.arrayBuffers/1048576)}`; };
+const { PGlite } = await import('@electric-sql/pglite');
+const dir = mkdtempSync(join(tmpdir(), 'relops-pgl-'));
+const opts = JSON.parse(process.argv[2] ?? '{}');
+let db = await PGlite.create(dir, opts);
+console.log('first open', mu(), 'wasm', Math.round(((db as any).mod?.HEAPU8?.byteLength ?? (db as any).mod?.wasmMemory?.buffer?.byteLength ?? -1)/1048576));
+global.gc?.(); console.log('gc', mu());
+await db.close();
+db = await PGlite.create(dir, opts);
+console.log('reopen', mu(), 'wasm', Math.round(((db as any).mod?.HEAPU8?.byteLength ?? (db as any).mod?.wasmMemory?.buffer?.byteLength ?? -1)/1048576));
+global.gc?.(); console.log('gc', mu());
+const r = await db.query("select name, setting, unit from pg_settings where name in ('shared_buffers','work_mem','maintenance_work_mem','wal_buffers','temp_buffers')");
+console.log(JSON.stringify(r.rows));

@@ -1,0 +1,18 @@
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const rss = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024);
+const mu = () => { const m = process.memoryUsage(); return `rss ${rss()} ext ${Math.round(m.external/1048576)} ab ${Math.round(m.arrayBuffers/1048576)}`; };
+const { PGlite } = await import('@electric-sql/pglite');
+const dir = mkdtempSync(join(tmpdir(), 'relops-pgl-'));
+const extra = JSON.parse(process.argv[2] ?? '[]');
+const opts = extra.length ? { startParams: [...(PGlite as any).defaultStartParams ?? ["--single","-F","-O","-j","-c","search_path=public","-c","exit_on_error=false","-c","log_checkpoints=false","-c","max_worker_processes=0","-c","max_parallel_workers=0","-c","max_parallel_workers_per_gather=0","-c","io_method=sync","-c","max_parallel_maintenance_workers=0"], ...extra] } : {};
+let db = await PGlite.create(dir, opts);
+await db.close();
+db = await PGlite.create(dir, opts);
+global.gc?.(); console.log('reopen+gc', mu(), 'wasm', Math.round(((db as any).mod?.HEAPU8?.byteLength ?? -1)/1048576));
+const r = await db.query("select name, setting from pg_settings where name in ('shared_buffers')");
+console.log(JSON.stringify(r.rows));
+await db.exec('create table t (id serial primary key, body jsonb); insert into t (body) select jsonb_build_object(\'x\', repeat(\'y\', 500)) from generate_series(1, 200000)');
+await db.query('select count(*) from t');
+global.gc?.(); console.log('after 100MB table', mu(), 'wasm', Math.round(((db as any).mod?.HEAPU8?.byteLength ?? -1)/1048576));
