@@ -12,6 +12,7 @@ import { ExpressionChecker, type TableSignature } from './expressions.ts';
 import { messages } from './messages.ts';
 import { checkRules } from './rules.ts';
 import { Scope, type SymbolInfo } from './scope.ts';
+import { checkRecursion } from './recursion.ts';
 import { checkTables } from './tables.ts';
 import { checkTests } from './tests.ts';
 import { assignable, fromTypeExpr, show, T, type FieldType, type Type } from './types.ts';
@@ -139,6 +140,7 @@ export function check(ast: Ruleset): CheckResult {
   checkConstness(ast, references, report);
   checkDeclarationValues(ctx, singles.input);
   checkTables(ctx);
+  checkRecursion(ast, references, symbols, report);
   checkRules(ctx);
   checkTests(ctx);
   reportUnused(symbols, report);

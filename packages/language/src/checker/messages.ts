@@ -112,6 +112,10 @@ export const messages = {
   duplicateTest: (name: string, span: Span): Diagnostic => diagnostic('VD3024', 'warning', `there are two tests named ${name}`, span, { hint: 'test names identify failures; make them unique' }),
   testWithoutInput: (name: string, span: Span): Diagnostic => diagnostic('VD3025', 'error', `test ${name} has no \`input\``, span, { hint: 'add `input { ... }`' }),
   paramValue: (param: string, message: string, span: Span): Diagnostic => diagnostic('VD3026', 'error', `param \`${param}\`: ${message}`, span),
+  recursiveTable: (names: string[], span: Span): Diagnostic =>
+    diagnostic('VD3040', 'error', `table \`${names[0] ?? ''}\` calls itself: ${names.join(' -> ')}`, span, {
+      hint: 'tables may not call themselves, directly or through other tables or lets; iterate over a list with a macro (`all`, `exists`, `map`, `filter`) instead',
+    }),
   unused: (what: string, name: string, span: Span): Diagnostic =>
     diagnostic('VD3030', 'warning', `${what} \`${name}\` is never used`, span, { hint: 'remove it, or use it in a rule' }),
 };
