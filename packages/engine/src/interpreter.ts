@@ -220,7 +220,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
           for (let i = 0; i < row.patterns.length && ok; i++) {
             const p = row.patterns[i] as TablePattern;
             if (p.kind === 'Wildcard') continue;
-            const m = matchPattern(p.kind, p.kind === 'ComparePattern' ? p.op : null, args[i] as Value, interpret(p.value, local), node);
+            const m = matchPattern(p.kind, p.kind === 'ComparePattern' ? p.op : null, args[i] as Value, interpret(p.value, local), node, state);
             if (m instanceof VError) return m;
             ok = m;
           }

@@ -441,7 +441,7 @@ function compileTable(t: Extract<Decl, { kind: 'Table' }>, env: CompileEnv, ref:
         for (let i = 0; i < row.patterns.length && matched; i++) {
           const p = row.patterns[i];
           if (!p) continue;
-          const m = matchPattern(p.kind, p.op, args[i] as Value, p.value(ctx), node);
+          const m = matchPattern(p.kind, p.op, args[i] as Value, p.value(ctx), node, ctx.state);
           if (m instanceof VError) return m;
           matched = m;
         }

@@ -1,6 +1,6 @@
 /** Public types of `@verdict/engine`. */
 import type { Diagnostic, JsonSchema, Severity } from '@verdict/language';
-import type { Limits } from './context.ts';
+import type { Limits, StepBudget } from './context.ts';
 
 export interface CompileOptions {
   limits?: Partial<Limits>;
@@ -117,6 +117,11 @@ export type EvaluationResult = ({ ok: true } & Decision) | { ok: false; error: E
 export interface EvaluateOptions {
   params?: Record<string, unknown>;
   explain?: boolean;
+  /**
+   * A budget of steps shared by many evaluations (a batch): this one may spend what is left of it
+   * (within the ruleset's own `maxSteps`), and what it spends is taken from it.
+   */
+  budget?: StepBudget;
 }
 
 export type ParamsResult = { ok: true; values: Record<string, unknown> } | { ok: false; error: EvaluationError };
