@@ -25,6 +25,41 @@ export interface ServerConfig {
   /** What the decision log keeps of each input: the input with `sensitive` fields redacted, only its hash, or nothing. */
   logInputs: 'redacted' | 'hash' | 'none';
   logLevel: string;
+  /** Worker threads for checking, compiling, diffing and impact replay (0: on the main thread). */
+  workThreads?: number;
+  /** Hard time limit of one such task; past it the worker is stopped and the request answers 422 `work_timeout`. */
+  workTimeoutMs?: number;
+  /** Steps one evaluation may spend (the engine's `maxSteps`; see grammar/README.md, "Limits and the cost model"). */
+  maxSteps?: number;
+  /** Steps all the evaluations of one batch request may spend together. */
+  batchMaxSteps?: number;
+  /** Publish limits: expression nodes of one const, rows of one table, expression nodes of a ruleset. */
+  maxConstSize?: number;
+  maxTableRows?: number;
+  maxProgramSize?: number;
+}
+
+/** The defaults of the settings above, for a config that leaves them out. */
+export const ISOLATION_DEFAULTS = {
+  workThreads: 2,
+  workTimeoutMs: 5_000,
+  maxSteps: 1_000_000,
+  batchMaxSteps: 10_000_000,
+  maxConstSize: 100_000,
+  maxTableRows: 10_000,
+  maxProgramSize: 1_000_000,
+} as const;
+
+export type IsolationSettings = { -readonly [K in keyof typeof ISOLATION_DEFAULTS]: number };
+
+/** The work pool, evaluation and publish limits of `config`, defaults filled in. */
+export function isolationOf(config: ServerConfig): IsolationSettings {
+  const out: IsolationSettings = { ...ISOLATION_DEFAULTS };
+  for (const key of Object.keys(out) as Array<keyof IsolationSettings>) {
+    const value = config[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +76,13 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     logSampleRate: fraction(env, 'VERDICT_LOG_SAMPLE_RATE', 1),
     logInputs: oneOf(env, 'VERDICT_LOG_INPUTS', ['redacted', 'hash', 'none'] as const, 'redacted'),
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    workThreads: int(env, 'VERDICT_WORK_THREADS', ISOLATION_DEFAULTS.workThreads, 0, 64),
+    workTimeoutMs: int(env, 'VERDICT_WORK_TIMEOUT_MS', ISOLATION_DEFAULTS.workTimeoutMs, 10, 600_000),
+    maxSteps: int(env, 'VERDICT_MAX_STEPS', ISOLATION_DEFAULTS.maxSteps, 1, 1_000_000_000),
+    batchMaxSteps: int(env, 'VERDICT_BATCH_MAX_STEPS', ISOLATION_DEFAULTS.batchMaxSteps, 1, 1_000_000_000_000),
+    maxConstSize: int(env, 'VERDICT_MAX_CONST_SIZE', ISOLATION_DEFAULTS.maxConstSize, 1, 100_000_000),
+    maxTableRows: int(env, 'VERDICT_MAX_TABLE_ROWS', ISOLATION_DEFAULTS.maxTableRows, 1, 100_000_000),
+    maxProgramSize: int(env, 'VERDICT_MAX_PROGRAM_SIZE', ISOLATION_DEFAULTS.maxProgramSize, 1, 1_000_000_000),
   };
   if (env['DATABASE_URL']) config.databaseUrl = env['DATABASE_URL'];
   if (env['VERDICT_ADMIN_KEY']) config.adminKey = env['VERDICT_ADMIN_KEY'];

@@ -13,13 +13,16 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import pino, { type Logger } from 'pino';
 import { openStore, type Store, type Unsubscribe } from '@verdict/store';
 import { createApp } from './app.ts';
-import type { ServerConfig } from './config.ts';
+import { isolationOf, type ServerConfig } from './config.ts';
 import { DecisionLog } from './decision-log.ts';
 import { errorBody } from './errors.ts';
 import { changeEvent, changeKey, EventHub } from './events.ts';
 import { Metrics } from './metrics.ts';
 import { RulesetRegistry } from './registry.ts';
 import type { Services } from './services.ts';
+import { WorkPool } from './work/pool.ts';
+import { compileSettings } from './work/settings.ts';
+
 
 export interface RunningServer {
   url: string;
@@ -55,7 +58,9 @@ export interface ServicesOptions {
 export async function createServices(config: ServerConfig, options: ServicesOptions): Promise<{ services: Services; unlisten: Unsubscribe }> {
   const { store, logger } = options;
   const metrics = new Metrics();
-  const registry = new RulesetRegistry(store);
+  const isolation = isolationOf(config);
+  const work = new WorkPool({ size: isolation.workThreads, timeoutMs: isolation.workTimeoutMs });
+  const registry = new RulesetRegistry(store, compileSettings(config));
   const log = new DecisionLog(store, metrics, {
     ...options.log,
     onError: (error) => logger.error({ err: error }, 'decision log write failed; will retry'),
@@ -63,7 +68,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     onReject: (row, error) => logger.error({ err: error, decision: row }, 'decision log: the database refused this decision; it is set aside here'),
   });
   const events = new EventHub();
-  const services: Services = { store, registry, log, events, metrics, config, logger, lifecycle: { draining: false } };
+  const services: Services = { store, registry, log, events, metrics, config, logger, lifecycle: { draining: false }, work };
   const unlisten = await store.listen((event) => {
     registry.changed(event);
     // Our own changes were already announced by the route (same key), so each change streams once.
@@ -113,6 +118,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       // Still listening: requests routed here before the balancer noticed are answered, not refused.
       if (config.shutdownDelayMs > 0) await new Promise((done) => setTimeout(done, config.shutdownDelayMs));
       await stopHttp(server, config.requestTimeoutMs);
+      await services.work.close();
       await log.close();
       // the database stayed unreachable through every retry: say so, with the rows, rather than lose them quietly
       if (log.depth > 0) logger.error({ unwritten: log.depth, decisions: log.pending() }, 'decision log: rows could not be written before shutdown');
@@ -213,7 +219,7 @@ async function ensureAdminKey(store: Store, adminKey: string | undefined, logger
 export async function publishDirectory(services: Services, dir: string): Promise<void> {
   for (const file of policyFiles(dir)) {
     const source = readFileSync(file, 'utf8');
-    const compiled = RulesetRegistry.compileSource(source);
+    const compiled = RulesetRegistry.compileSource(source, compileSettings(services.config));
     if (!compiled.ok) {
       services.logger.error({ file, diagnostics: compiled.diagnostics.filter((d) => d.severity === 'error').slice(0, 5) }, 'ruleset does not compile; skipped');
       continue;

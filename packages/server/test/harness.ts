@@ -66,6 +66,8 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     logSampleRate: 1,
     logInputs: 'redacted',
     logLevel: 'silent',
+    // expensive work inline: a worker thread takes seconds to start from TypeScript (the isolation tests use them)
+    workThreads: 0,
     ...overrides,
   };
 }
