@@ -196,7 +196,8 @@ export function rulesetRoutes(api: Api, services: Services): void {
     handler: async (c, { params, query }) => {
       const name = params['name']!;
       if (query['from'] === undefined || query['to'] === undefined) throw errors.invalidRequest([{ path: 'query', message: 'both `from` and `to` are required' }]);
-      const [from, to] = await Promise.all([registry.version(name, parseVersion(query['from'], 'query/from')), registry.version(name, parseVersion(query['to'], 'query/to'))]);
+      // the sources only: both are analysed in a worker, not compiled here
+      const [from, to] = await Promise.all([storedSource(services, name, parseVersion(query['from'], 'query/from')), storedSource(services, name, parseVersion(query['to'], 'query/to'))]);
       const diff = await offThread('diffing the versions', () => services.work.run({ kind: 'diff', from: from.source, to: to.source }));
       return c.json({ rulesets: [diff], impact: {} });
     },
@@ -283,12 +284,17 @@ export function rulesetRoutes(api: Api, services: Services): void {
   });
 }
 
+/** A stored version (its source), or 404. */
+async function storedSource(services: Services, name: string, version: number): Promise<{ source: string }> {
+  const record = await services.store.getVersion(name, version).catch(notFound(`version ${version} of ruleset \`${name}\``));
+  if (record === null) throw errors.notFound(`version ${version} of ruleset \`${name}\``);
+  return { source: record.source };
+}
+
 /** The candidate of an impact request: a published version's source, or unsaved source (compiled and checked by the worker). */
 async function candidateSourceOf(services: Services, name: string, body: ImpactBody): Promise<string> {
   if (body.version === undefined) return body.source!;
-  const record = await services.store.getVersion(name, body.version).catch(notFound(`version ${body.version} of ruleset \`${name}\``));
-  if (record === null) throw errors.notFound(`version ${body.version} of ruleset \`${name}\``);
-  return record.source;
+  return (await storedSource(services, name, body.version)).source;
 }
 
 /** The store's largest page of decisions. */

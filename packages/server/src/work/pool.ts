@@ -4,6 +4,10 @@
  * time limit: past it, its worker is terminated (the only way to stop synchronous work) and replaced,
  * and the task fails with `WorkTimeout`. With a size of 0 the tasks run inline, on the calling thread.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runTask, type WorkAnswers, type WorkRequest } from './tasks.ts';
 
@@ -38,7 +42,8 @@ interface Task {
 
 interface Slot {
   worker: Worker;
-  ready: Promise<void>;
+  /** Whether the worker has loaded and takes tasks (one replaced after a timeout takes a while to start). */
+  ready: boolean;
   task: Task | null;
   timer: ReturnType<typeof setTimeout> | null;
 }
@@ -91,18 +96,15 @@ export class WorkPool {
     );
   }
 
+  /** Hands waiting tasks to idle workers that have started (tasks wait while none has). */
   private dispatch(): void {
     for (const slot of this.slots) {
       if (this.queue.length === 0) return;
-      if (slot.task !== null) continue;
+      if (slot.task !== null || !slot.ready) continue;
       const task = this.queue.shift()!;
       slot.task = task;
-      // the time limit runs from when the worker is ready to take the task, not while it starts
-      void slot.ready.then(() => {
-        if (slot.task !== task) return;
-        slot.timer = setTimeout(() => this.expire(slot, task), this.options.timeoutMs);
-        slot.worker.postMessage({ id: task.id, request: task.request });
-      });
+      slot.timer = setTimeout(() => this.expire(slot, task), this.options.timeoutMs);
+      slot.worker.postMessage({ id: task.id, request: task.request });
     }
   }
 
@@ -127,11 +129,11 @@ export class WorkPool {
 
   private spawn(): Slot {
     const worker = startWorker();
-    let ready!: () => void;
-    const slot: Slot = { worker, ready: new Promise<void>((done) => (ready = done)), task: null, timer: null };
+    const slot: Slot = { worker, ready: false, task: null, timer: null };
     worker.on('message', (message: Answer) => {
       if ('ready' in message) {
-        ready();
+        slot.ready = true;
+        this.dispatch();
         return;
       }
       const task = slot.task;
@@ -166,9 +168,16 @@ function startWorker(): Worker {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     const target = new URL('./worker.ts', here).href;
-    const loader = import.meta.resolve('tsx/esm/api');
+    const loader = tsxEsmApi();
     const code = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target)}); })`;
     return new Worker(code, { eval: true });
   }
   return new Worker(new URL('./worker.js', here));
+}
+
+/** The URL of tsx's ESM API (`tsx/esm/api`), found through its package.json (`import.meta.resolve` is not there under vitest). */
+function tsxEsmApi(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
+  return pathToFileURL(join(dirname(manifest), exports['./esm/api']!.import.default)).href;
 }
