@@ -117,7 +117,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   const explain = options.explain === true;
   const totals = totalsOf(plan);
   const ctx: Ctx = {
-    state: new EvalState(plan.limits),
+    state: new EvalState(plan.limits, options.budget ?? null),
     // what the quick check accepted is a plain object already
     input: (typed || isMap(data) ? data : {}) as VMap,
     params: paramValues,
@@ -125,6 +125,15 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     trace: null,
     depth: 0,
   };
+  try {
+    return decide(plan, ctx, typed, explain, totals);
+  } finally {
+    ctx.state.settle();
+  }
+}
+
+/** Rules, outputs and the decision, on a validated input. */
+function decide(plan: Plan, ctx: Ctx, typed: boolean, explain: boolean, totals: Totals): EvaluationResult {
   const location = locator(plan);
 
   // Which rules to evaluate: with the index, only the unindexed rules and the candidates of each

@@ -2,7 +2,8 @@
 export { compile, DEFAULT_WEIGHTS } from './ruleset.ts';
 export { compileExpression, type CompiledExpression, type ExpressionOptions, type ExpressionResult } from './expression.ts';
 export { interpret, interpretWith, referenceDecide, type InterpreterEnv, type ReferenceDecision } from './interpreter.ts';
-export { DEFAULT_LIMITS, type Limits } from './context.ts';
+export { DEFAULT_LIMITS, ITEMS_PER_STEP, StepBudget, type Limits } from './context.ts';
+export { DEFAULT_SIZE_LIMITS, type SizeLimits } from './sizes.ts';
 export { BUILTIN_IMPLS, type BuiltinImpl } from './builtins/index.ts';
 export { Timestamp, Duration, VError, toJson, type Value } from './values.ts';
 export { parseDuration, parseTimestamp } from './time.ts';

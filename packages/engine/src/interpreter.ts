@@ -189,10 +189,23 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
     cache.set(key, v);
     return v;
   };
+  // tables being called: the checker refuses recursion (VD3040), and so does the reference
+  const active = new Set<string>();
   const table = (name: string): ((args: Value[], node: number) => Value) | undefined => {
     const t = tables.get(name);
     if (!t) return undefined;
     return (args, node) => {
+      if (active.has(name)) return new VError('cycle', `table \`${name}\` calls itself`, node);
+      active.add(name);
+      try {
+        return callTable(t, name, args, node);
+      } finally {
+        active.delete(name);
+      }
+    };
+  };
+  const callTable = (t: TableDecl, name: string, args: Value[], node: number): Value => {
+    {
       const local: InterpreterEnv = {
         state,
         table,
@@ -207,7 +220,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
           for (let i = 0; i < row.patterns.length && ok; i++) {
             const p = row.patterns[i] as TablePattern;
             if (p.kind === 'Wildcard') continue;
-            const m = matchPattern(p.kind, p.kind === 'ComparePattern' ? p.op : null, args[i] as Value, interpret(p.value, local), node);
+            const m = matchPattern(p.kind, p.kind === 'ComparePattern' ? p.op : null, args[i] as Value, interpret(p.value, local), node, state);
             if (m instanceof VError) return m;
             ok = m;
           }
@@ -221,7 +234,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
         return interpret(row.result, local);
       }
       return new VError('no_matching_row', `no row of table \`${name}\` matches`, node);
-    };
+    }
   };
   const global: InterpreterEnv = {
     state,

@@ -62,8 +62,11 @@ export function addMapEntry(out: VMap, key: Value, value: Value, node: number): 
   return null;
 }
 
-export function contains(collection: Value, item: Value, node: number): Value {
+export function contains(collection: Value, item: Value, node: number, state: EvalState): Value {
   if (Array.isArray(collection)) {
+    // a list is searched item by item: one step per 16 of them (a map looks the key up)
+    const read = state.scan(collection.length, node);
+    if (read !== null) return read;
     for (const x of collection) if (deepEqual(x, item)) return true;
     return false;
   }
@@ -74,15 +77,23 @@ export function contains(collection: Value, item: Value, node: number): Value {
   return typeError(node, `\`in\` needs a list or a map, not ${typeName(collection)}`);
 }
 
+/** Items of a list or entries of a map (0 for timestamps and durations, compared in one step). */
+function sizeOf(v: object): number {
+  return Array.isArray(v) ? v.length : isMap(v) ? Object.keys(v).length : 0;
+}
+
 /** Strict binary operators (not `&&`, `||`, `??`, which the walkers handle lazily). */
 export function binary(op: BinaryOperator, a: Value, b: Value, node: number, state: EvalState): Value {
   if (a instanceof VError) return a;
   if (b instanceof VError) return b;
   switch (op) {
     case '==':
-      return deepEqual(a, b);
-    case '!=':
-      return !deepEqual(a, b);
+    case '!=': {
+      // lists and maps are compared item by item: one step per 16 (the generated code compares scalars only)
+      const read = typeof a === 'object' && a !== null && typeof b === 'object' && b !== null ? state.scan(Math.min(sizeOf(a), sizeOf(b)), node) : null;
+      if (read !== null) return read;
+      return op === '==' ? deepEqual(a, b) : !deepEqual(a, b);
+    }
     case '<':
     case '<=':
     case '>':
@@ -93,7 +104,7 @@ export function binary(op: BinaryOperator, a: Value, b: Value, node: number, sta
       return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
     }
     case 'in':
-      return contains(b, a, node);
+      return contains(b, a, node, state);
     case '+':
       if (typeof a === 'number' && typeof b === 'number') return checkNumber(a + b, node);
       if (typeof a === 'string' && typeof b === 'string') return state.checkLength(a.length + b.length, node) ?? a + b;

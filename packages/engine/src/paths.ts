@@ -16,7 +16,7 @@ export function inputPath(e: Expr, isInput: (name: string) => boolean): string[]
   return null;
 }
 
-function children(e: Expr): Expr[] {
+export function children(e: Expr): Expr[] {
   switch (e.kind) {
     case 'Template':
       return e.parts.filter((p): p is Expr => typeof p !== 'string');

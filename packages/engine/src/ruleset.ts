@@ -30,6 +30,7 @@ import { buildParams } from './params.ts';
 import { recordConverter, runtimeTypeTest } from './schema.ts';
 import { decisionJsonSchema } from './decision-schema.ts';
 import { matchPattern } from './table.ts';
+import { DEFAULT_SIZE_LIMITS, sizeProblems } from './sizes.ts';
 import { buildWhereChecker } from './wheres.ts';
 import { Validators, type Validator } from './validate.ts';
 import { VError, getOwn, missingUnlessNull, toText, type Value } from './values.ts';
@@ -51,6 +52,10 @@ export function compile(source: string | Analysis, options: CompileOptions = {})
   const badLimits = limitProblems(options.limits);
   if (badLimits.length > 0) return { diagnostics: [...diagnostics, ...badLimits] };
   if (hasErrors(diagnostics)) return { diagnostics };
+  if (options.sizes !== undefined) {
+    const tooLarge = sizeProblems(analysis.ast, { ...DEFAULT_SIZE_LIMITS, ...options.sizes });
+    if (tooLarge.length > 0) return { diagnostics: [...diagnostics, ...tooLarge] };
+  }
   const own: Diagnostic[] = [];
   let ruleset: CompiledRuleset;
   try {
@@ -445,7 +450,7 @@ function compileTable(t: Extract<Decl, { kind: 'Table' }>, env: CompileEnv, ref:
         for (let i = 0; i < row.patterns.length && matched; i++) {
           const p = row.patterns[i];
           if (!p) continue;
-          const m = matchPattern(p.kind, p.op, args[i] as Value, p.value(ctx), node);
+          const m = matchPattern(p.kind, p.op, args[i] as Value, p.value(ctx), node, ctx.state);
           if (m instanceof VError) return m;
           matched = m;
         }

@@ -1,14 +1,15 @@
 /** Decision-table row patterns. */
+import type { EvalState } from './context.ts';
 import { compareValues, contains } from './ops.ts';
 import { VError, deepEqual, type Value } from './values.ts';
 
 export type PatternKind = 'EqualsPattern' | 'ComparePattern' | 'InPattern';
 
-export function matchPattern(kind: PatternKind, op: '<' | '<=' | '>' | '>=' | '!=' | null, arg: Value, pattern: Value, node: number): boolean | VError {
+export function matchPattern(kind: PatternKind, op: '<' | '<=' | '>' | '>=' | '!=' | null, arg: Value, pattern: Value, node: number, state: EvalState): boolean | VError {
   if (pattern instanceof VError) return pattern;
   if (kind === 'EqualsPattern') return deepEqual(arg, pattern);
   if (kind === 'InPattern') {
-    const r = contains(pattern, arg, node);
+    const r = contains(pattern, arg, node, state);
     return r instanceof VError ? r : r === true;
   }
   if (op === '!=') return !deepEqual(arg, pattern);

@@ -1,9 +1,12 @@
 /** Public types of `@verdict/engine`. */
 import type { Diagnostic, JsonSchema, Severity } from '@verdict/language';
-import type { Limits } from './context.ts';
+import type { Limits, StepBudget } from './context.ts';
+import type { SizeLimits } from './sizes.ts';
 
 export interface CompileOptions {
   limits?: Partial<Limits>;
+  /** Size limits on consts, tables and the whole program (VD5020-VD5022); none unless given. */
+  sizes?: Partial<SizeLimits>;
   /** Build the rule index (default true; false is for differential tests). */
   index?: boolean;
   /** Fewest rules the index must file before it is used (default 32: below that it costs more than it saves). */
@@ -39,7 +42,8 @@ export interface ParamInfo {
 }
 
 export interface EvaluationError {
-  code: 'invalid_input' | 'invalid_params' | 'internal';
+  /** `limit_exceeded`: a budget shared by many evaluations (a batch's) ran out during this one. */
+  code: 'invalid_input' | 'invalid_params' | 'internal' | 'limit_exceeded';
   message: string;
   details: Array<{ path: string; message: string }>;
 }
@@ -117,6 +121,11 @@ export type EvaluationResult = ({ ok: true } & Decision) | { ok: false; error: E
 export interface EvaluateOptions {
   params?: Record<string, unknown>;
   explain?: boolean;
+  /**
+   * A budget of steps shared by many evaluations (a batch): this one may spend what is left of it
+   * (within the ruleset's own `maxSteps`), and what it spends is taken from it.
+   */
+  budget?: StepBudget;
 }
 
 export type ParamsResult = { ok: true; values: Record<string, unknown> } | { ok: false; error: EvaluationError };

@@ -48,6 +48,41 @@ export interface ServerConfig {
   pgliteSharedBuffers?: string;
   /** After the first SIGTERM/SIGINT, how long the drain may take before what is left is journalled and the process exits. */
   shutdownTimeoutMs?: number;
+  /** Worker threads for checking, compiling, diffing and impact replay (0: on the main thread). */
+  workThreads?: number;
+  /** Hard time limit of one such task; past it the worker is stopped and the request answers 422 `work_timeout`. */
+  workTimeoutMs?: number;
+  /** Steps one evaluation may spend (the engine's `maxSteps`; see grammar/README.md, "Limits and the cost model"). */
+  maxSteps?: number;
+  /** Steps all the evaluations of one batch request may spend together. */
+  batchMaxSteps?: number;
+  /** Publish limits: expression nodes of one const, rows of one table, expression nodes of a ruleset. */
+  maxConstSize?: number;
+  maxTableRows?: number;
+  maxProgramSize?: number;
+}
+
+/** The defaults of the settings above, for a config that leaves them out. */
+export const ISOLATION_DEFAULTS = {
+  workThreads: 2,
+  workTimeoutMs: 5_000,
+  maxSteps: 1_000_000,
+  batchMaxSteps: 10_000_000,
+  maxConstSize: 100_000,
+  maxTableRows: 10_000,
+  maxProgramSize: 1_000_000,
+} as const;
+
+export type IsolationSettings = { -readonly [K in keyof typeof ISOLATION_DEFAULTS]: number };
+
+/** The work pool, evaluation and publish limits of `config`, defaults filled in. */
+export function isolationOf(config: ServerConfig): IsolationSettings {
+  const out: IsolationSettings = { ...ISOLATION_DEFAULTS };
+  for (const key of Object.keys(out) as Array<keyof IsolationSettings>) {
+    const value = config[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +105,13 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     logQueueMaxRows: int(env, 'VERDICT_LOG_QUEUE_MAX', 50_000, 100, 10_000_000),
     logOverflow: oneOf(env, 'VERDICT_LOG_OVERFLOW', ['refuse', 'drop'] as const, 'refuse'),
     shutdownTimeoutMs: int(env, 'VERDICT_SHUTDOWN_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    workThreads: int(env, 'VERDICT_WORK_THREADS', ISOLATION_DEFAULTS.workThreads, 0, 64),
+    workTimeoutMs: int(env, 'VERDICT_WORK_TIMEOUT_MS', ISOLATION_DEFAULTS.workTimeoutMs, 10, 600_000),
+    maxSteps: int(env, 'VERDICT_MAX_STEPS', ISOLATION_DEFAULTS.maxSteps, 1, 1_000_000_000),
+    batchMaxSteps: int(env, 'VERDICT_BATCH_MAX_STEPS', ISOLATION_DEFAULTS.batchMaxSteps, 1, 1_000_000_000_000),
+    maxConstSize: int(env, 'VERDICT_MAX_CONST_SIZE', ISOLATION_DEFAULTS.maxConstSize, 1, 100_000_000),
+    maxTableRows: int(env, 'VERDICT_MAX_TABLE_ROWS', ISOLATION_DEFAULTS.maxTableRows, 1, 100_000_000),
+    maxProgramSize: int(env, 'VERDICT_MAX_PROGRAM_SIZE', ISOLATION_DEFAULTS.maxProgramSize, 1, 1_000_000_000),
   };
   if (env['VERDICT_JOURNAL_DIR']) config.journalDir = env['VERDICT_JOURNAL_DIR'];
   const sharedBuffers = env['VERDICT_PGLITE_SHARED_BUFFERS'];

@@ -10,6 +10,10 @@ import { analyze, format, hasErrors, type Diagnostic } from '@verdict/language';
 import { NotFoundError, type ChangeEvent, type ChannelState, type Store } from '@verdict/store';
 import { errors } from './errors.ts';
 import { sensitivePaths } from './redact.ts';
+import type { CompileSettings } from './work/tasks.ts';
+
+/** No size limit (a version loaded from the store was checked when it was published). */
+const NO_SIZE_LIMITS = { maxConstSize: Infinity, maxTableRows: Infinity, maxProgramSize: Infinity };
 
 export interface LoadedVersion {
   ruleset: string;
@@ -35,13 +39,20 @@ export class RulesetRegistry {
   private readonly channels = new Map<string, Promise<ChannelView>>();
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
 
-  constructor(private readonly store: Store) {}
+  /** `settings`: the evaluation limits every version is compiled with (published versions kept to the size limits already). */
+  constructor(
+    private readonly store: Store,
+    private readonly settings?: CompileSettings,
+  ) {}
 
-  /** Compiles a source; the hash is of its canonical (formatted) text, so formatting-only edits publish nothing new. */
-  static compileSource(source: string): CompileOutcome {
+  /**
+   * Compiles a source; the hash is of its canonical (formatted) text, so formatting-only edits publish
+   * nothing new. With `settings`, with those evaluation limits and within those size limits.
+   */
+  static compileSource(source: string, settings?: CompileSettings): CompileOutcome {
     const analysis = analyze(source);
     if (hasErrors(analysis.diagnostics)) return { ok: false, diagnostics: analysis.diagnostics };
-    const result = compile(analysis);
+    const result = compile(analysis, settings === undefined ? {} : { limits: settings.limits, sizes: settings.sizes });
     if (result.ruleset === undefined) return { ok: false, diagnostics: result.diagnostics };
     const canonical = format(source).text ?? source;
     return { ok: true, compiled: result.ruleset, hash: `sha256:${createHash('sha256').update(canonical).digest('hex')}`, canonical };
@@ -84,7 +95,8 @@ export class RulesetRegistry {
   private async load(ruleset: string, version: number): Promise<LoadedVersion> {
     const record = await this.store.getVersion(ruleset, version).catch(nullIfNotFound);
     if (record === null) throw errors.notFound(`version ${version} of ruleset \`${ruleset}\``);
-    const outcome = RulesetRegistry.compileSource(record.source);
+    // a stored version was held to the size limits when it was published: only the evaluation limits apply
+    const outcome = RulesetRegistry.compileSource(record.source, this.settings === undefined ? undefined : { limits: this.settings.limits, sizes: NO_SIZE_LIMITS });
     // The server cannot serve it (e.g. a language change broke an old source): unavailable, not an
     // internal error; the load is retried on the next request (failed loads are not cached).
     if (!outcome.ok) throw errors.rulesetUnavailable(ruleset, version, outcome.diagnostics.filter((d) => d.severity === 'error'));

@@ -13,7 +13,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import pino, { type Logger } from 'pino';
 import { openStore, type Store, type Unsubscribe } from '@verdict/store';
 import { createApp } from './app.ts';
-import { logSettings, type ServerConfig } from './config.ts';
+import { isolationOf, logSettings, type ServerConfig } from './config.ts';
 import { DatabaseHealth, type DatabaseHealthOptions } from './db-health.ts';
 import { describeDbError, isUnavailableError } from './db-errors.ts';
 import { DecisionLog, type DecisionLogOptions } from './decision-log.ts';
@@ -23,6 +23,8 @@ import { Metrics } from './metrics.ts';
 import { RulesetRegistry } from './registry.ts';
 import type { Services } from './services.ts';
 import { withLogWriteSpans } from './tracing.ts';
+import { WorkPool } from './work/pool.ts';
+import { compileSettings } from './work/settings.ts';
 
 export interface RunningServer {
   url: string;
@@ -60,7 +62,9 @@ export interface ServicesOptions {
 export async function createServices(config: ServerConfig, options: ServicesOptions): Promise<{ services: Services; unlisten: Unsubscribe }> {
   const { store, logger } = options;
   const metrics = new Metrics();
-  const registry = new RulesetRegistry(store);
+  const isolation = isolationOf(config);
+  const work = new WorkPool({ size: isolation.workThreads, timeoutMs: isolation.workTimeoutMs });
+  const registry = new RulesetRegistry(store, compileSettings(config));
   const health = new DatabaseHealth(store, metrics, {
     ...options.health,
     onChange: (up, reason) => {
@@ -94,7 +98,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   if (replay.rows > 0) logger.warn({ rows: replay.rows, files: replay.files, journal: settings.journalDir }, 'decision log journal: replaying rows an earlier process did not write to the database');
   health.start();
   const events = new EventHub();
-  const services: Services = { store, registry, log, health, events, metrics, config, logger, lifecycle: { draining: false } };
+  const services: Services = { store, registry, log, health, events, metrics, config, logger, lifecycle: { draining: false }, work };
   const unlisten = await store.listen((event) => {
     registry.changed(event);
     // Our own changes were already announced by the route (same key), so each change streams once.
@@ -150,6 +154,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       // Still listening: requests routed here before the balancer noticed are answered, not refused.
       if (config.shutdownDelayMs > 0) await new Promise((done) => setTimeout(done, config.shutdownDelayMs));
       await stopHttp(server, config.requestTimeoutMs);
+      await services.work.close();
       await log.close(Math.max(1000, shutdownTimeoutMs - config.shutdownDelayMs - config.requestTimeoutMs));
       // the database stayed unreachable through every retry: the rows go to the journal for the next start
       if (log.depth > 0) keepUnwritten('the database did not take them before shutdown');
@@ -276,7 +281,7 @@ async function ensureAdminKey(store: Store, adminKey: string | undefined, logger
 export async function publishDirectory(services: Services, dir: string): Promise<void> {
   for (const file of policyFiles(dir)) {
     const source = readFileSync(file, 'utf8');
-    const compiled = RulesetRegistry.compileSource(source);
+    const compiled = RulesetRegistry.compileSource(source, compileSettings(services.config));
     if (!compiled.ok) {
       services.logger.error({ file, diagnostics: compiled.diagnostics.filter((d) => d.severity === 'error').slice(0, 5) }, 'ruleset does not compile; skipped');
       continue;

@@ -7,6 +7,7 @@ import type { DecisionLog } from './decision-log.ts';
 import type { EventHub } from './events.ts';
 import type { Metrics } from './metrics.ts';
 import type { RulesetRegistry } from './registry.ts';
+import type { WorkPool } from './work/pool.ts';
 
 /** Process state the routes read: `draining` once shutdown began (readiness then answers 503). */
 export interface Lifecycle {
@@ -24,4 +25,6 @@ export interface Services {
   config: ServerConfig;
   logger: Logger;
   lifecycle: Lifecycle;
+  /** Worker threads for checking, compiling, diffing and impact replay. */
+  work: WorkPool;
 }

@@ -75,6 +75,8 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     logQueueMaxRows: 50_000,
     logOverflow: 'refuse',
     shutdownTimeoutMs: 30_000,
+    // expensive work inline: a worker thread takes seconds to start from TypeScript (the isolation tests use them)
+    workThreads: 0,
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import type { EvalState } from '../context.ts';
 import { typeError } from '../ops.ts';
 import { VError, deepEqual, isMap, toText, typeName, type Value } from '../values.ts';
 import type { BuiltinTable } from './types.ts';
@@ -20,7 +21,7 @@ function finite(n: number, node: number): Value {
   return Number.isFinite(n) ? n : new VError('overflow', 'the result is not a finite number', node);
 }
 
-function extreme(name: 'min' | 'max', args: Value[], node: number): Value {
+function extreme(name: 'min' | 'max', args: Value[], node: number, state: EvalState): Value {
   let nums: number[] | VError;
   if (args.length === 1) nums = numbersOf(args[0] as Value, name, node);
   else {
@@ -28,6 +29,8 @@ function extreme(name: 'min' | 'max', args: Value[], node: number): Value {
     nums = args as number[];
   }
   if (nums instanceof VError) return nums;
+  const read = state.scan(nums.length, node);
+  if (read !== null) return read;
   if (nums.length === 0) return invalid(node, `${name}() of an empty list`);
   let best = nums[0] as number;
   for (const n of nums) {
@@ -37,12 +40,18 @@ function extreme(name: 'min' | 'max', args: Value[], node: number): Value {
   return best;
 }
 
+/** A list built from a map, counted as built (one step per 16 items). */
+function listOf(items: Value[], node: number, state: EvalState): Value {
+  return state.scan(items.length, node) ?? items;
+}
+
 export const listBuiltins: BuiltinTable = {
   size: {
     minArgs: 1,
     maxArgs: 1,
-    fn: ([v], node) => {
-      if (typeof v === 'string') return codePointLength(v);
+    fn: ([v], node, state) => {
+      // a string's code points are counted one by one; a list or map knows its size
+      if (typeof v === 'string') return state.scan(v.length, node) ?? codePointLength(v);
       if (Array.isArray(v)) return v.length;
       if (isMap(v)) return Object.keys(v).length;
       return typeError(node, `size() needs a string, list or map, not ${typeName(v as Value)}`);
@@ -51,22 +60,26 @@ export const listBuiltins: BuiltinTable = {
   sum: {
     minArgs: 1,
     maxArgs: 1,
-    fn: ([v], node) => {
+    fn: ([v], node, state) => {
       const nums = numbersOf(v as Value, 'sum', node);
       if (nums instanceof VError) return nums;
+      const read = state.scan(nums.length, node);
+      if (read !== null) return read;
       let total = 0;
       for (const n of nums) total += n;
       return finite(total, node);
     },
   },
-  min: { minArgs: 1, maxArgs: Infinity, fn: (args, node) => extreme('min', args, node) },
-  max: { minArgs: 1, maxArgs: Infinity, fn: (args, node) => extreme('max', args, node) },
+  min: { minArgs: 1, maxArgs: Infinity, fn: (args, node, state) => extreme('min', args, node, state) },
+  max: { minArgs: 1, maxArgs: Infinity, fn: (args, node, state) => extreme('max', args, node, state) },
   avg: {
     minArgs: 1,
     maxArgs: 1,
-    fn: ([v], node) => {
+    fn: ([v], node, state) => {
       const nums = numbersOf(v as Value, 'avg', node);
       if (nums instanceof VError) return nums;
+      const read = state.scan(nums.length, node);
+      if (read !== null) return read;
       if (nums.length === 0) return invalid(node, 'avg() of an empty list');
       let total = 0;
       for (const n of nums) total += n;
@@ -76,9 +89,11 @@ export const listBuiltins: BuiltinTable = {
   count: {
     minArgs: 1,
     maxArgs: 1,
-    fn: ([v], node) => {
+    fn: ([v], node, state) => {
       const list = expectList(v as Value, 'count', node);
       if (list instanceof VError) return list;
+      const read = state.scan(list.length, node);
+      if (read !== null) return read;
       let n = 0;
       for (const x of list) {
         if (typeof x !== 'boolean') return typeError(node, `count() needs a list of booleans, found ${typeName(x)}`);
@@ -90,12 +105,12 @@ export const listBuiltins: BuiltinTable = {
   contains: {
     minArgs: 2,
     maxArgs: 2,
-    fn: ([a, b], node) => {
+    fn: ([a, b], node, state) => {
       if (typeof a === 'string') {
         const part = expectString(b as Value, 'contains', node);
-        return part instanceof VError ? part : a.includes(part);
+        return part instanceof VError ? part : (state.scan(a.length, node) ?? a.includes(part));
       }
-      if (Array.isArray(a)) return a.some((x) => deepEqual(x, b as Value));
+      if (Array.isArray(a)) return state.scan(a.length, node) ?? a.some((x) => deepEqual(x, b as Value));
       if (isMap(a)) return typeof b === 'string' ? Object.hasOwn(a, b) : typeError(node, 'a map key is a string');
       return typeError(node, `contains() needs a string or a list, not ${typeName(a as Value)}`);
     },
@@ -115,11 +130,11 @@ export const listBuiltins: BuiltinTable = {
   keys: {
     minArgs: 1,
     maxArgs: 1,
-    fn: ([v], node) => (isMap(v) ? Object.keys(v) : typeError(node, `keys() needs a map, not ${typeName(v as Value)}`)),
+    fn: ([v], node, state) => (isMap(v) ? listOf(Object.keys(v), node, state) : typeError(node, `keys() needs a map, not ${typeName(v as Value)}`)),
   },
   values: {
     minArgs: 1,
     maxArgs: 1,
-    fn: ([v], node) => (isMap(v) ? Object.keys(v).map((k) => v[k] as Value) : typeError(node, `values() needs a map, not ${typeName(v as Value)}`)),
+    fn: ([v], node, state) => (isMap(v) ? listOf(Object.keys(v).map((k) => v[k] as Value), node, state) : typeError(node, `values() needs a map, not ${typeName(v as Value)}`)),
   },
 };

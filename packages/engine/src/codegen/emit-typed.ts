@@ -341,7 +341,7 @@ export class TypedEmitter implements TypedEmission {
     const items = literalItems(e.right) ?? constantItems(e.right, locals, this.env);
     if (items === null) return null;
     const t = scope.tmp();
-    const test = membershipTest(items, t, this.tables);
+    const test = membershipTest(items, t, this.tables, String(e.id));
     const code = left.fails ? `((${t} = ${left.code}) instanceof VError ? ${t} : ${test})` : `((${t} = ${left.code}), ${test})`;
     return { code, type: BOOL, fails: left.fails, absent: false };
   }
@@ -362,7 +362,7 @@ export class TypedEmitter implements TypedEmission {
       answer = ([x]) => `${x}.length`;
       type = NUMBER;
     } else if ((e.callee === 'startsWith' || e.callee === 'endsWith') && args.length === 2 && args.every((a) => a.type.kind === 'string')) {
-      answer = ([x, y]) => `${x}.${e.callee}(${y})`;
+      answer = ([x, y]) => `(S.scan(${y}.length, ${e.id}) ?? ${x}.${e.callee}(${y}))`;
       type = BOOL;
     } else if (e.callee === 'join' && args.length >= 1 && args[0]!.type.kind === 'list' && args[0]!.type.item.kind === 'string' && args.slice(1).every((a) => a.type.kind === 'string')) {
       // the items are strings, so each one's text is itself; then the length limit, as the builtin

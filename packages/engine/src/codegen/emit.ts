@@ -20,6 +20,7 @@
 import type { Expr, TablePattern } from '@verdict/language';
 import { BUILTIN_IMPLS } from '../builtins/index.ts';
 import { MAX_TABLE_DEPTH, compileExpr, dottedPath, type Closure, type CompileEnv, type Locals, type TableRef } from '../compiler.ts';
+import { ITEMS_PER_STEP } from '../context.ts';
 import { isPrototypeName, type Value } from '../values.ts';
 import { describeName, nameInfo, tableInfo, type TableInfo } from './names.ts';
 
@@ -100,9 +101,14 @@ const MAX_COMPARED_ITEMS = 8;
  * Membership of the variable `v` in constant `items`, for a `v` that is a string or a number other
  * than NaN: there, `===` and a Set's SameValueZero both give what deepEqual against each item gives.
  */
-export function membershipTest(items: Value[], v: string, tables: ModuleTables): string {
-  if (items.length > MAX_COMPARED_ITEMS) return `${tables.value(new Set(items))}.has(${v})`;
-  return items.length === 0 ? 'false' : `(${items.map((x) => `${v} === ${literalCode(x, tables)}`).join(' || ')})`;
+export function membershipTest(items: Value[], v: string, tables: ModuleTables, node: string): string {
+  const test =
+    items.length > MAX_COMPARED_ITEMS ? `${tables.value(new Set(items))}.has(${v})`
+    : items.length === 0 ? 'false'
+    : `(${items.map((x) => `${v} === ${literalCode(x, tables)}`).join(' || ')})`;
+  // counted as `contains` counts a search of the list, whatever the test costs here
+  const steps = Math.floor(items.length / ITEMS_PER_STEP);
+  return steps === 0 ? test : `(S.charge(${steps}, ${node}) ?? ${test})`;
 }
 
 /**
@@ -252,7 +258,7 @@ export class Emitter {
       const items = literalItems(e.right);
       if (items !== null) {
         const list = this.tables.value(items);
-        return `((${a} = ${left}) instanceof VError ? ${a} : (typeof ${a} === "string" || (typeof ${a} === "number" && ${a} === ${a})) ? ${membershipTest(items, a, this.tables)} : ${generic(a, list)})`;
+        return `((${a} = ${left}) instanceof VError ? ${a} : (typeof ${a} === "string" || (typeof ${a} === "number" && ${a} === ${a})) ? ${membershipTest(items, a, this.tables, String(e.id))} : ${generic(a, list)})`;
       }
     }
     const b = scope.tmp();
@@ -283,7 +289,7 @@ export class Emitter {
       case 'in': {
         const items = constantItems(e.right, locals, this.env);
         // a string, or a number other than NaN: membership is deepEqual against every item
-        if (items !== null) return strict(`(typeof ${a} === "string" || (typeof ${a} === "number" && ${a} === ${a})) ? ${membershipTest(items, a, this.tables)}`);
+        if (items !== null) return strict(`(typeof ${a} === "string" || (typeof ${a} === "number" && ${a} === ${a})) ? ${membershipTest(items, a, this.tables, String(e.id))}`);
         return strict(`false ? false`);
       }
       default:
@@ -305,7 +311,7 @@ export class Emitter {
     const [x, y] = temps;
     if (e.callee === 'size' && temps.length === 1) body = `Array.isArray(${x}) ? ${x}.length : ${generic}`;
     else if ((e.callee === 'startsWith' || e.callee === 'endsWith') && temps.length === 2) {
-      body = `typeof ${x} === "string" && typeof ${y} === "string" ? ${x}.${e.callee}(${y}) : ${generic}`;
+      body = `typeof ${x} === "string" && typeof ${y} === "string" ? (S.scan(${y}.length, ${e.id}) ?? ${x}.${e.callee}(${y})) : ${generic}`;
     }
     // arguments in order, the first error wins; then one step of the budget
     let out = `(${s} = S.step(${e.id})) !== null ? ${s} : ${body}`;
@@ -371,11 +377,11 @@ export class Emitter {
 
   /** A row pattern against argument `arg`, as `matchPattern` decides it: true, false or an error. */
   private pattern(p: Exclude<TablePattern, { kind: 'Wildcard' }>, arg: string, locals: Locals, scope: Scope, d: number): string {
-    const generic = (v: string) => `matchPattern(${str(p.kind)}, ${p.kind === 'ComparePattern' ? str(p.op) : 'null'}, ${arg}, ${v}, node)`;
+    const generic = (v: string) => `matchPattern(${str(p.kind)}, ${p.kind === 'ComparePattern' ? str(p.op) : 'null'}, ${arg}, ${v}, node, S)`;
     if (p.kind === 'InPattern') {
       const items = literalItems(p.value);
       // a constant list: membership of a string or a non-NaN number is what deepEqual against each item gives
-      if (items !== null) return `(typeof ${arg} === "string" || (typeof ${arg} === "number" && ${arg} === ${arg}) ? ${membershipTest(items, arg, this.tables)} : ${generic(this.expr(p.value, locals, scope, d))})`;
+      if (items !== null) return `(typeof ${arg} === "string" || (typeof ${arg} === "number" && ${arg} === ${arg}) ? ${membershipTest(items, arg, this.tables, 'node')} : ${generic(this.expr(p.value, locals, scope, d))})`;
       return generic(this.expr(p.value, locals, scope, d));
     }
     const v = scope.tmp();

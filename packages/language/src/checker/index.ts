@@ -13,6 +13,7 @@ import { messages } from './messages.ts';
 import { checkPatterns } from './patterns.ts';
 import { checkRules } from './rules.ts';
 import { Scope, type SymbolInfo } from './scope.ts';
+import { checkRecursion } from './recursion.ts';
 import { checkTables } from './tables.ts';
 import { checkTests } from './tests.ts';
 import { assignable, fromTypeExpr, show, T, type FieldType, type Type } from './types.ts';
@@ -134,6 +135,7 @@ export function check(ast: Ruleset): CheckResult {
   checkConstness(ast, references, report);
   checkDeclarationValues(ctx, singles.input);
   checkTables(ctx);
+  checkRecursion(ast, references, symbols, report);
   checkRules(ctx);
   checkTests(ctx);
   checkPatterns(ctx);

@@ -132,6 +132,10 @@ export const messages = {
       hint: guess === null ? `the codes are: ${codes.join(', ')}` : `did you mean \`${guess}\`?`,
       ...(guess === null ? {} : { fix: { span, replacement: guess, title: `change to \`${guess}\`` } }),
     }),
+  recursiveTable: (names: string[], span: Span): Diagnostic =>
+    diagnostic('VD3040', 'error', `table \`${names[0] ?? ''}\` calls itself: ${names.join(' -> ')}`, span, {
+      hint: 'tables may not call themselves, directly or through other tables or lets; iterate over a list with a macro (`all`, `exists`, `map`, `filter`) instead',
+    }),
   unused: (what: string, name: string, span: Span): Diagnostic =>
     diagnostic('VD3030', 'warning', `${what} \`${name}\` is never used`, span, { hint: 'remove it, or use it in a rule' }),
 };

@@ -1,7 +1,8 @@
 /** Evaluation: one input or a batch, by version or channel (default `production`). */
 import { createHash, randomUUID } from 'node:crypto';
-import type { EvaluationError, EvaluationResult } from '@verdict/engine';
+import { StepBudget, type EvaluationError, type EvaluationResult } from '@verdict/engine';
 import type { Api } from '../api.ts';
+import { isolationOf } from '../config.ts';
 import { ApiError, errors } from '../errors.ts';
 import type { LoadedVersion } from '../registry.ts';
 import { redact, scrubberFor } from '../redact.ts';
@@ -85,10 +86,22 @@ export function evaluationRoutes(api: Api, services: Services): void {
     },
     handler: async (c, { params, body }) => {
       const target = await resolveTarget(services, params['name']!, body);
-      const results = body.inputs.map((input, index) => {
-        const result = evaluateOne(services, target, input, body.explain === true);
-        return result.ok ? result.body : { index, error: result.error };
-      });
+      // one budget of steps for the whole batch; the event loop is given back between slices of it
+      const budget = new StepBudget(isolationOf(services.config).batchMaxSteps);
+      const results: unknown[] = [];
+      let slice = performance.now();
+      for (let index = 0; index < body.inputs.length; index++) {
+        if (budget.exhausted) {
+          results.push({ index, error: batchSpent(budget) });
+          continue;
+        }
+        const result = evaluateOne(services, target, body.inputs[index], body.explain === true, budget);
+        results.push(result.ok ? result.body : { index, error: result.error });
+        if (performance.now() - slice > BATCH_SLICE_MS) {
+          await new Promise<void>((next) => setImmediate(next));
+          slice = performance.now();
+        }
+      }
       await services.log.durable();
       return c.json({ results });
     },
@@ -111,11 +124,21 @@ async function resolveTarget(services: Services, name: string, body: { version?:
 
 type Evaluated = { ok: true; body: Record<string, unknown> } | { ok: false; error: EvaluationError };
 
-function evaluateOne(services: Services, target: Target, input: unknown, explain: boolean): Evaluated {
+/** How long a batch evaluates before it lets other requests in. */
+const BATCH_SLICE_MS = 5;
+
+/** An input of a batch whose budget ran out (during it, or before it began): an error, never a decision. */
+function batchSpent(budget: StepBudget): EvaluationError {
+  return { code: 'limit_exceeded', message: `the batch spent its budget of ${budget.maxSteps} steps (VERDICT_BATCH_MAX_STEPS); send the rest in another request`, details: [] };
+}
+
+function evaluateOne(services: Services, target: Target, input: unknown, explain: boolean, budget?: StepBudget): Evaluated {
   const { loaded } = target;
   const started = performance.now();
-  const result: EvaluationResult = loaded.compiled.evaluate(input, { params: target.params, explain });
+  const result: EvaluationResult = loaded.compiled.evaluate(input, budget === undefined ? { params: target.params, explain } : { params: target.params, explain, budget });
   const durationUs = Math.round((performance.now() - started) * 1000);
+  // a decision cut short by the batch's budget is not answered (nor logged) as a decision
+  if (budget?.exhausted === true) return { ok: false, error: batchSpent(budget) };
   if (!result.ok) return { ok: false, error: result.error };
   const { ok: _ok, ...decision } = result;
   const id = randomUUID();

@@ -1,17 +1,14 @@
 /** Rulesets and versions: list, history, source, publish, semantic diff, impact of a candidate, check. */
-import type { CompiledRuleset, EvaluateOptions } from '@verdict/engine';
-import { analyze, type Diagnostic } from '@verdict/language';
-import { computeImpact, diffRuleset } from '@verdict/review';
+import type { Diagnostic } from '@verdict/language';
 import { NotFoundError, StaleParentError, type DecisionRecord, type Page } from '@verdict/store';
 import type { Api } from '../api.ts';
 import { actorOf } from '../auth.ts';
-import { ApiError, errors, type ErrorDetail } from '../errors.ts';
+import { ApiError, errors } from '../errors.ts';
 import { changeKey } from '../events.ts';
-import { REDACTED } from '../redact.ts';
-import { RulesetRegistry } from '../registry.ts';
 import { CHANNEL_NAME, DIAGNOSTIC, MAX_INT, RULESET_NAME, VERSION } from '../schemas.ts';
 import type { Services } from '../services.ts';
-import { paramOf } from './channels.ts';
+import { offThread } from '../work/errors.ts';
+import { compileSettings } from '../work/settings.ts';
 
 interface PublishBody {
   source: string;
@@ -155,10 +152,11 @@ export function rulesetRoutes(api: Api, services: Services): void {
     },
     handler: async (c, { params, body }) => {
       const name = params['name']!;
-      const compiled = RulesetRegistry.compileSource(body.source);
+      // compiled off the main thread (and stopped at the time limit); the registry compiles its own copy when it is evaluated
+      const compiled = await offThread('compiling the source', () => services.work.run({ kind: 'compile', source: body.source, settings: compileSettings(services.config) }));
       if (!compiled.ok) throw compileFailed(compiled.diagnostics);
-      if (compiled.compiled.name !== name) {
-        throw nameMismatch(compiled.compiled.name, name);
+      if (compiled.name !== name) {
+        throw nameMismatch(compiled.name, name);
       }
       try {
         const published = await store.publishVersion({
@@ -198,8 +196,9 @@ export function rulesetRoutes(api: Api, services: Services): void {
     handler: async (c, { params, query }) => {
       const name = params['name']!;
       if (query['from'] === undefined || query['to'] === undefined) throw errors.invalidRequest([{ path: 'query', message: 'both `from` and `to` are required' }]);
-      const [from, to] = await Promise.all([registry.version(name, parseVersion(query['from'], 'query/from')), registry.version(name, parseVersion(query['to'], 'query/to'))]);
-      const diff = diffRuleset({ source: from.source, ast: analyze(from.source).ast }, { source: to.source, ast: analyze(to.source).ast });
+      // the sources only: both are analysed in a worker, not compiled here
+      const [from, to] = await Promise.all([storedSource(services, name, parseVersion(query['from'], 'query/from')), storedSource(services, name, parseVersion(query['to'], 'query/to'))]);
+      const diff = await offThread('diffing the versions', () => services.work.run({ kind: 'diff', from: from.source, to: to.source }));
       return c.json({ rulesets: [diff], impact: {} });
     },
   });
@@ -233,29 +232,35 @@ export function rulesetRoutes(api: Api, services: Services): void {
       const name = params['name']!;
       const channel = body.channel ?? 'production';
       const current = await registry.channel(name, channel);
-      const candidate = await candidateOf(services, name, body);
-      const candidateParams = overridesFor(candidate.compiled, current.state.params);
+      const candidateSource = await candidateSourceOf(services, name, body);
       // Decisions still queued in memory are part of the traffic to replay.
       await services.log.flush();
       const logged = await recentLoggedInputs(services, name, channel, body.limit ?? 1000);
-      const samples = [
-        ...logged.inputs.map((input, index) => ({ source: 'decision_log', index, input })),
-        ...(body.inputs ?? []).map((input, index) => ({ source: 'request', index, input })),
-      ];
-      const before = replaySide(current.loaded.compiled, current.params);
-      const after = replaySide(candidate.compiled, candidateParams.values);
-      const impact = computeImpact(before.ruleset, after.ruleset, samples);
-      const diff = diffRuleset({ source: current.loaded.source, ast: analyze(current.loaded.source).ast }, { source: candidate.source, ast: analyze(candidate.source).ast });
-      const redacted = logged.inputs.filter(hasRedactedValue).length + logged.withoutInput;
+      // both sides compiled and replayed off the main thread, within the time limit
+      const replayed = await offThread('the impact replay', () =>
+        services.work.run({
+          kind: 'impact',
+          request: {
+            current: { source: current.loaded.source, params: current.params },
+            candidate: { source: candidateSource },
+            overrides: current.state.params,
+            logged: logged.inputs,
+            given: body.inputs ?? [],
+          },
+          settings: compileSettings(services.config),
+        }),
+      );
+      if (!replayed.ok) throw compileFailed(replayed.diagnostics);
+      if (replayed.candidateName !== name) throw nameMismatch(replayed.candidateName, name);
       return c.json({
-        rulesets: [diff],
-        impact: { [name]: impact },
+        rulesets: [replayed.diff],
+        impact: { [name]: replayed.impact },
         base: { channel, version: current.loaded.version },
         replay: {
-          params: { current: current.params, candidate: candidateParams.values },
-          candidate_defaulted: candidateParams.refused,
-          invalid: { current: before.invalid(), candidate: after.invalid() },
-          redacted,
+          params: { current: current.params, candidate: replayed.candidateParams },
+          candidate_defaulted: replayed.candidateDefaulted,
+          invalid: replayed.invalid,
+          redacted: replayed.redactedLogged + logged.withoutInput,
           without_input: logged.withoutInput,
         },
       });
@@ -272,54 +277,24 @@ export function rulesetRoutes(api: Api, services: Services): void {
     anyText: true,
     body: { type: 'object', required: ['source'], additionalProperties: false, properties: { source: { type: 'string', maxLength: 2_000_000 } } },
     responses: { 200: { description: 'Diagnostics, sorted by position.', schema: { type: 'object', properties: { ruleset: { type: 'string' }, diagnostics: { type: 'array', items: DIAGNOSTIC } } } } },
-    handler: (c, { body }) => {
-      const analysis = analyze(body.source);
-      return c.json({ ruleset: analysis.ast.name.name, errors: analysis.diagnostics.filter((d) => d.severity === 'error').length, diagnostics: analysis.diagnostics });
+    handler: async (c, { body }) => {
+      const checked = await offThread('checking the source', () => services.work.run({ kind: 'check', source: body.source }));
+      return c.json(checked);
     },
   });
 }
 
-/** The candidate of an impact request: a published version, or unsaved source (compiled, and of this ruleset). */
-async function candidateOf(services: Services, name: string, body: ImpactBody): Promise<{ source: string; compiled: CompiledRuleset }> {
-  if (body.version !== undefined) {
-    const loaded = await services.registry.version(name, body.version);
-    return { source: loaded.source, compiled: loaded.compiled };
-  }
-  const compiled = RulesetRegistry.compileSource(body.source!);
-  if (!compiled.ok) throw compileFailed(compiled.diagnostics);
-  if (compiled.compiled.name !== name) throw nameMismatch(compiled.compiled.name, name);
-  return { source: body.source!, compiled: compiled.compiled };
+/** A stored version (its source), or 404. */
+async function storedSource(services: Services, name: string, version: number): Promise<{ source: string }> {
+  const record = await services.store.getVersion(name, version).catch(notFound(`version ${version} of ruleset \`${name}\``));
+  if (record === null) throw errors.notFound(`version ${version} of ruleset \`${name}\``);
+  return { source: record.source };
 }
 
-/**
- * The params `compiled` would evaluate with under a channel's `overrides`: each override it refuses
- * (undeclared, wrong type, broken `where`) falls back to its default and is listed in `refused`.
- */
-function overridesFor(compiled: CompiledRuleset, overrides: Record<string, unknown>): { values: Record<string, unknown>; refused: ErrorDetail[] } {
-  const checked = compiled.validateParams(overrides);
-  if (checked.ok) return { values: checked.values, refused: [] };
-  const failing = new Set(checked.error.details.map((d) => paramOf(d.path)));
-  const kept = compiled.validateParams(Object.fromEntries(Object.entries(overrides).filter(([k]) => !failing.has(k))));
-  // Each override is checked on its own, so the rest validate; the defaults always do (checked at compile time).
-  const values = kept.ok ? kept.values : (compiled.validateParams({}) as { ok: true; values: Record<string, unknown> }).values;
-  return { values, refused: checked.error.details };
-}
-
-/**
- * `compiled` evaluating every input with `params`, counting the inputs it refuses. `computeImpact`
- * gives both sides one set of params, but the channel's version and the candidate each need their own.
- */
-function replaySide(compiled: CompiledRuleset, params: Record<string, unknown>): { ruleset: CompiledRuleset; invalid: () => number } {
-  let invalid = 0;
-  const ruleset: CompiledRuleset = {
-    ...compiled,
-    evaluate: (input: unknown, options?: EvaluateOptions) => {
-      const result = compiled.evaluate(input, { ...options, params });
-      if (!result.ok) invalid++;
-      return result;
-    },
-  };
-  return { ruleset, invalid: () => invalid };
+/** The candidate of an impact request: a published version's source, or unsaved source (compiled and checked by the worker). */
+async function candidateSourceOf(services: Services, name: string, body: ImpactBody): Promise<string> {
+  if (body.version === undefined) return body.source!;
+  return (await storedSource(services, name, body.version)).source;
 }
 
 /** The store's largest page of decisions. */
@@ -346,18 +321,16 @@ async function recentLoggedInputs(services: Services, ruleset: string, channel: 
   return { inputs, withoutInput };
 }
 
-/** Whether a logged input had a value redacted (a replay sees `[redacted]`, not what was decided on). */
-function hasRedactedValue(input: unknown): boolean {
-  // The marker has no character JSON escapes, so the text search is exact (values and keys).
-  return JSON.stringify(input).includes(REDACTED);
-}
+/** The engine's publish size limits (a const, a table, the program): answered as `ruleset_too_large`, naming the limit. */
+const SIZE_LIMIT_CODES = new Set(['VD5020', 'VD5021', 'VD5022']);
 
 export function compileFailed(diagnostics: Diagnostic[]): ApiError {
   const errorsOnly = diagnostics.filter((d) => d.severity === 'error');
+  const tooLarge = errorsOnly.find((d) => SIZE_LIMIT_CODES.has(d.code));
   return new ApiError(
     422,
-    'compile_failed',
-    `the source does not compile: ${errorsOnly.length} error${errorsOnly.length === 1 ? '' : 's'}`,
+    tooLarge === undefined ? 'compile_failed' : 'ruleset_too_large',
+    tooLarge === undefined ? `the source does not compile: ${errorsOnly.length} error${errorsOnly.length === 1 ? '' : 's'}` : `the ruleset is larger than this server takes: ${tooLarge.message}`,
     errorsOnly.map((d) => ({ path: `source:${d.span.line}:${d.span.column}`, message: d.message, code: d.code, line: d.span.line, column: d.span.column, ...(d.hint ? { hint: d.hint } : {}) })),
   );
 }

@@ -1,0 +1,139 @@
+/**
+ * The cost model: every kind of work counts against the step limit, the same in every evaluator
+ * (closures, generated code, typed code, the reference interpreter), and a batch's evaluations can
+ * share one budget.
+ */
+import { analyze } from '@verdict/language';
+import { describe, expect, it } from 'vitest';
+import { StepBudget, compileExpression, interpretWith, referenceDecide, type Value } from '@verdict/engine';
+import { EvalState } from '../src/context.ts';
+import { patternSize } from '../src/builtins/pattern-size.ts';
+import { ruleset } from './helpers.ts';
+
+const source = (condition: string) => `ruleset t.cost
+input { s: string, t: string, xs: list<number>, ys: list<number>, words: list<string>, m: map<number> }
+decision deny > allow
+const BIG = [${Array.from({ length: 40 }, (_, i) => i * 3).join(', ')}]
+rule r {
+  severity high
+  deny when ${condition}
+  because "r"
+}
+`;
+
+const input = {
+  s: 'ab'.repeat(500),
+  t: 'a'.repeat(100),
+  xs: Array.from({ length: 200 }, (_, i) => i),
+  ys: Array.from({ length: 200 }, (_, i) => i),
+  words: Array.from({ length: 50 }, (_, i) => `w${i}`),
+  m: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, i])),
+};
+
+/** Work of every kind the cost model counts, each alone in a condition, with the least it must cost. */
+const CONDITIONS: Array<[string, number]> = [
+  // the program (20 + 1 + 2 instructions) times the text (1,000 characters, plus one)
+  ['s.matches("[a-z]{20}[0-9]")', 23 * 1001],
+  // building 2,000 characters, then counting them
+  ['size(s + s) > 0', 250],
+  ['size(join(words, ", ")) > 0', 20],
+  ['size(split(s, "b")) > 0', 62 + 31],
+  ['size(s) > 0', 62],
+  ['lower(s) != t', 62],
+  ['s.startsWith(t)', 6],
+  ['xs.exists(x, x in ys)', 13],
+  ['5 in BIG', 2],
+  ['xs == ys', 12],
+  ['sum(xs) > 0 && max(xs) > 0 && avg(xs) > 0', 36],
+  ['size(keys(m)) > 0', 4],
+  ['size(xs.filter(x, x > 3)) > 0', 200],
+  ['size(xs + ys) > 0', 25],
+  ['contains(s, "zz") || contains(xs, 7)', 62 + 12],
+];
+
+const CONFIGURATIONS = [{}, { codegen: false }, { index: false }, { codegen: false, index: false }];
+
+function stepsOf(condition: string, options: object): number {
+  const r = ruleset(source(condition), options).evaluate(input, { explain: true });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.trace!.steps;
+}
+
+describe('the cost model', () => {
+  it('estimates RE2 program sizes from the pattern text', () => {
+    expect(patternSize('[a-z]{1000}[0-9]')).toBe(1003);
+    expect(patternSize('^[a-z][a-z0-9-]{0,62}$')).toBe(129);
+    expect(patternSize('(a{10}){10}')).toBe(122);
+    expect(patternSize('abc')).toBe(5);
+    expect(patternSize('x{1000}'.repeat(5))).toBe(5002);
+  });
+
+  for (const [condition, least] of CONDITIONS) {
+    it(`counts \`${condition}\` the same in every evaluator, and more than its calls`, () => {
+      const counted = CONFIGURATIONS.map((options) => stepsOf(condition, options));
+      expect(new Set(counted).size, JSON.stringify(counted)).toBe(1);
+      const ast = analyze(source(condition)).ast;
+      const state = new EvalState({ maxSteps: 1_000_000, maxListLength: 100_000 });
+      const reference = referenceDecide(ast, input as unknown as Record<string, Value>, {}, state);
+      expect(reference.errors).toEqual([]);
+      expect(state.steps).toBe(counted[0]);
+      // the sizes are charged, beyond one step per call or iteration
+      expect(counted[0]).toBeGreaterThanOrEqual(least);
+    });
+
+    it(`stops \`${condition}\` at the same place in every evaluator, whatever the limit`, () => {
+      const full = stepsOf(condition, {});
+      for (const maxSteps of [0, Math.floor(full / 2), full - 1, full]) {
+        const results = CONFIGURATIONS.map((options) => ruleset(source(condition), { ...options, limits: { maxSteps } }).evaluate(input));
+        for (const r of results.slice(1)) expect(r, `maxSteps ${maxSteps}`).toEqual(results[0]);
+        const codes = results[0]!.ok ? results[0]!.errors.map((e) => e.code) : [];
+        expect(codes, `maxSteps ${maxSteps}`).toEqual(maxSteps < full ? ['limit_exceeded'] : []);
+      }
+    });
+  }
+
+  it('refuses a large pattern program on a large text at once, before compiling or running it', () => {
+    const c = compileExpression('s.matches(p)', { s: 'a'.repeat(900_000), p: '[a-z]{1000}[0-9]' });
+    if ('diagnostics' in c) throw new Error('compile');
+    const started = performance.now();
+    const r = c.evaluate();
+    expect(r.ok ? r.value : r.error.code).toBe('limit_exceeded');
+    // RE2 would take tens of seconds; the charge is made first (a generous bound for a loaded machine)
+    expect(performance.now() - started).toBeLessThan(2000);
+    // a small program on the same text, and the large one on a short text, are within the budget
+    expect(interpretWith(analyze('ruleset x\ndecision a > b\noutput o = s.matches("b")').ast.decls.find((d) => d.kind === 'Output')!.value as never, { s: 'a'.repeat(10_000) })).toBe(false);
+    const short = compileExpression('s.matches(p)', { s: 'a'.repeat(500) + '1', p: '[a-z]{1000}[0-9]' });
+    if ('diagnostics' in short) throw new Error('compile');
+    expect(short.evaluate()).toMatchObject({ ok: true, value: false });
+  });
+
+  it('counts string building: doubling a string in a macro runs out of steps, not of memory or time', () => {
+    const c = compileExpression('xs.map(x, s + s + s + s).size() > 0', { xs: Array.from({ length: 5000 }, (_, i) => i), s: 'x'.repeat(20_000) });
+    if ('diagnostics' in c) throw new Error('compile');
+    const r = c.evaluate();
+    expect(r.ok ? r.value : r.error.code).toBe('limit_exceeded');
+  });
+
+  it('counts scans: a quadratic membership test over a long list runs out of steps', () => {
+    const xs = Array.from({ length: 20_000 }, (_, i) => i);
+    const c = compileExpression('xs.all(x, x in xs)', { xs });
+    if ('diagnostics' in c) throw new Error('compile');
+    const r = c.evaluate();
+    expect(r.ok ? r.value : r.error.code).toBe('limit_exceeded');
+  });
+
+  it('a batch budget is shared: evaluations spend from it until it is gone', () => {
+    const compiled = ruleset(source('xs.exists(x, x > 1000)'), {});
+    const budget = new StepBudget(900);
+    const results = Array.from({ length: 8 }, () => compiled.evaluate(input, { budget }));
+    // each evaluation spends 200 steps (one per item): the budget lasts four of them
+    const errors = results.map((r) => (r.ok ? r.errors.map((e) => e.message) : [r.error.code]));
+    expect(errors.slice(0, 4)).toEqual([[], [], [], []]);
+    expect(errors[4]).toEqual(['the batch exceeded its budget of 900 steps']);
+    expect(budget.exhausted).toBe(true);
+    expect(errors.slice(5).every((e) => e.length === 1)).toBe(true);
+    // without the budget, the ruleset's own limit applies alone
+    const alone = compiled.evaluate(input);
+    expect(alone.ok && alone.errors).toEqual([]);
+  });
+});
