@@ -25,6 +25,15 @@ export interface ServerConfig {
   /** What the decision log keeps of each input: the input with `sensitive` fields redacted, only its hash, or nothing. */
   logInputs: 'redacted' | 'hash' | 'none';
   logLevel: string;
+  /** The largest answer a caller may ask for with `max_response_bytes` (see proportion.ts; default 32 MiB). */
+  responseLimitBytes?: number;
+  /** Without `max_response_bytes`, an answer may be this many times the request's size (at least 1 MiB; default 64). */
+  responseRatio?: number;
+  /** Open event streams per API key (default 10), and on the whole server (default 1,000). */
+  eventStreamsPerKey?: number;
+  eventStreams?: number;
+  /** Events queued for one stream that does not read; past it the stream is ended (default 1,000). */
+  eventBuffer?: number;
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +50,11 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     logSampleRate: fraction(env, 'VERDICT_LOG_SAMPLE_RATE', 1),
     logInputs: oneOf(env, 'VERDICT_LOG_INPUTS', ['redacted', 'hash', 'none'] as const, 'redacted'),
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    responseLimitBytes: int(env, 'VERDICT_RESPONSE_LIMIT', 32 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024),
+    responseRatio: int(env, 'VERDICT_RESPONSE_RATIO', 64, 1, 1_000_000),
+    eventStreamsPerKey: int(env, 'VERDICT_EVENT_STREAMS_PER_KEY', 10, 1, 1_000_000),
+    eventStreams: int(env, 'VERDICT_EVENT_STREAMS', 1000, 1, 1_000_000),
+    eventBuffer: int(env, 'VERDICT_EVENT_BUFFER', 1000, 1, 1_000_000),
   };
   if (env['DATABASE_URL']) config.databaseUrl = env['DATABASE_URL'];
   if (env['VERDICT_ADMIN_KEY']) config.adminKey = env['VERDICT_ADMIN_KEY'];

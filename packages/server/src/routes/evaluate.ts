@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { EvaluationError, EvaluationResult } from '@verdict/engine';
 import type { Api } from '../api.ts';
 import { ApiError } from '../errors.ts';
+import { boundedJson, maxResponseBytesSchema, responseBound, responseTooLarge } from '../proportion.ts';
 import type { LoadedVersion } from '../registry.ts';
 import { redact, scrubberFor } from '../redact.ts';
 import { CHANNEL_NAME, DECISION, VERSION } from '../schemas.ts';
@@ -19,6 +20,7 @@ interface EvaluateBody {
   version?: number;
   channel?: string;
   explain?: boolean;
+  max_response_bytes?: number;
 }
 
 interface BatchBody {
@@ -26,7 +28,11 @@ interface BatchBody {
   version?: number;
   channel?: string;
   explain?: boolean;
+  max_response_bytes?: number;
 }
+
+const EXPLAIN_HINT = 'leave out `explain`, or set `max_response_bytes`';
+const BATCH_HINT = 'send fewer inputs or leave out `explain`, or set `max_response_bytes`';
 
 const SELECT = {
   version: { ...VERSION, description: 'Evaluate this version (no channel params apply).' },
@@ -38,6 +44,7 @@ const SELECT = {
 const VERSION_AND_CHANNEL = { required: ['version', 'channel'], description: 'Give `version` or `channel`, not both.' };
 
 export function evaluationRoutes(api: Api, services: Services): void {
+  const maxResponseBytes = maxResponseBytesSchema(services.config);
   api.add<EvaluateBody>({
     method: 'post',
     path: '/v1/rulesets/{name}/evaluate',
@@ -47,16 +54,25 @@ export function evaluationRoutes(api: Api, services: Services): void {
     scope: 'evaluate',
     anyText: true,
     loadsStoredVersion: true,
-    body: { type: 'object', required: ['input'], additionalProperties: false, properties: { input: { description: 'The input document.' }, ...SELECT }, not: VERSION_AND_CHANNEL },
+    body: { type: 'object', required: ['input'], additionalProperties: false, properties: { input: { description: 'The input document.' }, ...SELECT, max_response_bytes: { ...maxResponseBytes, description: `With \`explain\`: ${maxResponseBytes.description}` } }, not: VERSION_AND_CHANNEL },
     responses: {
       200: { description: 'The decision.', schema: DECISION },
-      422: { description: 'The input breaks the ruleset\'s input schema (every failing path listed).' },
+      422: { description: 'The input breaks the ruleset\'s input schema (every failing path listed); or, with `explain`, `response_too_large`.' },
     },
     handler: async (c, { params, body }) => {
       const target = await resolveTarget(services, params['name']!, body);
-      const result = evaluateOne(services, target, body.input, body.explain === true);
+      if (body.explain !== true) {
+        const result = evaluateOne(services, target, body.input, false);
+        if (!result.ok) throw new ApiError(422, result.error.code, result.error.message, result.error.details);
+        return c.json(result.body);
+      }
+      // an explained answer is logged only once it is known to fit
+      const effects: Array<() => void> = [];
+      const result = evaluateOne(services, target, body.input, true, effects);
       if (!result.ok) throw new ApiError(422, result.error.code, result.error.message, result.error.details);
-      return c.json(result.body);
+      const answer = boundedJson(c, result.body, responseBound(c, services.config, body.max_response_bytes), EXPLAIN_HINT);
+      for (const effect of effects) effect();
+      return answer;
     },
   });
 
@@ -73,7 +89,7 @@ export function evaluationRoutes(api: Api, services: Services): void {
       type: 'object',
       required: ['inputs'],
       additionalProperties: false,
-      properties: { inputs: { type: 'array', maxItems: 10000, description: 'Input documents.' }, ...SELECT },
+      properties: { inputs: { type: 'array', maxItems: 10000, description: 'Input documents.' }, ...SELECT, max_response_bytes: maxResponseBytes },
       not: VERSION_AND_CHANNEL,
     },
     responses: {
@@ -81,14 +97,25 @@ export function evaluationRoutes(api: Api, services: Services): void {
         description: 'One result per input, in order: a decision, or `{ index, error }`.',
         schema: { type: 'object', properties: { results: { type: 'array', items: { oneOf: [DECISION, { type: 'object', required: ['index', 'error'] }] } } } },
       },
+      422: { description: '`response_too_large`: the answer would be larger than this request may receive (see `max_response_bytes`); nothing is logged.' },
     },
     handler: async (c, { params, body }) => {
       const target = await resolveTarget(services, params['name']!, body);
-      const results = body.inputs.map((input, index) => {
-        const result = evaluateOne(services, target, input, body.explain === true);
-        return result.ok ? result.body : { index, error: result.error };
-      });
-      return c.json({ results });
+      const bound = responseBound(c, services.config, body.max_response_bytes);
+      // Each result is serialised as it is made, so a batch stops as soon as its answer passes the
+      // bound; its decisions are logged only once the whole answer is known to fit.
+      const effects: Array<() => void> = [];
+      const parts: string[] = [];
+      let size = '{"results":[]}'.length;
+      for (const [index, input] of body.inputs.entries()) {
+        const result = evaluateOne(services, target, input, body.explain === true, effects);
+        const part = JSON.stringify(result.ok ? result.body : { index, error: result.error });
+        size += Buffer.byteLength(part) + (index > 0 ? 1 : 0);
+        if (size > bound.bytes) throw responseTooLarge(bound, null, BATCH_HINT);
+        parts.push(part);
+      }
+      for (const effect of effects) effect();
+      return c.body(`{"results":[${parts.join(',')}]}`, 200, { 'Content-Type': 'application/json' });
     },
   });
 }
@@ -106,7 +133,11 @@ async function resolveTarget(services: Services, name: string, body: { version?:
 
 type Evaluated = { ok: true; body: Record<string, unknown> } | { ok: false; error: EvaluationError };
 
-function evaluateOne(services: Services, target: Target, input: unknown, explain: boolean): Evaluated {
+/**
+ * Evaluates one input. The decision is logged and announced at once, or, when `deferred` is given,
+ * by the functions pushed onto it (run once the answer is known to be sent).
+ */
+function evaluateOne(services: Services, target: Target, input: unknown, explain: boolean, deferred?: Array<() => void>): Evaluated {
   const { loaded } = target;
   const started = performance.now();
   const result: EvaluationResult = loaded.compiled.evaluate(input, { params: target.params, explain });
@@ -124,26 +155,30 @@ function evaluateOne(services: Services, target: Target, input: unknown, explain
     ...decision,
     duration_us: durationUs,
   };
-  if (services.config.logSampleRate >= 1 || Math.random() < services.config.logSampleRate) {
-    // the log copy only: the response keeps the real values (the caller sent them)
-    const scrubber = scrubberFor(input, loaded.sensitive);
-    services.log.append({
-      id,
-      ruleset: loaded.ruleset,
-      version: loaded.version,
-      channel: target.channel,
-      decision: decision.decision,
-      violations: decision.violations.map((v) => ({ rule: v.rule, severity: v.severity, message: scrubber === null ? v.message : scrubber.message(v.message) })),
-      outputs: scrubber === null ? decision.outputs : scrubber.outputs(decision.outputs),
-      durationUs,
-      ...logInput(services, loaded, input),
+  const record = () => {
+    if (services.config.logSampleRate >= 1 || Math.random() < services.config.logSampleRate) {
+      // the log copy only: the response keeps the real values (the caller sent them)
+      const scrubber = scrubberFor(input, loaded.sensitive);
+      services.log.append({
+        id,
+        ruleset: loaded.ruleset,
+        version: loaded.version,
+        channel: target.channel,
+        decision: decision.decision,
+        violations: decision.violations.map((v) => ({ rule: v.rule, severity: v.severity, message: scrubber === null ? v.message : scrubber.message(v.message) })),
+        outputs: scrubber === null ? decision.outputs : scrubber.outputs(decision.outputs),
+        durationUs,
+        ...logInput(services, loaded, input),
+      });
+    }
+    // built only for a subscriber: most decisions have none, and this runs per decision
+    if (services.events.size > 0) services.events.publish({
+      type: 'policy_validation_completed',
+      data: { decision_id: id, ruleset: loaded.ruleset, version: loaded.version, channel: target.channel, decision: decision.decision, compliant: decision.compliant, violations: decision.violations.map((v) => v.rule) },
     });
-  }
-  // built only for a subscriber: most decisions have none, and this runs per decision
-  if (services.events.size > 0) services.events.publish({
-    type: 'policy_validation_completed',
-    data: { decision_id: id, ruleset: loaded.ruleset, version: loaded.version, channel: target.channel, decision: decision.decision, compliant: decision.compliant, violations: decision.violations.map((v) => v.rule) },
-  });
+  };
+  if (deferred === undefined) record();
+  else deferred.push(record);
   return { ok: true, body };
 }
 
