@@ -32,7 +32,7 @@ export interface ServerConfig {
   /** Open event streams per API key (default 10), and on the whole server (default 1,000). */
   eventStreamsPerKey?: number;
   eventStreams?: number;
-  /** Events queued for one stream that does not read; past it the stream is ended (default 1,000). */
+  /** Bytes of events one stream may have waiting (not yet read); past it the stream is ended with a `dropped` event (default 1 MiB). */
   eventBuffer?: number;
 }
 
@@ -54,7 +54,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     responseRatio: int(env, 'VERDICT_RESPONSE_RATIO', 64, 1, 1_000_000),
     eventStreamsPerKey: int(env, 'VERDICT_EVENT_STREAMS_PER_KEY', 10, 1, 1_000_000),
     eventStreams: int(env, 'VERDICT_EVENT_STREAMS', 1000, 1, 1_000_000),
-    eventBuffer: int(env, 'VERDICT_EVENT_BUFFER', 1000, 1, 1_000_000),
+    eventBuffer: int(env, 'VERDICT_EVENT_BUFFER', 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
   if (env['DATABASE_URL']) config.databaseUrl = env['DATABASE_URL'];
   if (env['VERDICT_ADMIN_KEY']) config.adminKey = env['VERDICT_ADMIN_KEY'];

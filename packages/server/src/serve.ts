@@ -16,7 +16,7 @@ import { createApp } from './app.ts';
 import type { ServerConfig } from './config.ts';
 import { DecisionLog } from './decision-log.ts';
 import { errorBody } from './errors.ts';
-import { changeEvent, changeKey, EventHub } from './events.ts';
+import { changeEvent, changeKey, EventHub, streamLimitsOf } from './events.ts';
 import { Metrics } from './metrics.ts';
 import { RulesetRegistry } from './registry.ts';
 import type { Services } from './services.ts';
@@ -62,7 +62,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     // the whole row goes to the structured log, so an operator still has the decision
     onReject: (row, error) => logger.error({ err: error, decision: row }, 'decision log: the database refused this decision; it is set aside here'),
   });
-  const events = new EventHub();
+  const events = new EventHub(streamLimitsOf(config));
   const services: Services = { store, registry, log, events, metrics, config, logger, lifecycle: { draining: false } };
   const unlisten = await store.listen((event) => {
     registry.changed(event);
