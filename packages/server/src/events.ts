@@ -2,12 +2,12 @@
  * Server-sent events: decisions (`policy_validation_completed`) and channel changes, fanned out to
  * the open streams that asked for them.
  *
- * Evaluation never waits for a stream: publishing an event only appends its text (made once) to the
- * buffer of each stream whose filter matches; buffers are written out together every
- * `FLUSH_INTERVAL_MS`, in slices so requests interleave. A stream whose buffer (what waits here and
- * what its connection has not yet taken) passes its bound is a reader too slow for the traffic it
- * asked for: it gets a final `dropped` event saying why and is ended. Open streams are limited per
- * API key and in total.
+ * Evaluation never waits for a stream: publishing an event appends its text (made once) to one list,
+ * whatever the number of streams. Every `FLUSH_INTERVAL_MS` that list is written to the streams
+ * whose filter wants it, in slices so requests interleave. A stream whose connection has not taken
+ * what was written before, plus what is to be written, passes its buffer bound is a reader too slow
+ * for the traffic it asked for: it gets a final `dropped` event saying why and is ended. Open
+ * streams are limited per API key and in total.
  */
 import type { ChangeEvent } from '@verdict/store';
 
@@ -38,63 +38,63 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = { perKey: 10, total: 1000, bu
 export interface EventSink {
   /** Bytes written but not yet taken by the connection. */
   buffered(): number;
-  /** Writes `text`; false when the stream must end instead (its key no longer allows it), having said why. */
-  write(text: string): Promise<boolean>;
+  /** Whether the stream's key still allows it (checked before each write; one check per key per flush). */
+  allowed(): Promise<boolean>;
+  write(text: string): void;
   /** Writes `text` (if any) and ends the response. */
   end(text?: string): void;
 }
 
-/** How often stream buffers are written out; events reach a stream within about this long. */
-export const FLUSH_INTERVAL_MS = 50;
+/** How often streams are written; events reach a stream within about this long. */
+export const FLUSH_INTERVAL_MS = 250;
 /** Streams written per turn of the event loop, so a flush of many streams does not hold requests up. */
-const FLUSH_SLICE = 64;
+const FLUSH_SLICE = 100;
 /** A comment this often keeps idle streams open through proxies (and re-checks their keys). */
 export const KEEP_ALIVE_MS = 15_000;
 /** How many recent change keys are remembered to drop the second announcement of one change. */
 const RECENT_KEYS = 2048;
+const KEEP_ALIVE = ': keep-alive\n\n';
+const REVOKED = `event: revoked\ndata: ${JSON.stringify({ message: 'the API key of this stream is no longer valid' })}\n\n`;
+
+interface Frame {
+  seq: number;
+  event: ServerEvent;
+  text: string;
+}
 
 export class EventStream {
-  pending: string[] = [];
-  pendingBytes = 0;
-  queued = false;
   open = true;
   sink: EventSink | null = null;
+  /** Frames published before the stream opened are not its own. */
+  readonly since: number;
+  /** The text of its filter, shared by the streams with the same one when a flush writes them. */
+  readonly filterKey: string;
 
   constructor(
     readonly key: string,
     readonly filter: EventFilter,
     private readonly hub: EventHub,
-  ) {}
+    since: number,
+  ) {
+    this.since = since;
+    this.filterKey = `${filter.ruleset ?? '*'}\u0000${filter.types === null ? '*' : [...filter.types].sort().join(',')}`;
+  }
 
   wants(event: ServerEvent): boolean {
     return (this.filter.ruleset === null || event.data['ruleset'] === this.filter.ruleset) && (this.filter.types === null || this.filter.types.has(event.type));
   }
 
-  /** Starts delivery to `sink` (events published since `open` are already waiting). */
+  /** Starts delivery to `sink`. */
   attach(sink: EventSink): void {
     this.sink = sink;
-    if (this.pending.length > 0) this.hub.schedule(this);
   }
 
   /** Ends the stream (the client went away, or the server ends it with `final`). */
   close(final?: string): void {
     if (!this.open) return;
     this.open = false;
-    this.pending = [];
-    this.pendingBytes = 0;
     this.hub.remove(this);
     this.sink?.end(final);
-  }
-
-  /** Writes what waits (or a keep-alive comment when `keepAlive` and nothing waits). */
-  async flush(keepAlive = false): Promise<void> {
-    this.queued = false;
-    if (!this.open || this.sink === null) return;
-    if (this.pending.length === 0 && !keepAlive) return;
-    const text = this.pending.length === 0 ? ': keep-alive\n\n' : this.pending.join('');
-    this.pending = [];
-    this.pendingBytes = 0;
-    if (!(await this.sink.write(text))) this.close();
   }
 }
 
@@ -103,7 +103,8 @@ export class EventHub {
   private readonly perKey = new Map<string, number>();
   private readonly recent = new Set<string>();
   private readonly closers = new Set<() => void>();
-  private dirty: EventStream[] = [];
+  /** Events published since the last flush, in order. */
+  private frames: Frame[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private keepAliveTimer: NodeJS.Timeout | null = null;
   private nextId = 1;
@@ -117,10 +118,10 @@ export class EventHub {
     if (this.streams.size >= this.limits.total) return 'total';
     const mine = this.perKey.get(key) ?? 0;
     if (mine >= this.limits.perKey) return 'per_key';
-    const stream = new EventStream(key, filter, this);
+    const stream = new EventStream(key, filter, this, this.nextId);
     this.streams.add(stream);
     this.perKey.set(key, mine + 1);
-    this.keepAliveTimer ??= setInterval(() => this.keepAlive(), KEEP_ALIVE_MS).unref();
+    this.keepAliveTimer ??= setInterval(() => this.write(true), KEEP_ALIVE_MS).unref();
     return stream;
   }
 
@@ -154,9 +155,10 @@ export class EventHub {
   }
 
   /**
-   * Announces an event. A change can be announced twice (by the route that
-   * made it and by the store's change notification, which also reports this
-   * process's own commits); with the same `key` only the first goes out.
+   * Announces an event: one append, whatever the number of streams (they are written by the next
+   * flush). A change can be announced twice (by the route that made it and by the store's change
+   * notification, which also reports this process's own commits); with the same `key` only the
+   * first goes out.
    */
   publish(event: ServerEvent, key?: string): void {
     if (key !== undefined) {
@@ -165,26 +167,55 @@ export class EventHub {
       if (this.recent.size > RECENT_KEYS) this.recent.delete(this.recent.values().next().value!);
     }
     if (this.streams.size === 0) return;
-    let text: string | null = null;
-    for (const stream of this.streams) {
-      if (!stream.wants(event)) continue;
-      text ??= `id: ${this.nextId++}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
-      stream.pending.push(text);
-      stream.pendingBytes += text.length;
-      if (stream.pendingBytes + (stream.sink?.buffered() ?? 0) > this.limits.bufferBytes) this.drop(stream);
-      else if (stream.sink !== null) this.schedule(stream);
-    }
+    const seq = this.nextId++;
+    this.frames.push({ seq, event, text: `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n` });
+    this.flushTimer ??= setTimeout(() => this.write(false), FLUSH_INTERVAL_MS);
   }
 
-  schedule(stream: EventStream): void {
-    if (stream.queued) return;
-    stream.queued = true;
-    this.dirty.push(stream);
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+  /**
+   * Writes the frames published since the last flush to every stream that wants them (with
+   * `keepAlive`, a comment to those that want none), in slices. The text is joined once per filter,
+   * and each key is checked once.
+   */
+  private write(keepAlive: boolean): void {
+    if (!keepAlive) this.flushTimer = null;
+    const frames = keepAlive ? [] : this.frames;
+    if (!keepAlive) this.frames = [];
+    const streams = [...this.streams];
+    const texts = new Map<string, string>();
+    const checks = new Map<string, Promise<boolean>>();
+    const textFor = (stream: EventStream): string => {
+      // a stream opened during this batch: only what was published after it opened
+      if (frames.length > 0 && stream.since > frames[0]!.seq) return join(frames.filter((f) => f.seq >= stream.since && stream.wants(f.event)));
+      let text = texts.get(stream.filterKey);
+      if (text === undefined) texts.set(stream.filterKey, (text = join(frames.filter((f) => stream.wants(f.event)))));
+      return text;
+    };
+    const slice = (from: number) => {
+      for (const stream of streams.slice(from, from + FLUSH_SLICE)) {
+        const sink = stream.sink;
+        if (!stream.open || sink === null) continue;
+        const text = textFor(stream) || (keepAlive ? KEEP_ALIVE : '');
+        if (text === '') continue;
+        const waiting = sink.buffered() + text.length;
+        if (waiting > this.limits.bufferBytes) {
+          this.drop(stream, waiting);
+          continue;
+        }
+        let allowed = checks.get(stream.key);
+        if (allowed === undefined) checks.set(stream.key, (allowed = sink.allowed().catch(() => false)));
+        void allowed.then((ok) => {
+          if (!stream.open) return;
+          if (ok) sink.write(text);
+          else stream.close(REVOKED);
+        });
+      }
+      if (from + FLUSH_SLICE < streams.length) setImmediate(() => slice(from + FLUSH_SLICE));
+    };
+    slice(0);
   }
 
-  private drop(stream: EventStream): void {
-    const waiting = stream.pendingBytes + (stream.sink?.buffered() ?? 0);
+  private drop(stream: EventStream, waiting: number): void {
     this.dropped++;
     const data = {
       reason: 'slow_reader',
@@ -193,26 +224,12 @@ export class EventHub {
     };
     stream.close(`event: dropped\ndata: ${JSON.stringify(data)}\n\n`);
   }
+}
 
-  private flush(): void {
-    this.flushTimer = null;
-    const batch = this.dirty;
-    this.dirty = [];
-    const slice = (from: number) => {
-      for (const stream of batch.slice(from, from + FLUSH_SLICE)) void stream.flush();
-      if (from + FLUSH_SLICE < batch.length) setImmediate(() => slice(from + FLUSH_SLICE));
-    };
-    slice(0);
-  }
-
-  private keepAlive(): void {
-    const all = [...this.streams];
-    const slice = (from: number) => {
-      for (const stream of all.slice(from, from + FLUSH_SLICE)) void stream.flush(true);
-      if (from + FLUSH_SLICE < all.length) setImmediate(() => slice(from + FLUSH_SLICE));
-    };
-    slice(0);
-  }
+function join(frames: readonly Frame[]): string {
+  let text = '';
+  for (const f of frames) text += f.text;
+  return text;
 }
 
 /** The key under which a committed change is announced (see `EventHub.publish`). */

@@ -1,6 +1,7 @@
 // Event streams: limits on open streams (per key and in total), filters by ruleset and event type,
 // and a bounded buffer that drops a reader too slow for its traffic with a final `dropped` event.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FLUSH_INTERVAL_MS } from '../src/events.ts';
 import { buildApp, forEachDriver, SLOW, uniqueName, type TestApp } from './harness.ts';
 import { input, policy } from './policies.ts';
 
@@ -105,8 +106,10 @@ forEachDriver('event streams', (ctx) => {
     // nothing reads the stream while 100 decisions (far more than 4 KB of events) are made
     for (let i = 0; i < 100; i++) {
       expect((await t.evaluate(name, { input: input(i + 1) })).status).toBe(200);
-      if (i === 4) await new Promise((r) => setTimeout(r, 150)); // the first five are written to the stream
+      if (i === 4) await new Promise((r) => setTimeout(r, FLUSH_INTERVAL_MS + 150)); // the first five are written to the stream
     }
+    // found too slow when the next flush would write to it
+    for (let i = 0; i < 100 && t.services.events.dropped === droppedBefore; i++) await new Promise((r) => setTimeout(r, 20));
     expect(t.services.events.dropped).toBe(droppedBefore + 1);
     expect(t.services.events.size).toBe(0);
     const events = await readAll(response);

@@ -35,12 +35,12 @@ forEachDriver(
       if (typeof stream === 'string') throw new Error(`no stream: ${stream}`);
       stream.attach({
         buffered: () => 0,
-        write: async (text) => {
+        allowed: async () => true,
+        write: (text) => {
           for (const frame of text.split('\n\n').filter((f) => f.startsWith('id: '))) {
             const type = /^event: (.*)$/m.exec(frame)![1] as ServerEvent['type'];
             seenOnB.push({ type, data: JSON.parse(/^data: (.*)$/m.exec(frame)![1]!) as Record<string, unknown> });
           }
-          return true;
         },
         end: () => {},
       });

@@ -1,4 +1,6 @@
 /** Health, readiness, metrics, the OpenAPI document and its browsable page, and the event stream. */
+import type { ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Api } from '../api.ts';
 import type { BearerAuth } from '../auth.ts';
 import { ApiError } from '../errors.ts';
@@ -116,46 +118,64 @@ export function systemRoutes(api: Api, services: Services, openapi: () => Record
           { 'Retry-After': '5' },
         );
       }
+      const ready = `event: ready\ndata: ${JSON.stringify({ ruleset: filter.ruleset, types: filter.types === null ? null : [...filter.types] })}\n\n`;
+      // The key was checked when the stream opened; a key revoked since (or stripped of `read`) must
+      // not go on receiving decisions: checked again before each write (answered from the key cache,
+      // which a revocation here clears at once), and the stream ends with `revoked`.
+      const allowed = () => stillAllowed(c, 'read');
+
+      // On Node, written straight to the connection: one write per flush, no stream machinery between.
+      const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+      if (outgoing !== undefined && typeof outgoing.writeHead === 'function') {
+        outgoing.writeHead(200, { ...headers, 'X-Request-Id': c.get('requestId') });
+        outgoing.write(ready);
+        outgoing.once('close', () => opened.close());
+        opened.attach({
+          buffered: () => outgoing.writableLength,
+          allowed,
+          write: (text) => {
+            if (!outgoing.writableEnded) outgoing.write(text);
+          },
+          end: (text) => {
+            if (!outgoing.writableEnded) outgoing.end(text);
+          },
+        });
+        return RESPONSE_ALREADY_SENT;
+      }
+
+      // Elsewhere (`app.request` in tests): a web stream whose queue is what the reader has not taken.
       const encoder = new TextEncoder();
       let controller!: ReadableStreamDefaultController<Uint8Array>;
       const body = new ReadableStream<Uint8Array>(
         {
-          start(ready) {
-            controller = ready;
-            ready.enqueue(encoder.encode(`event: ready\ndata: ${JSON.stringify({ ruleset: filter.ruleset, types: filter.types === null ? null : [...filter.types] })}\n\n`));
+          start(start) {
+            controller = start;
+            start.enqueue(encoder.encode(ready));
           },
           cancel() {
             opened.close();
           },
         },
-        // nothing is read ahead: what waits in this queue is what the connection has not taken
+        // nothing is read ahead: what waits in this queue is what the reader has not taken
         { highWaterMark: 0, size: (chunk) => chunk.byteLength },
       );
       let ended = false;
-      const end = (text?: string) => {
-        if (ended) return;
-        ended = true;
-        try {
-          if (text !== undefined) controller.enqueue(encoder.encode(text));
-          controller.close();
-        } catch {
-          // already cancelled by the client
-        }
-      };
       opened.attach({
         buffered: () => Math.max(0, -(controller.desiredSize ?? 0)),
-        // The key was checked when the stream opened; a key revoked since (or stripped of `read`) must
-        // not go on receiving decisions: checked again before each write (answered from the key cache,
-        // which a revocation here clears at once).
-        write: async (text) => {
-          if (!(await stillAllowed(c, 'read'))) {
-            end(`event: revoked\ndata: ${JSON.stringify({ message: 'the API key of this stream is no longer valid' })}\n\n`);
-            return false;
-          }
+        allowed,
+        write: (text) => {
           if (!ended) controller.enqueue(encoder.encode(text));
-          return true;
         },
-        end,
+        end: (text) => {
+          if (ended) return;
+          ended = true;
+          try {
+            if (text !== undefined) controller.enqueue(encoder.encode(text));
+            controller.close();
+          } catch {
+            // already cancelled by the client
+          }
+        },
       });
       // the client went away (the adapter also cancels the body then)
       const signal = c.req.raw.signal;
