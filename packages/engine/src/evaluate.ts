@@ -438,9 +438,31 @@ function suggestionOf(rule: CompiledRule, ctx: Ctx, errors: RuleError[], locatio
     if (v instanceof VError) {
       errors.push({ rule: rule.id, output: null, kind: 'suggestion', code: v.code, message: v.message, location: v.node >= 0 ? location(v.node) : rule.location });
     }
-    entries.push([s.name, toJson(v)]);
+    entries.push([s.name, suggestionJson(v, rule, errors)]);
   }
   return Object.fromEntries(entries);
+}
+
+/** A suggestion's JSON, or null with a `limit_exceeded` error when it is too large to return (as for an output). */
+function suggestionJson(v: Value, rule: CompiledRule, errors: RuleError[]): unknown {
+  try {
+    return toJson(v);
+  } catch (e) {
+    if (!(e instanceof ValueTooLarge)) throw e;
+    errors.push({ rule: rule.id, output: null, kind: 'suggestion', code: 'limit_exceeded', message: e.message, location: rule.location });
+    return null;
+  }
+}
+
+/** A traced value's JSON; one too large to return is shown as its error, as a failed value is. */
+function traceJson(v: Value): unknown {
+  if (v instanceof VError) return { error: v.code, message: v.message };
+  try {
+    return toJson(v);
+  } catch (e) {
+    if (!(e instanceof ValueTooLarge)) throw e;
+    return { error: 'limit_exceeded', message: e.message };
+  }
 }
 
 function compactTrace(recorded: Array<[number, Value]>, nodes: Map<number, Expr>): TraceValue[] {
@@ -457,7 +479,7 @@ function compactTrace(recorded: Array<[number, Value]>, nodes: Map<number, Expr>
       line: e?.span.line ?? 0,
       column: e?.span.column ?? 0,
       expr: e ? printExpr(e) : '',
-      value: v instanceof VError ? { error: v.code, message: v.message } : toJson(v),
+      value: traceJson(v),
     });
   }
   return out;

@@ -24,11 +24,27 @@ export function sensitivePaths(schema: Schema): string[][] {
   return found;
 }
 
-/** A copy of `input` with every sensitive value replaced; the input itself is not changed. */
+/**
+ * A copy of `input` with every sensitive value replaced; the input itself is not changed. Only the
+ * objects and arrays on the way to a sensitive value are copied (the rest is shared, not walked), so
+ * the work does not grow with the size or depth of the input elsewhere.
+ */
 export function redact(input: unknown, paths: readonly string[][]): unknown {
-  if (paths.length === 0) return input;
-  const copy = structuredClone(input);
-  for (const path of paths) atPath(copy, path, 0, (record, key) => (record[key] = REDACTED));
+  let copy = input;
+  for (const path of paths) copy = redactPath(copy, path, 0);
+  return copy;
+}
+
+function redactPath(node: unknown, path: readonly string[], at: number): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  const record = node as Record<string, unknown>;
+  const key = path[at]!;
+  const keys = key === '*' ? Object.keys(record) : Object.hasOwn(record, key) ? [key] : [];
+  if (keys.length === 0) return node;
+  const copy = (Array.isArray(node) ? node.slice() : { ...record }) as Record<string, unknown>;
+  const last = at === path.length - 1;
+  // defineProperty: a key such as `__proto__` stays an own value, never the copy's prototype
+  for (const k of keys) Object.defineProperty(copy, k, { value: last ? REDACTED : redactPath(record[k], path, at + 1), writable: true, enumerable: true, configurable: true });
   return copy;
 }
 
@@ -78,19 +94,23 @@ interface SensitiveTexts {
   numbers: Set<string>;
 }
 
-/** Every string and number inside a sensitive value (a sensitive list or record hides all of its items). */
-function collectLeaves(value: unknown, found: SensitiveTexts): void {
-  if (typeof value === 'string') {
-    // An empty or blank value would match everywhere: it reveals nothing, so it is not hidden.
-    if (value.trim() === '') return;
-    found.strings.add(value);
-    // A timestamp hole prints the canonical form, which may differ from the text sent.
-    const canonical = canonicalTimestamp(value);
-    if (canonical !== null) found.strings.add(canonical);
-  } else if (typeof value === 'number') {
-    if (Number.isFinite(value)) found.numbers.add(String(value));
-  } else if (value !== null && typeof value === 'object') {
-    for (const item of Object.values(value)) collectLeaves(item, found);
+/** Every string and number inside a sensitive value (a sensitive list or record hides all of its items); no recursion, whatever the depth. */
+function collectLeaves(root: unknown, found: SensitiveTexts): void {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      // An empty or blank value would match everywhere: it reveals nothing, so it is not hidden.
+      if (value.trim() === '') continue;
+      found.strings.add(value);
+      // A timestamp hole prints the canonical form, which may differ from the text sent.
+      const canonical = canonicalTimestamp(value);
+      if (canonical !== null) found.strings.add(canonical);
+    } else if (typeof value === 'number') {
+      if (Number.isFinite(value)) found.numbers.add(String(value));
+    } else if (value !== null && typeof value === 'object') {
+      for (const item of Object.values(value)) pending.push(item);
+    }
   }
 }
 

@@ -73,6 +73,32 @@ rule r {
     expect(small).toMatchObject({ ok: true, outputs: { grid: [[1, 2], [1, 2]] }, violations: [{ message: '1, 2, 1, 2' }] });
   });
 
+  it('a suggestion too large to return is null with a limit_exceeded error; the decision stands, and so do the other fields', () => {
+    const source = `ruleset t.hugesuggest
+input { xs: list<number> }
+decision deny > allow
+rule r {
+  severity low
+  deny when size(xs) > 0
+  because "too many"
+  suggest grid = xs.map(a, xs)
+  suggest count = size(xs)
+}
+`;
+    const compiled = compile(source).ruleset!;
+    const xs = Array.from({ length: 1100 }, (_, i) => i);
+    for (const explain of [false, true]) {
+      const result = compiled.evaluate({ xs }, { explain });
+      expect(result, `explain: ${explain}`).toMatchObject({
+        ok: true,
+        decision: 'deny',
+        violations: [{ rule: 'r', suggestion: { grid: null, count: 1100 } }],
+        errors: [{ rule: 'r', kind: 'suggestion', code: 'limit_exceeded' }],
+      });
+    }
+    expect(compiled.evaluate({ xs: [1, 2] })).toMatchObject({ ok: true, violations: [{ suggestion: { grid: [[1, 2], [1, 2]], count: 2 } }], errors: [] });
+  });
+
   it('list and string growth is bounded', () => {
     const c = compileExpression('xs + xs', { xs: Array.from({ length: 60 }, () => 1) }, { maxListLength: 100 });
     if ('diagnostics' in c) throw new Error('compile');

@@ -8,6 +8,7 @@ import type { Context, Hono } from 'hono';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import { isStorableText, unstorableTextAt, type ApiScope } from '@verdict/store';
 import { readText } from './body.ts';
+import { parseJsonBody } from './json.ts';
 import { ApiError, errors, type ErrorDetail } from './errors.ts';
 import type { AppEnv } from './env.ts';
 import { inSpan } from './tracing.ts';
@@ -181,11 +182,9 @@ async function readBody(c: Context<AppEnv>, validate: ValidateFunction, optional
   if (optional && text.trim() === '') body = {};
   else {
     if (type === undefined || !/^application\/(.+\+)?json\b/i.test(type)) throw errors.unsupportedMediaType(type);
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      throw errors.invalidJson(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseJsonBody(text);
+    if (!parsed.ok) throw 'syntax' in parsed ? errors.invalidJson(parsed.syntax) : errors.unacceptableJson(parsed.details);
+    body = parsed.value;
   }
   if (!validate(body)) throw errors.invalidRequest(ajvDetails(validate, 'body'));
   return body;

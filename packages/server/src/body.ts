@@ -22,13 +22,21 @@ export function bodySizeGuard(limit: number): MiddlewareHandler<AppEnv> {
   };
 }
 
+const sizes = new WeakMap<object, number>();
+
 export async function readText(c: Context<AppEnv>): Promise<string> {
   const limit = limits.get(c) ?? Infinity;
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming !== undefined && incoming.readable && typeof incoming.on === 'function') return readIncoming(incoming, limit);
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > limit) throw errors.tooLarge(limit);
+  const text = incoming !== undefined && incoming.readable && typeof incoming.on === 'function' ? await readIncoming(incoming, limit) : await c.req.text();
+  const size = Buffer.byteLength(text);
+  if (size > limit) throw errors.tooLarge(limit);
+  sizes.set(c, size);
   return text;
+}
+
+/** The size in bytes of the body `readText` read for this request (0 when none was read). */
+export function bodyBytes(c: Context<AppEnv>): number {
+  return sizes.get(c) ?? 0;
 }
 
 function readIncoming(incoming: IncomingMessage, limit: number): Promise<string> {

@@ -60,6 +60,15 @@ export interface ServerConfig {
   maxConstSize?: number;
   maxTableRows?: number;
   maxProgramSize?: number;
+  /** The largest answer a caller may ask for with `max_response_bytes` (see proportion.ts; default 32 MiB). */
+  responseLimitBytes?: number;
+  /** Without `max_response_bytes`, an answer may be this many times the request's size (at least 1 MiB; default 64). */
+  responseRatio?: number;
+  /** Open event streams per API key (default 10), and on the whole server (default 1,000). */
+  eventStreamsPerKey?: number;
+  eventStreams?: number;
+  /** Bytes of events one stream may have waiting (not yet read); past it the stream is ended with a `dropped` event (default 1 MiB). */
+  eventBuffer?: number;
 }
 
 /** The defaults of the settings above, for a config that leaves them out. */
@@ -112,6 +121,11 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     maxConstSize: int(env, 'VERDICT_MAX_CONST_SIZE', ISOLATION_DEFAULTS.maxConstSize, 1, 100_000_000),
     maxTableRows: int(env, 'VERDICT_MAX_TABLE_ROWS', ISOLATION_DEFAULTS.maxTableRows, 1, 100_000_000),
     maxProgramSize: int(env, 'VERDICT_MAX_PROGRAM_SIZE', ISOLATION_DEFAULTS.maxProgramSize, 1, 1_000_000_000),
+    responseLimitBytes: int(env, 'VERDICT_RESPONSE_LIMIT', 32 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024),
+    responseRatio: int(env, 'VERDICT_RESPONSE_RATIO', 64, 1, 1_000_000),
+    eventStreamsPerKey: int(env, 'VERDICT_EVENT_STREAMS_PER_KEY', 10, 1, 1_000_000),
+    eventStreams: int(env, 'VERDICT_EVENT_STREAMS', 1000, 1, 1_000_000),
+    eventBuffer: int(env, 'VERDICT_EVENT_BUFFER', 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
   if (env['VERDICT_JOURNAL_DIR']) config.journalDir = env['VERDICT_JOURNAL_DIR'];
   const sharedBuffers = env['VERDICT_PGLITE_SHARED_BUFFERS'];

@@ -29,6 +29,8 @@ export function errorBody(code: string, message: string, details: ErrorDetail[] 
 
 export const errors = {
   invalidJson: (message: string) => new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${message}`),
+  /** Valid JSON the server refuses (a repeated key, a `__proto__` key, too deep): `details` names the path. */
+  unacceptableJson: (details: ErrorDetail[]) => new ApiError(400, 'invalid_json', `the request body is JSON the server does not accept: ${details.map((d) => d.message).join('; ')}`, details),
   unsupportedMediaType: (got: string | undefined) =>
     new ApiError(415, 'unsupported_media_type', `send the body as application/json${got ? `, not ${got}` : ''}`),
   invalidRequest: (details: ErrorDetail[]) => new ApiError(400, 'invalid_request', 'the request does not match the expected shape', details),

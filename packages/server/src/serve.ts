@@ -18,7 +18,7 @@ import { DatabaseHealth, type DatabaseHealthOptions } from './db-health.ts';
 import { describeDbError, isUnavailableError } from './db-errors.ts';
 import { DecisionLog, type DecisionLogOptions } from './decision-log.ts';
 import { errorBody } from './errors.ts';
-import { changeEvent, changeKey, EventHub } from './events.ts';
+import { changeEvent, changeKey, EventHub, streamLimitsOf } from './events.ts';
 import { Metrics } from './metrics.ts';
 import { RulesetRegistry } from './registry.ts';
 import type { Services } from './services.ts';
@@ -97,7 +97,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   const replay = log.open();
   if (replay.rows > 0) logger.warn({ rows: replay.rows, files: replay.files, journal: settings.journalDir }, 'decision log journal: replaying rows an earlier process did not write to the database');
   health.start();
-  const events = new EventHub();
+  const events = new EventHub(streamLimitsOf(config));
   const services: Services = { store, registry, log, health, events, metrics, config, logger, lifecycle: { draining: false }, work };
   const unlisten = await store.listen((event) => {
     registry.changed(event);
@@ -232,24 +232,40 @@ async function stopHttp(server: HttpServer, hardMs: number): Promise<void> {
  * limit, a malformed Content-Length, not HTTP at all) with the API's JSON error rather than Node's
  * empty body, then closes the connection: after a parse error the stream cannot be read on.
  */
-function answerClientError(error: Error & { code?: string; reason?: string }, socket: Socket): void {
+function answerClientError(error: Error & { code?: string; reason?: string; rawPacket?: Buffer }, socket: Socket): void {
   // Node's own check: nothing may be written into a response already under way on this socket.
   const responding = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
   if (error.code === 'ECONNRESET' || !socket.writable || responding) socket.destroy();
   else socket.end(clientErrorResponse(error), () => socket.destroy()); // destroyed once the answer is flushed
 }
 
-function clientErrorResponse(error: { code?: string; reason?: string }): string {
+/**
+ * The method of the refused request, from the data being parsed when the parser gave up (null when
+ * that data does not start with a request line: the line came in an earlier read).
+ */
+function refusedMethod(rawPacket: Buffer | undefined): string | null {
+  if (rawPacket === undefined) return null;
+  return /^([A-Z]+) /.exec(rawPacket.toString('latin1', 0, 12))?.[1] ?? null;
+}
+
+/**
+ * The answer to a request the parser refused. An answer to HEAD has no body (a client reads none,
+ * and would take the bytes for the next response); when the method cannot be known (headers too
+ * large or too slow, arriving over several reads), there is none either, to be safe.
+ */
+function clientErrorResponse(error: { code?: string; reason?: string; rawPacket?: Buffer }): string {
   const [status, code, message] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'header_too_large', 'the request line and headers exceed the size limit (16 KB)']
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'request_timeout', 'the request was not received in time']
         : [400, 'bad_request', `the request is not valid HTTP/1.1${error.reason ? `: ${error.reason}` : ''}`];
-  const body = JSON.stringify(errorBody(code, message));
+  const method = refusedMethod(error.rawPacket);
+  const bodiless = method === 'HEAD' || (method === null && status !== 400);
+  const body = bodiless ? '' : JSON.stringify(errorBody(code, message));
   return [
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
-    'Content-Type: application/json',
+    ...(bodiless ? [] : ['Content-Type: application/json']),
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Connection: close',
     '',

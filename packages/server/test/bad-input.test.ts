@@ -238,11 +238,15 @@ forEachDriver('bad input', (ctx) => {
   it('refuses param names that are not declared, including __proto__, and channel names evaluation cannot select', async () => {
     const paramsPath = `/v1/rulesets/${name}/channels/production/params`;
     const before = await ctx.t.request('GET', paramsPath, { key: 'read' });
-    for (const raw of ['{"params": {"__proto__": {"limit": 1}}}', '{"params": {"constructor": 5}}', '{"params": {"limit": 1, "toString": "x"}}']) {
+    for (const raw of ['{"params": {"constructor": 5}}', '{"params": {"limit": 1, "toString": "x"}}']) {
       const res = await ctx.t.request('PATCH', paramsPath, { key: 'publish', body: raw, headers: { 'content-type': 'application/json' } });
       expect(res.status, raw).toBe(422);
       expect(res.body.error.code).toBe('invalid_params');
     }
+    // a `__proto__` key is refused in any body, before the route sees it
+    const proto = await ctx.t.request('PATCH', paramsPath, { key: 'publish', body: '{"params": {"__proto__": {"limit": 1}}}', headers: { 'content-type': 'application/json' } });
+    expect(proto.status).toBe(400);
+    expect(proto.body.error).toMatchObject({ code: 'invalid_json', details: [{ path: 'body/params/__proto__' }] });
     expect((await ctx.t.request('GET', paramsPath, { key: 'read' })).body).toEqual(before.body);
     for (const channel of ['bad%20name', 'x'.repeat(65), 'a.b']) {
       const res = await ctx.t.request('PUT', `/v1/rulesets/${name}/channels/${channel}`, { key: 'publish', json: { version: 1 } });

@@ -30,7 +30,20 @@ forEachDriver(
     beforeAll(async () => {
       storeB = await openStore({ url: ctx.databaseUrl! });
       b = await buildApp(storeB, {}, ctx.t.keys);
-      b.services.events.subscribe((e) => seenOnB.push(e));
+      // an in-process stream of everything B announces, read as it is written
+      const stream = b.services.events.open('replicas-test', { ruleset: null, types: null });
+      if (typeof stream === 'string') throw new Error(`no stream: ${stream}`);
+      stream.attach({
+        buffered: () => 0,
+        allowed: async () => true,
+        write: (text) => {
+          for (const frame of text.split('\n\n').filter((f) => f.startsWith('id: '))) {
+            const type = /^event: (.*)$/m.exec(frame)![1] as ServerEvent['type'];
+            seenOnB.push({ type, data: JSON.parse(/^data: (.*)$/m.exec(frame)![1]!) as Record<string, unknown> });
+          }
+        },
+        end: () => {},
+      });
       expect((await b.request('GET', '/readyz', { key: null })).body.database).toBe('postgres');
     }, SLOW);
 
@@ -50,7 +63,10 @@ forEachDriver(
       const elapsed = await within(b, name, 75, (d) => d['version'] === 2 && d['decision'] === 'deny');
       expect(elapsed, 'B did not use version 2 within 1 s').not.toBeNull();
       // B announced A's move on its own event stream (from the notification)
-      const moved = seenOnB.filter((e) => e.type === 'channel_moved' && e.data['ruleset'] === name);
+      const movedOnB = () => seenOnB.filter((e) => e.type === 'channel_moved' && e.data['ruleset'] === name);
+      // streams are written every FLUSH_INTERVAL_MS
+      for (let i = 0; i < 50 && movedOnB().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      const moved = movedOnB();
       expect(moved.map((e) => e.data['version'])).toEqual([1, 2]);
     });
 

@@ -171,8 +171,17 @@ forEachDriver('startServer: requests the HTTP parser refuses', (ctx) => {
           expect(Number(response.headers['content-length']), what).toBe(Buffer.byteLength(response.body));
           expect(JSON.parse(response.body), what).toEqual({ error: { code, message: expect.any(String), details: [] } });
         }
+        // an answer to HEAD has no body, nor has one whose method is not known (the request line came in an earlier read)
+        const head = await rawExchange(server.port, `HEAD /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`);
+        expect(head).toMatchObject({ status: 431, body: '', headers: { 'content-length': '0', connection: 'close' } });
+        const headBad = await rawExchange(server.port, 'HEAD /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n');
+        expect(headBad).toMatchObject({ status: 400, body: '' });
+        const split = await rawExchange(server.port, ['GET /healthz HTTP/1.1\r\nHost: localhost\r\n', `X-Big: ${'b'.repeat(20_000)}\r\n\r\n`]);
+        expect(split).toMatchObject({ status: 431, body: '' });
         // the server still answers well-formed requests
         expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+        expect(await (await fetch(`${server.url}/healthz`, { method: 'HEAD' })).text()).toBe('');
+        expect(await (await fetch(`${server.url}/v1/nothing-here`, { method: 'HEAD' })).text()).toBe('');
       } finally {
         await server.close();
       }
@@ -311,7 +320,8 @@ forEachDriver('startServer: shutdown delay', (ctx) => {
 });
 
 /** Sends `request` on a new connection and reads everything the server answers until it closes the connection. */
-async function rawExchange(port: number, request: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+/** Sends `request` (given in parts: each written in its own read, 50 ms apart) and reads the answer until the server closes. */
+async function rawExchange(port: number, request: string | string[]): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const socket = connect(port, '127.0.0.1');
   let text = '';
   socket.setEncoding('utf8');
@@ -319,7 +329,12 @@ async function rawExchange(port: number, request: string): Promise<{ status: num
   socket.on('error', () => {}); // the server may reset after answering: what it sent is what counts
   await new Promise<void>((done) => {
     socket.once('close', () => done());
-    socket.write(request);
+    void (async () => {
+      for (const [i, part] of (Array.isArray(request) ? request : [request]).entries()) {
+        if (i > 0) await new Promise((wait) => setTimeout(wait, 50));
+        if (!socket.destroyed) socket.write(part);
+      }
+    })();
   });
   const end = text.indexOf('\r\n\r\n');
   if (end < 0) throw new Error(`no HTTP response: ${JSON.stringify(text.slice(0, 200))}`);

@@ -140,6 +140,8 @@ export function moveChannel(
     guard,
     async next(current, tx) {
       await requireVersion(tx, ruleset, version);
+      // already there: no revision, no audit event (as for a params patch that changes nothing)
+      if (current !== null && current.version === version) return UNCHANGED;
       return { version, params: current?.params ?? {} };
     },
   });
@@ -167,7 +169,7 @@ export function setChannelParams(
     guard,
     async next(current) {
       existing(current, ruleset, channel);
-      return { version: current.version, params };
+      return sameJson(params, current.params) ? UNCHANGED : { version: current.version, params };
     },
   });
 }

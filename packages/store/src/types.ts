@@ -235,9 +235,9 @@ export interface Store {
   getChannel(ruleset: string, channel: string): Promise<ChannelState | null>;
   /** Current state of every channel (of one ruleset, or all). */
   listChannels(ruleset?: string): Promise<ChannelState[]>;
-  /** `guard` (see ChannelGuard) may refuse the move under the channel lock. */
+  /** `guard` (see ChannelGuard) may refuse the move under the channel lock. A move to the version the channel is on makes no revision (the current state is returned). */
   moveChannel(ruleset: string, channel: string, version: number, actor: string, reason?: string, guard?: ChannelGuard): Promise<ChannelState>;
-  /** Replaces the channel's parameter overrides. */
+  /** Replaces the channel's parameter overrides (the same overrides again make no revision). */
   setChannelParams(ruleset: string, channel: string, params: Params, actor: string, reason?: string, guard?: ChannelGuard): Promise<ChannelState>;
   /** Merges into the current params; a null value removes that key. Atomic under the channel lock. */
   patchChannelParams(ruleset: string, channel: string, patch: Params, actor: string, reason?: string, guard?: ChannelGuard): Promise<ChannelState>;

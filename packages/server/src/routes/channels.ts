@@ -55,7 +55,7 @@ export function channelRoutes(api: Api, services: Services): void {
     body: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: VERSION, reason: { type: 'string', maxLength: 2000 } } },
     loadsStoredVersion: true,
     responses: {
-      200: { description: 'The new channel state.', schema: CHANNEL_STATE },
+      200: { description: 'The new channel state (a move to the version the channel is on makes no revision).', schema: CHANNEL_STATE },
       422: { description: "The channel's param overrides (which a move keeps) do not validate against the version; `details` names each param and nothing changes." },
     },
     handler: async (c, { params, body }) => {
@@ -63,9 +63,11 @@ export function channelRoutes(api: Api, services: Services): void {
       // Only names an evaluation can select (`channel` in its body) may be created.
       if (!CHANNEL_PATTERN.test(params['channel']!)) throw errors.invalidRequest([{ path: 'path/channel', message: `a channel name matches ${CHANNEL_NAME.pattern}` }]);
       const target = await registry.version(name, body.version);
+      const before = await store.getChannel(name, params['channel']!);
       // checked under the channel's lock, against the overrides the move really carries
       const state = await store.moveChannel(name, params['channel']!, body.version, actorOf(c), body.reason, (_current, next) => requireOverridesFit(target, next.params));
-      changed(state, 'channel');
+      // a move to the version the channel is already on makes no revision: nothing to announce
+      if (state.revision !== before?.revision) changed(state, 'channel');
       return c.json(channelJson(state));
     },
   });

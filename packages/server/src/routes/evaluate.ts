@@ -4,6 +4,7 @@ import { StepBudget, type EvaluationError, type EvaluationResult } from '@verdic
 import type { Api } from '../api.ts';
 import { isolationOf } from '../config.ts';
 import { ApiError, errors } from '../errors.ts';
+import { boundedJson, maxResponseBytesSchema, responseBound, responseTooLarge } from '../proportion.ts';
 import type { LoadedVersion } from '../registry.ts';
 import { redact, scrubberFor } from '../redact.ts';
 import { CHANNEL_NAME, DECISION, VERSION } from '../schemas.ts';
@@ -20,6 +21,7 @@ interface EvaluateBody {
   version?: number;
   channel?: string;
   explain?: boolean;
+  max_response_bytes?: number;
 }
 
 interface BatchBody {
@@ -27,7 +29,11 @@ interface BatchBody {
   version?: number;
   channel?: string;
   explain?: boolean;
+  max_response_bytes?: number;
 }
+
+const EXPLAIN_HINT = 'leave out `explain`, or set `max_response_bytes`';
+const BATCH_HINT = 'send fewer inputs or leave out `explain`, or set `max_response_bytes`';
 
 const SELECT = {
   version: { ...VERSION, description: 'Evaluate this version (no channel params apply).' },
@@ -39,6 +45,7 @@ const SELECT = {
 const VERSION_AND_CHANNEL = { required: ['version', 'channel'], description: 'Give `version` or `channel`, not both.' };
 
 export function evaluationRoutes(api: Api, services: Services): void {
+  const maxResponseBytes = maxResponseBytesSchema(services.config);
   api.add<EvaluateBody>({
     method: 'post',
     path: '/v1/rulesets/{name}/evaluate',
@@ -48,17 +55,27 @@ export function evaluationRoutes(api: Api, services: Services): void {
     scope: 'evaluate',
     anyText: true,
     loadsStoredVersion: true,
-    body: { type: 'object', required: ['input'], additionalProperties: false, properties: { input: { description: 'The input document.' }, ...SELECT }, not: VERSION_AND_CHANNEL },
+    body: { type: 'object', required: ['input'], additionalProperties: false, properties: { input: { description: 'The input document.' }, ...SELECT, max_response_bytes: { ...maxResponseBytes, description: `With \`explain\`: ${maxResponseBytes.description}` } }, not: VERSION_AND_CHANNEL },
     responses: {
       200: { description: 'The decision.', schema: DECISION },
-      422: { description: 'The input breaks the ruleset\'s input schema (every failing path listed).' },
+      422: { description: 'The input breaks the ruleset\'s input schema (every failing path listed); or, with `explain`, `response_too_large`.' },
     },
     handler: async (c, { params, body }) => {
       const target = await resolveTarget(services, params['name']!, body);
-      const result = evaluateOne(services, target, body.input, body.explain === true);
+      if (body.explain !== true) {
+        const result = evaluateOne(services, target, body.input, false);
+        if (!result.ok) throw new ApiError(422, result.error.code, result.error.message, result.error.details);
+        await services.log.durable(); // as safe as the log's durability mode promises before the answer leaves
+        return c.json(result.body);
+      }
+      // an explained answer is logged only once it is known to fit
+      const effects: Array<() => void> = [];
+      const result = evaluateOne(services, target, body.input, true, { deferred: effects });
       if (!result.ok) throw new ApiError(422, result.error.code, result.error.message, result.error.details);
-      await services.log.durable(); // as safe as the log's durability mode promises before the answer leaves
-      return c.json(result.body);
+      const answer = boundedJson(c, result.body, responseBound(c, services.config, body.max_response_bytes), EXPLAIN_HINT);
+      for (const effect of effects) effect();
+      await services.log.durable();
+      return answer;
     },
   });
 
@@ -75,7 +92,7 @@ export function evaluationRoutes(api: Api, services: Services): void {
       type: 'object',
       required: ['inputs'],
       additionalProperties: false,
-      properties: { inputs: { type: 'array', maxItems: 10000, description: 'Input documents.' }, ...SELECT },
+      properties: { inputs: { type: 'array', maxItems: 10000, description: 'Input documents.' }, ...SELECT, max_response_bytes: maxResponseBytes },
       not: VERSION_AND_CHANNEL,
     },
     responses: {
@@ -83,27 +100,33 @@ export function evaluationRoutes(api: Api, services: Services): void {
         description: 'One result per input, in order: a decision, or `{ index, error }`.',
         schema: { type: 'object', properties: { results: { type: 'array', items: { oneOf: [DECISION, { type: 'object', required: ['index', 'error'] }] } } } },
       },
+      422: { description: '`response_too_large`: the answer would be larger than this request may receive (see `max_response_bytes`); nothing is logged.' },
     },
     handler: async (c, { params, body }) => {
       const target = await resolveTarget(services, params['name']!, body);
+      const bound = responseBound(c, services.config, body.max_response_bytes);
+      // Each result is serialised as it is made, so a batch stops as soon as its answer passes the
+      // bound; its decisions are logged only once the whole answer is known to fit.
+      const effects: Array<() => void> = [];
+      const parts: string[] = [];
+      let size = '{"results":[]}'.length;
       // one budget of steps for the whole batch; the event loop is given back between slices of it
       const budget = new StepBudget(isolationOf(services.config).batchMaxSteps);
-      const results: unknown[] = [];
       let slice = performance.now();
-      for (let index = 0; index < body.inputs.length; index++) {
-        if (budget.exhausted) {
-          results.push({ index, error: batchSpent(budget) });
-          continue;
-        }
-        const result = evaluateOne(services, target, body.inputs[index], body.explain === true, budget);
-        results.push(result.ok ? result.body : { index, error: result.error });
+      for (const [index, input] of body.inputs.entries()) {
+        const result = budget.exhausted ? { ok: false as const, error: batchSpent(budget) } : evaluateOne(services, target, input, body.explain === true, { deferred: effects, budget });
+        const part = JSON.stringify(result.ok ? result.body : { index, error: result.error });
+        size += Buffer.byteLength(part) + (index > 0 ? 1 : 0);
+        if (size > bound.bytes) throw responseTooLarge(bound, null, BATCH_HINT);
+        parts.push(part);
         if (performance.now() - slice > BATCH_SLICE_MS) {
           await new Promise<void>((next) => setImmediate(next));
           slice = performance.now();
         }
       }
+      for (const effect of effects) effect();
       await services.log.durable();
-      return c.json({ results });
+      return c.body(`{"results":[${parts.join(',')}]}`, 200, { 'Content-Type': 'application/json' });
     },
   });
 }
@@ -132,8 +155,14 @@ function batchSpent(budget: StepBudget): EvaluationError {
   return { code: 'limit_exceeded', message: `the batch spent its budget of ${budget.maxSteps} steps (VERDICT_BATCH_MAX_STEPS); send the rest in another request`, details: [] };
 }
 
-function evaluateOne(services: Services, target: Target, input: unknown, explain: boolean, budget?: StepBudget): Evaluated {
+/**
+ * Evaluates one input. The decision is logged and announced at once, or, when `deferred` is given,
+ * by the functions pushed onto it (run once the answer is known to be sent). With `budget`, the
+ * steps are taken from a batch's shared budget.
+ */
+function evaluateOne(services: Services, target: Target, input: unknown, explain: boolean, options: { deferred?: Array<() => void>; budget?: StepBudget } = {}): Evaluated {
   const { loaded } = target;
+  const { deferred, budget } = options;
   const started = performance.now();
   const result: EvaluationResult = loaded.compiled.evaluate(input, budget === undefined ? { params: target.params, explain } : { params: target.params, explain, budget });
   const durationUs = Math.round((performance.now() - started) * 1000);
@@ -152,26 +181,30 @@ function evaluateOne(services: Services, target: Target, input: unknown, explain
     ...decision,
     duration_us: durationUs,
   };
-  if (services.config.logSampleRate >= 1 || Math.random() < services.config.logSampleRate) {
-    // the log copy only: the response keeps the real values (the caller sent them)
-    const scrubber = scrubberFor(input, loaded.sensitive);
-    services.log.append({
-      id,
-      ruleset: loaded.ruleset,
-      version: loaded.version,
-      channel: target.channel,
-      decision: decision.decision,
-      violations: decision.violations.map((v) => ({ rule: v.rule, severity: v.severity, message: scrubber === null ? v.message : scrubber.message(v.message) })),
-      outputs: scrubber === null ? decision.outputs : scrubber.outputs(decision.outputs),
-      durationUs,
-      ...logInput(services, loaded, input),
+  const record = () => {
+    if (services.config.logSampleRate >= 1 || Math.random() < services.config.logSampleRate) {
+      // the log copy only: the response keeps the real values (the caller sent them)
+      const scrubber = scrubberFor(input, loaded.sensitive);
+      services.log.append({
+        id,
+        ruleset: loaded.ruleset,
+        version: loaded.version,
+        channel: target.channel,
+        decision: decision.decision,
+        violations: decision.violations.map((v) => ({ rule: v.rule, severity: v.severity, message: scrubber === null ? v.message : scrubber.message(v.message) })),
+        outputs: scrubber === null ? decision.outputs : scrubber.outputs(decision.outputs),
+        durationUs,
+        ...logInput(services, loaded, input),
+      });
+    }
+    // built only for a subscriber: most decisions have none, and this runs per decision
+    if (services.events.size > 0) services.events.publish({
+      type: 'policy_validation_completed',
+      data: { decision_id: id, ruleset: loaded.ruleset, version: loaded.version, channel: target.channel, decision: decision.decision, compliant: decision.compliant, violations: decision.violations.map((v) => v.rule) },
     });
-  }
-  // built only for a subscriber: most decisions have none, and this runs per decision
-  if (services.events.size > 0) services.events.publish({
-    type: 'policy_validation_completed',
-    data: { decision_id: id, ruleset: loaded.ruleset, version: loaded.version, channel: target.channel, decision: decision.decision, compliant: decision.compliant, violations: decision.violations.map((v) => v.rule) },
-  });
+  };
+  if (deferred === undefined) record();
+  else deferred.push(record);
   return { ok: true, body };
 }
 

@@ -5,6 +5,9 @@ import type { Api } from '../api.ts';
 import { actorOf } from '../auth.ts';
 import { ApiError, errors } from '../errors.ts';
 import { changeKey } from '../events.ts';
+import { boundedJson, maxResponseBytesSchema, responseBound } from '../proportion.ts';
+import { REDACTED } from '../redact.ts';
+import { RulesetRegistry } from '../registry.ts';
 import { CHANNEL_NAME, DIAGNOSTIC, MAX_INT, RULESET_NAME, VERSION } from '../schemas.ts';
 import type { Services } from '../services.ts';
 import { offThread } from '../work/errors.ts';
@@ -22,6 +25,7 @@ interface ImpactBody {
   channel?: string;
   limit?: number;
   inputs?: unknown[];
+  max_response_bytes?: number;
 }
 
 /** How an impact replay is done (the OpenAPI description of its answer). */
@@ -221,16 +225,18 @@ export function rulesetRoutes(api: Api, services: Services): void {
         channel: { ...CHANNEL_NAME, description: 'The channel to compare against and replay (default `production`).' },
         limit: { type: 'integer', minimum: 1, maximum: 100000, description: "How many of the channel's most recent logged decisions to replay (default 1000); those logged without their input count in `replay.redacted`." },
         inputs: { type: 'array', maxItems: 10000, description: 'Extra inputs to evaluate.' },
+        max_response_bytes: maxResponseBytesSchema(services.config),
       },
       oneOf: [{ required: ['version'] }, { required: ['source'] }],
     },
     responses: {
       200: { description: IMPACT_DESCRIPTION, schema: IMPACT_RESPONSE },
-      422: { description: 'The candidate source does not compile.' },
+      422: { description: 'The candidate source does not compile; or `response_too_large` (see `max_response_bytes`).' },
     },
     handler: async (c, { params, body }) => {
       const name = params['name']!;
       const channel = body.channel ?? 'production';
+      const bound = responseBound(c, services.config, body.max_response_bytes);
       const current = await registry.channel(name, channel);
       const candidateSource = await candidateSourceOf(services, name, body);
       // Decisions still queued in memory are part of the traffic to replay.
@@ -252,7 +258,7 @@ export function rulesetRoutes(api: Api, services: Services): void {
       );
       if (!replayed.ok) throw compileFailed(replayed.diagnostics);
       if (replayed.candidateName !== name) throw nameMismatch(replayed.candidateName, name);
-      return c.json({
+      const answer = {
         rulesets: [replayed.diff],
         impact: { [name]: replayed.impact },
         base: { channel, version: current.loaded.version },
@@ -263,7 +269,8 @@ export function rulesetRoutes(api: Api, services: Services): void {
           redacted: replayed.redactedLogged + logged.withoutInput,
           without_input: logged.withoutInput,
         },
-      });
+      };
+      return boundedJson(c, answer, bound, 'replay fewer logged decisions (`limit`) or send fewer `inputs`, or set `max_response_bytes`');
     },
   });
 

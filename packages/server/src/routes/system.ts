@@ -1,8 +1,10 @@
 /** Health, readiness, metrics, the OpenAPI document and its browsable page, and the event stream. */
-import { streamSSE } from 'hono/streaming';
+import type { ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Api } from '../api.ts';
 import type { BearerAuth } from '../auth.ts';
-import type { ServerEvent } from '../events.ts';
+import { ApiError } from '../errors.ts';
+import { EVENT_TYPES, type EventFilter, type EventType } from '../events.ts';
 import type { Services } from '../services.ts';
 import { docsPage } from '../docs-page.ts';
 
@@ -78,56 +80,107 @@ export function systemRoutes(api: Api, services: Services, openapi: () => Record
     summary: 'Server-sent events: `policy_validation_completed` per decision, `channel_moved`, `params_changed`, `version_published`',
     tag: 'events',
     scope: 'read',
-    query: { ruleset: { schema: { type: 'string', maxLength: 200 }, description: 'Only events of this ruleset.' } },
+    query: {
+      ruleset: { schema: { type: 'string', maxLength: 200 }, description: 'Only events of this ruleset.' },
+      types: {
+        schema: { type: 'string', pattern: `^(${EVENT_TYPES.join('|')})(,(${EVENT_TYPES.join('|')}))*$` },
+        description: `Only events of these types, comma-separated (${EVENT_TYPES.map((t) => `\`${t}\``).join(', ')}); default all.`,
+      },
+    },
     stream: true,
-    responses: { 200: { description: 'An event stream.', contentType: 'text/event-stream' } },
-    handler: (c, { query }) =>
-      streamSSE(c, async (stream) => {
-        const queue: Array<ServerEvent & { id: number }> = [];
-        let wake: (() => void) | null = null;
-        const unsubscribe = services.events.subscribe((event) => {
-          if (query['ruleset'] !== undefined && event.data['ruleset'] !== query['ruleset']) return;
-          if (queue.length < 10_000) queue.push(event);
-          wake?.();
+    responses: {
+      200: {
+        description: [
+          'An event stream. It starts with a `ready` event naming its filter. A stream whose unread events pass the server\'s buffer bound',
+          '(`VERDICT_EVENT_BUFFER`) ends with a `dropped` event (`reason: slow_reader`); one whose key is revoked ends with `revoked`.',
+        ].join(' '),
+        contentType: 'text/event-stream',
+      },
+      429: { description: '`too_many_streams`: the key already has `VERDICT_EVENT_STREAMS_PER_KEY` streams open, or the server `VERDICT_EVENT_STREAMS`.' },
+    },
+    handler: (c, { query }) => {
+      const filter: EventFilter = {
+        ruleset: query['ruleset'] ?? null,
+        types: query['types'] === undefined ? null : new Set(query['types'].split(',') as EventType[]),
+      };
+      const headers = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' };
+      // HEAD opens nothing: its answer has no body, so a stream would never be read or closed
+      if (c.req.method === 'HEAD') return c.body(null, 200, headers);
+      const opened = services.events.open(c.get('caller')?.keyId ?? 'anonymous', filter);
+      if (typeof opened === 'string') {
+        const limits = services.events.limits;
+        throw new ApiError(
+          429,
+          'too_many_streams',
+          opened === 'per_key' ? `this API key already has ${limits.perKey} event streams open; close one first` : `the server already has ${limits.total} event streams open; retry later`,
+          [],
+          { 'Retry-After': '5' },
+        );
+      }
+      const ready = `event: ready\ndata: ${JSON.stringify({ ruleset: filter.ruleset, types: filter.types === null ? null : [...filter.types] })}\n\n`;
+      // The key was checked when the stream opened; a key revoked since (or stripped of `read`) must
+      // not go on receiving decisions: checked again before each write (answered from the key cache,
+      // which a revocation here clears at once), and the stream ends with `revoked`.
+      const allowed = () => stillAllowed(c, 'read');
+
+      // On Node, written straight to the connection: one write per flush, no stream machinery between.
+      const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+      if (outgoing !== undefined && typeof outgoing.writeHead === 'function') {
+        outgoing.writeHead(200, { ...headers, 'X-Request-Id': c.get('requestId') });
+        outgoing.write(ready);
+        outgoing.once('close', () => opened.close());
+        opened.attach({
+          buffered: () => outgoing.writableLength,
+          allowed,
+          write: (text) => {
+            if (!outgoing.writableEnded) outgoing.write(text);
+          },
+          end: (text) => {
+            if (!outgoing.writableEnded) outgoing.end(text);
+          },
         });
-        let open = true;
-        const end = () => {
-          open = false;
-          unsubscribe();
-          wake?.();
-        };
-        const offClose = services.events.onClose(end);
-        stream.onAbort(() => {
-          offClose();
-          end();
-        });
-        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ ruleset: query['ruleset'] ?? null }) });
-        while (open) {
-          // The key was checked when the stream opened; a key revoked since (or stripped of `read`)
-          // must not go on receiving decisions: checked again before each event and keep-alive
-          // (answered from the key cache, which a revocation here clears at once).
-          if (!(await stillAllowed(c, 'read'))) {
-            await stream.writeSSE({ event: 'revoked', data: JSON.stringify({ message: 'the API key of this stream is no longer valid' }) });
-            break;
+        return RESPONSE_ALREADY_SENT;
+      }
+
+      // Elsewhere (`app.request` in tests): a web stream whose queue is what the reader has not taken.
+      const encoder = new TextEncoder();
+      let controller!: ReadableStreamDefaultController<Uint8Array>;
+      const body = new ReadableStream<Uint8Array>(
+        {
+          start(start) {
+            controller = start;
+            start.enqueue(encoder.encode(ready));
+          },
+          cancel() {
+            opened.close();
+          },
+        },
+        // nothing is read ahead: what waits in this queue is what the reader has not taken
+        { highWaterMark: 0, size: (chunk) => chunk.byteLength },
+      );
+      let ended = false;
+      opened.attach({
+        buffered: () => Math.max(0, -(controller.desiredSize ?? 0)),
+        allowed,
+        write: (text) => {
+          if (!ended) controller.enqueue(encoder.encode(text));
+        },
+        end: (text) => {
+          if (ended) return;
+          ended = true;
+          try {
+            if (text !== undefined) controller.enqueue(encoder.encode(text));
+            controller.close();
+          } catch {
+            // already cancelled by the client
           }
-          const event = queue.shift();
-          if (event !== undefined) {
-            await stream.writeSSE({ event: event.type, id: String(event.id), data: JSON.stringify(event.data) });
-            continue;
-          }
-          // Wait for an event, or send a comment every 15 s so proxies keep the stream open.
-          let timer: NodeJS.Timeout | undefined;
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            timer = setTimeout(resolve, 15_000).unref();
-          });
-          clearTimeout(timer);
-          wake = null;
-          if (open && queue.length === 0) await stream.write(': keep-alive\n\n');
-        }
-        // ended here (a revoked key) or by the client or shutdown: either way, no longer subscribed
-        offClose();
-        end();
-      }),
+        },
+      });
+      // the client went away (the adapter also cancels the body then)
+      const signal = c.req.raw.signal;
+      if (signal.aborted) opened.close();
+      else signal.addEventListener('abort', () => opened.close(), { once: true });
+      return c.body(body, 200, headers);
+    },
   });
 }
