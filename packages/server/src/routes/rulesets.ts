@@ -6,8 +6,6 @@ import { actorOf } from '../auth.ts';
 import { ApiError, errors } from '../errors.ts';
 import { changeKey } from '../events.ts';
 import { boundedJson, maxResponseBytesSchema, responseBound } from '../proportion.ts';
-import { REDACTED } from '../redact.ts';
-import { RulesetRegistry } from '../registry.ts';
 import { CHANNEL_NAME, DIAGNOSTIC, MAX_INT, RULESET_NAME, VERSION } from '../schemas.ts';
 import type { Services } from '../services.ts';
 import { offThread } from '../work/errors.ts';
