@@ -6,6 +6,7 @@
 import type { ConstDecl, Decl, DecisionDecl, ErrorPolicyDecl, Expr, InputDecl, LetDecl, Ruleset, Span, WeightsDecl } from '../ast.ts';
 import { SEVERITIES } from '../ast.ts';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
+import { checkAliases } from './aliases.ts';
 import { DenseMap } from './dense-map.ts';
 import { closest } from './did-you-mean.ts';
 import { ExpressionChecker, type TableSignature } from './expressions.ts';
@@ -59,7 +60,8 @@ export function check(ast: Ruleset): CheckResult {
   const singles = singletons(ast.decls, report);
   const inputFields = new Map<string, FieldType>();
   for (const field of singles.input?.fields ?? []) inputFields.set(field.name, { type: fromTypeExpr(field.type), optional: field.optional });
-  const input: Type = { kind: 'record', fields: inputFields };
+  const input: Type = singles.input?.rest ? { kind: 'record', fields: inputFields, open: true } : { kind: 'record', fields: inputFields };
+  checkAliases(ast.decls, report);
   const outcomes = checkDecision(ast, singles.decision, report);
   checkWeights(singles.weights, report);
   checkErrorPolicy(singles.errorPolicy, report);

@@ -112,6 +112,12 @@ export const messages = {
   duplicateTest: (name: string, span: Span): Diagnostic => diagnostic('VD3024', 'warning', `there are two tests named ${name}`, span, { hint: 'test names identify failures; make them unique' }),
   testWithoutInput: (name: string, span: Span): Diagnostic => diagnostic('VD3025', 'error', `test ${name} has no \`input\``, span, { hint: 'add `input { ... }`' }),
   paramValue: (param: string, message: string, span: Span): Diagnostic => diagnostic('VD3026', 'error', `param \`${param}\`: ${message}`, span),
+  aliasCycle: (names: string[], span: Span): Diagnostic =>
+    diagnostic('VD3050', 'error', `type \`${names[0] ?? ''}\` refers to itself: ${names.join(' -> ')}`, span, {
+      hint: 'a type alias names a finite type; write the nested part out, or use `any` or `map<any>` where the nesting is open-ended',
+    }),
+  aliasShadowsBuiltin: (name: string, span: Span): Diagnostic =>
+    diagnostic('VD3051', 'error', `\`${name}\` is a built-in type; an alias cannot take its name`, span, { hint: 'choose another name, e.g. a capitalised one' }),
   unused: (what: string, name: string, span: Span): Diagnostic =>
     diagnostic('VD3030', 'warning', `${what} \`${name}\` is never used`, span, { hint: 'remove it, or use it in a rule' }),
 };

@@ -111,6 +111,8 @@ function checkValue(ctx: CheckContext, expr: Expr, type: Type, path: string): bo
       given.add(name);
       const field = type.fields.get(name);
       if (field === undefined) {
+        // An open record takes fields it does not declare (the rules cannot read them).
+        if (type.open) continue;
         const guess = closest(name, type.fields.keys());
         ok = report(`\`${path}\` has no field \`${name}\``, entry.key.span, guess === null ? `its fields are: ${[...type.fields.keys()].join(', ')}` : `did you mean \`${guess}\`?`);
         continue;

@@ -10,6 +10,8 @@ export function checkDeclarationValues(ctx: CheckContext, input: InputDecl | und
   for (const field of input?.fields ?? []) checkField(ctx, field);
   for (const decl of ctx.ast.decls) {
     if (decl.kind === 'Param') checkParam(ctx, decl);
+    // An alias's fields are checked once, where it is declared, not at each use.
+    else if (decl.kind === 'TypeAlias') for (const f of nestedFields(decl.type)) checkField(ctx, f);
     else if (decl.kind === 'Output') {
       const type = ctx.expressions.value(decl.value, ctx.globals);
       const symbol = ctx.symbols.get(decl.name.name);
