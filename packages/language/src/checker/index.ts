@@ -15,6 +15,7 @@ import { checkRules } from './rules.ts';
 import { Scope, type SymbolInfo } from './scope.ts';
 import { checkTables } from './tables.ts';
 import { checkTests } from './tests.ts';
+import { fitsWithTimeStrings, holdsTime } from './time-literals.ts';
 import { assignable, fromTypeExpr, show, T, type FieldType, type Type } from './types.ts';
 import { checkDeclarationValues } from './values.ts';
 
@@ -46,6 +47,8 @@ export interface CheckContext {
   tables: Map<string, TableSignature>;
   outcomes: string[];
   input: Type;
+  /** The types of the expressions checked so far, by id. */
+  types: ReadonlyMap<number, Type>;
 }
 
 export function check(ast: Ruleset): CheckResult {
@@ -87,7 +90,9 @@ export function check(ast: Ruleset): CheckResult {
     pending.delete(symbol);
     if (decl.type !== null) {
       const declared = fromTypeExpr(decl.type);
-      if (!assignable(inferred, declared)) report(messages.typeMismatch(`the value of \`${symbol.name}\``, `of type ${show(declared)}`, inferred, decl.value.span));
+      // a const declared with a time type may be written as its RFC 3339 string
+      const timeText = decl.kind === 'Const' && holdsTime(declared) && fitsWithTimeStrings(decl.value, declared, (e) => types.get(e.id) ?? T.error, report);
+      if (!timeText && !assignable(inferred, declared)) report(messages.typeMismatch(`the value of \`${symbol.name}\``, `of type ${show(declared)}`, inferred, decl.value.span));
       symbol.type = declared;
     } else {
       symbol.type = inferred;
@@ -137,7 +142,7 @@ export function check(ast: Ruleset): CheckResult {
   }
 
   for (const symbol of [...pending.keys()]) resolve(symbol, symbol.span);
-  const ctx: CheckContext = { ast, report, expressions, globals, symbols, tables, outcomes, input };
+  const ctx: CheckContext = { ast, report, expressions, globals, symbols, tables, outcomes, input, types };
   checkConstness(ast, references, report);
   checkDeclarationValues(ctx, singles.input);
   checkTables(ctx);
