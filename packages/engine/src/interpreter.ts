@@ -3,10 +3,11 @@
  * closure compiler (both share `ops.ts` and the builtins), kept for
  * differential tests. Names are looked up at run time, scope by scope.
  */
-import type { Expr, Ruleset, TableDecl, TablePattern } from '@verdict/language';
+import type { Expr, Ruleset, TableDecl, TablePattern, TypeExpr } from '@verdict/language';
 import { BUILTIN_IMPLS } from './builtins/index.ts';
 import { EvalState } from './context.ts';
 import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, runMacro, unary } from './ops.ts';
+import { converterFor } from './schema.ts';
 import { matchPattern } from './table.ts';
 import { VError, getOwn, missingUnlessNull, toText, type VMap, type Value } from './values.ts';
 
@@ -174,10 +175,21 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
   const tables = new Map<string, TableDecl>();
   const inputs = new Set<string>();
   const optionalInputs = new Set<string>();
+  // a time written as its string where the declared type says timestamp or duration
+  const timeConverters = new Map<string, (v: Value) => Value>();
+  const convertAs = (key: string, type: TypeExpr | null) => {
+    const convert = type === null ? null : converterFor(type);
+    if (convert !== null) timeConverters.set(key, convert);
+  };
   for (const d of decls) {
     if (d.kind === 'Let') lets.set(d.name.name, d.value);
-    else if (d.kind === 'Const') consts.set(d.name.name, d.value);
-    else if (d.kind === 'Param') params.set(d.name.name, d.default);
+    else if (d.kind === 'Const') {
+      consts.set(d.name.name, d.value);
+      convertAs(`const:${d.name.name}`, d.type);
+    } else if (d.kind === 'Param') {
+      params.set(d.name.name, d.default);
+      convertAs(`param:${d.name.name}`, d.type);
+    }
     else if (d.kind === 'Table') tables.set(d.name.name, d);
     else if (d.kind === 'Input') for (const f of d.fields) (f.optional ? optionalInputs : inputs).add(f.name);
   }
@@ -185,7 +197,9 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
   const lazy = (key: string, expr: Expr, env: InterpreterEnv): Value => {
     const hit = cache.get(key);
     if (hit !== undefined) return hit;
-    const v = interpret(expr, env);
+    const computed = interpret(expr, env);
+    const convert = timeConverters.get(key);
+    const v = convert === undefined ? computed : convert(computed);
     cache.set(key, v);
     return v;
   };

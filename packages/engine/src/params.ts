@@ -40,7 +40,9 @@ export function buildParams(decls: ParamDecl[], ast: Ruleset, env: CompileEnv, l
     let defaultValue: Value = null;
     // defaults may name consts, which are registered before params
     const ctx = { state: new EvalState(limits), input: {}, params: [], slots: [], trace: null, depth: 0 };
-    defaultValue = defaultClosure(ctx);
+    const convert = converterFor(d.type);
+    // a time written as its string where the declared type says timestamp or duration
+    defaultValue = convert === null ? defaultClosure(ctx) : convert(defaultClosure(ctx));
     if (defaultValue instanceof VError) {
       diagnostics.push(diagnostic('VD5005', 'error', `the default of param \`${d.name.name}\` does not evaluate: ${defaultValue.message}`, d.default.span));
     }
@@ -51,7 +53,7 @@ export function buildParams(decls: ParamDecl[], ast: Ruleset, env: CompileEnv, l
       check: validators.compile(schema, d.name.name),
       where,
       whereSlot,
-      convert: converterFor(d.type),
+      convert,
     });
   }
   const byName = new Map(entries.map((e, i) => [e.name, i]));

@@ -27,7 +27,7 @@ import { evaluateRuleset, type CompiledOutput, type CompiledRule, type Plan } fr
 import { buildIndex } from './rule-index.ts';
 import { collectReads, walkExpr } from './paths.ts';
 import { buildParams } from './params.ts';
-import { recordConverter, runtimeTypeTest } from './schema.ts';
+import { converterFor, recordConverter, runtimeTypeTest } from './schema.ts';
 import { decisionJsonSchema } from './decision-schema.ts';
 import { matchPattern } from './table.ts';
 import { DEFAULT_SIZE_LIMITS, sizeProblems } from './sizes.ts';
@@ -149,13 +149,16 @@ function compileAst(
     const name = c.name.name;
     let compiled: Closure | null = null;
     let state: 'idle' | 'busy' = 'idle';
+    // a time written as its string where the declared type says timestamp or duration
+    const convert = c.type === null ? null : converterFor(c.type);
     const get = (node: number): Value => {
       const known = constValues.get(name);
       if (known !== undefined) return known;
       if (state === 'busy') return new VError('cycle', `\`${name}\` depends on itself`, node);
       state = 'busy';
       compiled ??= compileExpr(c.value, env);
-      const v = compiled(constCtxShared);
+      const computed = compiled(constCtxShared);
+      const v = convert === null ? computed : convert(computed);
       state = 'idle';
       constValues.set(name, v);
       return v;

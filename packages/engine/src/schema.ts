@@ -1,5 +1,5 @@
 /** Declared types as JSON Schema (for params), and input conversion for time types. */
-import type { FieldDecl, JsonSchema, TypeExpr } from '@verdict/language';
+import { resolveType, type FieldDecl, type JsonSchema, type TypeExpr } from '@verdict/language';
 import { parseDuration, parseTimestamp } from './time.ts';
 import { Duration, Timestamp, isMap, setOwn, type VMap, type Value } from './values.ts';
 
@@ -25,20 +25,23 @@ export function typeSchema(t: TypeExpr): JsonSchema {
     case 'MapType':
       return { type: 'object', additionalProperties: typeSchema(t.value) };
     case 'RecordType':
-      return fieldsSchema(t.fields);
+      return fieldsSchema(t.fields, t.rest !== null);
+    case 'TypeRef':
+      return typeSchema(resolveType(t));
     case 'ErrorType':
       return {};
   }
 }
 
-export function fieldsSchema(fields: FieldDecl[]): JsonSchema {
+/** `open`: other fields are allowed (a record ending in `...`). */
+export function fieldsSchema(fields: FieldDecl[], open = false): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const f of fields) properties[f.name] = typeSchema(f.type);
   return {
     type: 'object',
     properties,
     required: fields.filter((f) => !f.optional).map((f) => f.name),
-    additionalProperties: false,
+    additionalProperties: open,
   };
 }
 
@@ -69,6 +72,8 @@ export function converterFor(t: TypeExpr): Convert | null {
     }
     case 'RecordType':
       return recordConverter(t.fields);
+    case 'TypeRef':
+      return converterFor(resolveType(t));
     default:
       return null;
   }
@@ -128,15 +133,18 @@ export function runtimeTypeTest(t: TypeExpr): ((v: Value) => boolean) | null {
     case 'RecordType': {
       const fields = t.fields.map((f) => ({ name: f.name, optional: f.optional, test: runtimeTypeTest(f.type) }));
       const declared = new Set(t.fields.map((f) => f.name));
+      const open = t.rest !== null;
       return (v) =>
         isMap(v) &&
-        Object.keys(v).every((k) => declared.has(k)) &&
+        (open || Object.keys(v).every((k) => declared.has(k))) &&
         fields.every(({ name, optional, test }) => {
           const field = Object.hasOwn(v, name) ? (v[name] as Value) : undefined;
           if (field === undefined) return optional;
           return test === null || test(field);
         });
     }
+    case 'TypeRef':
+      return runtimeTypeTest(resolveType(t));
     case 'ErrorType':
       return null;
   }

@@ -156,3 +156,40 @@ rule late {
     }
   });
 });
+
+describe('quick check of open records', () => {
+  const open = ruleset(`ruleset t.open
+type Owner = { team: string where size(value) > 0, ... }
+input { kind: "Pod" | "Job", owner: Owner, limits: { cpu: number }, ... }
+decision deny > allow
+rule job {
+  severity low
+  deny when kind == "Job" && owner.team == "x" && limits.cpu > 1
+  because "job"
+}
+`);
+  const { quick, validate } = new Validators().compileParts(open.inputSchema);
+  const base = { kind: 'Pod', owner: { team: 'a' }, limits: { cpu: 1 } };
+
+  it('exists, so open inputs take the typed path', () => {
+    expect(quick).not.toBeNull();
+  });
+
+  it.each([
+    ['extra top-level fields', { ...base, metadata: { name: 'p' }, spec: [1] }, true],
+    ['extra fields in an open nested record', { ...base, owner: { team: 'a', email: 'e' } }, true],
+    ['an extra field in a closed nested record', { ...base, limits: { cpu: 1, memory: 2 } }, false],
+    ['a declared field of the wrong type beside extras', { ...base, kind: 'Deployment', extra: 1 }, false],
+    ['a missing declared field', { kind: 'Pod', owner: { email: 'e' }, limits: { cpu: 1 } }, false],
+    ['a where broken beside extras', { ...base, owner: { team: '', email: 'e' } }, false],
+  ])('%s: quick check and ajv agree (%j)', (_, value, valid) => {
+    expect(validate(value).length === 0).toBe(valid);
+    if (quick!(value)) expect(valid).toBe(true);
+    if (!valid) expect(quick!(value)).toBe(false);
+  });
+
+  it('the evaluator decides on open inputs and refuses closed-record extras', () => {
+    expect(open.evaluate({ ...base, kind: 'Job', owner: { team: 'x', email: 'e' }, limits: { cpu: 2 }, status: {} })).toMatchObject({ ok: true, decision: 'deny' });
+    expect(open.evaluate({ ...base, limits: { cpu: 1, memory: 2 } }).ok).toBe(false);
+  });
+});

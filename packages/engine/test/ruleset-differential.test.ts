@@ -124,3 +124,75 @@ describe('whole-ruleset evaluation agrees with the reference interpreter', () =>
     );
   });
 });
+
+/** Open records and aliases: inputs carry fields no rule reads, at the top level and nested. */
+const OPEN_SOURCE = `
+ruleset test.open
+type Container = { name: string, image: string, cpu?: number where value >= 0, ... }
+type Owner = { team: string }
+input {
+  kind: "Pod" | "Job"
+  containers: list<Container>
+  owner: Owner
+  ...
+}
+decision deny > warn > allow
+
+output first = containers.map(c, c.name).join(",")
+output whole = containers.filter(c, c.name == "a")
+output total_cpu = sum(containers.map(c, c.cpu ?? 0))
+
+rule latest {
+  severity high
+  deny when containers.exists(c, c.image.endsWith(":latest"))
+  because "{owner.team} uses latest"
+}
+rule heavy {
+  severity low
+  warn when kind == "Job" && containers.exists(c, (c.cpu ?? 0) > 2)
+  because "heavy {size(containers)}"
+}
+`;
+
+const extra = fc.dictionary(fc.constantFrom('metadata', 'labels', 'x_1', 'resources', 'cpu_limit'), fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.constant(null), fc.constant({})), { maxKeys: 3 });
+const containerArb = fc
+  .tuple(fc.record({ name: fc.constantFrom('a', 'b'), image: fc.constantFrom('nginx', 'nginx:latest') , cpu: fc.integer({ min: 0, max: 4 }) }, { requiredKeys: ['name', 'image'] }), extra)
+  .map(([declared, more]) => ({ ...more, ...declared }));
+const openInputArb = fc
+  .tuple(fc.record({ kind: fc.constantFrom('Pod', 'Job'), containers: fc.array(containerArb, { maxLength: 3 }), owner: fc.record({ team: fc.constantFrom('x', 'y') }) }), extra)
+  .map(([declared, more]) => ({ ...more, ...declared }));
+
+describe('open records are evaluated alike on every path', () => {
+  const compiled = ruleset(OPEN_SOURCE);
+  const closuresOnly = ruleset(OPEN_SOURCE, { codegen: false });
+  const ast = analyze(OPEN_SOURCE).ast;
+  it('on generated inputs with undeclared fields', () => {
+    fc.assert(
+      fc.property(openInputArb, (input) => {
+        const r = compiled.evaluate(input);
+        if (!r.ok) throw new Error(JSON.stringify(r.error));
+        const ref = referenceDecide(ast, input as unknown as Record<string, Value>, {});
+        expect(r.violations.map((v) => v.rule)).toEqual(ref.fired);
+        expect(r.violations.map((v) => v.message)).toEqual(ref.messages);
+        expect(r.outputs).toEqual(ref.outputs);
+        expect(closuresOnly.evaluate(input)).toEqual(r);
+        expect({ ...compiled.evaluate(input, { explain: true }), trace: null }).toEqual(r);
+      }),
+      { numRuns: 300, seed: FC_SEED },
+    );
+  });
+
+  it('refuses an undeclared field where a record is closed, and a declared field of the wrong type', () => {
+    const good = { kind: 'Pod', containers: [{ name: 'a', image: 'nginx', extra: 1 }], owner: { team: 'x' }, metadata: {} };
+    expect(compiled.evaluate(good).ok).toBe(true);
+    for (const bad of [
+      { ...good, owner: { team: 'x', email: 'e' } },
+      { ...good, containers: [{ name: 'a', image: 1 }] },
+      { ...good, containers: [{ name: 'a', image: 'nginx', cpu: -1 }] },
+      { ...good, kind: 'Deployment' },
+    ]) {
+      expect(compiled.evaluate(bad).ok).toBe(false);
+      expect(closuresOnly.evaluate(bad).ok).toBe(false);
+    }
+  });
+});

@@ -177,6 +177,7 @@ export type Expr =
 
 export type PrimitiveTypeName = 'string' | 'number' | 'boolean' | 'timestamp' | 'duration' | 'any';
 
+
 export interface PrimitiveType extends Node {
   kind: 'PrimitiveType';
   name: PrimitiveTypeName;
@@ -211,13 +212,50 @@ export interface FieldDecl extends Node {
 export interface RecordType extends Node {
   kind: 'RecordType';
   fields: FieldDecl[];
+  /** The span of a trailing `...` (other fields are allowed and ignored); null for a closed record. */
+  rest: Span | null;
+}
+/**
+ * The name of a `type` alias. `target` is the aliased type, filled in by `parse()` after the whole
+ * file is read (aliases may be used before they are declared); null when the name is unknown
+ * (VD1008) or the alias refers to itself (VD3050). It is not enumerable: the JSON form of the tree
+ * and generic walks see each type once, where it is written.
+ */
+export interface TypeRef extends Node {
+  kind: 'TypeRef';
+  name: string;
+  readonly target: TypeExpr | null;
+}
+
+/** A TypeRef node (its `target` set later by `setTypeRefTarget`). */
+export function typeRef(name: string, span: Span): TypeRef {
+  const ref = { kind: 'TypeRef' as const, name, span };
+  Object.defineProperty(ref, 'target', { value: null, enumerable: false, writable: true, configurable: true });
+  return ref as TypeRef;
+}
+
+export function setTypeRefTarget(ref: TypeRef, target: TypeExpr): void {
+  (ref as { target: TypeExpr | null }).target = target;
 }
 /** Stands where the parser could not read a type. */
 export interface ErrorType extends Node {
   kind: 'ErrorType';
 }
 
-export type TypeExpr = PrimitiveType | LiteralUnionType | ListType | MapType | RecordType | ErrorType;
+export type TypeExpr = PrimitiveType | LiteralUnionType | ListType | MapType | RecordType | TypeRef | ErrorType;
+
+/** How many alias steps `resolveType` follows at most (a cycle is VD3050; this only guards against one). */
+const MAX_ALIAS_DEPTH = 64;
+
+/** The type an alias names, through aliases of aliases; ErrorType for an unresolved name. */
+export function resolveType(t: TypeExpr): Exclude<TypeExpr, TypeRef> {
+  let current: TypeExpr = t;
+  for (let i = 0; i < MAX_ALIAS_DEPTH && current.kind === 'TypeRef'; i++) {
+    if (current.target === null) return { kind: 'ErrorType', span: current.span };
+    current = current.target;
+  }
+  return current.kind === 'TypeRef' ? { kind: 'ErrorType', span: current.span } : current;
+}
 
 // ---------------------------------------------------------------- declarations
 
@@ -228,6 +266,16 @@ export interface Name extends Node {
 export interface InputDecl extends Node {
   kind: 'Input';
   fields: FieldDecl[];
+  /** The span of a trailing `...`: the input may carry fields the ruleset does not declare. */
+  rest: Span | null;
+  doc: string | null;
+}
+
+/** `type Container = { name: string, image: string }`: a name for a type. */
+export interface TypeAliasDecl extends Node {
+  kind: 'TypeAlias';
+  name: Name;
+  type: TypeExpr;
   doc: string | null;
 }
 
@@ -389,6 +437,7 @@ export interface TestDecl extends Node {
 
 export type Decl =
   | InputDecl
+  | TypeAliasDecl
   | DecisionDecl
   | WeightsDecl
   | ErrorPolicyDecl

@@ -1,5 +1,5 @@
 export type * from './ast.ts';
-export { SEVERITIES } from './ast.ts';
+export { SEVERITIES, resolveType } from './ast.ts';
 export { type Diagnostic, type DiagnosticSeverity, type RelatedInformation, diagnostic, hasErrors, sortDiagnostics } from './diagnostics.ts';
 export { parse, parseExpression, lex, type ParseResult, type ExpressionParseResult } from './parse.ts';
 export { spanAt, spanRange } from './spans.ts';

@@ -4,6 +4,9 @@
  * - Records are closed (`additionalProperties: false`): an input with a field
  *   the ruleset does not declare is refused, so a typo in a service payload
  *   surfaces as a validation error instead of reading as an absent field.
+ *   A record (or the whole `input`) ending in `...` is open
+ *   (`additionalProperties: true`); its declared fields are checked as ever.
+ * - A `type` alias is inlined where it is used, titled with its name.
  *   Optional fields (`name?: T`) may be left out; `null` is not accepted for them.
  * - `timestamp` is an RFC 3339 string (`format: date-time` plus a shape
  *   `pattern`), `duration` a Go-style duration string (`1h30m`, `-5m`).
@@ -76,6 +79,6 @@ function buildInput(ast: Ruleset): { schema: JsonSchema; untranslated: Untransla
   if (ast.name.name !== '') schema['title'] = ast.name.name;
   const description = ast.doc ?? inputs.find((d) => d.doc !== null)?.doc ?? null;
   if (description !== null) schema['description'] = description;
-  Object.assign(schema, recordSchema(fields, ctx, []));
+  Object.assign(schema, recordSchema(fields, ctx, [], inputs.some((d) => d.rest !== null)));
   return { schema, untranslated: ctx.untranslated };
 }

@@ -1,6 +1,7 @@
 /** Text -> AST: lexing, parsing with recovery, message templates and doc comments. */
 import { EOF, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
 import type * as A from './ast.ts';
+import { resolveAliases } from './aliases.ts';
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { getParser, type VerdictParser } from './parser.ts';
 import { advancePosition, spanAt, spanFrom, spanOfTokens, spanRange, type LineColumn } from './spans.ts';
@@ -18,7 +19,7 @@ export interface ExpressionParseResult {
 }
 
 const DECLARATION_STARTS = new Set([
-  T.Ruleset, T.Input, T.Decision, T.Weights, T.On, T.Const, T.Param, T.Let, T.Output, T.Table, T.Rule, T.Test,
+  T.Ruleset, T.Input, T.Decision, T.Weights, T.On, T.Const, T.Param, T.Let, T.Output, T.Table, T.Rule, T.Test, T.TypeKeyword,
 ]);
 
 /** Parses a ruleset file. Never throws: every problem becomes a diagnostic. */
@@ -99,6 +100,7 @@ function parseUnguarded(text: string): ParseResult {
       }),
     );
   }
+  resolveAliases(decls, diagnostics);
   const docs = new DocComments(text, comments);
   for (const decl of decls) attachDocs(decl, docs);
   const end = spanAt(text, text.length);
@@ -258,9 +260,24 @@ export function lex(text: string, diagnostics: Diagnostic[]): { tokens: IToken[]
     at = error.offset;
     diagnostics.push(lexingDiagnostic(error, text, position));
   }
+  markTypeAliases(result.tokens);
   const commentTokens = (result.groups['comments'] ?? []) as IToken[];
   const comments = commentTokens.map((t) => ({ text: t.image, span: spanOfTokens(t, t) }));
   return { tokens: result.tokens, comments };
+}
+
+/**
+ * `type` is a keyword only where it declares an alias, `type Name =`; everywhere else it stays a
+ * name (an input field `type`, a call `type(x)`), so no ruleset that uses the word breaks.
+ */
+function markTypeAliases(tokens: IToken[]): void {
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.image !== 'type' || token.tokenType !== T.Identifier) continue;
+    if (tokens[i + 1]!.tokenType !== T.Identifier || tokens[i + 2]!.tokenType !== T.Equals) continue;
+    token.tokenType = T.TypeKeyword;
+    token.tokenTypeIdx = T.TypeKeyword.tokenTypeIdx!;
+  }
 }
 
 /** `position`: the line and column of `error.offset`. */
@@ -348,7 +365,7 @@ class DocComments {
 
 function attachDocs(decl: A.Decl, docs: DocComments): void {
   decl.doc = docs.beforeLine(decl.span.line);
-  const fields = decl.kind === 'Input' ? decl.fields : null;
+  const fields = decl.kind === 'Input' ? decl.fields : decl.kind === 'TypeAlias' && decl.type.kind === 'RecordType' ? decl.type.fields : null;
   if (fields) attachFieldDocs(fields, docs);
   if (decl.kind === 'Rule') for (const l of decl.lets) l.doc = docs.beforeLine(l.span.line);
 }

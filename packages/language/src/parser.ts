@@ -5,7 +5,7 @@
  */
 import { EmbeddedActionsParser, EOF, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.ts';
-import type * as A from './ast.ts';
+import * as A from './ast.ts';
 import { diagnostic, type Diagnostic } from './diagnostics.ts';
 import { decodeEscapes, escapeLength, literalParts } from './strings.ts';
 import { messages } from './parser-messages.ts';
@@ -17,7 +17,7 @@ const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 
 const MACROS = new Set<A.MacroName>(['all', 'exists', 'exists_one', 'map', 'filter']);
 /** The keywords that begin a declaration. */
 const DECLARATION_KEYWORDS = new Set<TokenType>([
-  T.Ruleset, T.Input, T.Decision, T.Weights, T.On, T.Const, T.Param, T.Let, T.Output, T.Table, T.Rule, T.Test,
+  T.Ruleset, T.Input, T.Decision, T.Weights, T.On, T.Const, T.Param, T.Let, T.Output, T.Table, T.Rule, T.Test, T.TypeKeyword,
 ]);
 /** Words from other languages' conditions, and what to write instead. */
 const PYTHON_OPERATORS: Record<string, string> = {
@@ -158,6 +158,7 @@ class VerdictParser extends EmbeddedActionsParser {
     (): A.Decl =>
       this.OR([
         { ALT: () => this.SUBRULE(this.inputDecl) },
+        { ALT: () => this.SUBRULE(this.typeAliasDecl) },
         { ALT: () => this.SUBRULE(this.decisionDecl) },
         { ALT: () => this.SUBRULE(this.weightsDecl) },
         { ALT: () => this.SUBRULE(this.errorPolicyDecl) },
@@ -182,12 +183,27 @@ class VerdictParser extends EmbeddedActionsParser {
 
   private inputDecl = this.RULE('inputDecl', (): A.InputDecl => {
     const first = this.CONSUME(T.Input);
-    const fields = this.SUBRULE(this.fieldBlock);
-    return this.ACTION(() => ({ kind: 'Input' as const, fields, doc: null, span: this.span(first) }));
+    const block = this.SUBRULE(this.fieldBlock);
+    return this.ACTION(() => ({ kind: 'Input' as const, fields: block.fields, rest: block.rest, doc: null, span: this.span(first) }));
   });
 
-  private fieldBlock = this.RULE('fieldBlock', (): A.FieldDecl[] => {
+  private typeAliasDecl = this.RULE('typeAliasDecl', (): A.TypeAliasDecl => {
+    const first = this.CONSUME(T.TypeKeyword);
+    const nameToken = this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    const type = this.SUBRULE(this.typeExpr);
+    return this.ACTION(() => ({
+      kind: 'TypeAlias' as const,
+      name: { name: nameToken.image, span: spanOfTokens(nameToken, nameToken) },
+      type,
+      doc: null,
+      span: this.span(first),
+    }));
+  });
+
+  private fieldBlock = this.RULE('fieldBlock', (): { fields: A.FieldDecl[]; rest: A.Span | null } => {
     const fields: A.FieldDecl[] = [];
+    let rest: A.Span | null = null;
     this.CONSUME(T.LBrace);
     this.MANY({
       // A declaration keyword not followed by `:` or `?` is the next declaration: the block is missing its `}`.
@@ -200,8 +216,14 @@ class VerdictParser extends EmbeddedActionsParser {
         this.OPTION(() => this.CONSUME(T.Comma));
       },
     });
+    // A trailing `...`: other fields are allowed (an open record).
+    this.OPTION2(() => {
+      const dots = this.CONSUME(T.Ellipsis);
+      this.ACTION(() => (rest = spanOfTokens(dots, dots)));
+      this.OPTION3(() => this.CONSUME2(T.Comma));
+    });
     this.CONSUME(T.RBrace);
-    return fields;
+    return { fields, rest };
   });
 
   private fieldDecl = this.RULE('fieldDecl', (): A.FieldDecl => {
@@ -245,8 +267,8 @@ class VerdictParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const first = this.LA(1);
-            const fields = this.SUBRULE(this.fieldBlock);
-            return this.ACTION(() => ({ kind: 'RecordType' as const, fields, span: this.span(first) }));
+            const block = this.SUBRULE(this.fieldBlock);
+            return this.ACTION(() => ({ kind: 'RecordType' as const, fields: block.fields, rest: block.rest, span: this.span(first) }));
           },
         },
       ]),
@@ -320,6 +342,8 @@ class VerdictParser extends EmbeddedActionsParser {
       if (inner === null && PRIMITIVES.has(name as A.PrimitiveTypeName)) {
         return { kind: 'PrimitiveType', name: name as A.PrimitiveTypeName, span };
       }
+      // Any other bare name may be a `type` alias declared anywhere in the file: parse() resolves it (VD1008 when none).
+      if (inner === null && name !== 'list' && name !== 'map') return A.typeRef(name, span);
       const hint =
         name === 'list' || name === 'map'
           ? `write \`${name}<T>\` with an element type, e.g. \`${name}<string>\``

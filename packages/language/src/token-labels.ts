@@ -27,6 +27,8 @@ const LABELS: Record<string, string> = {
   Star: '`*`',
   Slash: '`/`',
   Percent: '`%`',
+  Ellipsis: '`...`',
+  Type: '`type`',
   Dot: '`.`',
   Comma: '`,`',
   Colon: '`:`',

@@ -245,6 +245,10 @@ export const Minus = createToken({ name: 'Minus', pattern: /-/, categories: [Add
 export const Star = createToken({ name: 'Star', pattern: /\*/, categories: [MultiplicativeOperator] });
 export const Slash = createToken({ name: 'Slash', pattern: /\//, categories: [MultiplicativeOperator] });
 export const Percent = createToken({ name: 'Percent', pattern: /%/, categories: [MultiplicativeOperator] });
+/** `type` where it declares an alias (`type Name =`); never matched by the lexer: `lex` marks it. */
+export const TypeKeyword = createToken({ name: 'Type', pattern: Lexer.NA, categories: [AnyName] });
+/** `...` at the end of a record type: other fields are allowed. */
+export const Ellipsis = createToken({ name: 'Ellipsis', pattern: /\.\.\./ });
 export const Dot = createToken({ name: 'Dot', pattern: /\./ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 export const Colon = createToken({ name: 'Colon', pattern: /:/ });
@@ -265,6 +269,7 @@ export const ALL_TOKENS: TokenType[] = [
   ...KEYWORDS,
   Identifier,
   AnyName,
+  TypeKeyword,
   MultiplicativeOperator,
   AdditiveOperator,
   RelationalOperator,
@@ -289,6 +294,7 @@ export const ALL_TOKENS: TokenType[] = [
   Star,
   Slash,
   Percent,
+  Ellipsis,
   Dot,
   Comma,
   Colon,

@@ -1,4 +1,4 @@
-import type { FieldDecl, TypeExpr } from '@verdict/language';
+import { resolveType, type FieldDecl, type TypeExpr } from '@verdict/language';
 import type { InputChange } from './model.ts';
 import { sameMeaning, textOf } from './semantic-key.ts';
 
@@ -20,7 +20,8 @@ function flatten(fields: FieldDecl[], source: string, prefix = '', out = new Map
   return out;
 }
 
-function recordInside(type: TypeExpr): { fields: FieldDecl[]; suffix: string } | null {
+function recordInside(written: TypeExpr): { fields: FieldDecl[]; suffix: string } | null {
+  const type = resolveType(written);
   if (type.kind === 'RecordType') return { fields: type.fields, suffix: '' };
   if (type.kind === 'ListType') {
     const inner = recordInside(type.element);
@@ -33,7 +34,8 @@ function recordInside(type: TypeExpr): { fields: FieldDecl[]; suffix: string } |
   return null;
 }
 
-function shapeOf(type: TypeExpr): string {
+function shapeOf(written: TypeExpr): string {
+  const type = resolveType(written);
   switch (type.kind) {
     case 'PrimitiveType':
       return type.name;
@@ -51,7 +53,9 @@ function shapeOf(type: TypeExpr): string {
 }
 
 /** Whether every value the old type admits is admitted by the new one. */
-function widens(before: TypeExpr, after: TypeExpr): boolean {
+function widens(writtenBefore: TypeExpr, writtenAfter: TypeExpr): boolean {
+  const before = resolveType(writtenBefore);
+  const after = resolveType(writtenAfter);
   if (sameMeaning(before, after)) return true;
   if (after.kind === 'PrimitiveType' && after.name === 'any') return true;
   if (before.kind === 'LiteralUnionType' && after.kind === 'LiteralUnionType') {
@@ -62,8 +66,8 @@ function widens(before: TypeExpr, after: TypeExpr): boolean {
   }
   if (before.kind === 'ListType' && after.kind === 'ListType') return widens(before.element, after.element);
   if (before.kind === 'MapType' && after.kind === 'MapType') return widens(before.value, after.value);
-  // Records are compared field by field through their paths.
-  return before.kind === 'RecordType' && after.kind === 'RecordType';
+  // Records are compared field by field through their paths; closing an open record narrows it.
+  return before.kind === 'RecordType' && after.kind === 'RecordType' && (before.rest === null || after.rest !== null);
 }
 
 /**
@@ -128,8 +132,9 @@ function fieldText(field: FieldDecl): string {
   return `${field.name}${field.optional ? '?' : ''}: ${typeText(field.type)}${field.sensitive ? ' sensitive' : ''}`;
 }
 
-function typeText(type: TypeExpr): string {
-  if (type.kind === 'RecordType') return `{ ${type.fields.map(fieldText).join(', ')} }`;
+function typeText(written: TypeExpr): string {
+  const type = resolveType(written);
+  if (type.kind === 'RecordType') return `{ ${[...type.fields.map(fieldText), ...(type.rest === null ? [] : ['...'])].join(', ')} }`;
   if (type.kind === 'ListType') return `list<${typeText(type.element)}>`;
   if (type.kind === 'MapType') return `map<${typeText(type.value)}>`;
   return shapeOf(type);

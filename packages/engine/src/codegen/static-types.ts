@@ -6,7 +6,7 @@
  * exactly (`any`, maps, timestamps and durations, which are converted after
  * validation) have no static type here, so code reading them stays generic.
  */
-import type { FieldDecl, TypeExpr } from '@verdict/language';
+import { resolveType, type FieldDecl, type TypeExpr } from '@verdict/language';
 import { isPrototypeName, type Value } from '../values.ts';
 
 export type StaticType =
@@ -28,7 +28,8 @@ const STRING: StaticType = { kind: 'string' };
 const NUMBER: StaticType = { kind: 'number' };
 const BOOL: StaticType = { kind: 'bool' };
 
-export function staticTypeOf(t: TypeExpr): StaticType | null {
+export function staticTypeOf(type: TypeExpr): StaticType | null {
+  const t = resolveType(type);
   switch (t.kind) {
     case 'PrimitiveType':
       return t.name === 'string' ? STRING : t.name === 'number' ? NUMBER : t.name === 'boolean' ? BOOL : null;

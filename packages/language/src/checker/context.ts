@@ -17,4 +17,6 @@ export interface CheckContext {
   tables: Map<string, TableSignature>;
   outcomes: string[];
   input: Type;
+  /** The types of the expressions checked so far, by id. */
+  types: ReadonlyMap<number, Type>;
 }

@@ -6,6 +6,7 @@
 import type { ConstDecl, Decl, DecisionDecl, ErrorPolicyDecl, Expr, InputDecl, LetDecl, Ruleset, Span, WeightsDecl } from '../ast.ts';
 import { SEVERITIES } from '../ast.ts';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
+import { checkAliases } from './aliases.ts';
 import { DenseMap } from './dense-map.ts';
 import { closest } from './did-you-mean.ts';
 import { ExpressionChecker, type TableSignature } from './expressions.ts';
@@ -16,6 +17,7 @@ import { Scope, type SymbolInfo } from './scope.ts';
 import { checkRecursion } from './recursion.ts';
 import { checkTables } from './tables.ts';
 import { checkTests } from './tests.ts';
+import { fitsWithTimeStrings, holdsTime } from './time-literals.ts';
 import { assignable, fromTypeExpr, show, T, type FieldType, type Type } from './types.ts';
 import { checkDeclarationValues } from './values.ts';
 import type { CheckContext } from './context.ts';
@@ -53,7 +55,8 @@ export function check(ast: Ruleset): CheckResult {
   const singles = singletons(ast.decls, report);
   const inputFields = new Map<string, FieldType>();
   for (const field of singles.input?.fields ?? []) inputFields.set(field.name, { type: fromTypeExpr(field.type), optional: field.optional });
-  const input: Type = { kind: 'record', fields: inputFields };
+  const input: Type = singles.input?.rest ? { kind: 'record', fields: inputFields, open: true } : { kind: 'record', fields: inputFields };
+  checkAliases(ast.decls, report);
   const outcomes = checkDecision(ast, singles.decision, report);
   checkWeights(singles.weights, report);
   checkErrorPolicy(singles.errorPolicy, report);
@@ -79,7 +82,9 @@ export function check(ast: Ruleset): CheckResult {
     pending.delete(symbol);
     if (decl.type !== null) {
       const declared = fromTypeExpr(decl.type);
-      if (!assignable(inferred, declared)) report(messages.typeMismatch(`the value of \`${symbol.name}\``, `of type ${show(declared)}`, inferred, decl.value.span));
+      // a const declared with a time type may be written as its RFC 3339 string
+      const timeText = decl.kind === 'Const' && holdsTime(declared) && fitsWithTimeStrings(decl.value, declared, (e) => types.get(e.id) ?? T.error, report);
+      if (!timeText && !assignable(inferred, declared)) report(messages.typeMismatch(`the value of \`${symbol.name}\``, `of type ${show(declared)}`, inferred, decl.value.span));
       symbol.type = declared;
     } else {
       symbol.type = inferred;
@@ -131,7 +136,7 @@ export function check(ast: Ruleset): CheckResult {
   }
 
   for (const symbol of [...pending.keys()]) resolve(symbol, symbol.span);
-  const ctx: CheckContext = { ast, report, expressions, globals, symbols, tables, outcomes, input };
+  const ctx: CheckContext = { ast, report, expressions, globals, symbols, tables, outcomes, input, types };
   checkConstness(ast, references, report);
   checkDeclarationValues(ctx, singles.input);
   checkTables(ctx);

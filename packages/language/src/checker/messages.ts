@@ -136,6 +136,12 @@ export const messages = {
     diagnostic('VD3040', 'error', `table \`${names[0] ?? ''}\` calls itself: ${names.join(' -> ')}`, span, {
       hint: 'tables may not call themselves, directly or through other tables or lets; iterate over a list with a macro (`all`, `exists`, `map`, `filter`) instead',
     }),
+  aliasCycle: (names: string[], span: Span): Diagnostic =>
+    diagnostic('VD3050', 'error', `type \`${names[0] ?? ''}\` refers to itself: ${names.join(' -> ')}`, span, {
+      hint: 'a type alias names a finite type; write the nested part out, or use `any` or `map<any>` where the nesting is open-ended',
+    }),
+  aliasShadowsBuiltin: (name: string, span: Span): Diagnostic =>
+    diagnostic('VD3051', 'error', `\`${name}\` is a built-in type; an alias cannot take its name`, span, { hint: 'choose another name, e.g. a capitalised one' }),
   unused: (what: string, name: string, span: Span): Diagnostic =>
     diagnostic('VD3030', 'warning', `${what} \`${name}\` is never used`, span, { hint: 'remove it, or use it in a rule' }),
 };

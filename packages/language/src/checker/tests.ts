@@ -7,6 +7,7 @@ import { closest } from './did-you-mean.ts';
 import { evaluateConstant, showConstant } from './const-eval.ts';
 import type { CheckContext } from './context.ts';
 import { messages } from './messages.ts';
+import { invalidTime, isDurationText, isTimestampText } from './time-literals.ts';
 import { assignable, fromTypeExpr, show, T, type Type } from './types.ts';
 
 export function checkTests(ctx: CheckContext): void {
@@ -38,7 +39,7 @@ function checkTest(ctx: CheckContext, test: TestDecl, rules: Map<string, RuleDec
   if (test.input === null) {
     if (!expectsInvalid && cases.length === 0) ctx.report(messages.testWithoutInput(test.name.raw, test.name.span));
   } else if (!expectsInvalid && (cases.length === 0 || test.expectations.length > 0)) {
-    checkValue(ctx, test.input, ctx.input, 'input');
+    checkValue(ctx, test.input, ctx.input, 'input', true);
   }
   for (const c of cases) {
     // each case is the test's input with the case's fields merged in
@@ -121,7 +122,7 @@ function checkParams(ctx: CheckContext, overrides: MapExpr, params: Map<string, 
       continue;
     }
     const type = fromTypeExpr(param.type);
-    if (!checkValue(ctx, entry.value, type, `param \`${name}\``)) continue;
+    if (!checkValue(ctx, entry.value, type, `param \`${name}\``, true)) continue;
     const value = evaluateConstant(entry.value);
     if (param.where !== null && value !== undefined && evaluateConstant(param.where, new Map([['value', value]])) === false) {
       ctx.report(messages.paramValue(name, `${showConstant(value)} does not satisfy its \`where\``, entry.value.span));
@@ -130,12 +131,18 @@ function checkParams(ctx: CheckContext, overrides: MapExpr, params: Map<string, 
 }
 
 /** Checks a literal value against a type, field by field; returns false when it reported. */
-function checkValue(ctx: CheckContext, expr: Expr, type: Type, path: string): boolean {
+/** `timeStrings`: a string stands for a timestamp or duration where the type says so (input and params come as JSON). */
+function checkValue(ctx: CheckContext, expr: Expr, type: Type, path: string, timeStrings = false): boolean {
   const report = (message: string, span: Span, hint?: string) => {
     ctx.report(messages.testInput(message, span, hint));
     return false;
   };
-  if (type.kind === 'nullable') return expr.kind === 'Null' || checkValue(ctx, expr, type.inner, path);
+  if (type.kind === 'nullable') return expr.kind === 'Null' || checkValue(ctx, expr, type.inner, path, timeStrings);
+  if (timeStrings && (type.kind === 'timestamp' || type.kind === 'duration') && expr.kind === 'String') {
+    if (type.kind === 'timestamp' ? isTimestampText(expr.value) : isDurationText(expr.value)) return true;
+    ctx.report(invalidTime(type.kind, expr.value, expr.span));
+    return false;
+  }
   if (type.kind === 'record') {
     if (expr.kind !== 'Map') return report(`\`${path}\` must be an object with fields ${[...type.fields.keys()].join(', ')}`, expr.span);
     let ok = true;
@@ -146,18 +153,20 @@ function checkValue(ctx: CheckContext, expr: Expr, type: Type, path: string): bo
       given.add(name);
       const field = type.fields.get(name);
       if (field === undefined) {
+        // An open record takes fields it does not declare (the rules cannot read them).
+        if (type.open) continue;
         const guess = closest(name, type.fields.keys());
         ok = report(`\`${path}\` has no field \`${name}\``, entry.key.span, guess === null ? `its fields are: ${[...type.fields.keys()].join(', ')}` : `did you mean \`${guess}\`?`);
         continue;
       }
-      ok = checkValue(ctx, entry.value, field.optional ? T.nullable(field.type) : field.type, `${path}.${name}`) && ok;
+      ok = checkValue(ctx, entry.value, field.optional ? T.nullable(field.type) : field.type, `${path}.${name}`, timeStrings) && ok;
     }
     const missing = [...type.fields].filter(([name, f]) => !f.optional && !given.has(name)).map(([name]) => name);
     if (missing.length > 0) ok = report(`\`${path}\` is missing ${missing.map((m) => `\`${m}\``).join(', ')}`, expr.span);
     return ok;
   }
-  if (type.kind === 'list' && expr.kind === 'List') return expr.items.every((item, i) => checkValue(ctx, item, type.element, `${path}[${i}]`));
-  if (type.kind === 'map' && expr.kind === 'Map') return expr.entries.every((e) => e.key.kind !== 'String' || checkValue(ctx, e.value, type.value, `${path}.${e.key.value}`));
+  if (type.kind === 'list' && expr.kind === 'List') return expr.items.every((item, i) => checkValue(ctx, item, type.element, `${path}[${i}]`, timeStrings));
+  if (type.kind === 'map' && expr.kind === 'Map') return expr.entries.every((e) => e.key.kind !== 'String' || checkValue(ctx, e.value, type.value, `${path}.${e.key.value}`, timeStrings));
   if (type.kind === 'literal' && (expr.kind === 'String' || expr.kind === 'Number' || expr.kind === 'Bool')) {
     if (type.values.includes(expr.value)) return true;
     return report(`${JSON.stringify(expr.value)} is not a possible value of \`${path}\``, expr.span, `its values are: ${type.values.map((v) => JSON.stringify(v)).join(', ')}`);

@@ -6,7 +6,7 @@
  * optional field, `a?.b`, `null` itself. It must be unwrapped (`??`, a `has()`
  * guard) before it is used where a value is required.
  */
-import type { TypeExpr } from '../ast.ts';
+import { resolveType, type TypeExpr } from '../ast.ts';
 
 export type LiteralValue = string | number | boolean;
 
@@ -23,7 +23,8 @@ export type Type =
   | { kind: 'literal'; values: LiteralValue[] }
   | { kind: 'list'; element: Type }
   | { kind: 'map'; value: Type }
-  | { kind: 'record'; fields: Map<string, FieldType> }
+  /** `open`: the value may hold other fields too (a record type ending in `...`); they cannot be read. */
+  | { kind: 'record'; fields: Map<string, FieldType>; open?: boolean }
   | { kind: 'nullable'; inner: Type }
   /** A sub-expression already reported: suppresses cascades of errors. */
   | { kind: 'error' };
@@ -66,8 +67,10 @@ export function fromTypeExpr(t: TypeExpr): Type {
     case 'RecordType': {
       const fields = new Map<string, FieldType>();
       for (const f of t.fields) fields.set(f.name, { type: fromTypeExpr(f.type), optional: f.optional });
-      return { kind: 'record', fields };
+      return t.rest === null ? { kind: 'record', fields } : { kind: 'record', fields, open: true };
     }
+    case 'TypeRef':
+      return fromTypeExpr(resolveType(t));
     case 'ErrorType':
       return T.error;
   }
@@ -102,7 +105,7 @@ export function assignable(from: Type, to: Type): boolean {
     case 'map':
       if (from.kind === 'map') return assignable(from.value, to.value);
       // A record literal may stand for a map when every field fits.
-      return from.kind === 'record' && [...from.fields.values()].every((f) => assignable(f.type, to.value));
+      return from.kind === 'record' && !from.open && [...from.fields.values()].every((f) => assignable(f.type, to.value));
     case 'record': {
       if (from.kind === 'map') return false;
       if (from.kind !== 'record') return false;
@@ -114,6 +117,9 @@ export function assignable(from: Type, to: Type): boolean {
         }
         if (!assignable(have.type, field.optional ? T.nullable(field.type) : field.type)) return false;
       }
+      if (to.open) return true;
+      // A closed record takes no other fields; an open one may carry fields it cannot name.
+      if (from.open) return false;
       for (const name of from.fields.keys()) if (!to.fields.has(name)) return false;
       return true;
     }
@@ -151,7 +157,7 @@ export function show(t: Type): string {
     case 'map':
       return `map<${show(t.value)}>`;
     case 'record':
-      return `{ ${[...t.fields].map(([n, f]) => `${n}${f.optional ? '?' : ''}: ${show(f.type)}`).join(', ')} }`;
+      return `{ ${[...[...t.fields].map(([n, f]) => `${n}${f.optional ? '?' : ''}: ${show(f.type)}`), ...(t.open ? ['...'] : [])].join(', ')} }`;
     case 'nullable':
       return `${show(t.inner)} (may be absent)`;
     case 'error':

@@ -1,15 +1,18 @@
 /** Field `where` clauses, param defaults and constraints, and outputs. */
-import type { FieldDecl, InputDecl, ParamDecl, TypeExpr } from '../ast.ts';
+import type { Expr, FieldDecl, InputDecl, ParamDecl, TypeExpr } from '../ast.ts';
 import type { CheckContext } from './context.ts';
 import { evaluateConstant, showConstant } from './const-eval.ts';
 import { messages } from './messages.ts';
 import { Scope } from './scope.ts';
-import { assignable, fromTypeExpr, show } from './types.ts';
+import { fitsWithTimeStrings, holdsTime } from './time-literals.ts';
+import { assignable, fromTypeExpr, show, T } from './types.ts';
 
 export function checkDeclarationValues(ctx: CheckContext, input: InputDecl | undefined): void {
   for (const field of input?.fields ?? []) checkField(ctx, field);
   for (const decl of ctx.ast.decls) {
     if (decl.kind === 'Param') checkParam(ctx, decl);
+    // An alias's fields are checked once, where it is declared, not at each use.
+    else if (decl.kind === 'TypeAlias') for (const f of nestedFields(decl.type)) checkField(ctx, f);
     else if (decl.kind === 'Output') {
       const type = ctx.expressions.value(decl.value, ctx.globals);
       const symbol = ctx.symbols.get(decl.name.name);
@@ -53,7 +56,8 @@ function nestedFields(type: TypeExpr): FieldDecl[] {
 function checkParam(ctx: CheckContext, decl: ParamDecl): void {
   const declared = fromTypeExpr(decl.type);
   const defaultType = ctx.expressions.value(decl.default, ctx.globals);
-  if (!assignable(defaultType, declared)) {
+  const typeOf = (e: Expr) => ctx.types.get(e.id) ?? T.error;
+  if (!assignable(defaultType, declared) && !(holdsTime(declared) && fitsWithTimeStrings(decl.default, declared, typeOf, ctx.report))) {
     ctx.report(messages.typeMismatch(`the default of param \`${decl.name.name}\``, `of type ${show(declared)}`, defaultType, decl.default.span));
     return;
   }

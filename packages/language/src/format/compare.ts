@@ -14,7 +14,9 @@ export function stripSpans(node: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (LAYOUT_KEYS.has(key)) continue;
-    out[key] = key === 'doc' && typeof value === 'string' ? normalizeDoc(value) : stripSpans(value);
+    // where an open record's `...` sits is layout; that it is there is meaning
+    if (key === 'rest') out[key] = value !== null;
+    else out[key] = key === 'doc' && typeof value === 'string' ? normalizeDoc(value) : stripSpans(value);
   }
   return out;
 }

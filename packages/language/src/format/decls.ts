@@ -82,7 +82,9 @@ class DeclPrinter {
     const x = this.x;
     switch (d.kind) {
       case 'Input':
-        return ['input ', x.fieldBlock(d.fields, d.span.end - 1)];
+        return ['input ', x.fieldBlock(d.fields, d.span.end - 1, d.rest)];
+      case 'TypeAlias':
+        return ['type ', d.name.name, ' = ', x.type(d.type)];
       case 'Decision':
         return ['decision ', join(' > ', d.outcomes.map((o) => o.name)), d.compliant === undefined ? '' : [' compliant ', join(', ', d.compliant.map((o) => o.name))]];
       case 'Weights': {

@@ -260,21 +260,23 @@ export class ExprPrinter {
       case 'MapType':
         return ['map<', this.type(t.value), '>'];
       case 'RecordType':
-        return this.fieldBlock(t.fields, t.span.end - 1);
+        return this.fieldBlock(t.fields, t.span.end - 1, t.rest);
+      case 'TypeRef':
+        return t.name;
       case 'ErrorType':
         throw new Error('cannot format a type with syntax errors');
     }
   }
 
-  fieldBlock(fields: A.FieldDecl[], closeOffset: number): Doc {
-    return this.block(
-      fields.map((f, i) => ({
-        start: f.span.start,
-        end: f.span.end,
-        print: () => this.field(f, fields[i + 1]),
-      })),
-      closeOffset,
-    );
+  /** `rest`: the trailing `...` of an open record, printed on its own line after the fields. */
+  fieldBlock(fields: A.FieldDecl[], closeOffset: number, rest: A.Span | null = null): Doc {
+    const items: Item[] = fields.map((f, i) => ({
+      start: f.span.start,
+      end: f.span.end,
+      print: () => this.field(f, fields[i + 1]),
+    }));
+    if (rest !== null) items.push({ start: rest.start, end: rest.end, print: () => '...' });
+    return this.block(items, closeOffset);
   }
 
   private field(f: A.FieldDecl, next: A.FieldDecl | undefined): Doc {

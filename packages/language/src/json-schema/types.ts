@@ -1,5 +1,5 @@
 /** Verdict types -> JSON Schema, collecting the `where` constraints the schema cannot express. */
-import type { Expr, FieldDecl, TypeExpr } from '../ast.ts';
+import { resolveType, type Expr, type FieldDecl, type TypeExpr } from '../ast.ts';
 import type { Constants } from './literal.ts';
 import { mergeSchemas, unique } from './merge.ts';
 import { SENSITIVE_KEYWORD, WHERE_KEYWORD, setProperty, type JsonSchema } from './model.ts';
@@ -63,7 +63,12 @@ export function typeSchema(type: TypeExpr, ctx: SchemaContext, path: string[]): 
     case 'MapType':
       return { type: 'object', additionalProperties: typeSchema(type.value, ctx, [...path, EACH]) };
     case 'RecordType':
-      return recordSchema(type.fields, ctx, path);
+      return recordSchema(type.fields, ctx, path, type.rest !== null);
+    case 'TypeRef': {
+      // Inlined, titled with the alias name: validators and code generators need no `$ref` resolution.
+      const target = resolveType(type);
+      return target.kind === 'ErrorType' ? {} : { title: type.name, ...typeSchema(target, ctx, path) };
+    }
     case 'ErrorType':
       // The parser has reported it; constrain nothing rather than guess.
       return {};
@@ -73,9 +78,11 @@ export function typeSchema(type: TypeExpr, ctx: SchemaContext, path: string[]): 
 /**
  * A record: every declared field typed, the non-optional ones required, and no
  * other fields allowed (`additionalProperties: false`) so a misspelt field in a
- * caller's payload is refused instead of silently reading as absent.
+ * caller's payload is refused instead of silently reading as absent. An open
+ * record (`...`) allows other fields (`additionalProperties: true`); the
+ * declared ones keep their types and constraints.
  */
-export function recordSchema(fields: readonly FieldDecl[], ctx: SchemaContext, path: string[]): JsonSchema {
+export function recordSchema(fields: readonly FieldDecl[], ctx: SchemaContext, path: string[], open = false): JsonSchema {
   const properties: JsonSchema = {};
   const required: string[] = [];
   for (const field of fields) {
@@ -85,7 +92,7 @@ export function recordSchema(fields: readonly FieldDecl[], ctx: SchemaContext, p
   }
   const schema: JsonSchema = { type: 'object', properties };
   if (required.length > 0) schema['required'] = required;
-  schema['additionalProperties'] = false;
+  schema['additionalProperties'] = open;
   return schema;
 }
 

@@ -8,7 +8,7 @@
  * becomes `exclusiveMinimum` on a `number`, but stays untranslated on `any`,
  * where JSON Schema would let a string through that Verdict would reject.
  */
-import type { BinaryExpr, CallExpr, Expr, MacroExpr, TypeExpr } from '../ast.ts';
+import { resolveType, type BinaryExpr, type CallExpr, type Expr, type MacroExpr, type TypeExpr } from '../ast.ts';
 import { literalValue, type Constants, type LiteralScope } from './literal.ts';
 import { mergeSchemas, unique } from './merge.ts';
 import type { JsonSchema, JsonValue } from './model.ts';
@@ -69,6 +69,8 @@ function kindOf(type: TypeExpr): ValueKind {
       return 'map';
     case 'RecordType':
       return 'record';
+    case 'TypeRef':
+      return kindOf(resolveType(type));
     case 'ErrorType':
       return 'any';
   }
@@ -273,7 +275,7 @@ function call(expr: CallExpr, ctx: Context): JsonSchema | null {
 
 /** `value.all(x, p)` -> items, `exists` -> contains, `exists_one` -> exactly one contained. */
 function macro(expr: MacroExpr, ctx: Context): JsonSchema | null {
-  const { type } = ctx.subject;
+  const type = resolveType(ctx.subject.type);
   if (!isSubject(expr.target, ctx) || type.kind !== 'ListType' || expr.filter !== null) return null;
   const inner: Context = {
     ...ctx,
