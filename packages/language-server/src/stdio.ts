@@ -1,0 +1,14 @@
+/** The language server over stdin/stdout: what `verdict lsp --stdio` and the VS Code extension start. */
+import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { startServer } from './server.ts';
+
+/** Resolves when the client closes the connection. */
+export function startStdioServer(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<void> {
+  // stdout carries the protocol: anything logged goes to stderr.
+  console.log = console.error;
+  console.info = console.error;
+  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(output));
+  const closed = new Promise<void>((resolve) => connection.onExit(() => resolve()));
+  startServer(connection);
+  return closed;
+}
