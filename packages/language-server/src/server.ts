@@ -27,7 +27,7 @@ import {
   SYMBOL_KINDS,
   testsOf,
 } from '@verdict/language-service';
-import { CodeActionKind, ResponseError, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult, type SymbolInformation } from 'vscode-languageserver';
+import { CodeActionKind, MessageType, ResponseError, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult, type SymbolInformation } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { policyFilesIn, readUri } from './workspace.ts';
 
@@ -143,6 +143,8 @@ export function startServer(connection: Connection): void {
     else void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
+  // A notification, not `window.show*Message` (a request): a client that does not answer it must not leave a rejected promise.
+  const show = (type: MessageType, message: string) => void connection.sendNotification(ShowMessageNotification.type, { type, message });
   const offsetOf = (source: SourceFile, position: { line: number; character: number }) => source.offsetAt(position);
 
   connection.onCompletion((params) => withSource(params.textDocument.uri, [], (s) => completion(s, offsetOf(s, params.position))));
@@ -180,7 +182,7 @@ export function startServer(connection: Connection): void {
       const result = formatting(s);
       if ('edits' in result) return result.edits;
       const first = result.refused[0];
-      void connection.window.showWarningMessage(`Not formatted: the ruleset has syntax errors${first ? ` (line ${first.span.line}: ${first.message})` : ''}.`);
+      show(MessageType.Warning, `Not formatted: the ruleset has syntax errors${first ? ` (line ${first.span.line}: ${first.message})` : ''}.`);
       return [];
     }),
   );
@@ -196,7 +198,7 @@ export function startServer(connection: Connection): void {
     if (typeof uri !== 'string' || typeof name !== 'string') throw new ResponseError(-32602, `${RUN_TEST_COMMAND} takes a document URI and a test name`);
     const outcome = runTest(sourceOf(uri), name);
     const text = outcome.passed ? `Test "${name}" passed.` : `Test "${name}" failed: ${outcome.failures.join('; ')}`;
-    void (outcome.passed ? connection.window.showInformationMessage(text) : connection.window.showErrorMessage(text));
+    show(outcome.passed ? MessageType.Info : MessageType.Error, text);
     return outcome;
   });
 

@@ -7,6 +7,8 @@ export function startStdioServer(input: NodeJS.ReadableStream = process.stdin, o
   // stdout carries the protocol: anything logged goes to stderr.
   console.log = console.error;
   console.info = console.error;
+  // One failed request must not end the editor's session: log and keep serving.
+  process.on('unhandledRejection', (reason) => console.error('verdict lsp: unhandled rejection:', reason));
   const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(output));
   const closed = new Promise<void>((resolve) => connection.onExit(() => resolve()));
   startServer(connection);
