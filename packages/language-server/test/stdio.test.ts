@@ -48,7 +48,7 @@ describe('verdict lsp --stdio', () => {
     const pending = client.diagnostics(uri, (p) => p.diagnostics.length > 0);
     await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text: broken }] });
     const { diagnostics } = await pending;
-    const d = diagnostics.find((x) => x.message.includes('blocekd'));
+    const d = diagnostics.find((x) => typeof x.message === 'string' && x.message.includes('blocekd'));
     expect(d).toMatchObject({ severity: 1, source: 'verdict', range: { start: position('size(blocked) > 0', 'size('.length) } });
     expect(String(d?.code)).toMatch(/^VD\d+$/);
 
