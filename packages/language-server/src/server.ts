@@ -42,15 +42,14 @@ export interface TestOutcome {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const sources = new Map<string, { version: number; source: SourceFile }>();
-  /** Rulesets of the workspace folders that are not open: their text on disk. */
-  const onDisk = new Map<string, string>();
+  /** Rulesets of the workspace folders: their text on disk (analysed once, when first asked). */
+  const onDisk = new Map<string, SourceFile>();
   let folders: string[] = [];
 
   const sourceOf = (uri: string): SourceFile | null => {
     const document = documents.get(uri);
     if (document === undefined) {
-      const text = onDisk.get(uri);
-      return text === undefined ? null : new SourceFile(text);
+      return onDisk.get(uri) ?? null;
     }
     const cached = sources.get(uri);
     if (cached !== undefined && cached.version === document.version) return cached.source;
@@ -115,7 +114,7 @@ export function startServer(connection: Connection): void {
       for (const uri of policyFilesIn(folder)) {
         const text = readUri(uri);
         if (text === null || documents.get(uri) !== undefined) continue;
-        onDisk.set(uri, text);
+        onDisk.set(uri, new SourceFile(text));
         schedule(uri);
       }
     }
@@ -130,7 +129,7 @@ export function startServer(connection: Connection): void {
         if (documents.get(change.uri) === undefined) void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
         continue;
       }
-      onDisk.set(change.uri, text);
+      onDisk.set(change.uri, new SourceFile(text));
       if (documents.get(change.uri) === undefined) schedule(change.uri);
     }
   });

@@ -19,6 +19,7 @@ export function fileUri(relative: string): string {
   return pathToFileURL(`${ROOT}${relative}`).href;
 }
 
+/** `workspace`: a folder relative to the repository, or an absolute `file:` URI. */
 export async function startClient(workspace: string | null = null): Promise<TestClient> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN, 'lsp', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -37,7 +38,7 @@ export async function startClient(workspace: string | null = null): Promise<Test
   });
   connection.onNotification('window/showMessage', () => {});
   connection.listen();
-  const workspaceFolders = workspace === null ? null : [{ uri: pathToFileURL(`${ROOT}${workspace}`).href, name: workspace }];
+  const workspaceFolders = workspace === null ? null : [{ uri: workspace.startsWith('file:') ? workspace : pathToFileURL(`${ROOT}${workspace}`).href, name: workspace }];
   await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders }).catch((error: unknown) => {
     throw new Error(`initialize failed: ${String(error)}\n${stderr}`);
   });

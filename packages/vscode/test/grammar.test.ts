@@ -70,6 +70,11 @@ describe('verdict.tmLanguage.json', () => {
     expect(scopesOf('  severity critical', 'critical')).toEqual(['constant.language.severity.verdict']);
     expect(scopesOf('  x ?? true', '??')).toEqual(['keyword.operator.null-coalescing.verdict']);
     expect(scopesOf('  x ?? true', 'true')).toEqual(['constant.language.boolean.verdict']);
+    // Contextual words are keywords only where the language reads them so.
+    expect(scopesOf('  expect score 0.75', 'score')).toEqual(['keyword.other.score.verdict']);
+    expect(scopesOf('  deny when score > 1', 'score')).toEqual(['variable.other.verdict']);
+    expect(scopesOf('on error skip', 'skip')).toEqual(['constant.language.error-policy.verdict']);
+    expect(scopesOf('  deny when error', 'error')).toEqual(['variable.other.verdict']);
   });
 
   it('scopes numbers, durations, strings and comments', () => {
