@@ -155,6 +155,22 @@ function mapEntry(since: readonly IToken[]): { key: string | null; present: Set<
   return { key, present };
 }
 
+/** Keys written after the cursor in the same map (up to its closing brace), so they are not offered again. */
+function keysAfter(text: string, offset: number): Set<string> {
+  const keys = new Set<string>();
+  const list = tokens.verdictLexer.tokenize(text.slice(offset, offset + 20_000)).tokens;
+  let depth = 0;
+  for (let i = 0; i < list.length; i++) {
+    const name = list[i]!.tokenType.name;
+    if (name === 'LBrace' || name === 'LBracket' || name === 'LParen') depth++;
+    else if (name === 'RBrace' || name === 'RBracket' || name === 'RParen') {
+      if (depth === 0) break;
+      depth--;
+    } else if (depth === 0 && name === 'Colon' && i > 0) keys.add(list[i - 1]!.image.replace(/^["']|["']$/g, ''));
+  }
+  return keys;
+}
+
 function recordAt(type: Type | null, path: readonly string[]): Type | null {
   let t: Type | null = type;
   for (const name of path) {
@@ -186,7 +202,7 @@ function ruleNames(analysis: Analysis, skip: ReadonlySet<string>): CompletionIte
   return items;
 }
 
-function inMap(context: CursorContext, source: SourceFile): CompletionItem[] | null {
+function inMap(context: CursorContext, source: SourceFile, offset: number): CompletionItem[] | null {
   const where = mapPath(context);
   if (where === null) return null;
   const analysis = source.analysis;
@@ -195,7 +211,8 @@ function inMap(context: CursorContext, source: SourceFile): CompletionItem[] | n
   const record = recordAt(root, where.path);
   if (entry.key === null) {
     if (record?.kind !== 'record') return [];
-    return fieldItems(record.fields, where.path.join('.'), (name) => `${name}: `, entry.present);
+    const present = new Set([...entry.present, ...keysAfter(source.text, offset)]);
+    return fieldItems(record.fields, where.path.join('.'), (name) => `${name}: `, present);
   }
   const valueType = record?.kind === 'record' ? (record.fields.get(entry.key)?.type ?? null) : null;
   if (context.in === 'string') return literalItems(valueType, source, valueRange(context));
@@ -214,7 +231,7 @@ export function completion(source: SourceFile, offset: number): CompletionItem[]
   if (context.in === 'comment') return [];
   const analysis = source.analysis;
   const locals = ruleLocals(analysis, offset);
-  const mapped = inMap(context, source);
+  const mapped = inMap(context, source, offset);
   if (mapped !== null) return mapped;
   if (context.in === 'string') {
     const compared = comparedPath(context.tokens);

@@ -83,6 +83,11 @@ describe('completion', () => {
     expect(nested).not.toContain('size');
     const values = labelsAt(sample.replace('      id: "svc-dev",\n      tier: "free",', '      id: "svc-dev",\n      tier: "‸",'));
     expect(values).toEqual(['free', 'standard', 'enterprise']);
+    // Keys written after the cursor are not offered again either.
+    const before = labelsAt(sample.replace('      id: "svc-dev",\n', '      ‸\n      id: "svc-dev",\n'));
+    expect(before).toContain('sla');
+    expect(before).not.toContain('id');
+    expect(before).not.toContain('tier');
     const deeper = labelsAt(sample.replace('sla: { availability: 99.95 }', 'sla: { ‸ }'));
     expect(deeper).toEqual(['availability']);
   });
