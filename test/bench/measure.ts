@@ -39,7 +39,7 @@ export function measure(name: string, run: () => unknown, options: { iterations:
 export function formatResults(title: string, results: BenchResult[]): string {
   const rows = results.map((r) => {
     const goal = r.goalMs === undefined ? '' : `${r.medianMs <= r.goalMs ? 'meets' : 'MISSES'} goal ${r.goalMs} ms`;
-    return `  ${r.name.padEnd(34)} median ${r.medianMs.toFixed(2).padStart(9)} ms   p99 ${r.p99Ms.toFixed(2).padStart(9)} ms   cpu ${r.cpuMs.toFixed(1).padStart(8)} ms   ${goal}${r.note ? `  (${r.note})` : ''}`;
+    return `  ${r.name.padEnd(34)} median ${r.medianMs.toFixed(2).padStart(9)} ms   p99 ${r.p99Ms.toFixed(2).padStart(9)} ms   cpu ${Number.isNaN(r.cpuMs) ? "       -" : r.cpuMs.toFixed(1).padStart(8)} ms   ${goal}${r.note ? `  (${r.note})` : ''}`;
   });
   return `${title}\n${rows.join('\n')}\n`;
 }

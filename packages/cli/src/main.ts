@@ -11,6 +11,7 @@ import { runImport, importUsage } from './commands/import.ts';
 import { runPublish, publishUsage } from './commands/publish.ts';
 import { runPromote, promoteUsage } from './commands/promote.ts';
 import { runAudit, auditUsage } from './commands/audit.ts';
+import { runLsp, lspUsage } from './commands/lsp.ts';
 
 type Command = { run: (argv: string[], io: CommandIO) => Promise<number>; usage: string; summary: string };
 
@@ -26,6 +27,7 @@ export const COMMANDS: Record<string, Command> = {
   publish: { run: runPublish, usage: publishUsage, summary: 'publish a ruleset version to a server' },
   promote: { run: runPromote, usage: promoteUsage, summary: 'point a channel at a version' },
   audit: { run: runAudit, usage: auditUsage, summary: "verify the decision log's hash chain" },
+  lsp: { run: runLsp, usage: lspUsage, summary: 'run the language server for editors (LSP over stdio)' },
 };
 
 export function usage(): string {

@@ -70,7 +70,14 @@ export function historyPanel(state: AppState, actions: { open(version: number): 
     if (state.name === null) return;
     loadedFor = `${state.name}@${state.baseVersion ?? ''}`;
     const mine = ++generation;
-    const fetched = await api.versions(state.name);
+    let fetched: VersionSummary[];
+    try {
+      // A new ruleset has no versions until its first publish.
+      fetched = state.baseVersion === null ? [] : await api.versions(state.name);
+    } catch (error) {
+      if (mine === generation) clear(list, h('li', { class: 'error' }, (error as Error).message));
+      return;
+    }
     if (mine !== generation) return;
     versions = fetched;
     clear(

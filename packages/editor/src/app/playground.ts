@@ -62,8 +62,28 @@ export function playgroundPanel(state: AppState): Tab {
   const local = h('button', { id: 'evaluate-local', type: 'button', class: 'primary' }, 'Evaluate buffer');
   const remote = h('button', { id: 'evaluate-remote', type: 'button' }, 'Evaluate published');
   const sample = h('button', { id: 'playground-sample', type: 'button' }, 'Sample from tests');
+  const paramsSelect = h('select', { id: 'playground-params', 'aria-label': 'Params for evaluating the buffer' }, h('option', { value: '' }, 'default params'));
   const result = h('div', { id: 'playground-result', 'aria-live': 'polite' });
-  panel.append(h('h3', { id: 'playground-input-label' }, 'Input (JSON)'), host, h('div', { class: 'row' }, local, remote, h('label', { for: 'playground-channel' }, 'on'), channelInput, sample), result);
+  panel.append(
+    h('h3', { id: 'playground-input-label' }, 'Input (JSON)'),
+    host,
+    h('div', { class: 'row' }, local, h('label', { for: 'playground-params' }, 'with'), paramsSelect),
+    h('div', { class: 'row' }, remote, h('label', { for: 'playground-channel' }, 'on'), channelInput, sample),
+    result,
+  );
+  /** The channels of the open ruleset, as choices of params for the buffer (their current values). */
+  const loadChannels = async () => {
+    const name = state.name;
+    paramsSelect.replaceChildren(h('option', { value: '' }, 'default params'));
+    if (name === null) return;
+    try {
+      const channels = await api.channels(name);
+      if (state.name !== name) return;
+      for (const c of channels) paramsSelect.append(h('option', { value: c.channel }, `${c.channel}'s params`));
+    } catch {
+      // A ruleset not published yet has no channels: defaults only.
+    }
+  };
 
   const model = monaco.editor.createModel('{}', 'json', monaco.Uri.parse('inmemory://playground/input.json'));
   let editor: monaco.editor.IStandaloneCodeEditor | null = null;
@@ -90,7 +110,7 @@ export function playgroundPanel(state: AppState): Tab {
     }
   };
 
-  local.addEventListener('click', () => {
+  local.addEventListener('click', async () => {
     const input = parseInput();
     if (!input.ok) return;
     const ruleset = compileBuffer();
@@ -98,12 +118,28 @@ export function playgroundPanel(state: AppState): Tab {
       clear(result, h('p', { class: 'error', role: 'alert' }, 'The buffer does not compile; see Problems.'));
       return;
     }
-    const evaluated = ruleset.evaluate(input.value, { explain: true });
+    const channel = paramsSelect.value;
+    let params: Record<string, unknown> = {};
+    if (channel !== '' && state.name !== null) {
+      try {
+        // The channel's overrides, validated against the buffer's params (a param the buffer renamed is refused).
+        params = (await api.params(state.name, channel)).overrides;
+      } catch (error) {
+        clear(result, h('p', { class: 'error', role: 'alert', id: 'playground-error' }, `Could not read ${channel}'s params: ${(error as Error).message}`));
+        return;
+      }
+    }
+    const checked = ruleset.validateParams(params);
+    if (!checked.ok) {
+      clear(result, h('p', { class: 'error', role: 'alert', id: 'playground-error' }, `${channel}'s params do not fit this buffer: ${checked.error.message}`), h('ul', {}, checked.error.details.map((d) => h('li', {}, `${d.path}: ${d.message}`))));
+      return;
+    }
+    const evaluated = ruleset.evaluate(input.value, { explain: true, params });
     if (!evaluated.ok) {
       clear(result, h('p', { class: 'error', role: 'alert', id: 'playground-error' }, evaluated.error.message), h('ul', {}, evaluated.error.details.map((d) => h('li', {}, `${d.path}: ${d.message}`))));
       return;
     }
-    renderDecision(result, evaluated, 'this buffer, default params');
+    renderDecision(result, evaluated, channel === '' ? 'this buffer, default params' : `this buffer, ${channel}'s params`);
   });
   remote.addEventListener('click', async () => {
     const input = parseInput();
@@ -119,6 +155,7 @@ export function playgroundPanel(state: AppState): Tab {
   state.onOpened.push(() => {
     fillSample();
     compileBuffer();
+    void loadChannels();
   });
 
   return {

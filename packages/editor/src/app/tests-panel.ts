@@ -28,8 +28,18 @@ export function testsPanel(state: AppState): Tab {
   const run = h('button', { id: 'run-tests', type: 'button', class: 'primary' }, 'Run tests');
   const clearButton = h('button', { id: 'clear-coverage', type: 'button' }, 'Clear coverage');
   const output = h('div', { id: 'test-results', 'aria-live': 'polite' });
-  panel.append(h('div', { class: 'row' }, run, clearButton), output);
+  const stale = h('p', { id: 'tests-stale', class: 'stale-note', role: 'status', hidden: true }, 'The buffer changed since these results: they may be out of date. Run tests again.');
+  panel.append(h('div', { class: 'row' }, run, clearButton), stale, output);
   const decorations = state.editor.createDecorationsCollection();
+  /** The model version the shown results are for; null when none are shown. */
+  let resultsVersion: number | null = null;
+  const markStale = (on: boolean) => {
+    stale.hidden = !on;
+    output.classList.toggle('stale', on);
+  };
+  state.model.onDidChangeContent(() => {
+    if (resultsVersion !== null && resultsVersion !== state.model.getVersionId() && stale.hidden) markStale(true);
+  });
 
   run.addEventListener('click', () => {
     const source = state.model.getValue();
@@ -40,6 +50,8 @@ export function testsPanel(state: AppState): Tab {
       return;
     }
     const result = runTests(analysis.ast, source, compiled.ruleset);
+    resultsVersion = state.model.getVersionId();
+    markStale(false);
     const passed = result.results.filter((r) => r.passed).length;
     clear(
       output,
@@ -70,6 +82,8 @@ export function testsPanel(state: AppState): Tab {
   state.onOpened.push(() => {
     decorations.clear();
     output.replaceChildren();
+    resultsVersion = null;
+    markStale(false);
   });
   return { id: 'tests', label: 'Tests', panel };
 }

@@ -7,7 +7,7 @@
 import type { Diagnostic } from '@verdict/language';
 import { monaco } from '../monaco.ts';
 import { toMarker } from './markers.ts';
-import type { OutlineItem } from './outline.ts';
+import type { OutlineItem } from '@verdict/language-service';
 import type { CheckRequest, CheckResponse, WorkerResponse } from './protocol.ts';
 
 export const MARKER_OWNER = 'verdict';

@@ -1,17 +1,16 @@
-/** Hover: the type of the expression under the cursor, what a name refers to (param defaults, docs), builtin signatures, rule docs. */
+/** Hover in Monaco: the language service's, over the model's exact analysis. */
+import { hover } from '@verdict/language-service';
 import { monaco } from '../monaco.ts';
-import { analysisOf } from './analysis-cache.ts';
-import { hoverAt } from './hover-info.ts';
+import { sourceOf } from './analysis-cache.ts';
+import { toMonacoRange } from './lsp-monaco.ts';
 
 export function registerHover(languageId: string): monaco.IDisposable {
   return monaco.languages.registerHoverProvider(languageId, {
     provideHover(model, position) {
-      const analysis = analysisOf(model);
-      const found = hoverAt(analysis, model.getOffsetAt(position));
+      const found = hover(sourceOf(model), model.getOffsetAt(position));
       if (found === null) return null;
-      const start = model.getPositionAt(found.span.start);
-      const end = model.getPositionAt(found.span.end);
-      return { contents: found.lines.map((value) => ({ value })), range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column) };
+      const value = typeof found.contents === 'object' && 'value' in found.contents ? found.contents.value : String(found.contents);
+      return { contents: [{ value }], ...(found.range ? { range: toMonacoRange(found.range) } : {}) };
     },
   });
 }

@@ -1,26 +1,27 @@
 import type { Diagnostic } from '@verdict/language';
+import { toLspDiagnostic } from '@verdict/language-service';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { monaco } from '../monaco.ts';
+import { toMonacoRange } from './lsp-monaco.ts';
 
-const SEVERITY = {
-  error: monaco.MarkerSeverity.Error,
-  warning: monaco.MarkerSeverity.Warning,
-  info: monaco.MarkerSeverity.Info,
-} as const;
+const SEVERITY: Record<DiagnosticSeverity, monaco.MarkerSeverity> = {
+  [DiagnosticSeverity.Error]: monaco.MarkerSeverity.Error,
+  [DiagnosticSeverity.Warning]: monaco.MarkerSeverity.Warning,
+  [DiagnosticSeverity.Information]: monaco.MarkerSeverity.Info,
+  [DiagnosticSeverity.Hint]: monaco.MarkerSeverity.Hint,
+};
 
-/** A diagnostic as a Monaco marker: the code shown, the hint appended to the message. */
+const RELATED_URI = 'inmemory://ruleset';
+
+/** A diagnostic as a Monaco marker: the language service's LSP diagnostic (code, hint in the message, related spans), in Monaco's shape. */
 export function toMarker(d: Diagnostic): monaco.editor.IMarkerData {
-  const oneChar = d.span.endLine === d.span.line && d.span.endColumn <= d.span.column;
+  const lsp = toLspDiagnostic(d, RELATED_URI);
   return {
     code: d.code,
-    severity: SEVERITY[d.severity],
-    message: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message,
-    startLineNumber: d.span.line,
-    startColumn: d.span.column,
-    endLineNumber: d.span.endLine,
-    endColumn: oneChar ? d.span.column + 1 : d.span.endColumn,
-    source: 'verdict',
-    ...(d.related
-      ? { relatedInformation: d.related.map((r) => ({ resource: monaco.Uri.parse('inmemory://ruleset'), message: r.message, startLineNumber: r.span.line, startColumn: r.span.column, endLineNumber: r.span.endLine, endColumn: r.span.endColumn })) }
-      : {}),
+    severity: SEVERITY[lsp.severity ?? DiagnosticSeverity.Error],
+    message: typeof lsp.message === 'string' ? lsp.message : lsp.message.value,
+    ...toMonacoRange(lsp.range),
+    source: lsp.source ?? 'verdict',
+    ...(lsp.relatedInformation ? { relatedInformation: lsp.relatedInformation.map((r) => ({ resource: monaco.Uri.parse(r.location.uri), message: r.message, ...toMonacoRange(r.location.range) })) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@verdict/language';
-import type { OutlineItem } from './outline.ts';
+import type { OutlineItem } from '@verdict/language-service';
 
 /** Page -> analysis worker: check this text of model version `version`. */
 export interface CheckRequest {

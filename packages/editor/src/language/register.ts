@@ -1,12 +1,17 @@
-/** Registers the `verdict` language with Monaco: tokens, brackets, comments, formatting, completion, hover, definitions, quick fixes. */
-import { format, type Diagnostic } from '@verdict/language';
+/**
+ * Registers the `verdict` language with Monaco: tokens, brackets, comments, and the features of
+ * @verdict/language-service (formatting, completion, hover, definitions, references, rename, quick fixes,
+ * outline, folding, signature help), adapted to Monaco's types.
+ */
+import type { Diagnostic } from '@verdict/language';
+import { SourceFile, formatting, type OutlineItem } from '@verdict/language-service';
 import { monaco } from '../monaco.ts';
 import { registerCompletion } from './completion.ts';
-import { registerDefinition } from './definition.ts';
+import { registerNavigation } from './definition.ts';
+import { toMonacoRange } from './lsp-monaco.ts';
 import { registerHover } from './hover.ts';
 import { registerQuickFixes } from './quick-fix.ts';
 import { registerSignatureHelp } from './signature-help.ts';
-import type { OutlineItem } from './outline.ts';
 import { registerSymbols } from './symbols.ts';
 import { tokenizeLine, type LineState } from './tokenize.ts';
 
@@ -74,18 +79,17 @@ export function registerVerdict(options: VerdictOptions): void {
   });
   monaco.languages.registerDocumentFormattingEditProvider(LANGUAGE_ID, {
     provideDocumentFormattingEdits(model) {
-      const result = format(model.getValue());
-      if (result.text === null) {
-        options.onFormatRefused(result.diagnostics);
+      const result = formatting(new SourceFile(model.getValue()));
+      if ('refused' in result) {
+        options.onFormatRefused(result.refused);
         return [];
       }
-      if (result.text === model.getValue()) return [];
-      return [{ range: model.getFullModelRange(), text: result.text }];
+      return result.edits.map((e) => ({ range: toMonacoRange(e.range), text: e.newText }));
     },
   });
   registerCompletion(LANGUAGE_ID);
   registerHover(LANGUAGE_ID);
-  registerDefinition(LANGUAGE_ID);
+  registerNavigation(LANGUAGE_ID);
   registerQuickFixes(LANGUAGE_ID, options.diagnostics);
   registerSymbols(LANGUAGE_ID, options.outline);
   registerSignatureHelp(LANGUAGE_ID);

@@ -1,25 +1,18 @@
-/** Signature help for builtin functions: the overloads and the parameter being typed (method form counts the receiver). */
-import { BUILTINS, signatureText } from '@verdict/language';
+/** Signature help in Monaco: the language service's. */
+import { SourceFile, signatureHelp } from '@verdict/language-service';
 import { monaco } from '../monaco.ts';
-import { callBefore } from './paths.ts';
 
 export function registerSignatureHelp(languageId: string): monaco.IDisposable {
   return monaco.languages.registerSignatureHelpProvider(languageId, {
     signatureHelpTriggerCharacters: ['(', ','],
     signatureHelpRetriggerCharacters: [','],
     provideSignatureHelp(model, position) {
-      const start = Math.max(0, model.getOffsetAt(position) - 2000);
-      const call = callBefore(model.getValue().slice(start, model.getOffsetAt(position)));
-      const builtin = call === null ? undefined : BUILTINS.get(call.name);
-      if (call === null || builtin === undefined) return null;
-      const argument = call.argument + (call.method ? 1 : 0);
-      const signatures = builtin.overloads.map((o) => {
-        const params = [...o.params, ...(o.rest ? [o.rest] : [])];
-        const label = signatureText(builtin.name, o);
-        return { label, documentation: builtin.doc, parameters: params.map((p) => ({ label: p.name })) };
-      });
-      const active = Math.max(0, builtin.overloads.findIndex((o) => o.rest !== undefined || o.params.length > argument));
-      return { value: { signatures, activeSignature: active, activeParameter: argument }, dispose: () => {} };
+      const offset = model.getOffsetAt(position);
+      // Only the text before the cursor is read: no analysis.
+      const help = signatureHelp(new SourceFile(model.getValue()), offset);
+      if (help === null) return null;
+      const signatures = help.signatures.map((s) => ({ label: s.label, documentation: typeof s.documentation === 'string' ? s.documentation : (s.documentation?.value ?? ''), parameters: (s.parameters ?? []).map((p) => ({ label: p.label })) }));
+      return { value: { signatures, activeSignature: help.activeSignature ?? 0, activeParameter: help.activeParameter ?? 0 }, dispose: () => {} };
     },
   });
 }

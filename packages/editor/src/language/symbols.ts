@@ -1,33 +1,27 @@
-/** Document symbols (outline, Ctrl+Shift+O, sticky scroll): the ruleset's declarations and tests. */
-import type { Span } from '@verdict/language';
+/** Document symbols (outline, Ctrl+Shift+O, sticky scroll) and folding in Monaco: the language service's. */
+import { documentSymbols, foldingRanges, outlineOf, type OutlineItem } from '@verdict/language-service';
 import { monaco } from '../monaco.ts';
-import { recentAnalysisOf } from './analysis-cache.ts';
-import { outlineOf, type OutlineItem, type OutlineKind } from './outline.ts';
-
-const KIND: Record<OutlineKind, monaco.languages.SymbolKind> = {
-  rule: monaco.languages.SymbolKind.Function,
-  const: monaco.languages.SymbolKind.Constant,
-  param: monaco.languages.SymbolKind.Property,
-  let: monaco.languages.SymbolKind.Variable,
-  output: monaco.languages.SymbolKind.Field,
-  table: monaco.languages.SymbolKind.Struct,
-  test: monaco.languages.SymbolKind.Event,
-  input: monaco.languages.SymbolKind.Interface,
-};
-
-/** The outline may be a few edits old: clamp its spans to the model. */
-const rangeIn = (model: monaco.editor.ITextModel, s: Span) => model.validateRange(new monaco.Range(s.line, s.column, s.endLine, s.endColumn));
+import { recentAnalysisOf, recentSourceOf } from './analysis-cache.ts';
+import { toMonacoRange } from './lsp-monaco.ts';
 
 /**
  * `outlineFor` gives the analysis worker's outline for the models it checks
  * (sticky scroll asks on every edit; a main-thread analysis there would delay
  * the worker's reply). Other models (the diff editor's) are analyzed here.
+ * The outline may be a few edits old: its ranges are clamped to the model.
  */
-export function registerSymbols(languageId: string, outlineFor: (model: monaco.editor.ITextModel) => OutlineItem[] | null): monaco.IDisposable {
-  return monaco.languages.registerDocumentSymbolProvider(languageId, {
-    provideDocumentSymbols(model) {
-      const items = outlineFor(model) ?? outlineOf(recentAnalysisOf(model).ast);
-      return items.map((item) => ({ name: item.name, detail: item.kind, kind: KIND[item.kind], tags: [], range: rangeIn(model, item.span), selectionRange: rangeIn(model, item.selection) }));
-    },
-  });
+export function registerSymbols(languageId: string, outlineFor: (model: monaco.editor.ITextModel) => OutlineItem[] | null): monaco.IDisposable[] {
+  return [
+    monaco.languages.registerDocumentSymbolProvider(languageId, {
+      provideDocumentSymbols(model) {
+        const items = outlineFor(model) ?? outlineOf(recentAnalysisOf(model).ast);
+        return documentSymbols(items).map((s) => ({ name: s.name, detail: s.detail ?? '', kind: (s.kind - 1) as monaco.languages.SymbolKind, tags: [], range: model.validateRange(toMonacoRange(s.range)), selectionRange: model.validateRange(toMonacoRange(s.selectionRange)) }));
+      },
+    }),
+    monaco.languages.registerFoldingRangeProvider(languageId, {
+      provideFoldingRanges(model) {
+        return foldingRanges(recentSourceOf(model)).map((r) => ({ start: r.startLine + 1, end: r.endLine + 1, ...(r.kind === 'comment' ? { kind: monaco.languages.FoldingRangeKind.Comment } : {}) }));
+      },
+    }),
+  ];
 }

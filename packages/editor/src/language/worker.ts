@@ -4,7 +4,7 @@
  * gets diagnostics back, then the outline: markers never wait for extras.
  */
 import { analyze } from '@verdict/language';
-import { outlineOf } from './outline.ts';
+import { outlineOf } from '@verdict/language-service';
 import type { CheckRequest, CheckResponse, OutlineResponse } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;

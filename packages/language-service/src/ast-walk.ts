@@ -32,3 +32,19 @@ export function expressionAt(ast: Ruleset, offset: number): Expr | null {
 export function contains(span: Span, offset: number): boolean {
   return offset >= span.start && offset <= span.end;
 }
+
+/** Every expression of the ruleset, outer before inner. */
+export function expressionsOf(ast: Ruleset): Expr[] {
+  const out: Expr[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (!isObject(node)) return;
+    if (typeof node['id'] === 'number' && typeof node['kind'] === 'string' && isSpan(node['span'])) out.push(node as unknown as Expr);
+    for (const [key, value] of Object.entries(node)) if (key !== 'span' && key !== 'comments' && isObject(value)) visit(value);
+  };
+  visit(ast.decls);
+  return out;
+}
