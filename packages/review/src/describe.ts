@@ -205,7 +205,8 @@ export function percentText(p: number): string {
 function describeOutputs(impact: ImpactReport): ReviewItem[] {
   const both = impact.evaluated - impact.validityChanged;
   return impact.outputs.flatMap((o): ReviewItem[] => {
-    const range = o.percent === null ? '' : o.percent.min === o.percent.max ? ` (${percentText(o.percent.min)})` : ` (${percentText(o.percent.min)} to ${percentText(o.percent.max)})`;
+    const [low, high] = o.percent === null ? ['', ''] : [percentText(o.percent.min), percentText(o.percent.max)];
+    const range = o.percent === null ? '' : low === high ? ` (${low})` : ` (${low} to ${high})`;
     return [
       { mark: 'changed', text: `output \`${o.output}\` changes on ${o.changed} of ${both}${range}` },
       ...o.examples.map((e): ReviewItem => ({
@@ -221,8 +222,13 @@ function describeScore(impact: ImpactReport): ReviewItem[] {
   const both = impact.evaluated - impact.validityChanged;
   return [
     { mark: 'changed', text: `score changes on ${impact.score.changed} of ${both}` },
-    ...impact.score.examples.map((e): ReviewItem => ({ mark: 'note', text: `${at(e)}: score ${e.from} -> ${e.to}` })),
+    ...impact.score.examples.map((e): ReviewItem => ({ mark: 'note', text: `${at(e)}: score ${scoreText(e.from)} -> ${scoreText(e.to)}` })),
   ];
+}
+
+/** A score to four decimals (it is a ratio of weights, often a long fraction). */
+function scoreText(score: number): string {
+  return String(Math.round(score * 10000) / 10000);
 }
 
 function describeTests(tests: TestsImpact): ReviewItem[] {

@@ -11,7 +11,7 @@ export function summarizeReport(report: DiffReport): ReviewSummary {
   let becameInvalid = 0;
   let scoreChanged = 0;
   for (const impact of Object.values(report.impact)) {
-    evaluated += impact.evaluated;
+    evaluated += impact.evaluated - impact.validityChanged;
     becameInvalid += impact.becameInvalid.count;
     scoreChanged += impact.score.changed;
     for (const t of impact.transitions) {

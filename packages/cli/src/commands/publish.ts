@@ -5,8 +5,6 @@ import { parse } from '@verdict/language';
 import { UsageError, type CommandIO } from '../io.ts';
 import { call, remoteFrom } from './remote.ts';
 
-export const publishUsage = 'verdict publish <file> --server URL --key KEY [--message M] [--expected-parent N] [--channel NAME]';
-
 /** `verdict publish`: send a ruleset to a server as a new version (and optionally put it on a channel). */
 export async function runPublish(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({
