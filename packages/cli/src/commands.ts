@@ -31,6 +31,11 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'semantic diff of rulesets: files, directories or git revisions',
     load: async () => (await import('./commands/diff.ts')).runDiff,
   },
+  'diff-driver': {
+    usage: 'verdict diff-driver <git external diff arguments>',
+    summary: "git's diff command for .policy files (diff.verdict.command): `git diff` by meaning",
+    load: async () => (await import('./commands/diff-driver.ts')).runDiffDriver,
+  },
   test: {
     usage: 'verdict test <files|dirs> [--coverage] [--min-coverage PCT] [--format text|json]',
     summary: "run the rulesets' tests, with rule and condition coverage",
