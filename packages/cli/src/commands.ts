@@ -57,7 +57,7 @@ export const COMMANDS: Record<string, Command> = {
     load: async () => (await import('./commands/serve.ts')).runServe,
   },
   publish: {
-    usage: 'verdict publish <file> --server URL --key KEY [--message M] [--expected-parent N] [--channel NAME]',
+    usage: 'verdict publish <file> --server URL --key KEY [--message M] [--expected-parent N] [--channel NAME] [--force REASON]',
     summary: 'publish a ruleset version to a server',
     load: async () => (await import('./commands/publish.ts')).runPublish,
   },
