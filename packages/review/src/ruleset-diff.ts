@@ -79,10 +79,12 @@ export function diffRuleset(before: RulesetVersion | null, after: RulesetVersion
 
   const oldTests = testsByName(oldDecls);
   const newTests = testsByName(newDecls);
+  // A test whose input only follows a renamed field is the same test.
+  const renames = diff.input.filter((c) => c.change === 'renamed').map((c): [string, string] => [c.from ?? '', c.to ?? '']);
   for (const [testName, test] of newTests) {
     const previous = oldTests.get(testName);
     if (previous === undefined) diff.tests.added.push(testName);
-    else if (!sameMeaning(previous, test)) diff.tests.changed.push(testName);
+    else if (!sameMeaning(renameTestInput(previous, renames), test)) diff.tests.changed.push(testName);
   }
   for (const testName of oldTests.keys()) if (!newTests.has(testName)) diff.tests.removed.push(testName);
 
@@ -380,4 +382,23 @@ function namesIn(exprs: Expr[]): Set<string> {
   };
   visit(exprs);
   return out;
+}
+
+/** A test with the keys of its input moved from each renamed path to the new name (a copy). */
+function renameTestInput(test: TestDecl, renames: Array<[string, string]>): TestDecl {
+  if (renames.length === 0 || test.input === null) return test;
+  const input = structuredClone(test.input);
+  for (const [from, to] of renames) {
+    const path = from.split('.');
+    let map: Expr | undefined = input;
+    for (const segment of path.slice(0, -1)) map = map?.kind === 'Map' ? map.entries.find((e) => keyName(e.key) === segment)?.value : undefined;
+    if (map?.kind !== 'Map') continue;
+    const entry = map.entries.find((e) => keyName(e.key) === path.at(-1));
+    if (entry !== undefined && entry.key.kind === 'String') entry.key = { ...entry.key, value: to.split('.').at(-1)! };
+  }
+  return { ...test, input };
+}
+
+function keyName(key: Expr): string | null {
+  return key.kind === 'String' ? key.value : null;
 }

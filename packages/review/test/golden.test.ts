@@ -147,6 +147,13 @@ const CHECKS: Record<string, (diff: RulesetDiff, text: string) => void> = {
     expect(inputs(d)).toEqual(['owner added compatible']);
     expect(d.input[0]?.to).toBe('owner?: { team: string, email: string }');
   },
+  'input-renamed': (d, text) => {
+    onlyChange(d, { input: true, rules: true });
+    // One rename, not a removal and an addition; the tests that follow it are unchanged.
+    expect(d.input).toEqual([{ path: 'service.residency_countries', change: 'renamed', from: 'service.data_residency', to: 'service.residency_countries', breaking: true }]);
+    expect(parts(d)).toEqual(['restricted_countries.lets']);
+    expect(text).toContain('! service.data_residency renamed to service.residency_countries');
+  },
   'input-field-removed': (d) => {
     onlyChange(d, { input: true });
     expect(inputs(d)).toEqual(['service.tls_version removed breaking']);
