@@ -42,7 +42,7 @@ const IMPACT_RESPONSE = {
   type: 'object',
   properties: {
     rulesets: { type: 'array', description: "The semantic diff of the candidate against the channel's version (one item)." },
-    impact: { type: 'object', description: 'The impact report, by ruleset name: inputs evaluated, decisions changed, transitions, rules, examples.' },
+    impact: { type: 'object', description: 'The impact report, by ruleset name: inputs evaluated, decisions changed, transitions, rules, examples; inputs that become invalid (with the failing path), outputs that change (numbers with their relative change) and scores that change.' },
     base: { type: 'object', properties: { channel: { type: 'string' }, version: { type: 'integer' } } },
     replay: {
       type: 'object',
