@@ -6,7 +6,7 @@ import { takeDirectory } from '../src/main.ts';
 import { startingDirectory } from '../src/io.ts';
 import { renameFields } from '../src/commands/diff.ts';
 import { reviewRepository } from './repository.ts';
-import { runCli, type RunResult } from './helpers.ts';
+import { runCli, tempProject, type RunResult } from './helpers.ts';
 
 const VERDICT_CHECKOUT = join(import.meta.dirname, '../../..');
 
@@ -173,3 +173,22 @@ describe('renameFields', () => {
   });
 });
 
+
+describe('verdict diff-driver (git diff.<driver>.command)', () => {
+  it('prints the semantic diff of the two files git passes, a new file against /dev/null, and exits 0 even on text that does not parse', async () => {
+    const dir = tempProject({
+      'old.policy': 'ruleset d.x\n\ninput {\n  a: number\n}\n\ndecision deny > allow\n\nconst LIMIT = 5\n\nrule big {\n  severity high\n  deny when a > LIMIT\n  because "big"\n}\n',
+      'new.policy': 'ruleset d.x\n\ninput {\n  a: number\n}\n\ndecision deny > allow\n\nconst LIMIT = 7\n\nrule big {\n  severity high\n  deny when a > LIMIT\n  because "big"\n}\n',
+      'broken.policy': 'ruleset d.x\nrule {{{\n',
+    });
+    const changed = await runCli(['diff-driver', 'rules/x.policy', 'old.policy', 'aaaa', '100644', 'new.policy', 'bbbb', '100644'], dir);
+    expect(changed).toEqual({ code: 0, stderr: '', stdout: 'verdict diff rules/x.policy\nd.x: 1 const changed\n  Declarations\n    ~ const LIMIT: value (used by big)\n        - 5\n        + 7\n' });
+    const added = await runCli(['diff-driver', 'x.policy', '/dev/null', '0000', '100644', 'new.policy', 'bbbb', '100644'], dir);
+    expect(added.stdout).toContain('d.x: new ruleset');
+    const broken = await runCli(['diff-driver', 'x.policy', 'old.policy', 'aaaa', '100644', 'broken.policy', 'bbbb', '100644'], dir);
+    expect(broken.code).toBe(0);
+    expect(broken.stdout.startsWith('verdict diff x.policy\n')).toBe(true);
+    // Not as git calls it: a usage error.
+    expect((await runCli(['diff-driver', 'old.policy', 'new.policy'], dir)).code).toBe(2);
+  });
+});

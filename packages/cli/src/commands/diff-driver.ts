@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { renderText } from '@verdict/review';
 import type { SourceFile } from '../files.ts';
 import { UsageError, type CommandIO } from '../io.ts';
@@ -14,7 +15,7 @@ export async function runDiffDriver(argv: string[], io: CommandIO): Promise<numb
   if (argv.length !== 7 && argv.length !== 9) throw new UsageError('git runs this with 7 or 9 arguments; configure it as `git config diff.verdict.command "verdict diff-driver"`');
   const [path, oldFile, , , newFile] = argv as [string, string, string, string, string];
   const newPath = argv.length === 9 ? argv[7]! : path;
-  const side = (file: string, shown: string): SourceFile[] => (file === '/dev/null' ? [] : [{ display: shown, path: shown, text: readFileSync(file, 'utf8') }]);
+  const side = (file: string, shown: string): SourceFile[] => (file === '/dev/null' ? [] : [{ display: shown, path: shown, text: readFileSync(resolve(io.cwd, file), 'utf8') }]);
   io.stdout(`verdict diff ${path === newPath ? path : `${path} -> ${newPath}`}\n`);
   try {
     io.stdout(renderText(diffSides(side(oldFile, path), side(newFile, newPath)), { color: io.isTTY }).replace(/^Summary: .*\n/, ''));
