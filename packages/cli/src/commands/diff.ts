@@ -132,8 +132,20 @@ function revisionSide(revision: string, paths: string[], cwd: string): SourceFil
   return policyFilesAt(revision, paths, cwd);
 }
 
+/** Each file's parse, read once for the diff and the file's ruleset name. */
+const parsed = new WeakMap<SourceFile, RulesetVersion>();
+
+function parsedOf(file: SourceFile): RulesetVersion {
+  let version = parsed.get(file);
+  if (version === undefined) {
+    version = { source: file.text, ast: parse(file.text).ast };
+    parsed.set(file, version);
+  }
+  return version;
+}
+
 function rulesetName(file: SourceFile): string {
-  return parse(file.text).ast.name.name || file.display;
+  return parsedOf(file).ast.name.name || file.display;
 }
 
 /** Each ruleset's file (the new side's, else the old one's), as a path fit to share. */
@@ -150,10 +162,7 @@ function rulesetPaths(before: SourceFile[], after: SourceFile[], cwd: string, ro
 export function diffSides(before: SourceFile[], after: SourceFile[]): DiffReport {
   const index = (files: SourceFile[]): Map<string, RulesetVersion> => {
     const map = new Map<string, RulesetVersion>();
-    for (const file of files) {
-      const { ast } = parse(file.text);
-      map.set(ast.name.name || file.display, { source: file.text, ast });
-    }
+    for (const file of files) map.set(rulesetName(file), parsedOf(file));
     return map;
   };
   const old = index(before);
