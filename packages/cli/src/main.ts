@@ -5,8 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './commands.ts';
 import { processIO, UsageError, type CommandIO } from './io.ts';
 
-export { COMMANDS };
-
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([, c]) => `  ${c.usage}\n      ${c.summary}`);
   return `usage: verdict [-C DIR] <command> [options] [-- paths]\n\n${lines.join('\n')}\n\n-C DIR runs the command as if started in DIR (files, git revisions and paths are read there).\n`;
