@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: every benchmark suite in one run. Speed is measured here,
  * never in unit tests. `pnpm bench <suite...>` runs only those suites
- * (`language`, `engine`, `http`, `lsp`). `pnpm bench instructions` counts
+ * (`language`, `engine`, `cli`, `http`, `lsp`). `pnpm bench instructions` counts
  * instructions per decision under valgrind; it runs only when named.
  */
 import { languageBenchmarks } from './language.ts';
@@ -18,4 +18,5 @@ if (want('engine')) {
 }
 if (only.includes('instructions')) await (await import('./instructions.ts')).instructionBenchmarks((text) => process.stdout.write(text));
 if (want('lsp')) process.stdout.write(formatResults('language server: stdio, shipped bundle', await (await import('./lsp.ts')).lspBenchmarks()));
+if (want('cli')) process.stdout.write((await import('./cli.ts')).cliBenchmarks());
 if (want('http')) await (await import('./http.ts')).httpBenchmarks((text) => process.stdout.write(text)); // loaded only when wanted: starts servers

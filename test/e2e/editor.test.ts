@@ -206,18 +206,46 @@ describe.runIf(available)('editor in Chromium', { timeout: 60_000 }, () => {
     await h.page.click('#playground-sample');
   });
 
-  it('refuses a publish that does not compile with markers, and publishes a change as a new version', async () => {
+  it('refuses a publish that does not compile with markers; a version whose tests fail is refused with the tests listed, and published with a reason', async () => {
     await setSource(original.replace('deny when size(blocked) > 0', 'deny when size(blockedd) > 0'));
     await h.page.click('#publish');
     await h.page.waitForSelector('#status[data-kind="error"]');
     expect((await markers('publish')).length).toBeGreaterThan(0);
 
-    await setSource(original.replace('(service.tls_version ?? 0) < MIN_TLS_VERSION', '(service.tls_version ?? 0) < 1.3'));
+    // Requiring TLS 1.3 breaks two of the ruleset's own tests (their services use TLS 1.2): the
+    // server refuses the version (422 tests_failed) and the editor lists the failing tests.
+    const tls13 = original.replace('(service.tls_version ?? 0) < MIN_TLS_VERSION', '(service.tls_version ?? 0) < 1.3');
+    await setSource(tls13);
     expect(await h.page.locator('#dirty').textContent()).toContain('unsaved');
     await h.page.fill('#publish-message', 'require TLS 1.3');
     await h.page.click('#publish');
-    await h.page.waitForSelector('#status:has-text("Published marketplace.admission v2")');
+    await h.page.waitForSelector('#force-dialog[open]');
+    expect(await h.page.locator('#force-dialog h2').textContent()).toBe('2 tests of this version fail');
+    const failing = await h.page.locator('#failing-tests li').evaluateAll((items) => items.map((li) => li.getAttribute('data-test')));
+    expect(failing).toEqual(['restricted countries are denied', 'countries outside the restricted list pass']);
+    // The failing tests are marked at their lines in the source, and listed with their failures.
+    const testLines = failing.map((name) => tls13.split('\n').indexOf(`test "${name}" {`) + 1);
+    expect(await h.page.locator('#failing-tests li').first().textContent()).toBe(`restricted countries are denied line ${testLines[0]}rule \`tls_minimum\` fired too`);
+    expect((await markers('publish')).map((m) => m.startLineNumber)).toEqual(testLines);
+    expect(await h.page.locator('#force-publish').isDisabled()).toBe(true);
+    await shot('06a-tests-failed');
+    // Cancel: nothing is published.
+    await h.page.click('#force-cancel');
+    await h.page.waitForSelector('#force-dialog', { state: 'detached' });
+    expect(await h.page.locator('#status').textContent()).toContain('Publish refused: 2 tests of this version fail');
+    expect(await h.page.locator('#base-version').textContent()).toBe('v1');
+
+    // Publish anyway, with a reason the audit log keeps.
+    await h.page.click('#publish');
+    await h.page.waitForSelector('#force-dialog[open]');
+    await h.page.fill('#force-reason', 'TLS 1.2 is retired on Monday; the tests follow');
+    await h.page.click('#force-publish');
+    await h.page.waitForSelector('#status:has-text("Published marketplace.admission v2 (tests failing; reason recorded)")');
     expect(await markers('publish')).toEqual([]);
+    const audit = (await (await fetch(`${url}/v1/audit?ruleset=marketplace.admission&action=version.publish`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as {
+      items: Array<{ new: { version: number; forced?: { reason: string; failing_tests: string[] } } }>;
+    };
+    expect(audit.items.find((e) => e.new.version === 2)?.new.forced).toEqual({ reason: 'TLS 1.2 is retired on Monday; the tests follow', failing_tests: failing });
     expect(await h.page.locator('#dirty').textContent()).toBe('');
     await tab('history');
     await h.page.waitForSelector('#versions li[data-version="2"]:has-text("require TLS 1.3")');

@@ -9,6 +9,8 @@ export interface SourceFile {
   display: string;
   path: string;
   text: string;
+  /** The git revision the file was read at (then `path` is relative to the repository root). */
+  revision?: string;
 }
 
 /** Expands files and directories (recursively) into `.policy` files, sorted, each read once. */

@@ -30,6 +30,7 @@ export function policyFilesAt(revision: string, paths: string[], cwd: string): S
   return listed.map((name) => ({
     display: `${revision}:${name}`,
     path: name,
+    revision,
     text: git(['show', `${revision}:${name}`], cwd),
   }));
 }

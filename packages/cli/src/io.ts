@@ -15,7 +15,7 @@ export function processIO(): CommandIO {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stderr.isTTY),
-    cwd: process.cwd(),
+    cwd: startingDirectory(process.env),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -26,3 +26,13 @@ export function processIO(): CommandIO {
 
 /** A command's failure that is the user's to fix: printed as one line, exit code 2. */
 export class UsageError extends Error {}
+
+/**
+ * Where the user started the command. `pnpm verdict` (the repository's script) runs in the
+ * workspace root; pnpm and npm keep the directory the user was in as INIT_CWD, and that is
+ * the repository the user means.
+ */
+export function startingDirectory(env: Record<string, string | undefined>, cwd = process.cwd()): string {
+  const init = env['INIT_CWD'];
+  return env['npm_lifecycle_event'] === 'verdict' && init !== undefined && init !== '' ? init : cwd;
+}

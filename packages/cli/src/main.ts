@@ -1,43 +1,56 @@
 #!/usr/bin/env node
+import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { COMMANDS } from './commands.ts';
 import { processIO, UsageError, type CommandIO } from './io.ts';
-import { runCheck, checkUsage } from './commands/check.ts';
-import { runFmt, fmtUsage } from './commands/fmt.ts';
-import { runSchema, schemaUsage } from './commands/schema.ts';
-import { runServe, serveUsage } from './commands/serve.ts';
-import { runDiff, diffUsage } from './commands/diff.ts';
-import { runEval, evalUsage } from './commands/eval.ts';
-import { runTest, testUsage } from './commands/test.ts';
-import { runImport, importUsage } from './commands/import.ts';
-import { runPublish, publishUsage } from './commands/publish.ts';
-import { runPromote, promoteUsage } from './commands/promote.ts';
-import { runAudit, auditUsage } from './commands/audit.ts';
-import { runLsp, lspUsage } from './commands/lsp.ts';
-
-type Command = { run: (argv: string[], io: CommandIO) => Promise<number>; usage: string; summary: string };
-
-export const COMMANDS: Record<string, Command> = {
-  check: { run: runCheck, usage: checkUsage, summary: 'parse and type-check rulesets' },
-  fmt: { run: runFmt, usage: fmtUsage, summary: 'format rulesets canonically' },
-  schema: { run: runSchema, usage: schemaUsage, summary: "print a ruleset's input JSON Schema" },
-  diff: { run: runDiff, usage: diffUsage, summary: 'semantic diff of rulesets: files, directories or git revisions' },
-  test: { run: runTest, usage: testUsage, summary: 'run the rulesets\' tests, with rule and condition coverage' },
-  eval: { run: runEval, usage: evalUsage, summary: 'evaluate inputs (JSON, JSONL or stdin); one decision per line' },
-  import: { run: runImport, usage: importUsage, summary: 'convert json-rules-engine rules into Verdict source' },
-  serve: { run: runServe, usage: serveUsage, summary: 'run the HTTP API and editor' },
-  publish: { run: runPublish, usage: publishUsage, summary: 'publish a ruleset version to a server' },
-  promote: { run: runPromote, usage: promoteUsage, summary: 'point a channel at a version' },
-  audit: { run: runAudit, usage: auditUsage, summary: "verify the decision log's hash chain" },
-  lsp: { run: runLsp, usage: lspUsage, summary: 'run the language server for editors (LSP over stdio)' },
-};
 
 export function usage(): string {
-  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(60)} ${c.summary}`);
-  return `usage: verdict <command> [options]\n\n${lines.join('\n')}\n`;
+  const lines = Object.entries(COMMANDS).map(([, c]) => `  ${c.usage}\n      ${c.summary}`);
+  return `usage: verdict [-C DIR] <command> [options] [-- paths]\n\n${lines.join('\n')}\n\n-C DIR runs the command as if started in DIR (files, git revisions and paths are read there).\n`;
+}
+
+/**
+ * Takes the global `-C DIR` out of the arguments (anywhere before `--`, as often as given,
+ * each relative to the last, as git does) and answers the directory it names.
+ */
+export function takeDirectory(argv: string[], cwd: string): { argv: string[]; cwd: string } {
+  const out: string[] = [];
+  let dir = cwd;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (arg === '-C') {
+      const value = argv[i + 1];
+      if (value === undefined || value === '--') throw new UsageError('-C needs a directory');
+      dir = resolve(dir, value);
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-C') && !arg.startsWith('--')) {
+      dir = resolve(dir, arg.slice(2));
+      continue;
+    }
+    out.push(arg);
+  }
+  return { argv: out, cwd: dir };
 }
 
 /** Runs one CLI invocation; returns the exit code. Never throws. */
 export async function main(argv: string[], io: CommandIO): Promise<number> {
-  const [name, ...rest] = argv;
+  let args: string[];
+  try {
+    const taken = takeDirectory(argv, io.cwd);
+    args = taken.argv;
+    io = { ...io, cwd: taken.cwd };
+  } catch (error) {
+    io.stderr(`verdict: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const [name, ...rest] = args;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());
     return name === undefined ? 2 : 0;
@@ -48,7 +61,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest, io);
+    const run = await command.load();
+    return await run(rest, io);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       io.stderr(`verdict ${name}: ${error.message}\nusage: ${command.usage}\n`);
@@ -59,8 +73,18 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (invokedDirectly) {
+/** Whether this module is the program node was started with (through a symlink such as npm's `bin` too). */
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
   main(process.argv.slice(2), processIO()).then((code) => {
     process.exitCode = code;
   });

@@ -14,7 +14,7 @@ import { historyPanel } from './app/history.ts';
 import { askForKey } from './app/key-dialog.ts';
 import { playgroundPanel } from './app/playground.ts';
 import { problemsPanel } from './app/problems.ts';
-import { publishMarkers } from './app/publish.ts';
+import { askToForce, publishMarkers } from './app/publish.ts';
 import { isDirty, type AppState } from './app/state.ts';
 import { tabs } from './app/tabs.ts';
 import { testsPanel } from './app/tests-panel.ts';
@@ -260,13 +260,17 @@ rulesetSelect.addEventListener('change', () => void openRuleset(rulesetSelect.va
 formatButton.addEventListener('click', () => void editor.getAction('editor.action.formatDocument')?.run());
 newButton.addEventListener('click', () => void newRuleset());
 
-publishButton.addEventListener('click', async () => {
+publishButton.addEventListener('click', () => void publish(null));
+
+/** Publishes the buffer; a version whose tests fail is offered for a forced publish with a reason. */
+async function publish(forceReason: string | null): Promise<void> {
   if (state.name === null) return;
   const source = model.getValue();
   publishButton.disabled = true;
-  status('Publishing…');
+  status(forceReason === null ? 'Publishing…' : 'Publishing with failing tests…');
+  let offerForce: ApiFailure | null = null;
   try {
-    const published = await api.publish(state.name, source, messageInput.value, state.baseVersion);
+    const published = await api.publish(state.name, source, messageInput.value, state.baseVersion, forceReason);
     monaco.editor.setModelMarkers(model, 'publish', []);
     state.baseVersion = published.version;
     state.savedSource = source;
@@ -276,15 +280,21 @@ publishButton.addEventListener('click', async () => {
     showDraftBanner(null);
     updateDirty();
     for (const listener of state.onOpened) listener();
-    status(published.created ? `Published ${state.name} v${published.version}` : `Unchanged: ${state.name} v${published.version} already has this source`, 'ok');
+    const forced = forceReason === null ? '' : ' (tests failing; reason recorded)';
+    status(published.created ? `Published ${state.name} v${published.version}${forced}` : `Unchanged: ${state.name} v${published.version} already has this source`, 'ok');
     void loadRulesetsQuietly();
   } catch (error) {
     if (error instanceof ApiFailure && error.status === 422) monaco.editor.setModelMarkers(model, 'publish', publishMarkers(error));
     status(`Publish refused: ${(error as Error).message}`, 'error');
+    if (error instanceof ApiFailure && error.code === 'tests_failed' && forceReason === null) offerForce = error;
   } finally {
     publishButton.disabled = false;
   }
-});
+  if (offerForce !== null) {
+    const reason = await askToForce(offerForce);
+    if (reason !== null) await publish(reason);
+  }
+}
 
 async function loadRulesetsQuietly(): Promise<void> {
   const list = await api.rulesets();

@@ -1,4 +1,4 @@
-import type { DeclarationChange, DiffReport, ImpactReport, RuleSummary, RulesetDiff } from './model.ts';
+import type { DeclarationChange, DiffReport, ImpactReport, RuleSummary, RulesetDiff, TestsImpact } from './model.ts';
 
 /** One line of a review: what happened to what, with old/new text where it helps. */
 export interface ReviewItem {
@@ -16,6 +16,8 @@ export interface ReviewSection {
 export interface ReviewBlock {
   ruleset: string;
   status: RulesetDiff['status'];
+  /** The ruleset's file, relative to the repository, when known. */
+  path?: string;
   summary: string;
   sections: ReviewSection[];
 }
@@ -25,10 +27,14 @@ export interface ReviewBlock {
  * renderers only decide how each item looks.
  */
 export function describeReport(report: DiffReport): ReviewBlock[] {
-  return report.rulesets.map((diff) => describeRuleset(diff, report.impact[diff.name]));
+  return report.rulesets.map((diff) => {
+    const block = describeRuleset(diff, report.impact[diff.name], report.tests?.[diff.name]);
+    const path = report.paths?.[diff.name];
+    return path === undefined ? block : { ...block, path };
+  });
 }
 
-function describeRuleset(diff: RulesetDiff, impact: ImpactReport | undefined): ReviewBlock {
+function describeRuleset(diff: RulesetDiff, impact: ImpactReport | undefined, tests: TestsImpact | undefined): ReviewBlock {
   const sections: ReviewSection[] = [];
   const add = (title: string, items: ReviewItem[]): void => {
     if (items.length > 0) sections.push({ title, items });
@@ -42,7 +48,10 @@ function describeRuleset(diff: RulesetDiff, impact: ImpactReport | undefined): R
   ]);
   add(
     'Input schema',
-    diff.input.map((c): ReviewItem => ({
+    diff.input.map((c): ReviewItem => c.change === 'renamed' ? ({
+      mark: 'breaking',
+      text: `\`${c.from ?? ''}\` renamed to \`${c.to ?? ''}\` (breaking: callers sending \`${c.from ?? ''}\` are refused)`,
+    }) : ({
       mark: c.breaking ? 'breaking' : c.change === 'added' ? 'added' : c.change === 'removed' ? 'removed' : 'changed',
       // Compatibility only means something between two versions of the ruleset.
       text: `\`${c.path}\`: ${c.change}${diff.status !== 'changed' ? '' : c.breaking ? ' (breaking)' : ' (compatible)'}`,
@@ -72,7 +81,13 @@ function describeRuleset(diff: RulesetDiff, impact: ImpactReport | undefined): R
     ...diff.tests.removed.map((t): ReviewItem => ({ mark: 'removed', text: `test "${t}"` })),
     ...diff.tests.changed.map((t): ReviewItem => ({ mark: 'changed', text: `test "${t}"` })),
   ]);
-  if (impact) add('Decision impact', describeImpact(impact));
+  if (impact) {
+    add('Decision impact', describeImpact(impact));
+    add('Inputs that become invalid', describeInvalid(impact));
+    add('Outputs', describeOutputs(impact));
+    add('Score', describeScore(impact));
+  }
+  if (tests) add('Test results', describeTests(tests));
   return { ruleset: diff.name, status: diff.status, summary: summaryOf(diff), sections };
 }
 
@@ -88,7 +103,8 @@ function changedParts(diff: RulesetDiff, d: DeclarationChange): ReviewItem[] {
       if (diff.tables.some((t) => t.name === d.name)) return [];
       return [{ mark: 'changed', text: `${d.kind} \`${d.name}\`: rows reordered (the first matching row wins)` }];
     }
-    const users = d.usedBy === undefined ? '' : d.usedBy.length === 0 ? ' (no rule uses it)' : ` (used by ${d.usedBy.map((r) => `\`${r}\``).join(', ')})`;
+    const readers = [...(d.usedBy ?? []).map((r) => `\`${r}\``), ...(d.outputsUsing ?? []).map((o) => `output \`${o}\``)];
+    const users = d.usedBy === undefined && d.outputsUsing === undefined ? '' : readers.length === 0 ? ' (no rule or output uses it)' : ` (used by ${readers.join(', ')})`;
     return [{ mark: 'changed', text: `${d.kind} \`${d.name}\`: ${p.part}${users}`, from: p.from, to: p.to }];
   });
 }
@@ -139,16 +155,26 @@ function plural(n: number, what: string): string {
   return `${n} ${words.map((w, i) => (i === noun && n !== 1 ? w + 's' : w)).join(' ')}`;
 }
 
+const INVALID = '(invalid)';
+
+/** Where an example came from: a test by its name, else `file#line`. */
+function at(e: { source: string; index: number; label?: string }): string {
+  return e.label ?? `${e.source}#${e.index}`;
+}
+
 function describeImpact(impact: ImpactReport): ReviewItem[] {
+  const transitions = impact.transitions.filter((t) => t.from !== INVALID && t.to !== INVALID);
+  const changed = transitions.reduce((n, t) => n + t.count, 0);
+  const both = impact.evaluated - impact.validityChanged;
   const items: ReviewItem[] = [
     {
       mark: 'note',
-      text: `${impact.changed} of ${impact.evaluated} decisions change (inputs: ${impact.sources.join(', ')})${
+      text: `${changed} of ${both} decisions change (inputs: ${impact.sources.join(', ')})${
         impact.validityChanged === 1 ? '; 1 input changes validity' : impact.validityChanged > 1 ? `; ${impact.validityChanged} inputs change validity` : ''
       }`,
     },
   ];
-  for (const t of impact.transitions) items.push({ mark: 'changed', text: `${t.from} -> ${t.to}: ${t.count}` });
+  for (const t of transitions) items.push({ mark: 'changed', text: `${t.from} -> ${t.to}: ${t.count}` });
   for (const r of impact.rules) {
     const parts = [r.nowFires > 0 ? `now fires on ${r.nowFires}` : '', r.noLongerFires > 0 ? `no longer fires on ${r.noLongerFires}` : ''].filter(Boolean);
     items.push({ mark: 'note', text: `rule \`${r.rule}\`: ${parts.join(', ')}` });
@@ -156,7 +182,67 @@ function describeImpact(impact: ImpactReport): ReviewItem[] {
   for (const e of impact.examples) {
     // No rules when the same rules fire with another outcome (a rule's outcome changed).
     const rules = e.rules.length > 0 ? ` (${e.rules.map((r) => `\`${r}\``).join(', ')})` : '';
-    items.push({ mark: 'note', text: `example ${e.source}#${e.index}: ${e.from} -> ${e.to}${rules}: \`${JSON.stringify(e.input)}\`` });
+    items.push({ mark: 'note', text: `example ${at(e)}: ${e.from} -> ${e.to}${rules}: \`${JSON.stringify(e.input)}\`` });
   }
+  return items;
+}
+
+function describeInvalid(impact: ImpactReport): ReviewItem[] {
+  const items: ReviewItem[] = [];
+  const { count, examples } = impact.becameInvalid;
+  if (count > 0) items.push({ mark: 'breaking', text: `${count} input${count === 1 ? '' : 's'} the old version accepted ${count === 1 ? 'is' : 'are'} refused` });
+  for (const e of examples) items.push({ mark: 'note', text: `${at(e)}: \`${e.path || '/'}\` ${e.message}` });
+  if (impact.becameValid > 0) items.push({ mark: 'note', text: `${impact.becameValid} input${impact.becameValid === 1 ? '' : 's'} the old version refused ${impact.becameValid === 1 ? 'is' : 'are'} accepted` });
+  return items;
+}
+
+/** `+3.7%`, `-12.5%`, `+0%`. */
+export function percentText(p: number): string {
+  const rounded = Math.round(p * 10) / 10;
+  return `${rounded >= 0 ? '+' : ''}${rounded}%`;
+}
+
+function describeOutputs(impact: ImpactReport): ReviewItem[] {
+  const both = impact.evaluated - impact.validityChanged;
+  return impact.outputs.flatMap((o): ReviewItem[] => {
+    const [low, high] = o.percent === null ? ['', ''] : [percentText(o.percent.min), percentText(o.percent.max)];
+    const range = o.percent === null ? '' : low === high ? ` (${low})` : ` (${low} to ${high})`;
+    return [
+      { mark: 'changed', text: `output \`${o.output}\` changes on ${o.changed} of ${both}${range}` },
+      ...o.examples.map((e): ReviewItem => ({
+        mark: 'note',
+        text: `${at(e)}: ${o.output} ${JSON.stringify(e.from)} -> ${JSON.stringify(e.to)}${e.percent === null ? '' : `, ${percentText(e.percent)}`}`,
+      })),
+    ];
+  });
+}
+
+function describeScore(impact: ImpactReport): ReviewItem[] {
+  if (impact.score.changed === 0) return [];
+  const both = impact.evaluated - impact.validityChanged;
+  return [
+    { mark: 'changed', text: `score changes on ${impact.score.changed} of ${both}` },
+    ...impact.score.examples.map((e): ReviewItem => ({ mark: 'note', text: `${at(e)}: score ${scoreText(e.from)} -> ${scoreText(e.to)}` })),
+  ];
+}
+
+/** A score to four decimals (it is a ratio of weights, often a long fraction). */
+function scoreText(score: number): string {
+  return String(Math.round(score * 10000) / 10000);
+}
+
+function describeTests(tests: TestsImpact): ReviewItem[] {
+  const total = tests.after.passed + tests.after.failed;
+  const items: ReviewItem[] = [
+    {
+      mark: tests.after.failed === 0 ? 'note' : 'breaking',
+      text: `${tests.after.passed} of ${total} tests pass (before: ${tests.before.passed} of ${tests.before.passed + tests.before.failed})`,
+    },
+  ];
+  for (const t of tests.failing) {
+    const was = t.was === 'passed' ? 'passed before, fails now' : t.was === 'failed' ? 'failed before too' : 'new test, fails';
+    items.push({ mark: t.was === 'passed' ? 'breaking' : 'removed', text: `test "${t.name}" (line ${t.line}): ${was}: ${t.failures.join('; ')}` });
+  }
+  for (const name of tests.fixed) items.push({ mark: 'added', text: `test "${name}": failed before, passes now` });
   return items;
 }

@@ -31,7 +31,8 @@ export interface RuleChange {
 export interface InputChange {
   /** Dotted path of the field, e.g. `service.sla.availability`. */
   path: string;
-  change: 'added' | 'removed' | 'type' | 'optionality' | 'constraint' | 'sensitivity';
+  /** `renamed`: `from` is the old path, `to` the new one (same type, read by the same rules and outputs). */
+  change: 'added' | 'removed' | 'renamed' | 'type' | 'optionality' | 'constraint' | 'sensitivity';
   from: string | null;
   to: string | null;
   /** True when some input valid for the old version is refused by the new one. */
@@ -46,6 +47,8 @@ export interface DeclarationChange {
   parts: Array<{ part: string; from: string | null; to: string | null }>;
   /** For a changed declaration: the rules that read it, directly or through other declarations. */
   usedBy?: string[];
+  /** For a changed declaration: the outputs computed from it, directly or through other declarations. */
+  outputsUsing?: string[];
 }
 
 export interface TableRowChanges {
@@ -83,10 +86,59 @@ export interface ImpactReport {
   transitions: Array<{ from: string; to: string; count: number }>;
   /** Rules whose firing differs between the versions, with how many inputs each. */
   rules: Array<{ rule: string; nowFires: number; noLongerFires: number }>;
-  examples: Array<{ source: string; index: number; input: unknown; from: string; to: string; rules: string[] }>;
+  examples: Array<{ source: string; index: number; label?: string; input: unknown; from: string; to: string; rules: string[] }>;
+  /** Inputs the old version accepted and the new one refuses, with the first failing path (examples capped). */
+  becameInvalid: { count: number; examples: Array<{ source: string; index: number; label?: string; path: string; message: string }> };
+  /** Inputs the old version refused and the new one accepts. */
+  becameValid: number;
+  /** Outputs whose value differs on inputs both versions accept; numbers carry their relative change. */
+  outputs: OutputImpact[];
+  /** Inputs whose score differs (both versions accept them). */
+  score: { changed: number; examples: Array<{ source: string; index: number; label?: string; from: number; to: number }> };
+}
+
+export interface OutputImpact {
+  output: string;
+  /** Inputs on which it differs. */
+  changed: number;
+  /** Smallest and largest relative change in percent, over numeric values with a non-zero old value. */
+  percent: { min: number; max: number } | null;
+  examples: Array<{ source: string; index: number; label?: string; from: unknown; to: unknown; percent: number | null }>;
+}
+
+/** Both versions' in-file tests run on their own version. */
+export interface TestsImpact {
+  before: { passed: number; failed: number };
+  after: { passed: number; failed: number };
+  /** Tests of the new version that fail: `was` says how the test of that name did in the old version. */
+  failing: Array<{ name: string; line: number; failures: string[]; was: 'passed' | 'failed' | 'absent' }>;
+  /** Tests that failed in the old version and pass in the new. */
+  fixed: string[];
 }
 
 export interface DiffReport {
   rulesets: RulesetDiff[];
   impact: Record<string, ImpactReport>;
+  /** With `--tests`: each ruleset's tests, old and new. */
+  tests?: Record<string, TestsImpact>;
+  /** Where each ruleset's file is, relative to the repository (or the working directory). */
+  paths?: Record<string, string>;
+}
+
+/** The counts a reviewer reads first, over every ruleset in a report. */
+export interface ReviewSummary {
+  /** False when nothing changes in meaning (formatting or comments only). */
+  semanticChange: boolean;
+  rulesets: { added: number; removed: number; changed: number };
+  rules: { added: number; removed: number; changed: number };
+  /** Input schema changes that refuse some old input, renames included. */
+  breakingInputChanges: number;
+  /** Decisions both versions made and on which they differ, by transition. */
+  decisions: { evaluated: number; changed: number; transitions: Array<{ from: string; to: string; count: number }> };
+  /** Inputs the old version accepted and the new one refuses. */
+  becameInvalid: number;
+  outputs: Array<{ output: string; changed: number }>;
+  scoreChanged: number;
+  /** With tests run: the new versions' failing tests, and those that passed before. */
+  tests: { failing: number; regressions: number } | null;
 }

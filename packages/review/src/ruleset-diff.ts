@@ -1,6 +1,6 @@
 import { DEFAULT_WEIGHTS } from '@verdict/engine';
 import type { Decl, Expr, RuleDecl, Ruleset, TableDecl, TestDecl } from '@verdict/language';
-import type { DeclarationChange, RuleChange, RulePartChange, RuleSummary, RulesetDiff, TableRowChanges } from './model.ts';
+import type { DeclarationChange, InputChange, RuleChange, RulePartChange, RuleSummary, RulesetDiff, TableRowChanges } from './model.ts';
 import { diffInputSchemas } from './schema-diff.ts';
 import { sameMeaning, semanticKey, textOf } from './semantic-key.ts';
 
@@ -47,13 +47,20 @@ export function diffRuleset(before: RulesetVersion | null, after: RulesetVersion
   );
   // A new or deleted ruleset has no old inputs to break.
   if (before === null || after === null) diff.input = diff.input.map((c) => ({ ...c, breaking: false }));
+  else diff.input = detectRenames(diff.input, before.ast, after.ast);
   for (const kind of ['Const', 'Param', 'Let', 'Output', 'Table'] as const) {
     diffDeclarations(diff, kind, byName(oldDecls, kind), byName(newDecls, kind), oldSource, newSource);
   }
   // Say which rules a changed declaration reaches: the reviewer's question after "99.9 became 99.5".
   if (after !== null) {
     const users = rulesUsing(after.ast);
-    for (const d of diff.declarations) if (d.change === 'changed' && d.kind !== 'output') d.usedBy = users(d.name);
+    for (const d of diff.declarations) {
+      if (d.change !== 'changed') continue;
+      const { rules, outputs } = users(d.name);
+      if (d.kind !== 'output') d.usedBy = rules;
+      const others = outputs.filter((o) => d.kind !== 'output' || o !== d.name);
+      if (others.length > 0) d.outputsUsing = others;
+    }
   }
 
   const oldOutcomes = outcomesOf(oldDecls);
@@ -72,10 +79,12 @@ export function diffRuleset(before: RulesetVersion | null, after: RulesetVersion
 
   const oldTests = testsByName(oldDecls);
   const newTests = testsByName(newDecls);
+  // A test whose input only follows a renamed field is the same test.
+  const renames = diff.input.filter((c) => c.change === 'renamed').map((c): [string, string] => [c.from ?? '', c.to ?? '']);
   for (const [testName, test] of newTests) {
     const previous = oldTests.get(testName);
     if (previous === undefined) diff.tests.added.push(testName);
-    else if (!sameMeaning(previous, test)) diff.tests.changed.push(testName);
+    else if (!sameMeaning(renameTestInput(previous, renames), test)) diff.tests.changed.push(testName);
   }
   for (const testName of oldTests.keys()) if (!newTests.has(testName)) diff.tests.removed.push(testName);
 
@@ -271,8 +280,8 @@ function diffTableRows(before: TableDecl, after: TableDecl, oldSource: string, n
   return result;
 }
 
-/** For a declaration name, the rules (of this version) that read it, directly or through lets, tables and other declarations. */
-function rulesUsing(ast: Ruleset): (name: string) => string[] {
+/** For a declaration name, the rules and outputs (of this version) that read it, directly or through lets, tables and other declarations. */
+function rulesUsing(ast: Ruleset): (name: string) => { rules: string[]; outputs: string[] } {
   const dependsOn = new Map<string, Set<string>>();
   for (const decl of ast.decls) {
     if (decl.kind === 'Const' || decl.kind === 'Param' || decl.kind === 'Let' || decl.kind === 'Output') dependsOn.set(decl.name.name, namesIn(decl.kind === 'Param' ? [decl.default, ...(decl.where ? [decl.where] : [])] : [decl.value]));
@@ -295,7 +304,66 @@ function rulesUsing(ast: Ruleset): (name: string) => string[] {
       id: r.name.name,
       names: reach(namesIn([...(r.condition ? [r.condition] : []), ...r.lets.map((l) => l.value), ...(r.message ? [r.message] : []), ...r.suggestions.map((s) => s.value)])),
     }));
-  return (name) => rules.filter((r) => r.names.has(name)).map((r) => r.id);
+  const outputs = ast.decls.flatMap((d) => (d.kind === 'Output' ? [{ id: d.name.name, names: reach(namesIn([d.value])) }] : []));
+  return (name) => ({ rules: rules.filter((r) => r.names.has(name)).map((r) => r.id), outputs: outputs.filter((o) => o.names.has(name)).map((o) => o.id) });
+}
+
+/**
+ * A removed and an added input field under the same parent, declared alike (type, optionality,
+ * constraint, sensitivity) and read by the same rules, lets and outputs, are one rename. Only a
+ * one-to-one match counts, so two look-alike fields are never guessed at.
+ */
+function detectRenames(changes: InputChange[], before: Ruleset, after: Ruleset): InputChange[] {
+  const removed = changes.filter((c) => c.change === 'removed');
+  const added = changes.filter((c) => c.change === 'added');
+  const parent = (path: string): string => path.slice(0, Math.max(0, path.lastIndexOf('.')));
+  const leaf = (path: string): string => path.slice(path.lastIndexOf('.') + 1);
+  // `name?: type …` without the name: the declaration a rename keeps.
+  const declared = (text: string | null): string => (text ?? '').replace(/^[^?:]*/, '');
+  const uses = (ast: Ruleset, path: string): string => [...readersOf(ast, leaf(path), !path.includes('.'))].sort().join(',');
+  const matches = (r: InputChange, a: InputChange): boolean =>
+    parent(r.path) === parent(a.path) && declared(r.from) === declared(a.to) && uses(before, r.path) === uses(after, a.path);
+  const renamed = new Map<InputChange, InputChange>();
+  for (const r of removed) {
+    const candidates = added.filter((a) => matches(r, a));
+    if (candidates.length !== 1) continue;
+    const a = candidates[0]!;
+    if (removed.filter((other) => matches(other, a)).length !== 1) continue;
+    renamed.set(r, a);
+  }
+  const renamedAdds = new Set(renamed.values());
+  return changes.flatMap((c): InputChange[] => {
+    if (renamedAdds.has(c)) return [];
+    const to = renamed.get(c);
+    // Callers that still send the old name are refused: a rename breaks them.
+    return to === undefined ? [c] : [{ path: to.path, change: 'renamed', from: c.path, to: to.path, breaking: true }];
+  });
+}
+
+/** The top-level declarations (rules, lets, outputs, consts, tables) whose expressions read a field named `field`. */
+function readersOf(ast: Ruleset, field: string, topLevel: boolean): Set<string> {
+  const out = new Set<string>();
+  for (const decl of ast.decls) {
+    if (decl.kind !== 'Rule' && decl.kind !== 'Let' && decl.kind !== 'Output' && decl.kind !== 'Const' && decl.kind !== 'Table') continue;
+    let found = false;
+    const visit = (node: unknown): void => {
+      if (found || node === null || typeof node !== 'object') return;
+      if (Array.isArray(node)) {
+        for (const n of node) visit(n);
+        return;
+      }
+      const record = node as { kind?: string; name?: unknown; property?: unknown };
+      if ((record.kind === 'Member' && record.property === field) || (topLevel && record.kind === 'Ident' && record.name === field)) {
+        found = true;
+        return;
+      }
+      for (const [key, value] of Object.entries(node)) if (key !== 'span' && typeof value === 'object') visit(value);
+    };
+    // The declaration's own name is an Ident-free string; its body holds the expressions.
+    visit(decl.kind === 'Rule' ? [decl.condition, decl.lets, decl.message, decl.suggestions] : decl);
+    if (found) out.add(decl.name.name);
+  }
+  return out;
 }
 
 /** Identifiers and called names in expressions (over-approximate: a macro variable shadowing a name counts too). */
@@ -314,4 +382,23 @@ function namesIn(exprs: Expr[]): Set<string> {
   };
   visit(exprs);
   return out;
+}
+
+/** A test with the keys of its input moved from each renamed path to the new name (a copy). */
+function renameTestInput(test: TestDecl, renames: Array<[string, string]>): TestDecl {
+  if (renames.length === 0 || test.input === null) return test;
+  const input = structuredClone(test.input);
+  for (const [from, to] of renames) {
+    const path = from.split('.');
+    let map: Expr | undefined = input;
+    for (const segment of path.slice(0, -1)) map = map?.kind === 'Map' ? map.entries.find((e) => keyName(e.key) === segment)?.value : undefined;
+    if (map?.kind !== 'Map') continue;
+    const entry = map.entries.find((e) => keyName(e.key) === path.at(-1));
+    if (entry !== undefined && entry.key.kind === 'String') entry.key = { ...entry.key, value: to.split('.').at(-1)! };
+  }
+  return { ...test, input };
+}
+
+function keyName(key: Expr): string | null {
+  return key.kind === 'String' ? key.value : null;
 }

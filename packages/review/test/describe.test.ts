@@ -72,27 +72,54 @@ describe('impact section', () => {
     rules: [{ rule: 'r', nowFires: 1, noLongerFires: 2 }],
     examples: [
       { source: 'inputs.jsonl', index: 4, input: { a: 1 }, from: 'deny', to: 'allow', rules: ['r'] },
-      { source: 'tests', index: 2, input: { a: 2 }, from: 'warn', to: 'deny', rules: [] },
+      { source: 'tests', index: 2, label: 'test "warns"', input: { a: 2 }, from: 'warn', to: 'deny', rules: [] },
     ],
+    becameInvalid: { count: 1, examples: [{ source: 'inputs.jsonl', index: 7, path: '/a', message: 'must be >= 0' }] },
+    becameValid: 0,
+    outputs: [
+      {
+        output: 'premium',
+        changed: 2,
+        percent: { min: 3.7037, max: 10 },
+        examples: [
+          { source: 'tests', index: 1, label: 'test "clean"', from: 691.2, to: 716.8, percent: 3.7037 },
+          { source: 'inputs.jsonl', index: 3, from: 100, to: 110, percent: 10 },
+        ],
+      },
+    ],
+    score: { changed: 1, examples: [{ source: 'inputs.jsonl', index: 4, from: 1, to: 0.8 }] },
   };
 
-  it('lists counts, transitions, rules and examples', () => {
+  it('lists counts, transitions, rules and examples; refused inputs are counted apart', () => {
     const block = describeReport({ rulesets: [emptyDiff()], impact: { 't.summary': impact } })[0]!;
     const section = block.sections.find((s) => s.title === 'Decision impact');
     expect(section?.items.map((i) => i.text)).toEqual([
-      '2 of 10 decisions change (inputs: inputs.jsonl, tests); 1 input changes validity',
+      '1 of 9 decisions change (inputs: inputs.jsonl, tests); 1 input changes validity',
       'deny -> allow: 1',
-      'allow -> (invalid): 1',
       'rule `r`: now fires on 1, no longer fires on 2',
       'example inputs.jsonl#4: deny -> allow (`r`): `{"a":1}`',
-      // The same rules fired with another outcome: no rule list to show.
-      'example tests#2: warn -> deny: `{"a":2}`',
+      // The same rules fired with another outcome: no rule list to show; a test is named.
+      'example test "warns": warn -> deny: `{"a":2}`',
     ]);
+    expect(block.sections.find((s) => s.title === 'Inputs that become invalid')?.items.map((i) => i.text)).toEqual([
+      '1 input the old version accepted is refused',
+      'inputs.jsonl#7: `/a` must be >= 0',
+    ]);
+  });
+
+  it('lists changed outputs with their relative change, and changed scores', () => {
+    const block = describeReport({ rulesets: [emptyDiff()], impact: { 't.summary': impact } })[0]!;
+    expect(block.sections.find((s) => s.title === 'Outputs')?.items.map((i) => i.text)).toEqual([
+      'output `premium` changes on 2 of 9 (+3.7% to +10%)',
+      'test "clean": premium 691.2 -> 716.8, +3.7%',
+      'inputs.jsonl#3: premium 100 -> 110, +10%',
+    ]);
+    expect(block.sections.find((s) => s.title === 'Score')?.items.map((i) => i.text)).toEqual(['score changes on 1 of 9', 'inputs.jsonl#4: score 1 -> 0.8']);
   });
 
   it('counts validity changes in the plural', () => {
     const block = describeReport({ rulesets: [emptyDiff()], impact: { 't.summary': { ...impact, validityChanged: 3 } } })[0]!;
-    expect(block.sections[0]?.items[0]?.text).toBe('2 of 10 decisions change (inputs: inputs.jsonl, tests); 3 inputs change validity');
+    expect(block.sections[0]?.items[0]?.text).toBe('1 of 7 decisions change (inputs: inputs.jsonl, tests); 3 inputs change validity');
   });
 
   it('has no impact section without an impact report for that ruleset', () => {

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compile } from '@verdict/engine';
 import { parse } from '@verdict/language';
-import { computeImpact, diffRuleset, renderJson, renderMarkdown, renderText, type DiffReport, type RulesetDiff, type RulesetVersion } from '../src/index.ts';
+import { computeImpact, diffRuleset, summarizeReport, renderJson, renderMarkdown, renderText, type DiffReport, type RulesetDiff, type RulesetVersion } from '../src/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), 'golden');
 const update = process.env['UPDATE_GOLDEN'] === '1';
@@ -146,6 +146,13 @@ const CHECKS: Record<string, (diff: RulesetDiff, text: string) => void> = {
     // The record is reported once, not once per field inside it.
     expect(inputs(d)).toEqual(['owner added compatible']);
     expect(d.input[0]?.to).toBe('owner?: { team: string, email: string }');
+  },
+  'input-renamed': (d, text) => {
+    onlyChange(d, { input: true, rules: true });
+    // One rename, not a removal and an addition; the tests that follow it are unchanged.
+    expect(d.input).toEqual([{ path: 'service.residency_countries', change: 'renamed', from: 'service.data_residency', to: 'service.residency_countries', breaking: true }]);
+    expect(parts(d)).toEqual(['restricted_countries.lets']);
+    expect(text).toContain('! service.data_residency renamed to service.residency_countries');
   },
   'input-field-removed': (d) => {
     onlyChange(d, { input: true });
@@ -315,7 +322,7 @@ describe('golden diffs', () => {
         expect(actual, `${name}/${file}`).toBe(readFileSync(path, 'utf8'));
       }
       expect(text).not.toMatch(/\x1b\[/);
-      expect(JSON.parse(renderJson(report))).toEqual(report);
+      expect(JSON.parse(renderJson(report))).toEqual({ summary: summarizeReport(report), ...report });
     });
   }
 });
@@ -341,7 +348,7 @@ describe('diff direction', () => {
     const after = version(join(root, name, 'new.policy'))!;
     const same = diffRuleset(after, after);
     expect([same.status, same.semanticChange, same.textChanged]).toEqual(['unchanged', false, false]);
-    expect(renderText({ rulesets: [same], impact: {} })).toBe('golden.admission: no change\n');
+    expect(renderText({ rulesets: [same], impact: {} })).toBe('Summary: no semantic change\ngolden.admission: no change\n');
   });
 });
 
@@ -357,10 +364,18 @@ describe('renderers', () => {
     const first = reportFor('severity-changed').diff;
     const second = { ...reportFor('formatting-only').diff, name: 'golden.other' };
     const report: DiffReport = { rulesets: [first, second], impact: {} };
-    expect(renderText(report)).toBe(renderText({ rulesets: [first], impact: {} }) + renderText({ rulesets: [second], impact: {} }));
+    // One summary line over both, then each block as it reads alone.
+    const body = (text: string): string => text.slice(text.indexOf('\n') + 1);
+    const text = renderText(report);
+    expect(text.split('\n')[0]).toBe('Summary: rulesets: 1 changed; rules: 0 added, 0 removed, 1 changed');
+    expect(body(text)).toBe(body(renderText({ rulesets: [first], impact: {} })) + body(renderText({ rulesets: [second], impact: {} })));
     const markdown = renderMarkdown(report);
-    expect(markdown.match(/^### /gm)).toHaveLength(2);
-    expect(markdown.indexOf('### `golden.admission`')).toBeLessThan(markdown.indexOf('### `golden.other` — no semantic change'));
+    expect(markdown.match(/^<details/gm)).toHaveLength(2);
+    expect(markdown.match(/^<\/details>/gm)).toHaveLength(2);
+    // The changed ruleset is open; the one with no semantic change stays folded.
+    expect(markdown).toContain('<details open><summary><code>golden.admission</code>');
+    expect(markdown.indexOf('<code>golden.admission</code>')).toBeLessThan(markdown.indexOf('<details><summary><code>golden.other</code>: no semantic change'));
+    expect(markdown.indexOf('**Summary: ')).toBeLessThan(markdown.indexOf('<details'));
   });
 
   it('says so when there is nothing to compare', () => {

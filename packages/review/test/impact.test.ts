@@ -104,6 +104,10 @@ interface Direct {
   rules: Record<string, { nowFires: number; noLongerFires: number }>;
   /** Inputs whose outputs differ (both versions valid). */
   outputsChanged: number;
+  /** Per output, the inputs on which it differs; scores that differ; inputs only the old version accepts. */
+  perOutput: Record<string, number>;
+  scoreChanged: number;
+  becameInvalid: number;
 }
 
 const label = (r: EvaluationResult): string => (r.ok ? r.decision : '(invalid)');
@@ -114,7 +118,7 @@ function paramsFor(ruleset: CompiledRuleset, params: Record<string, unknown>): R
 }
 
 function direct(before: CompiledRuleset, after: CompiledRuleset, inputs: ImpactSample[], shared: Record<string, unknown> = {}): Direct {
-  const out: Direct = { evaluated: 0, changed: 0, validityChanged: 0, transitions: {}, rules: {}, outputsChanged: 0 };
+  const out: Direct = { evaluated: 0, changed: 0, validityChanged: 0, transitions: {}, rules: {}, outputsChanged: 0, perOutput: {}, scoreChanged: 0, becameInvalid: 0 };
   for (const sample of inputs) {
     const params = { ...shared, ...sample.params };
     const a = before.evaluate(sample.input, { params: paramsFor(before, params) });
@@ -122,6 +126,13 @@ function direct(before: CompiledRuleset, after: CompiledRuleset, inputs: ImpactS
     out.evaluated++;
     if (a.ok !== b.ok) out.validityChanged++;
     if (a.ok && b.ok && JSON.stringify(a.outputs) !== JSON.stringify(b.outputs)) out.outputsChanged++;
+    if (a.ok && !b.ok) out.becameInvalid++;
+    if (a.ok && b.ok) {
+      if (a.score !== b.score) out.scoreChanged++;
+      for (const name of new Set([...Object.keys(a.outputs), ...Object.keys(b.outputs)])) {
+        if (JSON.stringify(a.outputs[name] ?? null) !== JSON.stringify(b.outputs[name] ?? null)) out.perOutput[name] = (out.perOutput[name] ?? 0) + 1;
+      }
+    }
     if (label(a) !== label(b)) {
       out.changed++;
       const key = `${label(a)} -> ${label(b)}`;
@@ -140,7 +151,7 @@ function direct(before: CompiledRuleset, after: CompiledRuleset, inputs: ImpactS
 }
 
 /** The report's counts in the direct loop's shape. */
-function counts(report: ImpactReport): Omit<Direct, 'outputsChanged'> {
+function counts(report: ImpactReport): Omit<Direct, 'outputsChanged' | 'perOutput' | 'scoreChanged' | 'becameInvalid'> {
   return {
     evaluated: report.evaluated,
     changed: report.changed,
@@ -156,8 +167,10 @@ function agree(beforeSource: string, afterSource: string, inputs: ImpactSample[]
   const after = compiled(afterSource);
   const report = computeImpact(before, after, inputs, { params });
   const expected = direct(before, after, inputs, params);
-  const { outputsChanged: _, ...decisionCounts } = expected;
+  const { outputsChanged: _, perOutput, scoreChanged, becameInvalid, ...decisionCounts } = expected;
   expect(counts(report)).toEqual(decisionCounts);
+  expect(Object.fromEntries(report.outputs.map((o) => [o.output, o.changed]))).toEqual(perOutput);
+  expect([report.score.changed, report.becameInvalid.count]).toEqual([scoreChanged, becameInvalid]);
   expect(report.sources).toEqual([...new Set(inputs.map((s) => s.source))]);
   // Ordered by count, most frequent first.
   const order = report.transitions.map((t) => t.count);
@@ -168,7 +181,8 @@ function agree(beforeSource: string, afterSource: string, inputs: ImpactSample[]
 
 /** Each example is one of the inputs, at its index, and the two versions decide it differently as stated. */
 function expectRealExamples(before: CompiledRuleset, after: CompiledRuleset, inputs: ImpactSample[], report: ImpactReport, params: Record<string, unknown>): void {
-  expect(report.examples.length).toBe(Math.min(5, report.changed));
+  // Examples are decisions both versions made; refused inputs are listed apart.
+  expect(report.examples.length).toBe(Math.min(5, report.changed - report.validityChanged));
   for (const example of report.examples) {
     const sample = inputs.find((s) => s.source === example.source && s.index === example.index);
     expect(sample?.input).toEqual(example.input);

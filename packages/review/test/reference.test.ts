@@ -63,7 +63,7 @@ describe('real edits', () => {
     expect(d.declarations).toEqual([{ kind: 'const', name: 'MIN_AVAILABILITY', change: 'changed', parts: [{ part: 'value', from: '99.9', to: '99.5' }], usedBy: ['enterprise_sla_minimum'] }]);
     expect(d.rules).toEqual({ added: [], removed: [], changed: [] });
     expect(renderText({ rulesets: [d], impact: {} })).toBe(
-      ['marketplace.admission: 1 const changed', '  Declarations', '    ~ const MIN_AVAILABILITY: value (used by enterprise_sla_minimum)', '        - 99.9', '        + 99.5', ''].join('\n'),
+      ['Summary: rulesets: 1 changed; rules: 0 added, 0 removed, 0 changed', 'marketplace.admission: 1 const changed', '  Declarations', '    ~ const MIN_AVAILABILITY: value (used by enterprise_sla_minimum)', '        - 99.9', '        + 99.5', ''].join('\n'),
     );
   });
 
@@ -93,6 +93,14 @@ describe('real edits', () => {
       ['table', 'territory_factors', ['rows']],
     ]);
     expect(d.tables).toEqual([{ name: 'territory_factors', added: [], removed: [], changed: [{ from: '"CA" -> 1.28', to: '"CA" -> 1.31' }] }]);
-    expect(renderText({ rulesets: [d], impact: {} }).split('\n')[0]).toBe('insurance.auto_quote: 1 param changed, 1 table changed');
+    expect(renderText({ rulesets: [d], impact: {} }).split('\n')[1]).toBe('insurance.auto_quote: 1 param changed, 1 table changed');
+  });
+
+  it('insurance.auto_quote: a param only the premium reads is used by that output, not by nothing', () => {
+    const d = diff(quote, edit(quote, 'param base_rate: number = 540', 'param base_rate: number = 560'));
+    expect(d.declarations).toEqual([
+      { kind: 'param', name: 'base_rate', change: 'changed', parts: [{ part: 'default', from: '540', to: '560' }], usedBy: [], outputsUsing: ['premium'] },
+    ]);
+    expect(renderText({ rulesets: [d], impact: {} })).toContain('~ param base_rate: default (used by output premium)');
   });
 });

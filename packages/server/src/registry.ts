@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { compile, type CompiledRuleset } from '@verdict/engine';
-import { analyze, format, hasErrors, type Diagnostic } from '@verdict/language';
+import { analyze, format, hasErrors, type Diagnostic, type Ruleset } from '@verdict/language';
 import { NotFoundError, type ChangeEvent, type ChannelState, type Store } from '@verdict/store';
 import { errors } from './errors.ts';
 import { sensitivePaths } from './redact.ts';
@@ -32,7 +32,7 @@ export interface ChannelView {
   params: Record<string, unknown>;
 }
 
-export type CompileOutcome = { ok: true; compiled: CompiledRuleset; hash: string; canonical: string } | { ok: false; diagnostics: Diagnostic[] };
+export type CompileOutcome = { ok: true; compiled: CompiledRuleset; hash: string; canonical: string; ast: Ruleset } | { ok: false; diagnostics: Diagnostic[] };
 
 export class RulesetRegistry {
   private readonly versions = new Map<string, Promise<LoadedVersion>>();
@@ -55,7 +55,7 @@ export class RulesetRegistry {
     const result = compile(analysis, settings === undefined ? {} : { limits: settings.limits, sizes: settings.sizes });
     if (result.ruleset === undefined) return { ok: false, diagnostics: result.diagnostics };
     const canonical = format(source).text ?? source;
-    return { ok: true, compiled: result.ruleset, hash: `sha256:${createHash('sha256').update(canonical).digest('hex')}`, canonical };
+    return { ok: true, compiled: result.ruleset, hash: `sha256:${createHash('sha256').update(canonical).digest('hex')}`, canonical, ast: analysis.ast };
   }
 
   version(ruleset: string, version: number): Promise<LoadedVersion> {

@@ -40,6 +40,8 @@ export interface PublishInput {
    * Omit to publish on top of whatever is latest.
    */
   expectedParent?: number | null;
+  /** Published although its in-file tests fail: why, and which tests (recorded in the audit log). */
+  forced?: { reason: string; failingTests: string[] };
 }
 
 export interface PublishResult {

@@ -58,7 +58,10 @@ export async function publishVersion(db: Db, input: PublishInput): Promise<Publi
       actor: input.author,
       action: 'version.publish',
       ruleset: input.ruleset,
-      detail: { old: latest === null ? null : { version: latest }, new: { version, hash: input.hash } },
+      detail: {
+        old: latest === null ? null : { version: latest },
+        new: { version, hash: input.hash, ...(input.forced === undefined ? {} : { forced: { reason: input.forced.reason, failing_tests: input.forced.failingTests } }) },
+      },
     });
     await notifyChange(tx, { kind: 'version', ruleset: input.ruleset, version });
     return { version, created: true };

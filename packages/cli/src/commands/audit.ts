@@ -3,8 +3,6 @@ import { parseArgs } from 'node:util';
 import { openStore } from '@verdict/store';
 import { UsageError, type CommandIO } from '../io.ts';
 
-export const auditUsage = 'verdict audit verify [--database-url URL | --data-dir DIR]';
-
 /** `verdict audit verify`: recompute the decision log's hash chain and name the first row that breaks it. */
 export async function runAudit(argv: string[], io: CommandIO, env: Record<string, string | undefined> = process.env): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { 'database-url': { type: 'string' }, 'data-dir': { type: 'string' } } });

@@ -4,8 +4,6 @@ import { collectPolicyFiles } from '../files.ts';
 import type { CommandIO } from '../io.ts';
 import { renderDiagnostic, summary } from '../render.ts';
 
-export const checkUsage = 'verdict check <files|dirs> [--format text|json]';
-
 /** `verdict check`: parse and type-check rulesets; exit 1 when any has an error. */
 export async function runCheck(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { format: { type: 'string', default: 'text' } } });

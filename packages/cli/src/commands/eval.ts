@@ -5,8 +5,6 @@ import { openInputs, progressBar } from '../inputs.ts';
 import { UsageError, type CommandIO } from '../io.ts';
 import { compileLoaded, loadOneRuleset } from '../load.ts';
 
-export const evalUsage = 'verdict eval <file|dir> [--ruleset NAME] --input <file.json|file.jsonl|-> [--params params.json] [--explain]';
-
 /**
  * `verdict eval`: one decision JSON per input, one per line, in input order.
  * A line that is not JSON, or an input the schema refuses, yields an error

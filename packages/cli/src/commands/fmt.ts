@@ -5,8 +5,6 @@ import { collectPolicyFiles } from '../files.ts';
 import type { CommandIO } from '../io.ts';
 import { renderDiagnostic } from '../render.ts';
 
-export const fmtUsage = 'verdict fmt [--check | --stdout] <files|dirs>';
-
 /**
  * `verdict fmt`: rewrite files canonically; with --check, list the files that would change and exit 1;
  * with --stdout, print the canonical text instead of writing it (git's `textconv`; a file that cannot be

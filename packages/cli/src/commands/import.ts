@@ -5,8 +5,6 @@ import { analyze } from '@verdict/language';
 import { formatImportIssue, importJsonRulesEngine } from '@verdict/engine';
 import { UsageError, type CommandIO } from '../io.ts';
 
-export const importUsage = 'verdict import --from json-rules-engine <rules.json|-> [--name NAME] [-o out.policy] [--records] [--rename-facts]';
-
 const FORMATS = ['json-rules-engine'];
 
 /**

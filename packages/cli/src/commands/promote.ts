@@ -2,8 +2,6 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CommandIO } from '../io.ts';
 import { call, remoteFrom } from './remote.ts';
 
-export const promoteUsage = 'verdict promote <ruleset> <version> --channel NAME --server URL --key KEY [--reason TEXT]';
-
 /** `verdict promote`: point a channel at a version (a new revision; roll back by promoting an earlier version). */
 export async function runPromote(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -5,14 +5,16 @@ import { parse } from '@verdict/language';
 import { UsageError, type CommandIO } from '../io.ts';
 import { call, remoteFrom } from './remote.ts';
 
-export const publishUsage = 'verdict publish <file> --server URL --key KEY [--message M] [--expected-parent N] [--channel NAME]';
-
-/** `verdict publish`: send a ruleset to a server as a new version (and optionally put it on a channel). */
+/**
+ * `verdict publish`: send a ruleset to a server as a new version (and optionally put it on a channel).
+ * The server refuses a version whose own tests fail (422 tests_failed, each failing test printed);
+ * `--force REASON` publishes it anyway and the reason goes into the audit log.
+ */
 export async function runPublish(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { server: { type: 'string' }, key: { type: 'string' }, message: { type: 'string' }, 'expected-parent': { type: 'string' }, channel: { type: 'string' } },
+    options: { server: { type: 'string' }, key: { type: 'string' }, message: { type: 'string' }, 'expected-parent': { type: 'string' }, channel: { type: 'string' }, force: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one .policy file');
   // Checked before anything is read or sent.
@@ -29,6 +31,10 @@ export async function runPublish(argv: string[], io: CommandIO): Promise<number>
   if (name === '') throw new UsageError(`${positionals[0]} has no \`ruleset <name>\` header`);
   const body: Record<string, unknown> = { source, message: values.message ?? '' };
   if (expectedParent !== undefined) body['expected_parent'] = expectedParent;
+  if (values.force !== undefined) {
+    if (values.force.trim() === '') throw new UsageError('--force takes the reason for publishing although tests fail');
+    body['force'] = { reason: values.force };
+  }
   const published = await call(remote, 'POST', `/v1/rulesets/${encodeURIComponent(name)}/versions`, body, io);
   if (!published.ok) return 1;
   const version = published.json['version'] as number;

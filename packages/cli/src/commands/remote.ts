@@ -34,9 +34,12 @@ export async function call(remote: Remote, method: string, path: string, body: u
     json = { raw: text };
   }
   if (!response.ok) {
-    const error = (json['error'] ?? {}) as { code?: string; message?: string; details?: Array<{ path?: string; message: string; hint?: string }> };
+    const error = (json['error'] ?? {}) as { code?: string; message?: string; details?: Array<{ path?: string; message: string; hint?: string; test?: string; line?: number }> };
     io.stderr(`${response.status} ${error.code ?? 'error'}: ${error.message ?? text}\n`);
-    for (const d of error.details ?? []) io.stderr(`  ${d.path ? `${d.path}: ` : ''}${d.message}${d.hint ? ` (${d.hint})` : ''}\n`);
+    for (const d of error.details ?? []) {
+      const where = d.test !== undefined ? `test "${d.test}"${d.line === undefined ? '' : ` (line ${d.line})`}: ` : d.path ? `${d.path}: ` : '';
+      io.stderr(`  ${where}${d.message}${d.hint ? ` (${d.hint})` : ''}\n`);
+    }
   }
   return { ok: response.ok, status: response.status, json };
 }

@@ -3,8 +3,6 @@ import { inputJsonSchema } from '@verdict/language';
 import type { CommandIO } from '../io.ts';
 import { compileLoaded, loadOneRuleset } from '../load.ts';
 
-export const schemaUsage = 'verdict schema <file|dir> [--ruleset NAME] [--output]';
-
 /**
  * `verdict schema`: print the JSON Schema (draft 2020-12) of a ruleset's input, or with `--output`
  * of its decisions (outcomes, each rule's violation, typed outputs and suggestions), for services

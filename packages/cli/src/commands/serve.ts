@@ -4,8 +4,6 @@ import { existsSync } from 'node:fs';
 import { configFromEnv, ConfigError, startServer } from '@verdict/server';
 import { UsageError, type CommandIO } from '../io.ts';
 
-export const serveUsage = 'verdict serve [--port N] [--host H] [--rulesets DIR] [--data-dir DIR] [--database-url URL] [--editor DIR]';
-
 /**
  * `verdict serve`: the HTTP API (and the editor, when built) on the embedded
  * database, or PostgreSQL with --database-url / DATABASE_URL. Flags override

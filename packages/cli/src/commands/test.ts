@@ -5,8 +5,6 @@ import { collectPolicyFiles } from '../files.ts';
 import { UsageError, type CommandIO } from '../io.ts';
 import { renderDiagnostic } from '../render.ts';
 
-export const testUsage = 'verdict test <files|dirs> [--coverage] [--min-coverage PCT] [--format text|json]';
-
 /**
  * `verdict test`: runs every ruleset's `test` blocks. With --coverage, lists
  * rules never seen firing or passing and `&&`/`||` operands never seen

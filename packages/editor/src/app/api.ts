@@ -10,6 +10,9 @@ export interface ApiErrorDetail {
   line?: number;
   column?: number;
   hint?: string;
+  /** A failing test's name (422 `tests_failed`). */
+  test?: string;
+  failures?: string[];
 }
 
 export class ApiFailure extends Error {
@@ -74,8 +77,13 @@ export const api = {
   rulesets: () => call<{ items: RulesetSummary[] }>('GET', '/v1/rulesets').then((r) => r.items),
   versions: (name: string) => call<{ items: VersionSummary[] }>('GET', `/v1/rulesets/${enc(name)}/versions`).then((r) => r.items),
   version: (name: string, version: number) => call<VersionSummary & { source: string }>('GET', `/v1/rulesets/${enc(name)}/versions/${version}`),
-  publish: (name: string, source: string, message: string, expectedParent: number | null) =>
-    call<VersionSummary & { created: boolean }>('POST', `/v1/rulesets/${enc(name)}/versions`, { source, message, ...(expectedParent === null ? {} : { expected_parent: expectedParent }) }),
+  publish: (name: string, source: string, message: string, expectedParent: number | null, forceReason: string | null = null) =>
+    call<VersionSummary & { created: boolean }>('POST', `/v1/rulesets/${enc(name)}/versions`, {
+      source,
+      message,
+      ...(expectedParent === null ? {} : { expected_parent: expectedParent }),
+      ...(forceReason === null ? {} : { force: { reason: forceReason } }),
+    }),
   diff: (name: string, from: number, to: number) => call<{ rulesets: unknown[] }>('GET', `/v1/rulesets/${enc(name)}/diff?from=${from}&to=${to}`),
   impact: (name: string, body: { version?: number; source?: string; channel?: string }) => call<{ rulesets: unknown[]; impact: Record<string, unknown>; base: { channel: string; version: number } }>('POST', `/v1/rulesets/${enc(name)}/impact`, body),
   evaluate: (name: string, input: unknown, channel: string) => call<Record<string, unknown>>('POST', `/v1/rulesets/${enc(name)}/evaluate`, { input, channel, explain: true }),

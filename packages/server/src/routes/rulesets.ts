@@ -1,4 +1,5 @@
 /** Rulesets and versions: list, history, source, publish, semantic diff, impact of a candidate, check. */
+import type { TestResult } from '@verdict/engine';
 import type { Diagnostic } from '@verdict/language';
 import { NotFoundError, StaleParentError, type DecisionRecord, type Page } from '@verdict/store';
 import type { Api } from '../api.ts';
@@ -15,6 +16,7 @@ interface PublishBody {
   source: string;
   message?: string;
   expected_parent?: number | null;
+  force?: { reason: string };
 }
 
 interface ImpactBody {
@@ -40,7 +42,7 @@ const IMPACT_RESPONSE = {
   type: 'object',
   properties: {
     rulesets: { type: 'array', description: "The semantic diff of the candidate against the channel's version (one item)." },
-    impact: { type: 'object', description: 'The impact report, by ruleset name: inputs evaluated, decisions changed, transitions, rules, examples.' },
+    impact: { type: 'object', description: 'The impact report, by ruleset name: inputs evaluated, decisions changed, transitions, rules, examples; inputs that become invalid (with the failing path), outputs that change (numbers with their relative change) and scores that change.' },
     base: { type: 'object', properties: { channel: { type: 'string' }, version: { type: 'integer' } } },
     replay: {
       type: 'object',
@@ -144,13 +146,23 @@ export function rulesetRoutes(api: Api, services: Services): void {
         source: { type: 'string', maxLength: 2_000_000 },
         message: { type: 'string', maxLength: 2000 },
         expected_parent: { type: ['integer', 'null'], minimum: 1, maximum: MAX_INT, description: 'The version this edit was based on; a publish on a stale base is refused (409).' },
+        force: {
+          type: 'object',
+          required: ['reason'],
+          additionalProperties: false,
+          description: "Publish although the source's own tests fail; the reason and the failing tests are recorded in the audit log.",
+          properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } },
+        },
       },
     },
     responses: {
       201: { description: 'A new version.', schema: VERSION_SUMMARY },
       200: { description: 'The same canonical source was already published: the existing version.', schema: VERSION_SUMMARY },
       409: { description: '`expected_parent` is not the latest version.' },
-      422: { description: 'The source does not compile; `details` holds its diagnostics.' },
+      422: {
+        description:
+          "The source does not compile (`details` holds its diagnostics), or `tests_failed`: some of its own `test` blocks fail (`details`: one item per failing test, with its name, line and failures); send `force` with a reason to publish anyway.",
+      },
     },
     handler: async (c, { params, body }) => {
       const name = params['name']!;
@@ -160,6 +172,9 @@ export function rulesetRoutes(api: Api, services: Services): void {
       if (compiled.name !== name) {
         throw nameMismatch(compiled.name, name);
       }
+      const failing = compiled.failingTests;
+      const reason = body.force?.reason.trim() ?? '';
+      if (failing.length > 0 && reason === '') throw testsFailed(failing, body.force !== undefined);
       try {
         const published = await store.publishVersion({
           ruleset: name,
@@ -168,6 +183,7 @@ export function rulesetRoutes(api: Api, services: Services): void {
           author: actorOf(c),
           message: body.message ?? '',
           ...(body.expected_parent === undefined ? {} : { expectedParent: body.expected_parent }),
+          ...(failing.length > 0 ? { forced: { reason, failingTests: failing.map((t) => t.name) } } : {}),
         });
         const event = { kind: 'version' as const, ruleset: name, version: published.version };
         registry.changed(event);
@@ -359,4 +375,16 @@ function notFound(what: string) {
 
 function versionJson(v: { ruleset: string; version: number; hash: string; author: string; message: string; parentVersion: number | null; createdAt: Date }) {
   return { ruleset: v.ruleset, version: v.version, hash: v.hash, author: v.author, message: v.message, parent_version: v.parentVersion, created_at: v.createdAt.toISOString() };
+}
+
+/** 422 `tests_failed`: the version's own tests fail; each failing test is one detail. */
+function testsFailed(failing: TestResult[], blankReason: boolean): ApiError {
+  const count = `${failing.length} test${failing.length === 1 ? '' : 's'}`;
+  return errors.unprocessable(
+    'tests_failed',
+    blankReason
+      ? `${count} of this version fail; \`force.reason\` must say why it is published anyway`
+      : `${count} of this version fail; fix them, or publish anyway with \`force: { reason }\` (recorded in the audit log)`,
+    failing.map((t) => ({ path: 'source', test: t.name, line: t.line, message: t.failures.join('; '), failures: t.failures })),
+  );
 }

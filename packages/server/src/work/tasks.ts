@@ -5,8 +5,8 @@
  * pool has no workers. Inputs and answers are structured-cloneable.
  */
 import { createHash } from 'node:crypto';
-import { compile, type CompiledRuleset, type EvaluateOptions, type Limits, type SizeLimits } from '@verdict/engine';
-import { analyze, format, hasErrors, type Diagnostic } from '@verdict/language';
+import { compile, runTests, type CompiledRuleset, type EvaluateOptions, type Limits, type SizeLimits, type TestResult } from '@verdict/engine';
+import { analyze, format, hasErrors, type Analysis, type Diagnostic } from '@verdict/language';
 import { computeImpact, diffRuleset, type ImpactReport, type RulesetDiff } from '@verdict/review';
 import { REDACTED } from '../redact.ts';
 
@@ -16,7 +16,8 @@ export interface CompileSettings {
   sizes: Partial<SizeLimits>;
 }
 
-export type Compiled = { ok: true; name: string; hash: string } | { ok: false; diagnostics: Diagnostic[] };
+/** A compiled source: its name, its hash and the in-file tests that fail (the publish gate's question). */
+export type Compiled = { ok: true; name: string; hash: string; failingTests: TestResult[] } | { ok: false; diagnostics: Diagnostic[] };
 
 export interface ImpactRequest {
   current: { source: string; params: Record<string, unknown> };
@@ -64,7 +65,10 @@ export function runTask(request: WorkRequest): WorkAnswer {
     }
     case 'compile': {
       const compiled = compileSource(request.source, request.settings);
-      return compiled.ok ? { ok: true, name: compiled.compiled.name, hash: compiled.hash } : compiled;
+      if (!compiled.ok) return compiled;
+      // the tests run here too: a hostile test is stopped with the rest of the task
+      const failingTests = runTests(compiled.analysis.ast, request.source, compiled.compiled).results.filter((t) => !t.passed);
+      return { ok: true, name: compiled.compiled.name, hash: compiled.hash, failingTests };
     }
     case 'diff':
       return diffRuleset({ source: request.from, ast: analyze(request.from).ast }, { source: request.to, ast: analyze(request.to).ast });
@@ -74,13 +78,13 @@ export function runTask(request: WorkRequest): WorkAnswer {
 }
 
 /** Compiles a source; the hash is of its canonical (formatted) text, so formatting-only edits publish nothing new. */
-export function compileSource(source: string, settings: CompileSettings): { ok: true; compiled: CompiledRuleset; hash: string } | { ok: false; diagnostics: Diagnostic[] } {
+export function compileSource(source: string, settings: CompileSettings): { ok: true; compiled: CompiledRuleset; hash: string; analysis: Analysis } | { ok: false; diagnostics: Diagnostic[] } {
   const analysis = analyze(source);
   if (hasErrors(analysis.diagnostics)) return { ok: false, diagnostics: analysis.diagnostics };
   const result = compile(analysis, { limits: settings.limits, sizes: settings.sizes });
   if (result.ruleset === undefined) return { ok: false, diagnostics: result.diagnostics };
   const canonical = format(source).text ?? source;
-  return { ok: true, compiled: result.ruleset, hash: `sha256:${createHash('sha256').update(canonical).digest('hex')}` };
+  return { ok: true, compiled: result.ruleset, hash: `sha256:${createHash('sha256').update(canonical).digest('hex')}`, analysis };
 }
 
 function impact(request: ImpactRequest, settings: CompileSettings): ImpactAnswer {
