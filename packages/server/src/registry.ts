@@ -80,6 +80,11 @@ export class RulesetRegistry {
   }
 
   /** Drops cached channel state touched by a change (ours or another replica's). */
+  /** Forgets every channel's state (not the immutable versions): the next use reads it again. */
+  forgetChannels(): void {
+    this.channels.clear();
+  }
+
   changed(event: ChangeEvent): void {
     for (const key of [...this.channels.keys()]) {
       if (key.startsWith(`${event.ruleset}/`) && (event.channel === undefined || key === `${event.ruleset}/${event.channel}`)) this.channels.delete(key);

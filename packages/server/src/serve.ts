@@ -99,11 +99,18 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   health.start();
   const events = new EventHub(streamLimitsOf(config));
   const services: Services = { store, registry, log, health, events, metrics, config, logger, lifecycle: { draining: false }, work };
-  const unlisten = await store.listen((event) => {
-    registry.changed(event);
-    // Our own changes were already announced by the route (same key), so each change streams once.
-    events.publish(changeEvent(event), changeKey(event));
-  });
+  const unlisten = await store.listen(
+    (event) => {
+      registry.changed(event);
+      // Our own changes were already announced by the route (same key), so each change streams once.
+      events.publish(changeEvent(event), changeKey(event));
+    },
+    () => {
+      // changes made while the LISTEN connection was down were never notified: read every channel again
+      registry.forgetChannels();
+      logger.warn('change notifications resumed after a lost connection; channel state is read again');
+    },
+  );
   return { services, unlisten };
 }
 

@@ -275,8 +275,12 @@ export interface Store {
    * Calls `onChange` after a version publish, channel move or params change commits,
    * in this process or (PostgreSQL) any process sharing the database.
    * Resolves once listening has started.
+   *
+   * `onReconnect` is called when listening resumes after its connection was lost (PostgreSQL):
+   * changes committed meanwhile were not notified, so whatever was cached from them must be
+   * read again.
    */
-  listen(onChange: (event: ChangeEvent) => void): Promise<Unsubscribe>;
+  listen(onChange: (event: ChangeEvent) => void, onReconnect?: () => void): Promise<Unsubscribe>;
 
   /** Raw SQL for maintenance and tests (bypasses every invariant, e.g. the hash chain). */
   unsafeQuery(text: string, params?: unknown[]): Promise<Record<string, unknown>[]>;

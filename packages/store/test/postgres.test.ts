@@ -83,3 +83,36 @@ if (reason === null && url) {
     }, 60_000);
   });
 }
+
+if (reason === null && url) {
+  describe('store on postgres: change notifications across a lost connection', () => {
+    it('calls onReconnect once listening resumes after its connection was killed, and notifies again', async () => {
+      const database = `verdict_test_${randomBytes(6).toString('hex')}`;
+      const dbUrl = new URL(url);
+      dbUrl.pathname = `/${database}`;
+      const admin = postgres(url, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`create database "${database}"`);
+      const store = await openStore({ url: dbUrl.toString() });
+      try {
+        let reconnects = 0;
+        const events: string[] = [];
+        const unsubscribe = await store.listen((event) => events.push(`${event.kind}:${event.ruleset}`), () => reconnects++);
+        // the LISTEN connection is the one waiting on `LISTEN`; killing it is what a network blip or a failover does
+        const killed = await admin.unsafe(`select pg_terminate_backend(pid) as killed from pg_stat_activity where datname = $1 and query ilike 'listen%'`, [database]);
+        expect(killed.length).toBeGreaterThan(0);
+        const deadline = Date.now() + 15_000;
+        while (reconnects === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+        expect(reconnects).toBe(1);
+        await store.publishVersion({ ruleset: 'relisten.demo', source: 'ruleset relisten.demo', hash: 'sha256:relisten', author: 'test', message: '' });
+        const notified = Date.now() + 5_000;
+        while (events.length === 0 && Date.now() < notified) await new Promise((done) => setTimeout(done, 50));
+        expect(events).toContain('version:relisten.demo');
+        await unsubscribe();
+      } finally {
+        await store.close();
+        await admin.unsafe(`drop database if exists "${database}" with (force)`);
+        await admin.end();
+      }
+    }, 60_000);
+  });
+}

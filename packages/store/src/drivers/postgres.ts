@@ -31,13 +31,22 @@ export async function openPostgres(options: { url: string; maxConnections?: numb
 
   return createStore(db, {
     driver: 'postgres',
-    async listen(onChange) {
-      // postgres-js keeps one dedicated connection for LISTEN and re-listens after reconnects.
-      const subscription = await client.listen(NOTIFY_CHANNEL, (payload) => {
-        const event = parseChangeEvent(payload);
-        // Off the driver's stack: a throwing listener must not break query processing.
-        if (event) queueMicrotask(() => onChange(event));
-      });
+    async listen(onChange, onReconnect) {
+      // postgres-js keeps one dedicated connection for LISTEN and re-listens after reconnects;
+      // `onlisten` runs at every (re)start of listening, the first time included.
+      let started = false;
+      const subscription = await client.listen(
+        NOTIFY_CHANNEL,
+        (payload) => {
+          const event = parseChangeEvent(payload);
+          // Off the driver's stack: a throwing listener must not break query processing.
+          if (event) queueMicrotask(() => onChange(event));
+        },
+        () => {
+          if (started && onReconnect !== undefined) queueMicrotask(onReconnect);
+          started = true;
+        },
+      );
       return () => subscription.unlisten();
     },
     async unsafeQuery(text, params) {
