@@ -43,6 +43,11 @@ function builtinItems(range: monaco.IRange, method: boolean): monaco.languages.C
     if (!method) break;
     items.push({ label: macro, kind: KIND.Method, insertText: `${macro}(\${1:x}, $0)`, insertTextRules: monaco.languages.CompletionItemInsertTextRule.InsertAsSnippet, detail: `list.${macro}(x, predicate) (macro)`, range, sortText: `4${macro}` });
   }
+  // CEL's two-variable comprehensions: index (or key) and value
+  for (const macro of ['existsOne', 'transformList', 'transformMap', 'transformMapEntry']) {
+    if (!method) break;
+    items.push({ label: macro, kind: KIND.Method, insertText: `${macro}(\${1:i}, \${2:v}, $0)`, insertTextRules: monaco.languages.CompletionItemInsertTextRule.InsertAsSnippet, detail: `list.${macro}(i, v, ...) (macro)`, range, sortText: `4${macro}` });
+  }
   return items;
 }
 
