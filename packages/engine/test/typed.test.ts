@@ -67,7 +67,7 @@ function agree(source: string, input: unknown, maxSteps?: number): void {
 }
 
 const ROOT = join(import.meta.dirname, '../../../rulesets');
-const EXAMPLES = ['marketplace/admission', 'insurance/auto_quote', 'portfolio/trade_compliance', 'trading/signal_approval'];
+const EXAMPLES = ['marketplace/admission', 'insurance/auto_quote', 'portfolio/trade_compliance', 'trading/signal_approval', 'trading/desk_approval'];
 
 describe('typed code decides as the generic code', () => {
   for (const name of EXAMPLES) {
