@@ -6,7 +6,7 @@
 import { diagnostic, type Diagnostic, type Expr, type Span } from '@verdict/language';
 import { BUILTIN_IMPLS } from './builtins/index.ts';
 import type { EvalState } from './context.ts';
-import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, runMacro, unary } from './ops.ts';
+import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroEntries, macroItems, member, runMacro, runPairMacro, unary, type MacroKind, type PairMacroKind } from './ops.ts';
 import { VError, toText, type VMap, type Value } from './values.ts';
 
 /** Marks a lazily computed slot that is being computed (a cycle if re-entered). */
@@ -330,6 +330,7 @@ class ExprCompiler {
   }
 
   private macro(e: Extract<Expr, { kind: 'Macro' }>, locals: Locals): Closure {
+    if (e.valueVariable !== null) return this.pairMacro(e, e.valueVariable, locals);
     const id = e.id;
     const target = this.expr(e.target, locals);
     const slot = this.env.newSlot();
@@ -353,7 +354,33 @@ class ExprCompiler {
     return (ctx) => {
       const items = macroItems(target(ctx), id);
       if (items instanceof VError) return items;
-      return runMacro(macro, items, filterFn ? filterFn(ctx) : null, bodyFn(ctx), id, ctx.state);
+      return runMacro(macro as MacroKind, items, filterFn ? filterFn(ctx) : null, bodyFn(ctx), id, ctx.state);
+    };
+  }
+
+  /** A two-variable comprehension: the index or key and the value in two slots. */
+  private pairMacro(e: Extract<Expr, { kind: 'Macro' }>, valueName: string, locals: Locals): Closure {
+    const id = e.id;
+    const target = this.expr(e.target, locals);
+    const keySlot = this.env.newSlot();
+    const valueSlot = this.env.newSlot();
+    const inner = new Map(locals);
+    inner.set(e.variable, (ctx) => ctx.slots[keySlot] as Value);
+    inner.set(valueName, (ctx) => ctx.slots[valueSlot] as Value);
+    this.inMacro++;
+    const body = this.expr(e.body, inner);
+    const filter = e.filter ? this.expr(e.filter, inner) : null;
+    this.inMacro--;
+    const macro = e.macro as PairMacroKind;
+    const bind = (ctx: Ctx, f: Closure) => (key: Value, value: Value) => {
+      ctx.slots[keySlot] = key;
+      ctx.slots[valueSlot] = value;
+      return f(ctx);
+    };
+    return (ctx) => {
+      const entries = macroEntries(target(ctx), id);
+      if (entries instanceof VError) return entries;
+      return runPairMacro(macro, entries, filter ? bind(ctx, filter) : null, bind(ctx, body), id, ctx.state);
     };
   }
 }

@@ -6,7 +6,7 @@
 import type { Expr, Ruleset, TableDecl, TablePattern, TypeExpr } from '@verdict/language';
 import { BUILTIN_IMPLS } from './builtins/index.ts';
 import { EvalState } from './context.ts';
-import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, runMacro, unary } from './ops.ts';
+import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroEntries, macroItems, member, runMacro, runPairMacro, unary, type MacroKind, type PairMacroKind } from './ops.ts';
 import { converterFor } from './schema.ts';
 import { matchPattern } from './table.ts';
 import { VError, getOwn, missingUnlessNull, toText, type VMap, type Value } from './values.ts';
@@ -126,12 +126,27 @@ function walk(e: Expr, scope: Scope | null, env: InterpreterEnv): Value {
       return env.state.step(id) ?? impl.fn(args, id, env.state);
     }
     case 'Macro': {
+      const valueName = e.valueVariable;
+      if (valueName !== null) {
+        const entries = macroEntries(walk(e.target, scope, env), id);
+        if (entries instanceof VError) return entries;
+        const bindPair = (key: Value, value: Value): Scope => ({ name: valueName, value, parent: { name: e.variable, value: key, parent: scope } });
+        const pairFilter = e.filter;
+        return runPairMacro(
+          e.macro as PairMacroKind,
+          entries,
+          pairFilter ? (key, value) => walk(pairFilter, bindPair(key, value), env) : null,
+          (key, value) => walk(e.body, bindPair(key, value), env),
+          id,
+          env.state,
+        );
+      }
       const items = macroItems(walk(e.target, scope, env), id);
       if (items instanceof VError) return items;
       const bind = (item: Value): Scope => ({ name: e.variable, value: item, parent: scope });
       const filter = e.filter;
       return runMacro(
-        e.macro,
+        e.macro as MacroKind,
         items,
         filter ? (item) => walk(filter, bind(item), env) : null,
         (item) => walk(e.body, bind(item), env),

@@ -210,6 +210,71 @@ export function macroItems(target: Value, node: number): Value[] | VError {
   return typeError(node, `macros iterate lists or maps, not ${typeName(target)}`);
 }
 
+/**
+ * Entries a two-variable macro iterates: [index, item] of a list, [key, value] of a map (the key as
+ * written, as `macroItems` gives it).
+ */
+export function macroEntries(target: Value, node: number): Array<[Value, Value]> | VError {
+  if (target instanceof VError) return target;
+  if (Array.isArray(target)) return target.map((item, i) => [i, item]);
+  if (isMap(target)) {
+    const written = writtenKeys.get(target);
+    return Object.keys(target).map((k) => [written?.get(k) ?? k, target[k] as Value]);
+  }
+  return typeError(node, `macros iterate lists or maps, not ${typeName(target)}`);
+}
+
+export type PairMacroKind = 'all' | 'exists' | 'existsOne' | 'transformList' | 'transformMap' | 'transformMapEntry';
+
+type PairFn = (key: Value, value: Value) => Value;
+
+/**
+ * Run a two-variable macro (CEL's `all(i, v, p)`, `transformMap(k, v, f, e)`, ...). The predicates
+ * and `transformList` are the one-variable macros over the entries; `transformMap` keeps each key
+ * (as map key text) with its transformed value; `transformMapEntry` merges the maps its body gives,
+ * and a key given twice is an error.
+ */
+export function runPairMacro(macro: PairMacroKind, entries: Array<[Value, Value]>, filter: PairFn | null, body: PairFn, node: number, state: EvalState): Value {
+  const items = entries as unknown as Value[];
+  const pair = (f: PairFn) => (item: Value) => f((item as unknown as [Value, Value])[0], (item as unknown as [Value, Value])[1]);
+  switch (macro) {
+    case 'all':
+    case 'exists':
+      return runMacro(macro, items, null, pair(body), node, state);
+    case 'existsOne':
+      return runMacro('exists_one', items, null, pair(body), node, state);
+    case 'transformList':
+      return runMacro('map', items, filter && pair(filter), pair(body), node, state);
+    default:
+      break;
+  }
+  const out: VMap = {};
+  for (const [key, value] of entries) {
+    const stop = state.step(node);
+    if (stop) return stop;
+    if (filter !== null) {
+      const keep = filter(key, value);
+      if (keep instanceof VError) return keep;
+      if (typeof keep !== 'boolean') return typeError(node, `\`${macro}\` needs a boolean filter, not ${typeName(keep)}`);
+      if (!keep) continue;
+    }
+    const v = body(key, value);
+    if (v instanceof VError) return v;
+    if (macro === 'transformMap') {
+      const k = mapKey(key, node);
+      if (k instanceof VError) return k;
+      setOwn(out, k, v);
+      continue;
+    }
+    if (!isMap(v)) return typeError(node, `\`transformMapEntry\` needs a map from its transform, not ${typeName(v)}`);
+    for (const k of Object.keys(v)) {
+      if (Object.hasOwn(out, k)) return new VError('invalid_argument', `\`transformMapEntry\` gives the key "${k}" twice`, node);
+      setOwn(out, k, v[k] as Value);
+    }
+  }
+  return out;
+}
+
 export function conditionalTest(test: Value, node: number): boolean | VError {
   if (test instanceof VError) return test;
   if (typeof test !== 'boolean') return typeError(node, `a condition must be boolean, not ${typeName(test)}`);

@@ -80,6 +80,7 @@ export function collectReads(
   if (e.kind === 'Macro') {
     collectReads(e.target, isInput, letPaths, out, shadow, tablePaths);
     const inner = new Set(shadow).add(e.variable);
+    if (e.valueVariable !== null) inner.add(e.valueVariable);
     if (e.filter) collectReads(e.filter, isInput, letPaths, out, inner, tablePaths);
     collectReads(e.body, isInput, letPaths, out, inner, tablePaths);
     return;

@@ -40,7 +40,7 @@ export function printExpr(e: Expr): string {
     case 'Call':
       return e.target ? `${wrap(e.target, 9)}.${e.callee}(${e.args.map(printExpr).join(', ')})` : `${e.callee}(${e.args.map(printExpr).join(', ')})`;
     case 'Macro': {
-      const args = [e.variable, ...(e.filter ? [printExpr(e.filter)] : []), printExpr(e.body)];
+      const args = [e.variable, ...(e.valueVariable === null ? [] : [e.valueVariable]), ...(e.filter ? [printExpr(e.filter)] : []), printExpr(e.body)];
       return `${wrap(e.target, 9)}.${e.macro}(${args.join(', ')})`;
     }
     case 'Has':

@@ -198,6 +198,37 @@ table('macros', [
   ['xs.filter(p, p.s == "A").map(p, p.v)', [1, 3], { xs: [{ s: 'A', v: 1 }, { s: 'B', v: 2 }, { s: 'A', v: 3 }] }],
 ]);
 
+// CEL's two-variable comprehensions: (index, item) over lists, (key, value) over maps
+table('two-variable macros', [
+  ['[1, 2, 3].all(i, v, i < v)', true],
+  ['[1, 1, 3].all(i, v, i < v)', false],
+  ['[].all(i, v, false)', true],
+  ['{"a": 1, "b": 2}.all(k, v, v > 0 && k != "c")', true],
+  ['[0, 1].all(i, v, 1 / v > 0.5)', E('division_by_zero')],
+  ['[0, 1, 5].all(i, v, 1 / v > 0.5)', false], // the false absorbs the error
+  ['[5, 6].exists(i, v, i == 1 && v == 6)', true],
+  ['{"a": 1}.exists(k, v, k == "a" && v == 2)', false],
+  ['[1, 2, 3].existsOne(i, v, v > i + 1)', false],
+  ['[1, 3, 3].existsOne(i, v, v > i + 1)', true],
+  ['{6: "six", 7: "seven"}.existsOne(k, v, k % 5 == 2 && v == "seven")', true],
+  ['[1, 2].exists_one(i, v, v == 2)', true],
+  ['[3, 4].transformList(i, v, v * 10 + i)', [30, 41]],
+  ['[2, 4, 6].transformList(i, v, i != 1, v / 2 + i)', [1, 5]],
+  ['{"a": 1, "b": 2}.transformList(k, v, k + string(v))', ['a1', 'b2']],
+  ['{"a": 1, "b": 2}.transformMap(k, v, v * 2)', { a: 2, b: 4 }],
+  ['{"a": 1, "b": 2}.transformMap(k, v, k != "a", k + string(v))', { b: 'b2' }],
+  ['[10, 20].transformMap(i, v, v + i)', { 0: 10, 1: 21 }],
+  ['{"a": "x", "b": "y"}.transformMapEntry(k, v, {(v): k})', { x: 'a', y: 'b' }],
+  ['[1, 2].transformMapEntry(i, v, v > 1, {string(v): i})', { 2: 1 }],
+  ['{"a": "x", "b": "x"}.transformMapEntry(k, v, {(v): k})', E('invalid_argument')],
+  ['[1].transformMapEntry(i, v, v)', E('type_error')],
+  ['[1, 2].transformList(i, v, v, v)', E('type_error')],
+  ['[1, 2].transformList(i, v, [10].map(v, v + i))', [[10], [11]]], // inner variable shadows
+  ['[1, 2].all(i, v, [5].all(w, i < w))', true],
+  ['5.all(i, v, true)', E('type_error')],
+  ['xs.exists(i, p, p.s == "B" && i == 1)', true, { xs: [{ s: 'A' }, { s: 'B' }] }],
+]);
+
 describe('time', () => {
   it('timestamps and durations', () => {
     expect(val('timestamp("2026-01-01T00:00:00Z") < timestamp("2026-06-01T00:00:00Z")')).toBe(true);

@@ -67,7 +67,7 @@ function agree(source: string, input: unknown, maxSteps?: number): void {
 }
 
 const ROOT = join(import.meta.dirname, '../../../rulesets');
-const EXAMPLES = ['marketplace/admission', 'insurance/auto_quote', 'portfolio/trade_compliance', 'trading/signal_approval'];
+const EXAMPLES = ['marketplace/admission', 'insurance/auto_quote', 'portfolio/trade_compliance', 'trading/signal_approval', 'trading/desk_approval'];
 
 describe('typed code decides as the generic code', () => {
   for (const name of EXAMPLES) {
@@ -161,6 +161,11 @@ rule coupon_note {
   review when has(order.coupon) && order.id + "-" + order.region != "x-eu" && string(order.total) != "13" && !has(order.coupon.percent) == (priority > 5)
   because "coupon {has(order.coupon) ? order.coupon.code + "/" + (has(order.coupon.percent) ? string(order.coupon.percent) : "-") : "none"}, express {order.express}, tags {order.tags}, priority {priority}, {string(order.express)}"
 }
+rule paired {
+  severity low
+  review when order.lines.exists(i, l, i > 0 && l.qty > 5) || order.tags.existsOne(i, t, t == "ok-1" && i < 2)
+  because "paired {order.lines.transformList(i, l, l.qty > 0, l.sku + string(i)).join(",")} {order.tags.transformMap(i, t, size(t))}"
+}
 rule coupon_high {
   severity low
   review when has(order.coupon) && has(order.coupon.percent) && order.coupon.percent > 40 && size(order.coupon.code) > 0
@@ -202,7 +207,7 @@ rule coupon_high {
       }),
       { numRuns: 300, seed: FC_SEED },
     );
-    expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'coupon_high', 'coupon_note', 'eu_large', 'listed', 'region_rule']);
+    expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'coupon_high', 'coupon_note', 'eu_large', 'listed', 'paired', 'region_rule']);
   });
 
   // past the size up to which the typed scan writes the conditions inline, it calls their twins
@@ -266,6 +271,6 @@ ${Array.from({ length: 90 }, (_, i) => `rule r${i} {
     const input = { order, priority: 2 };
     agree(CONSTRUCTS, input);
     const r = constructs.evaluate(input);
-    expect(r.ok && r.violations.map((v) => v.rule)).toEqual(['big_unpaid', 'region_rule', 'coupon_code', 'counted']);
+    expect(r.ok && r.violations.map((v) => v.rule)).toEqual(['big_unpaid', 'region_rule', 'coupon_code', 'counted', 'paired']);
   });
 });

@@ -19,6 +19,7 @@ import type { SourceFile } from './source.ts';
 
 const KEYWORDS = tokens.KEYWORDS.map((t) => t.name.toLowerCase());
 const MACROS = ['all', 'exists', 'exists_one', 'map', 'filter'];
+const PAIR_MACROS = ['existsOne', 'transformList', 'transformMap', 'transformMapEntry'];
 
 const SYMBOL_KIND: Record<string, CompletionItemKind> = {
   input: CompletionItemKind.Field,
@@ -81,6 +82,10 @@ function builtinItems(method: boolean, receiver: Type | null): CompletionItem[] 
   if (method && iterable) {
     for (const macro of MACROS) {
       items.push({ label: macro, kind: CompletionItemKind.Method, insertText: `${macro}(\${1:x}, $0)`, insertTextFormat: InsertTextFormat.Snippet, detail: `list.${macro}(x, predicate) (macro)`, sortText: `4${macro}` });
+    }
+    // CEL's two-variable comprehensions: (index or key, value)
+    for (const macro of PAIR_MACROS) {
+      items.push({ label: macro, kind: CompletionItemKind.Method, insertText: `${macro}(\${1:i}, \${2:v}, $0)`, insertTextFormat: InsertTextFormat.Snippet, detail: `list.${macro}(i, v, ...) (macro)`, sortText: `4${macro}` });
     }
   }
   return items;

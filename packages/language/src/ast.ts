@@ -44,7 +44,7 @@ export type BinaryOperator =
 
 export type UnaryOperator = '!' | '-';
 
-export type MacroName = 'all' | 'exists' | 'exists_one' | 'map' | 'filter';
+export type MacroName = 'all' | 'exists' | 'exists_one' | 'map' | 'filter' | 'existsOne' | 'transformList' | 'transformMap' | 'transformMapEntry';
 
 interface ExprBase extends Node {
   /** Unique within one parse result; stable for a given source text. */
@@ -116,14 +116,21 @@ export interface CallExpr extends ExprBase {
   target: Expr | null;
   args: Expr[];
 }
-/** `list.all(x, body)`, `list.map(x, body)`, `list.map(x, filter, body)`, ... */
+/**
+ * `list.all(x, body)`, `list.map(x, body)`, `list.map(x, filter, body)`, ... and CEL's two-variable
+ * forms `list.all(i, v, body)`, `map.transformMap(k, v, filter, body)`, ...
+ */
 export interface MacroExpr extends ExprBase {
   kind: 'Macro';
   macro: MacroName;
   target: Expr;
+  /** The item; in a two-variable form, the index (list) or key (map). */
   variable: string;
   variableSpan: Span;
-  /** For `map(x, filter, transform)`: the filter; otherwise null. */
+  /** In a two-variable form, the value's name (`v` of `all(i, v, ...)`); otherwise null. */
+  valueVariable: string | null;
+  valueVariableSpan: Span | null;
+  /** For `map(x, filter, transform)` and `transformList(i, v, filter, transform)`, ...: the filter; otherwise null. */
   filter: Expr | null;
   body: Expr;
 }

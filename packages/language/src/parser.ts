@@ -15,6 +15,9 @@ import { BUILTINS } from './builtins.ts';
 
 const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 'timestamp', 'duration', 'any']);
 const MACROS = new Set<A.MacroName>(['all', 'exists', 'exists_one', 'map', 'filter']);
+/** CEL's two-variable comprehensions: predicates take (index or key, value, predicate); transforms may add a filter. */
+const PAIR_PREDICATES = new Set<A.MacroName>(['all', 'exists', 'existsOne', 'exists_one']);
+const PAIR_TRANSFORMS = new Set<A.MacroName>(['transformList', 'transformMap', 'transformMapEntry']);
 /** The keywords that begin a declaration. */
 const DECLARATION_KEYWORDS = new Set<TokenType>([
   T.Ruleset, T.Input, T.Decision, T.Weights, T.On, T.Const, T.Param, T.Let, T.Output, T.Table, T.Rule, T.Test, T.TypeKeyword,
@@ -1271,7 +1274,30 @@ class VerdictParser extends EmbeddedActionsParser {
     if (MACROS.has(macro) && variable?.kind === 'Ident' && (args.length === 2 || (macro === 'map' && args.length === 3))) {
       const body = args[args.length - 1]!;
       const filter = args.length === 3 ? args[1]! : null;
-      return { kind: 'Macro', id: this.id(), macro, target: object, variable: variable.name, variableSpan: variable.span, filter, body, span };
+      return { kind: 'Macro', id: this.id(), macro, target: object, variable: variable.name, variableSpan: variable.span, valueVariable: null, valueVariableSpan: null, filter, body, span };
+    }
+    const second = args[1];
+    if (
+      variable?.kind === 'Ident' &&
+      second?.kind === 'Ident' &&
+      ((PAIR_PREDICATES.has(macro) && args.length === 3) || (PAIR_TRANSFORMS.has(macro) && (args.length === 3 || args.length === 4)))
+    ) {
+      const body = args[args.length - 1]!;
+      const filter = args.length === 4 ? args[2]! : null;
+      return {
+        kind: 'Macro',
+        id: this.id(),
+        // `exists_one` and `existsOne` are one macro
+        macro: macro === 'exists_one' ? 'existsOne' : macro,
+        target: object,
+        variable: variable.name,
+        variableSpan: variable.span,
+        valueVariable: second.name,
+        valueVariableSpan: second.span,
+        filter,
+        body,
+        span,
+      };
     }
     return { kind: 'Call', id: this.id(), callee: property.image, calleeSpan: propertySpan, target: object, args, span };
   }

@@ -2,7 +2,7 @@ import type { Span } from '@verdict/language';
 
 /** Keys that carry presentation, not meaning: positions, ids, spelling of literals, comments, statement order. */
 const PRESENTATION_KEYS = new Set([
-  'span', 'id', 'raw', 'raws', 'doc', 'comments', 'order', 'propertySpan', 'calleeSpan', 'variableSpan', 'nameSpan',
+  'span', 'id', 'raw', 'raws', 'doc', 'comments', 'order', 'propertySpan', 'calleeSpan', 'variableSpan', 'valueVariableSpan', 'nameSpan',
 ]);
 
 /**

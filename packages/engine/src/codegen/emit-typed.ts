@@ -387,7 +387,7 @@ export class TypedEmitter implements TypedEmission {
 
   /** `exists`, `all` and `filter` over a typed list with a typed predicate: a hoisted loop, one step per item. */
   private macro(e: Extract<Expr, { kind: 'Macro' }>, locals: Locals, scope: Scope): Typed | null {
-    if (e.macro !== 'exists' && e.macro !== 'all' && e.macro !== 'filter') return null;
+    if ((e.macro !== 'exists' && e.macro !== 'all' && e.macro !== 'filter') || e.valueVariable !== null) return null;
     const target = this.typed(e.target, locals, scope);
     if (target === null || target.absent || target.type.kind !== 'list') return null;
     const slot = this.env.newSlot();

@@ -414,6 +414,8 @@ export class Emitter {
 
   /** A hoisted function runs the loop (as `runMacro`), with the variable in its slot as the closures keep it. */
   private macro(e: Extract<Expr, { kind: 'Macro' }>, locals: Locals, scope: Scope, d: number): string {
+    // two-variable comprehensions run as the closures do
+    if (e.valueVariable !== null) return this.fallback(e, locals);
     const target = this.expr(e.target, locals, scope, d);
     const slot = this.env.newSlot();
     const inner = new Map(locals);

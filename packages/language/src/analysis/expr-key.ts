@@ -33,9 +33,10 @@ export function exprKey(expr: Expr, substitute: ReadonlyMap<string, Expr> = new 
     case 'Call':
       return `${expr.target === null ? '' : k(expr.target) + '.'}${expr.callee}(${expr.args.map(k).join(',')})`;
     case 'Macro': {
-      const inner = new Map([...substitute].filter(([n]) => n !== expr.variable));
+      const inner = new Map([...substitute].filter(([n]) => n !== expr.variable && n !== expr.valueVariable));
       const ik = (e: Expr) => exprKey(e, inner);
-      return `${k(expr.target)}.${expr.macro}(${expr.variable},${expr.filter === null ? '' : ik(expr.filter) + ','}${ik(expr.body)})`;
+      const names = expr.valueVariable === null ? expr.variable : `${expr.variable},${expr.valueVariable}`;
+      return `${k(expr.target)}.${expr.macro}(${names},${expr.filter === null ? '' : ik(expr.filter) + ','}${ik(expr.body)})`;
     }
     case 'Has':
       return `has(${k(expr.target)})`;

@@ -22,7 +22,7 @@ export function inlineNames(expr: Expr, definitions: ReadonlyMap<string, Expr>):
     case 'Call':
       return { ...expr, target: expr.target === null ? null : go(expr.target), args: expr.args.map(go) };
     case 'Macro': {
-      const inner = new Map([...definitions].filter(([n]) => n !== expr.variable));
+      const inner = new Map([...definitions].filter(([n]) => n !== expr.variable && n !== expr.valueVariable));
       return { ...expr, target: go(expr.target), filter: expr.filter === null ? null : inlineNames(expr.filter, inner), body: inlineNames(expr.body, inner) };
     }
     case 'Has':

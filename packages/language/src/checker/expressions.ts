@@ -276,6 +276,7 @@ export class ExpressionChecker {
   }
 
   private macro(expr: MacroExpr, scope: Scope): Type {
+    if (expr.valueVariable !== null) return this.pairMacro(expr, expr.valueVariable, scope);
     const target = this.value(expr.target, scope);
     let element: Type;
     if (isLoose(target)) element = T.any;
@@ -296,6 +297,39 @@ export class ExpressionChecker {
       case 'filter':
         this.condition(expr.body, bodyScope, 'the predicate of `filter`');
         return T.list(element);
+      default:
+        this.condition(expr.body, bodyScope, `the predicate of \`${expr.macro}\``);
+        return T.boolean;
+    }
+  }
+
+  /** CEL's two-variable comprehensions: (index: number, item) over a list, (key: string, value) over a map. */
+  private pairMacro(expr: MacroExpr, valueName: string, scope: Scope): Type {
+    const target = this.value(expr.target, scope);
+    let key: Type;
+    let value: Type;
+    if (isLoose(target)) [key, value] = [T.any, T.any];
+    else if (target.kind === 'list') [key, value] = [T.number, target.element];
+    else if (target.kind === 'map') [key, value] = [T.string, target.value];
+    else if (target.kind === 'record') [key, value] = [T.string, T.any];
+    else {
+      this.ctx.report(messages.notIterable(expr.macro, target, expr.target.span));
+      [key, value] = [T.error, T.error];
+    }
+    const inner = new Scope(scope);
+    inner.define({ name: expr.variable, kind: 'variable', type: key, span: expr.variableSpan, doc: null, used: false });
+    inner.define({ name: valueName, kind: 'variable', type: value, span: expr.valueVariableSpan ?? expr.variableSpan, doc: null, used: false });
+    if (expr.filter !== null) this.condition(expr.filter, inner, `the filter of \`${expr.macro}\``);
+    const bodyScope = expr.filter === null ? inner : inner.withFacts(facts(expr.filter, true));
+    switch (expr.macro) {
+      case 'transformList':
+        return T.list(this.infer(expr.body, bodyScope));
+      case 'transformMap':
+        return T.map(this.infer(expr.body, bodyScope));
+      case 'transformMapEntry': {
+        const entry = this.infer(expr.body, bodyScope);
+        return T.map(entry.kind === 'map' ? entry.value : T.any);
+      }
       default:
         this.condition(expr.body, bodyScope, `the predicate of \`${expr.macro}\``);
         return T.boolean;

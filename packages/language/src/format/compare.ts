@@ -5,7 +5,7 @@
  */
 import type { Comment, Ruleset } from '../ast.ts';
 
-const LAYOUT_KEYS = new Set(['span', 'id', 'propertySpan', 'calleeSpan', 'nameSpan', 'variableSpan', 'comments']);
+const LAYOUT_KEYS = new Set(['span', 'id', 'propertySpan', 'calleeSpan', 'nameSpan', 'variableSpan', 'valueVariableSpan', 'comments']);
 
 /** A copy of `node` without spans, ids or comment positions; doc comments lose trailing spaces. */
 export function stripSpans(node: unknown): unknown {

@@ -113,6 +113,8 @@ export class ExprPrinter {
       case 'Macro': {
         const target = this.expr(e.target, LEVEL.postfix);
         const args: Item[] = [{ start: e.variableSpan.start, end: e.variableSpan.end, print: () => e.variable }];
+        const value = e.valueVariable;
+        if (value !== null && e.valueVariableSpan !== null) args.push({ start: e.valueVariableSpan.start, end: e.valueVariableSpan.end, print: () => value });
         if (e.filter !== null) args.push(this.item(e.filter, () => this.expr(e.filter!)));
         args.push(this.item(e.body, () => this.expr(e.body)));
         return [target, '.', e.macro, this.container('(', ')', args, e.span.end, { spaced: false })];

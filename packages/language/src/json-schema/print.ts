@@ -85,7 +85,8 @@ function print(expr: Expr): string {
     }
     case 'Macro': {
       const filter = expr.filter === null ? '' : `${printAt(expr.filter, CONDITIONAL)}, `;
-      return `${printAt(expr.target, POSTFIX)}.${expr.macro}(${expr.variable}, ${filter}${printAt(expr.body, CONDITIONAL)})`;
+      const names = expr.valueVariable === null ? expr.variable : `${expr.variable}, ${expr.valueVariable}`;
+      return `${printAt(expr.target, POSTFIX)}.${expr.macro}(${names}, ${filter}${printAt(expr.body, CONDITIONAL)})`;
     }
     case 'Has':
       return `has(${print(expr.target)})`;

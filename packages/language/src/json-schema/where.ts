@@ -276,7 +276,7 @@ function call(expr: CallExpr, ctx: Context): JsonSchema | null {
 /** `value.all(x, p)` -> items, `exists` -> contains, `exists_one` -> exactly one contained. */
 function macro(expr: MacroExpr, ctx: Context): JsonSchema | null {
   const type = resolveType(ctx.subject.type);
-  if (!isSubject(expr.target, ctx) || type.kind !== 'ListType' || expr.filter !== null) return null;
+  if (!isSubject(expr.target, ctx) || type.kind !== 'ListType' || expr.filter !== null || expr.valueVariable !== null) return null;
   const inner: Context = {
     ...ctx,
     bound: new Set([...ctx.bound, expr.variable]),

@@ -99,9 +99,11 @@ describe('format', () => {
     expect(text).toBe('ruleset t\n\nconst A = 1\nconst B = 2\n\nconst C = 3\n\nrule r {\n  deny when A\n}\n\nconst D = 4\n');
   });
 
-  it('prints namespaced built-ins and number literals without a leading zero as written', () => {
+  it('prints namespaced built-ins, number literals without a leading zero and two-variable macros as written', () => {
     expect(constValue('math.greatest( 1,.5 )')).toBe('math.greatest(1, .5)');
     expect(constValue('strings.quote("a")')).toBe('strings.quote("a")');
+    expect(constValue('[1].all( i,v , i<v )')).toBe('[1].all(i, v, i < v)');
+    expect(constValue('{"a": 1}.transformMap(k,v,k!="b",v*2)')).toBe('{ "a": 1 }.transformMap(k, v, k != "b", v * 2)');
   });
 
   it('keeps rule statements in the order written', () => {

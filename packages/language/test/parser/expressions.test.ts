@@ -136,6 +136,14 @@ const macros: Row[] = [
   { src: 'size(xs.filter(c, c in R)) > 0', expected: '(> (call size (filter xs c (in c R))) 0)' },
   // not macros: wrong arity, non-name variable, global form
   { src: 'xs.all(x)', expected: '(call .all xs x)' },
+  // CEL's two-variable forms; `exists_one` and `existsOne` are one macro
+  { src: 'xs.all(i, v, i < v)', expected: '(all xs i v (< i v))' },
+  { src: 'm.exists_one(k, v, v)', expected: '(existsOne m k v v)' },
+  { src: 'xs.transformList(i, v, i > 0, v * 2)', expected: '(transformList xs i v (> i 0) (* v 2))' },
+  { src: 'm.transformMapEntry(k, v, {(v): k})', expected: '(transformMapEntry m k v {v: k})' },
+  { src: 'xs.all(i, 1, p)', expected: '(call .all xs i 1 p)' },
+  { src: 'xs.transformList(v, v * 2)', expected: '(call .transformList xs v (* v 2))' },
+  { src: 'xs.existsOne(i, v, a, b)', expected: '(call .existsOne xs i v a b)' },
   { src: 'xs.filter(x, a, b)', expected: '(call .filter xs x a b)' },
   { src: 'xs.map(1, 2)', expected: '(call .map xs 1 2)' },
   { src: 'xs.exists(x.y, true)', expected: '(call .exists xs (. x y) true)' },

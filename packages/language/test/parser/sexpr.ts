@@ -40,7 +40,7 @@ export function sexpr(e: Expr): string {
       return `(call ${head}${e.args.map((a) => ' ' + sexpr(a)).join('')})`;
     }
     case 'Macro':
-      return `(${e.macro} ${sexpr(e.target)} ${e.variable}${e.filter ? ' ' + sexpr(e.filter) : ''} ${sexpr(e.body)})`;
+      return `(${e.macro} ${sexpr(e.target)} ${e.variable}${e.valueVariable === null ? '' : ' ' + e.valueVariable}${e.filter ? ' ' + sexpr(e.filter) : ''} ${sexpr(e.body)})`;
     case 'Has':
       return `(has ${sexpr(e.target)})`;
     case 'Unary':
