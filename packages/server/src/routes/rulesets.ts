@@ -148,8 +148,7 @@ export function rulesetRoutes(api: Api, services: Services): void {
       201: { description: 'A new version.', schema: VERSION_SUMMARY },
       200: { description: 'The same canonical source was already published: the existing version.', schema: VERSION_SUMMARY },
       409: { description: '`expected_parent` is not the latest version.' },
-      422: { description: 'The source does not compile (`compile_failed`; `details` holds its diagnostics), is larger than the size limits (`ruleset_too_large`, naming the limit), or compiling it took longer than the work time limit (`work_timeout`).' },
-      503: { description: 'Too many compile, check, diff and impact tasks are waiting (`work_busy`, with `Retry-After`).' },
+      422: { description: 'The source does not compile (`compile_failed`; `details` holds its diagnostics), is larger than the size limits (`ruleset_too_large`, naming the limit), or compiling it took longer than the work time limit (`work_timeout`; 503 `work_busy` with `Retry-After` when too many such tasks wait).' },
     },
     handler: async (c, { params, body }) => {
       const name = params['name']!;
@@ -228,7 +227,6 @@ export function rulesetRoutes(api: Api, services: Services): void {
     responses: {
       200: { description: IMPACT_DESCRIPTION, schema: IMPACT_RESPONSE },
       422: { description: 'The candidate source does not compile, or the replay took longer than the work time limit (`work_timeout`).' },
-      503: { description: 'Too many compile, check, diff and impact tasks are waiting (`work_busy`, with `Retry-After`).' },
     },
     handler: async (c, { params, body }) => {
       const name = params['name']!;
