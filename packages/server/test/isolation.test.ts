@@ -114,6 +114,7 @@ forEachDriver(
       // the workers start (TypeScript sources take seconds to load in a fresh thread) before anything is timed
       const warm = { kind: 'compile', source: benign('warm.up'), settings: { limits: {}, sizes: {} } } as const;
       await Promise.all([ctx.t.services.work.run(warm), ctx.t.services.work.run(warm)]);
+      expect(ctx.t.services.work.timeouts).toBe(0);
       await ctx.t.deploy(name, benign(name));
       let stop = false;
       const timer = setTimeout(() => (stop = true), 400);
