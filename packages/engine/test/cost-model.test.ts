@@ -32,8 +32,8 @@ const input = {
 
 /** Work of every kind the cost model counts, each alone in a condition, with the least it must cost. */
 const CONDITIONS: Array<[string, number]> = [
-  // the program (20 + 1 + 2 instructions) times the text (1,000 characters, plus one)
-  ['s.matches("[a-z]{20}[0-9]")', 23 * 1001],
+  // the program (20 + 1 + 2 instructions) times the text (1,000 characters, plus one, plus 100 for compiling)
+  ['s.matches("[a-z]{20}[0-9]")', 23 * 1101],
   // building 2,000 characters, then counting them
   ['size(s + s) > 0', 250],
   ['size(join(words, ", ")) > 0', 20],
@@ -100,6 +100,11 @@ describe('the cost model', () => {
     expect(r.ok ? r.value : r.error.code).toBe('limit_exceeded');
     // RE2 would take tens of seconds; the charge is made first (a generous bound for a loaded machine)
     expect(performance.now() - started).toBeLessThan(2000);
+    // a huge program is refused even on an empty text: compiling it is work too
+    const empty = compileExpression('s.matches(p)', { s: '', p: 'x{1000}'.repeat(100) });
+    if ('diagnostics' in empty) throw new Error('compile');
+    const refused = empty.evaluate();
+    expect(refused.ok ? refused.value : refused.error.code).toBe('limit_exceeded');
     // a small program on the same text, and the large one on a short text, are within the budget
     expect(interpretWith(analyze('ruleset x\ndecision a > b\noutput o = s.matches("b")').ast.decls.find((d) => d.kind === 'Output')!.value as never, { s: 'a'.repeat(10_000) })).toBe(false);
     const short = compileExpression('s.matches(p)', { s: 'a'.repeat(500) + '1', p: '[a-z]{1000}[0-9]' });

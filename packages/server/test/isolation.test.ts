@@ -8,7 +8,7 @@ import { forEachDriver, SLOW, uniqueName, type DriverContext, type TestResponse 
 
 const CONFIG = {
   workThreads: 2,
-  workTimeoutMs: 1_500,
+  workTimeoutMs: 3_000,
   maxSteps: 50_000,
   batchMaxSteps: 1_000_000,
   maxConstSize: 20_000,
@@ -63,7 +63,7 @@ async function probe(ctx: DriverContext, name: string, done: () => boolean): Pro
 
 /**
  * Runs `hostile` while probing; returns its answers and the probe's p99. The probe must have sampled
- * the hostile request's duration (several answers), and its p99 stays within 50 ms plus twice the
+ * the hostile request's duration (several answers), and its p99 stays within 50 ms plus three times the
  * p99 measured without the hostile request (what a loaded 2-core machine adds on its own).
  */
 async function during<T>(ctx: DriverContext, name: string, baseline: number, hostile: () => Promise<T>): Promise<T> {
@@ -71,10 +71,34 @@ async function during<T>(ctx: DriverContext, name: string, baseline: number, hos
   const probing = probe(ctx, name, () => finished);
   const started = performance.now();
   const result = await hostile().finally(() => (finished = true));
+  return checked(started, baseline, await probing, result);
+}
+
+/**
+ * `hostile` one request after another for at least `ms`: one that is answered quickly (refused, or
+ * within its budget) must still not hold the others up while it runs. Its last answer.
+ */
+async function repeatedly<T>(ctx: DriverContext, name: string, baseline: number, ms: number, hostile: () => Promise<T>): Promise<T[]> {
+  let finished = false;
+  const probing = probe(ctx, name, () => finished);
+  const started = performance.now();
+  const answers: T[] = [];
+  try {
+    while (answers.length === 0 || performance.now() - started < ms) {
+      answers.push(await hostile());
+      // requests in process resolve in microtasks: the next one arrives as a new event, as from the network
+      await new Promise((next) => setImmediate(next));
+    }
+  } finally {
+    finished = true;
+  }
+  return checked(started, baseline, await probing, answers);
+}
+
+function checked<T>(started: number, baseline: number, latencies: number[], result: T): T {
   const took = performance.now() - started;
-  const latencies = await probing;
   const observed = p99(latencies);
-  const bound = 50 + 2 * baseline;
+  const bound = 50 + 3 * baseline;
   expect(latencies.length, `probe answers during ${took.toFixed(0)} ms: ${latencies.map((l) => l.toFixed(0)).join(', ')}`).toBeGreaterThanOrEqual(3);
   expect(observed, `p99 ${observed.toFixed(1)} ms over ${latencies.length} answers during ${took.toFixed(0)} ms (baseline p99 ${baseline.toFixed(1)} ms)`).toBeLessThan(bound);
   return result;
@@ -88,7 +112,9 @@ forEachDriver(
 
     beforeAll(async () => {
       // the workers start (TypeScript sources take seconds to load in a fresh thread) before anything is timed
-      await Promise.all([ctx.t.services.work.run({ kind: 'check', source: 'ruleset warm' }), ctx.t.services.work.run({ kind: 'check', source: 'ruleset warm' })]);
+      const warm = { kind: 'compile', source: benign('warm.up'), settings: { limits: {}, sizes: {} } } as const;
+      await Promise.all([ctx.t.services.work.run(warm), ctx.t.services.work.run(warm)]);
+      expect(ctx.t.services.work.timeouts).toBe(0);
       await ctx.t.deploy(name, benign(name));
       let stop = false;
       const timer = setTimeout(() => (stop = true), 400);
@@ -101,22 +127,14 @@ forEachDriver(
       await ctx.t.services.work.close();
     });
 
+    // the cases that stop a worker at the time limit come last: its replacement takes seconds of CPU to start from TypeScript
     it('a dynamic pattern with a huge program on a huge text is refused at once (limit_exceeded)', async () => {
       const target = uniqueName('regex');
       await ctx.t.deploy(target, header(target) + '\nrule pattern {\n  severity high\n  deny when s.matches(p)\n  because "matched"\n}\n');
       // the server compiles a version on its first evaluation (on the main thread): done before the timing
       expect((await ctx.t.evaluate(target, { input: INPUT })).status).toBe(200);
-      // one after another for a while: each is refused at once, so one alone is over before the probe answers twice
-      const answers = await during(ctx, name, baseline, async () => {
-        const out: TestResponse[] = [];
-        const started = performance.now();
-        while (out.length < 5 || performance.now() - started < 600) {
-          out.push(await ctx.t.evaluate(target, { input: { ...INPUT, s: 'a'.repeat(300_000), p: '[a-z]{1000}[0-9]' } }));
-          // requests in process resolve in microtasks: the next one arrives as a new event, as from the network
-          await new Promise((next) => setImmediate(next));
-        }
-        return out;
-      });
+      // each is refused at once: one after another for a while
+      const answers = await repeatedly(ctx, name, baseline, 600, () => ctx.t.evaluate(target, { input: { ...INPUT, s: 'a'.repeat(300_000), p: '[a-z]{1000}[0-9]' } }));
       for (const res of answers) {
         expect(res.status).toBe(200);
         expect(res.body.errors).toEqual([expect.objectContaining({ rule: 'pattern', code: 'limit_exceeded' })]);
@@ -125,10 +143,13 @@ forEachDriver(
 
     it('a batch of 2,000 inputs that each run into the step limit spends one budget, and says so', async () => {
       const target = uniqueName('batch');
-      await ctx.t.deploy(target, header(target) + '\nrule cubic {\n  severity high\n  deny when ys.all(a, ys.all(b, ys.all(c, a + b + c >= 0)))\n  because "cubic"\n}\n');
+      await ctx.t.deploy(target, header(target) + '\nrule deep {\n  severity high\n  deny when ys.all(a, ys.all(b, ys.all(c, ys.all(d, ys.all(e, a + b + c + d + e >= 0)))))\n  because "deep"\n}\n');
       expect((await ctx.t.evaluate(target, { input: INPUT })).status).toBe(200);
-      const ys = Array.from({ length: 50 }, (_, i) => i);
-      const res = await during(ctx, name, baseline, () => ctx.t.request('POST', `/v1/rulesets/${target}/evaluate/batch`, { key: 'evaluate', json: { inputs: Array.from({ length: 2000 }, () => ({ ...INPUT, ys })) } }));
+      // 10^5 iterations from a small input: the work is the step limit's, not the body's
+      const ys = Array.from({ length: 10 }, (_, i) => i);
+      const inputs = Array.from({ length: 2000 }, () => ({ ...INPUT, ys }));
+      const answers = await repeatedly(ctx, name, baseline, 600, () => ctx.t.request('POST', `/v1/rulesets/${target}/evaluate/batch`, { key: 'evaluate', json: { inputs } }));
+      const res = answers[answers.length - 1]!;
       expect(res.status).toBe(200);
       expect(res.body.results).toHaveLength(2000);
       // each input spends its 50,000 steps: the 1,000,000 of the batch last about twenty of them
@@ -136,6 +157,17 @@ forEachDriver(
       expect(spent.length).toBeGreaterThan(1900);
       expect(res.body.results[1999]).toMatchObject({ index: 1999, error: { code: 'limit_exceeded', message: expect.stringContaining('VERDICT_BATCH_MAX_STEPS') } });
       expect(res.body.results[0]).toMatchObject({ decision: 'deny', errors: [expect.objectContaining({ code: 'limit_exceeded' })] });
+    }, SLOW);
+
+    it('publishing 3,000 rules with quadratic conditions runs off the main thread (published, or stopped at the limit)', async () => {
+      const target = uniqueName('rules');
+      const rules = Array.from(
+        { length: 3000 },
+        (_, i) => `rule r${i} {\n  severity low\n  deny when ys.exists(a, ys.exists(b, a * b == ${i})) && n > ${i % 97}\n  because "r${i}"\n}\n`,
+      ).join('\n');
+      const res: TestResponse = await during(ctx, name, baseline, () => ctx.t.request('POST', `/v1/rulesets/${target}/versions`, { key: 'publish', json: { source: header(target) + rules } }));
+      expect([201, 422], res.text.slice(0, 200)).toContain(res.status);
+      if (res.status === 422) expect(res.body.error.code).toBe('work_timeout');
     }, SLOW);
 
     it('publishing a 30,000-item constant list is refused naming the limit, off the main thread', async () => {
@@ -157,22 +189,12 @@ forEachDriver(
       const res = await during(ctx, name, baseline, () =>
         ctx.t.request('POST', `/v1/rulesets/${target}/impact`, { key: 'read', json: { source: hostile, inputs: Array.from({ length: 1000 }, () => ({ ...INPUT, ys })) } }),
       );
-      // 1,000 inputs x 2 sides x 50,000 steps: far past the 1.5 s limit
+      // 1,000 inputs x 2 sides x 50,000 steps: far past the 3 s limit
       expect(res.status).toBe(422);
-      expect(res.body.error).toMatchObject({ code: 'work_timeout', message: expect.stringContaining('1500 ms') });
+      expect(res.body.error).toMatchObject({ code: 'work_timeout', message: expect.stringContaining('3000 ms') });
       expect(ctx.t.services.work.timeouts).toBeGreaterThanOrEqual(1);
     }, SLOW);
 
-    it('publishing 3,000 rules with quadratic conditions runs off the main thread (published, or stopped at the limit)', async () => {
-      const target = uniqueName('rules');
-      const rules = Array.from(
-        { length: 3000 },
-        (_, i) => `rule r${i} {\n  severity low\n  deny when ys.exists(a, ys.exists(b, a * b == ${i})) && n > ${i % 97}\n  because "r${i}"\n}\n`,
-      ).join('\n');
-      const res: TestResponse = await during(ctx, name, baseline, () => ctx.t.request('POST', `/v1/rulesets/${target}/versions`, { key: 'publish', json: { source: header(target) + rules } }));
-      expect([201, 422], res.text.slice(0, 200)).toContain(res.status);
-      if (res.status === 422) expect(res.body.error.code).toBe('work_timeout');
-    }, SLOW);
   },
   { config: CONFIG },
 );

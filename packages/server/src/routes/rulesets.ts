@@ -161,7 +161,7 @@ export function rulesetRoutes(api: Api, services: Services): void {
       409: { description: '`expected_parent` is not the latest version.' },
       422: {
         description:
-          "The source does not compile (`details` holds its diagnostics), or `tests_failed`: some of its own `test` blocks fail (`details`: one item per failing test, with its name, line and failures); send `force` with a reason to publish anyway.",
+          "The source does not compile (`compile_failed`; `details` holds its diagnostics), is larger than the size limits (`ruleset_too_large`, naming the limit), compiling it took longer than the work time limit (`work_timeout`; 503 `work_busy` with `Retry-After` when too many such tasks wait), or `tests_failed`: some of its own `test` blocks fail (`details`: one item per failing test, with its name, line and failures); send `force` with a reason to publish anyway.",
       },
     },
     handler: async (c, { params, body }) => {
@@ -245,7 +245,7 @@ export function rulesetRoutes(api: Api, services: Services): void {
     },
     responses: {
       200: { description: IMPACT_DESCRIPTION, schema: IMPACT_RESPONSE },
-      422: { description: 'The candidate source does not compile; or `response_too_large` (see `max_response_bytes`).' },
+      422: { description: 'The candidate source does not compile, the replay took longer than the work time limit (`work_timeout`), or `response_too_large` (see `max_response_bytes`).' },
     },
     handler: async (c, { params, body }) => {
       const name = params['name']!;

@@ -3,6 +3,7 @@
  * replay), so that none of it holds up the event loop that answers evaluations. Each task has a hard
  * time limit: past it, its worker is terminated (the only way to stop synchronous work) and replaced,
  * and the task fails with `WorkTimeout`. With a size of 0 the tasks run inline, on the calling thread.
+ * The workers start with the first task.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -58,9 +59,8 @@ export class WorkPool {
   /** Tasks stopped at the time limit (a metric for operators and tests). */
   timeouts = 0;
 
-  constructor(private readonly options: WorkPoolOptions) {
-    for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
-  }
+  /** The workers start on first use: a server that only evaluates never pays for them. */
+  constructor(private readonly options: WorkPoolOptions) {}
 
   get size(): number {
     return this.options.size;
@@ -74,6 +74,7 @@ export class WorkPool {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     }
+    if (this.slots.length === 0) for (let i = 0; i < this.options.size; i++) this.slots.push(this.spawn());
     const maxQueued = this.options.maxQueued ?? 64 * this.options.size;
     if (this.queue.length >= maxQueued) return Promise.reject(new WorkBusy(this.queue.length));
     return new Promise<WorkAnswers[K]>((resolve, reject) => {
