@@ -15,7 +15,8 @@ const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).ver
 rmSync(dist, { recursive: true, force: true });
 
 const result = await build({
-  entryPoints: { verdict: join(root, 'src/main.ts') },
+  // the server's work pool starts `worker.js` beside its own module (a chunk in bin/): built as an entry of its own
+  entryPoints: { verdict: join(root, 'src/main.ts'), worker: join(root, '../server/src/work/worker.ts') },
   outdir: join(dist, 'bin'),
   bundle: true,
   splitting: true,

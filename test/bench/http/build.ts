@@ -13,7 +13,7 @@ import { cpSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -46,18 +46,9 @@ export const REQUIRE_BANNER = "import { createRequire as __verdictRequire } from
 export async function bundleServer(file: string, outDir: string): Promise<string> {
   const outfile = join(outDir, 'bin', file.replace(/\.ts$/, '.mjs'));
   cpSync(join(ROOT, 'packages/store/drizzle'), join(outDir, 'drizzle'), { recursive: true });
-  await build({
-    entryPoints: [join(import.meta.dirname, file)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minifyWhitespace: true,
-    sourcemap: false,
-    logLevel: 'error',
-    plugins: [externalByPath],
-    banner: { js: REQUIRE_BANNER },
-  });
+  const options: BuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', minifyWhitespace: true, sourcemap: false, logLevel: 'error', plugins: [externalByPath], banner: { js: REQUIRE_BANNER } };
+  await build({ ...options, entryPoints: [join(import.meta.dirname, file)], outfile });
+  // the server's work pool starts `worker.js` beside its own module: here, beside the bundle
+  await build({ ...options, entryPoints: [join(ROOT, 'packages/server/src/work/worker.ts')], outfile: join(outDir, 'bin', 'worker.js') });
   return outfile;
 }
