@@ -3,7 +3,7 @@
  * the open streams that asked for them.
  *
  * Evaluation never waits for a stream: publishing an event appends its text (made once) to one list,
- * whatever the number of streams. Every `FLUSH_INTERVAL_MS` that list is written to the streams
+ * whatever the number of streams. Every `flushIntervalMs` that list is written to the streams
  * whose filter wants it, in slices so requests interleave. A stream whose connection has not taken
  * what was written before, plus what is to be written, passes its buffer bound is a reader too slow
  * for the traffic it asked for: it gets a final `dropped` event saying why and is ended. Open
@@ -45,8 +45,17 @@ export interface EventSink {
   end(text?: string): void;
 }
 
-/** How often streams are written; events reach a stream within about this long. */
-export const FLUSH_INTERVAL_MS = 250;
+/**
+ * How often streams are written: every 50 ms with few streams, one more millisecond per open stream
+ * (at most once a second). The writes a second are then at most about a thousand however many
+ * streams are open, which bounds what fan-out costs the server; events reach a stream within that
+ * long.
+ */
+export const FLUSH_INTERVAL_MS = 50;
+const MAX_FLUSH_INTERVAL_MS = 1000;
+export function flushIntervalMs(streams: number): number {
+  return Math.min(MAX_FLUSH_INTERVAL_MS, Math.max(FLUSH_INTERVAL_MS, streams));
+}
 /** Streams written per turn of the event loop, so a flush of many streams does not hold requests up. */
 const FLUSH_SLICE = 100;
 /** A comment this often keeps idle streams open through proxies (and re-checks their keys). */
@@ -169,7 +178,7 @@ export class EventHub {
     if (this.streams.size === 0) return;
     const seq = this.nextId++;
     this.frames.push({ seq, event, text: `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n` });
-    this.flushTimer ??= setTimeout(() => this.write(false), FLUSH_INTERVAL_MS);
+    this.flushTimer ??= setTimeout(() => this.write(false), flushIntervalMs(this.streams.size));
   }
 
   /**

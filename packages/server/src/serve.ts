@@ -141,6 +141,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     s.once('error', fail);
   });
   server.on('clientError', answerClientError);
+  // Idle keep-alive connections are closed after 65 s (Node's default is 5 s): longer than a load
+  // balancer's usual 60 s, so the balancer closes first, and a client reusing a connection after a
+  // pause (or on a busy server, whose timers run late) does not race the server closing it (a reset).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = Math.max(server.headersTimeout, 66_000);
   // While draining, answers tell clients not to reuse the connection.
   server.on('request', (_request, response) => {
     if (services.lifecycle.draining) response.setHeader('Connection', 'close');
