@@ -5,6 +5,7 @@ export { interpret, interpretWith, referenceDecide, type InterpreterEnv, type Re
 export { DEFAULT_LIMITS, type Limits } from './context.ts';
 export { BUILTIN_IMPLS, type BuiltinImpl } from './builtins/index.ts';
 export { Timestamp, Duration, VError, toJson, type Value } from './values.ts';
+export { Decimal, decimalFrom, isDecimal, ROUNDING_MODES } from './money.ts';
 export type {
   CompileOptions,
   CompileResult,

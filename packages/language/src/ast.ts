@@ -175,7 +175,7 @@ export type Expr =
 
 // ---------------------------------------------------------------- types
 
-export type PrimitiveTypeName = 'string' | 'number' | 'boolean' | 'timestamp' | 'duration' | 'any';
+export type PrimitiveTypeName = 'string' | 'number' | 'boolean' | 'timestamp' | 'duration' | 'decimal' | 'any';
 
 
 export interface PrimitiveType extends Node {
@@ -393,7 +393,7 @@ export type Expectation =
   /** `expect deny` or `expect deny by [rule_a, rule_b]` (exactly those rules fired). */
   | { kind: 'ExpectDecision'; outcome: Name; rules: Name[] | null; span: Span }
   /** `expect outputs { premium: 812.5 }`: the named outputs equal these values. */
-  | { kind: 'ExpectOutputs'; value: MapExpr; span: Span }
+  | { kind: 'ExpectOutputs'; value: MapExpr; /** `within 0.005`: the tolerance for numbers; null: exact. */ within: NumberLiteral | null; span: Span }
   /** `expect suggest position_limit { quantity: 40 }`. */
   | { kind: 'ExpectSuggestion'; rule: Name; value: MapExpr; span: Span }
   /** `expect score 0.75`. */

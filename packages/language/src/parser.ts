@@ -12,7 +12,7 @@ import { messages } from './parser-messages.ts';
 import { markKeywordNames } from './keyword-names.ts';
 import { joinSpans, NOWHERE, spanInToken, spanOfTokens } from './spans.ts';
 
-const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 'timestamp', 'duration', 'any']);
+const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 'timestamp', 'duration', 'decimal', 'any']);
 const MACROS = new Set<A.MacroName>(['all', 'exists', 'exists_one', 'map', 'filter']);
 /** The keywords that begin a declaration. */
 const DECLARATION_KEYWORDS = new Set<TokenType>([
@@ -907,7 +907,17 @@ class VerdictParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(T.Outputs);
           const value = this.SUBRULE(this.mapLiteral);
-          return this.ACTION(() => ({ kind: 'ExpectOutputs' as const, value, span: this.span(first) }));
+          let within: A.NumberLiteral | null = null;
+          // `within 0.005`: numbers (and decimals) may differ by this much; without it they compare exactly
+          this.OPTION9({
+            GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(1).image === 'within' && this.LA(2).tokenType === T.NumberLiteral,
+            DEF: () => {
+              this.CONSUME9(T.Identifier);
+              const n = this.CONSUME9(T.NumberLiteral);
+              this.ACTION(() => (within = { kind: 'Number', id: this.nextId++, value: this.numberOf(n), raw: n.image, span: spanOfTokens(n, n) }));
+            },
+          });
+          return this.ACTION(() => ({ kind: 'ExpectOutputs' as const, value, within, span: this.span(first) }));
         },
       },
       {

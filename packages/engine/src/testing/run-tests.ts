@@ -123,7 +123,7 @@ function runOne(test: TestDecl, compiled: CompiledRuleset, rules: Map<string, Ru
       case 'ExpectOutputs': {
         const want = literalValue(e.value) as Record<string, Json>;
         for (const [name, value] of Object.entries(want)) {
-          if (!sameValue(evaluated.outputs[name], value)) failures.push(`expected output \`${name}\` = ${JSON.stringify(value)}, got ${JSON.stringify(evaluated.outputs[name] ?? null)}`);
+          if (!sameValue(evaluated.outputs[name], value, e.within?.value ?? 0)) failures.push(`expected output \`${name}\` = ${JSON.stringify(value)}${e.within ? ` within ${e.within.raw}` : ''}, got ${JSON.stringify(evaluated.outputs[name] ?? null)}`);
         }
         break;
       }
