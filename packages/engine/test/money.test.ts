@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExpression } from '@verdict/language';
 import { compileExpression, interpretWith, toJson, VError, type Value } from '@verdict/engine';
+import { ruleset } from './helpers.ts';
 
 function evaluateAll(text: string): unknown[] {
   const results: unknown[] = [];
@@ -69,5 +70,25 @@ describe('decimal', () => {
     ['fixed(decimal("5"), -1)', 'error invalid_argument'],
   ])('%s is %j', (text, want) => {
     expect(evaluateAll(text)).toEqual([want, want, want]);
+  });
+});
+
+describe('decimal input fields', () => {
+  const money = ruleset(`ruleset t.price
+input { price: decimal where value > 0 && value <= 1000, cart: list<decimal> }
+decision deny > allow
+output total = decimal(0) + sum(cart) + price
+rule big {
+  severity low
+  deny when price * 2 > 100
+  because "big {fixed(price, 2)}"
+}
+`);
+
+  it('take a string of digits or a number, and keep their `where` for both', () => {
+    expect(money.evaluate({ price: '49.995', cart: ['0.1', 0.2] })).toMatchObject({ ok: true, decision: 'allow', outputs: { total: '50.295' } });
+    expect(money.evaluate({ price: 50.5, cart: [] })).toMatchObject({ ok: true, decision: 'deny', violations: [{ message: 'big 50.50' }] });
+    for (const price of ['-5', -5, '0', '1000.01', 1e6]) expect(money.evaluate({ price, cart: [] }).ok).toBe(false);
+    for (const cart of [['x'], [true], [null]]) expect(money.evaluate({ price: '1', cart }).ok).toBe(false);
   });
 });
