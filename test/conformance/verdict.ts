@@ -3,7 +3,7 @@
  * all numbers; bytes are text, one character per byte), and results are
  * compared with the expectation.
  */
-import { Duration, Timestamp, VError, compileExpression, parseDuration, parseTimestamp, type Value } from '@verdict/engine';
+import { Duration, Timestamp, VError, compileExpression, isDecimal, parseDuration, parseTimestamp, type Value } from '@verdict/engine';
 import { base64Bytes, isTag, sameNumber, specialDouble, type CelCase, type Tagged } from './cases.ts';
 
 export type Outcome = { pass: true } | { pass: false; got: string };
@@ -44,6 +44,7 @@ export function sameValue(a: Value, b: Value): boolean {
   }
   if (a instanceof Timestamp || a instanceof Duration) return a.constructor === b.constructor && a.ms === (b as Timestamp).ms && a.ns === (b as Timestamp).ns;
   if (b instanceof Timestamp || b instanceof Duration || a instanceof VError || b instanceof VError) return false;
+  if (isDecimal(a) || isDecimal(b)) return isDecimal(a) && isDecimal(b) && a.eq(b);
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   return ka.every((k) => Object.hasOwn(b, k) && sameValue(a[k] as Value, b[k] as Value));

@@ -9,7 +9,7 @@
  * type. An output or a suggestion field whose expression failed is `null` (the error is listed in
  * `errors`), so each is nullable.
  */
-import { DURATION_PATTERN, JSON_SCHEMA_DIALECT, typeJsonSchema, type Analysis, type JsonSchema, type RuleDecl, type Type } from '@verdict/language';
+import { DECIMAL_PATTERN, DURATION_PATTERN, JSON_SCHEMA_DIALECT, typeJsonSchema, type Analysis, type JsonSchema, type RuleDecl, type Type } from '@verdict/language';
 import type { RuleInfo } from './types.ts';
 
 /** The decision schema of the ruleset `analysis` describes, compiled as `rules` with `outcomes`. */
@@ -19,7 +19,9 @@ export function decisionJsonSchema(analysis: Analysis, outcomes: readonly string
   const outputs: Record<string, JsonSchema> = {};
   for (const decl of ast.decls) {
     if (decl.kind !== 'Output') continue;
-    const schema = decl.type !== null ? typeJsonSchema(decl.type, ast) : typeOf(decl.value.id);
+    // a decimal is its digits as a string in a decision (an input may also give it as a number)
+    const declared = check.symbols.get(decl.name.name)?.type;
+    const schema = decl.type !== null && !(declared !== undefined && holdsDecimal(declared)) ? typeJsonSchema(decl.type, ast) : declared !== undefined && decl.type !== null ? checkedTypeSchema(declared) : typeOf(decl.value.id);
     outputs[decl.name.name] = withDoc(nullable(schema), decl.doc);
   }
   const ruleDecls = new Map(ast.decls.filter((d): d is RuleDecl => d.kind === 'Rule').map((r) => [r.name.name, r]));
@@ -68,6 +70,23 @@ function violationSchema(rule: RuleInfo, suggestions: RuleDecl['suggestions'], t
   );
 }
 
+function holdsDecimal(t: Type): boolean {
+  switch (t.kind) {
+    case 'decimal':
+      return true;
+    case 'nullable':
+      return holdsDecimal(t.inner);
+    case 'list':
+      return holdsDecimal(t.element);
+    case 'map':
+      return holdsDecimal(t.value);
+    case 'record':
+      return [...t.fields.values()].some((f) => holdsDecimal(f.type));
+    default:
+      return false;
+  }
+}
+
 /** The JSON a value of the checked type `t` becomes in a decision (timestamps and durations as text). */
 export function checkedTypeSchema(t: Type): JsonSchema {
   switch (t.kind) {
@@ -80,6 +99,8 @@ export function checkedTypeSchema(t: Type): JsonSchema {
       return { type: 'string', format: 'date-time' };
     case 'duration':
       return { type: 'string', pattern: DURATION_PATTERN };
+    case 'decimal':
+      return { type: 'string', pattern: DECIMAL_PATTERN, description: 'An exact decimal, as its digits.' };
     case 'literal':
       return { enum: [...t.values] };
     case 'list':
@@ -93,7 +114,7 @@ export function checkedTypeSchema(t: Type): JsonSchema {
         properties[name] = checkedTypeSchema(field.type);
         if (!field.optional) required.push(name);
       }
-      return { type: 'object', properties, required, additionalProperties: false };
+      return { type: 'object', properties, required, additionalProperties: t.open === true };
     }
     case 'nullable':
       return nullable(checkedTypeSchema(t.inner));

@@ -7,6 +7,7 @@ export { DEFAULT_SIZE_LIMITS, type SizeLimits } from './sizes.ts';
 export { BUILTIN_IMPLS, type BuiltinImpl } from './builtins/index.ts';
 export { Timestamp, Duration, VError, toJson, type Value } from './values.ts';
 export { parseDuration, parseTimestamp } from './time.ts';
+export { Decimal, decimalFrom, isDecimal, ROUNDING_MODES } from './money.ts';
 export type {
   CompileOptions,
   CompileResult,

@@ -5,6 +5,7 @@
 import type { BinaryOperator } from '@verdict/language';
 import type { EvalState } from './context.ts';
 import { compareTimes, durationOrError, negateDuration, timestampOrError } from './time.ts';
+import { Decimal, decimalFrom } from './money.ts';
 import { Duration, Timestamp, VError, compareStrings, deepEqual, formatNumber, getOwn, isMap, setOwn, typeName, type VMap, type Value } from './values.ts';
 
 export function typeError(node: number, message: string): VError {
@@ -26,6 +27,11 @@ export function compareValues(a: Value, b: Value, node: number): number | VError
   if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   if ((a instanceof Timestamp && b instanceof Timestamp) || (a instanceof Duration && b instanceof Duration)) return compareTimes(a, b);
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  if (a instanceof Decimal || b instanceof Decimal) {
+    const x = decimalFrom(a);
+    const y = decimalFrom(b);
+    if (x !== null && y !== null) return x.cmp(y);
+  }
   return typeError(node, `cannot compare ${typeName(a)} with ${typeName(b)}`);
 }
 
@@ -132,7 +138,29 @@ export function binary(op: BinaryOperator, a: Value, b: Value, node: number, sta
     default:
       break;
   }
+  if (a instanceof Decimal || b instanceof Decimal) return decimalArithmetic(op, a, b, node);
   return typeError(node, `\`${op}\` does not apply to ${typeName(a)} and ${typeName(b)}`);
+}
+
+/** `+ - * / %` with a decimal on one side and a decimal or a number on the other: exact. */
+function decimalArithmetic(op: BinaryOperator, a: Value, b: Value, node: number): Value {
+  const x = decimalFrom(a);
+  const y = decimalFrom(b);
+  if (x === null || y === null) return typeError(node, `\`${op}\` does not apply to ${typeName(a)} and ${typeName(b)}`);
+  switch (op) {
+    case '+':
+      return x.plus(y);
+    case '-':
+      return x.minus(y);
+    case '*':
+      return x.times(y);
+    case '/':
+    case '%':
+      if (y.isZero()) return new VError('division_by_zero', op === '/' ? 'division by zero' : 'modulo by zero', node);
+      return op === '/' ? x.dividedBy(y) : x.modulo(y);
+    default:
+      return typeError(node, `\`${op}\` does not apply to ${typeName(a)} and ${typeName(b)}`);
+  }
 }
 
 export function unary(op: '!' | '-', v: Value, node: number): Value {
@@ -140,6 +168,7 @@ export function unary(op: '!' | '-', v: Value, node: number): Value {
   if (op === '!') return typeof v === 'boolean' ? !v : typeError(node, `\`!\` needs a boolean, not ${typeName(v)}`);
   if (typeof v === 'number') return -v;
   if (v instanceof Duration) return negateDuration(v, node);
+  if (v instanceof Decimal) return v.negated();
   return typeError(node, `\`-\` needs a number, not ${typeName(v)}`);
 }
 

@@ -1,5 +1,6 @@
 /** Declared types as JSON Schema (for params), and input conversion for time types. */
-import { resolveType, type FieldDecl, type JsonSchema, type TypeExpr } from '@verdict/language';
+import { DECIMAL_PATTERN, resolveType, type FieldDecl, type JsonSchema, type TypeExpr } from '@verdict/language';
+import { decimalFrom, isDecimal } from './money.ts';
 import { parseDuration, parseTimestamp } from './time.ts';
 import { Duration, Timestamp, isMap, setOwn, type VMap, type Value } from './values.ts';
 
@@ -15,6 +16,8 @@ export function typeSchema(t: TypeExpr): JsonSchema {
           return { type: 'string', format: 'date-time' };
         case 'duration':
           return { type: 'string', format: DURATION_FORMAT };
+        case 'decimal':
+          return { type: ['string', 'number'], pattern: DECIMAL_PATTERN };
         default:
           return { type: t.name };
       }
@@ -53,6 +56,7 @@ export function converterFor(t: TypeExpr): Convert | null {
     case 'PrimitiveType':
       if (t.name === 'timestamp') return (v) => (typeof v === 'string' ? (parseTimestamp(v) ?? v) : v);
       if (t.name === 'duration') return (v) => (typeof v === 'string' ? (parseDuration(v) ?? v) : v);
+      if (t.name === 'decimal') return (v) => decimalFrom(v) ?? v;
       return null;
     case 'ListType': {
       const inner = converterFor(t.element);
@@ -116,6 +120,8 @@ export function runtimeTypeTest(t: TypeExpr): ((v: Value) => boolean) | null {
           return (v) => v instanceof Timestamp;
         case 'duration':
           return (v) => v instanceof Duration;
+        case 'decimal':
+          return (v) => isDecimal(v);
       }
       break;
     case 'LiteralUnionType': {

@@ -1,5 +1,6 @@
 /** Input validation with ajv (all errors), compiled once per ruleset. */
-import { DURATION_PATTERN, TIMESTAMP_PATTERN, type JsonSchema } from '@verdict/language';
+import { DECIMAL_PATTERN, DURATION_PATTERN, TIMESTAMP_PATTERN, type JsonSchema } from '@verdict/language';
+import { DECIMAL_TEXT } from './money.ts';
 import Ajv2020, { type CodeOptions, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { RE2JS } from 're2js';
 import { compileQuickCheck, type QuickCheck } from './codegen/quick-check.ts';
@@ -37,6 +38,8 @@ const re2Pattern: NonNullable<CodeOptions['regExp']> = Object.assign(
 const TIME_PATTERNS: Record<string, (s: string) => boolean> = {
   [TIMESTAMP_PATTERN]: FORMATS['date-time']!,
   [DURATION_PATTERN]: FORMATS[DURATION_FORMAT]!,
+  // a decimal's digits: the same expression as the pattern
+  [DECIMAL_PATTERN]: (s) => DECIMAL_TEXT.test(s),
 };
 
 function addFormats(ajv: Ajv2020): Ajv2020 {

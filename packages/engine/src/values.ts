@@ -10,6 +10,8 @@
  */
 import { formatDuration, formatTimestamp, subMs, wholeMs } from './time-format.ts';
 
+import { Decimal, decimalFrom, decimalText } from './money.ts';
+
 /** A point in time, to the nanosecond: whole milliseconds since the Unix epoch plus `ns` past them. */
 export class Timestamp {
   /** Whole milliseconds since the Unix epoch. */
@@ -74,7 +76,7 @@ export function thrownError(e: unknown, node: number): VError {
 }
 
 export type VMap = { [key: string]: Value };
-export type Value = null | boolean | number | string | Value[] | VMap | Timestamp | Duration | VError;
+export type Value = null | boolean | number | string | Value[] | VMap | Timestamp | Duration | Decimal | VError;
 
 export function isError(v: unknown): v is VError {
   return v instanceof VError;
@@ -124,13 +126,15 @@ export function typeName(v: Value): string {
   if (Array.isArray(v)) return 'list';
   if (v instanceof Timestamp) return 'timestamp';
   if (v instanceof Duration) return 'duration';
+  if (v instanceof Decimal) return 'decimal';
   if (v instanceof VError) return 'error';
   if (typeof v === 'object') return 'map';
   return typeof v;
 }
 
 export function deepEqual(a: Value, b: Value): boolean {
-  if (typeof a === 'number' || typeof b === 'number') return a === b;
+  // a decimal equals a number of the same value (checked only when they are not ===)
+  if (typeof a === 'number' || typeof b === 'number') return a === b || ((a instanceof Decimal || b instanceof Decimal) && decimalEquals(a, b));
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a)) {
@@ -140,6 +144,7 @@ export function deepEqual(a: Value, b: Value): boolean {
   }
   if (a instanceof Timestamp) return b instanceof Timestamp && a.ms === b.ms && a.ns === b.ns;
   if (a instanceof Duration) return b instanceof Duration && a.ms === b.ms && a.ns === b.ns;
+  if (a instanceof Decimal || b instanceof Decimal) return decimalEquals(a, b);
   if (!isMap(a) || !isMap(b)) return false;
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
@@ -147,6 +152,12 @@ export function deepEqual(a: Value, b: Value): boolean {
     if (!Object.hasOwn(b, k) || !deepEqual(a[k] as Value, b[k] as Value)) return false;
   }
   return true;
+}
+
+function decimalEquals(a: Value, b: Value): boolean {
+  const x = a instanceof Decimal ? a : typeof a === 'number' ? decimalFrom(a) : null;
+  const y = b instanceof Decimal ? b : typeof b === 'number' ? decimalFrom(b) : null;
+  return x !== null && y !== null && x.eq(y);
 }
 
 /** Compare strings by Unicode code point (not UTF-16 unit). */
@@ -192,6 +203,8 @@ export function toJson(v: Value): unknown {
 function jsonOf(v: Value, budget: { left: number }): unknown {
   if (v instanceof VError) return null;
   if (v instanceof Timestamp || v instanceof Duration) return v.toString();
+  // exact digits as a string: a JSON number would be read back as the nearest double
+  if (v instanceof Decimal) return decimalText(v);
   if (Array.isArray(v)) {
     if ((budget.left -= v.length) < 0) throw new ValueTooLarge();
     return v.map((item) => jsonOf(item, budget));
@@ -212,6 +225,7 @@ export function toText(v: Value): string {
   if (Array.isArray(v)) return listText(v, { left: MAX_JSON_ITEMS });
   if (v instanceof VError) return `<error: ${v.message}>`;
   if (v instanceof Timestamp || v instanceof Duration) return v.toString();
+  if (v instanceof Decimal) return decimalText(v);
   return JSON.stringify(toJson(v));
 }
 

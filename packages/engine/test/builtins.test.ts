@@ -476,6 +476,18 @@ const cases: Record<string, Case[]> = {
     ['bytes("abc")', 'abc'],
     ['bytes(1)', E('type_error')],
   ],
+  decimal: [
+    ['string(decimal("0.10"))', '0.1'],
+    ['decimal("1.5") == 1.5', true],
+    ['decimal(0.1) + decimal("0.2") == decimal("0.3")', true],
+    ['string(decimal(" 42 "))', '42'],
+  ],
+  fixed: [
+    ['fixed(decimal("1234.5"), 2)', '1234.50'],
+    ['fixed(2.345, 2)', '2.34'],
+    ['fixed(2.345, 2, "half_up")', '2.35'],
+    ['fixed(decimal("-0.004"), 2)', '0.00'],
+  ],
 };
 
 describe('builtins', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { FC_SEED } from './helpers.ts';
 import { describe, expect, it } from 'vitest';
 import { parseExpression } from '@verdict/language';
-import { compileExpression, Duration, interpretWith, Timestamp, VError, type Value } from '@verdict/engine';
+import { compileExpression, decimalFrom, Duration, interpretWith, Timestamp, toJson, VError, type Value } from '@verdict/engine';
 
 /**
  * Expression text over the names x, y (numbers), s (string), xs (list of numbers), m (map), n (null),
@@ -100,7 +100,25 @@ const arbs = fc.letrec<{ num: string; bool: string; str: string; list: string; a
     tie('bool'),
   ),
 }));
-const exprArb: fc.Arbitrary<string> = fc.oneof(arbs.num, arbs.bool, arbs.str, arbs.list, arbs.any);
+/** Decimal expressions over `dec` (a decimal) and the numbers: exact arithmetic, mixed comparisons, rounding modes. */
+const decArb: fc.Arbitrary<string> = fc.letrec<{ dec: string }>((tie) => ({
+  dec: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom('dec', 'decimal("0.1")', 'decimal(0.2)', 'decimal("-2.5")', 'decimal(x)'),
+    fc.tuple(tie('dec'), fc.constantFrom('+', '-', '*', '/', '%'), fc.oneof(tie('dec'), arbs.num)).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    fc.tuple(arbs.num, fc.constantFrom('+', '*'), tie('dec')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    fc.tuple(tie('dec'), fc.constantFrom('0', '2', '-1'), fc.constantFrom('half_up', 'half_even', 'half_down', 'up', 'down', 'ceiling', 'floor')).map(([a, p, m]) => `round(${a}, ${p}, "${m}")`),
+    tie('dec').map((a) => `-(${a})`),
+  ),
+})).dec;
+const decUses: fc.Arbitrary<string> = fc.oneof(
+  decArb,
+  fc.tuple(decArb, fc.constantFrom('==', '!=', '<', '<=', '>', '>='), fc.oneof(decArb, arbs.num)).map(([a, op, b]) => `(${a} ${op} ${b})`),
+  fc.tuple(decArb, fc.constantFrom('0', '2')).map(([a, p]) => `fixed(${a}, ${p})`),
+  decArb.map((a) => `string(${a})`),
+  fc.tuple(decArb, decArb).map(([a, b]) => `sum([${a}, ${b}, 1])`),
+);
+const exprArb: fc.Arbitrary<string> = fc.oneof(arbs.num, arbs.bool, arbs.str, arbs.list, arbs.any, decUses);
 
 const bindingsArb = fc.record({
   x: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(0)),
@@ -115,6 +133,7 @@ const bindingsArb = fc.record({
     fc.tuple(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 999_999 })).map(([ms, ns]) => new Duration(ms, ns)),
     fc.constant(new Duration(0)),
   ),
+  dec: fc.constantFrom('0', '0.1', '-3.25', '1e3', '166.66').map((text) => decimalFrom(text)!),
 });
 
 function normal(v: Value): unknown {
@@ -134,7 +153,8 @@ describe.each([
         if ('diagnostics' in compiled) throw new Error(`${text}: ${compiled.diagnostics[0]?.message}`);
         const a = compiled.evaluate();
         const b = interpretWith(parsed.expr, bindings);
-        expect(a.ok ? a.value : { error: a.error.code, message: a.error.message }).toEqual(normal(b));
+        // decimals compare by their digits (two decimal.js values of one number may differ inside)
+        expect(a.ok ? toJson(a.value as Value) : { error: a.error.code, message: a.error.message }).toEqual(b instanceof VError ? normal(b) : toJson(b));
       }),
       { numRuns, seed: FC_SEED },
     );

@@ -193,3 +193,27 @@ rule job {
     expect(open.evaluate({ ...base, limits: { cpu: 1, memory: 2 } }).ok).toBe(false);
   });
 });
+
+describe('quick check of decimals', () => {
+  const money = ruleset(`ruleset t.money
+input { price: decimal, prices: list<decimal> }
+decision deny > allow
+rule big {
+  severity low
+  deny when price > 100
+  because "big"
+}
+`);
+  const { quick, validate } = new Validators().compileParts(money.inputSchema);
+
+  it('exists, so inputs with decimals keep the quick check', () => {
+    expect(quick).not.toBeNull();
+  });
+
+  it.each([['19.99'], [19.99], ['-1e3'], ['.5'], ['1,5'], ['abc'], [''], [true], [null], ['1e'], [Number.NaN]])('price = %j: the quick check says valid only where ajv does', (price) => {
+    const value = { price, prices: [price] };
+    const ajvValid = validate(value).length === 0;
+    if (quick!(value)) expect(ajvValid).toBe(true);
+    expect(quick!(value)).toBe(ajvValid && !(typeof price === 'number' && Number.isNaN(price)));
+  });
+});

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '@verdict/language';
-import { referenceDecide, type Value } from '@verdict/engine';
+import { decimalFrom, referenceDecide, toJson, type Value } from '@verdict/engine';
 import { ruleset, FC_SEED } from './helpers.ts';
 
 const SOURCE = `
@@ -194,5 +194,87 @@ describe('open records are evaluated alike on every path', () => {
       expect(compiled.evaluate(bad).ok).toBe(false);
       expect(closuresOnly.evaluate(bad).ok).toBe(false);
     }
+  });
+});
+
+/** Decimals: exact sums, products with numbers, comparisons with numbers, rounding modes, formatting. */
+const MONEY_SOURCE = `
+ruleset test.money
+input { items: list<{ price: decimal, qty: number }>, coupon?: decimal, region: "EU" | "US" }
+param fee_rate: decimal = "0.015"
+const FREE_SHIPPING: decimal = 500
+decision deny > warn > allow
+
+let subtotal = decimal(0) + sum(items.map(i, i.price * i.qty))
+output total = subtotal - (coupon ?? 0)
+output fee = round(subtotal * fee_rate, 2, "half_even")
+output fee_up = round(subtotal * fee_rate, 2, "half_up")
+output per_item = size(items) > 0 ? round(subtotal / size(items), 4, "down") : decimal(0)
+output shown = fixed(subtotal, 2)
+output cheap = items.filter(i, i.price < 1.5).map(i, i.price)
+
+rule free_shipping {
+  severity low
+  deny when subtotal >= FREE_SHIPPING
+  because "free shipping at {fixed(subtotal, 2)} (fee {round(subtotal * fee_rate, 2, "half_even")})"
+}
+rule exact_total {
+  severity low
+  warn when region == "EU" && subtotal == 0.3
+  because "thirty cents: {subtotal}"
+}
+`;
+
+const priceArb = fc.oneof(
+  fc.constantFrom('0.1', '0.2', '0.05', '166.66', '0.015', '1e2', '-0.01', 0.1, 0.2, 1.5, 166.66, '0.3'),
+  fc.integer({ min: 0, max: 100_000 }).map((cents) => (cents / 100).toFixed(2)),
+);
+const moneyInputArb = fc.record(
+  {
+    items: fc.array(fc.record({ price: priceArb, qty: fc.integer({ min: 0, max: 5 }) }), { maxLength: 4 }),
+    coupon: fc.constantFrom('0.00', '5', 0.3, '0.1'),
+    region: fc.constantFrom('EU', 'US'),
+  },
+  { requiredKeys: ['items', 'region'] },
+);
+
+describe('decimals are evaluated alike on every path', () => {
+  const compiled = ruleset(MONEY_SOURCE);
+  const closuresOnly = ruleset(MONEY_SOURCE, { codegen: false });
+  const ast = analyze(MONEY_SOURCE).ast;
+  const asValues = (input: { items: Array<{ price: string | number; qty: number }>; coupon?: string | number; region: string }) => ({
+    ...input,
+    items: input.items.map((i) => ({ ...i, price: decimalFrom(i.price)! })),
+    ...(input.coupon === undefined ? {} : { coupon: decimalFrom(input.coupon)! }),
+  });
+  it('on generated inputs', () => {
+    fc.assert(
+      fc.property(moneyInputArb, (input) => {
+        const r = compiled.evaluate(input);
+        if (!r.ok) throw new Error(JSON.stringify(r.error));
+        const ref = referenceDecide(ast, asValues(input) as unknown as Record<string, Value>, {});
+        expect(r.violations.map((v) => v.rule)).toEqual(ref.fired);
+        expect(r.violations.map((v) => v.message)).toEqual(ref.messages);
+        expect(r.errors).toEqual([]);
+        // the reference keeps decimals as values; a decision carries their digits
+        expect(r.outputs).toEqual(toJson(ref.outputs as Value));
+        expect(closuresOnly.evaluate(input)).toEqual(r);
+        expect({ ...compiled.evaluate(input, { explain: true }), trace: null }).toEqual(r);
+      }),
+      { numRuns: 300, seed: FC_SEED },
+    );
+  });
+
+  it('sums exactly where doubles do not', () => {
+    // 0.1 + 0.2 is 0.30000000000000004 in doubles; 166.66 * 3 + 0.02 is 499.99999999999994
+    const thirty = compiled.evaluate({ items: [{ price: '0.1', qty: 1 }, { price: 0.2, qty: 1 }], region: 'EU' });
+    expect(thirty).toMatchObject({ ok: true, decision: 'warn', outputs: { total: '0.3', shown: '0.30', fee: '0', fee_up: '0' } });
+    const five_hundred = compiled.evaluate({ items: [{ price: '166.66', qty: 3 }, { price: 0.02, qty: 1 }], region: 'US' });
+    expect(five_hundred).toMatchObject({ ok: true, decision: 'deny', outputs: { total: '500', fee: '7.5', shown: '500.00' } });
+    expect(five_hundred.ok && five_hundred.violations[0]!.message).toBe('free shipping at 500.00 (fee 7.5)');
+  });
+
+  it('refuses a price that is no decimal', () => {
+    for (const price of ['1,5', 'abc', '', '0x10', true]) expect(compiled.evaluate({ items: [{ price, qty: 1 }], region: 'EU' }).ok).toBe(false);
   });
 });

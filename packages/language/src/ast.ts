@@ -182,7 +182,7 @@ export type Expr =
 
 // ---------------------------------------------------------------- types
 
-export type PrimitiveTypeName = 'string' | 'number' | 'boolean' | 'timestamp' | 'duration' | 'any';
+export type PrimitiveTypeName = 'string' | 'number' | 'boolean' | 'timestamp' | 'duration' | 'decimal' | 'any';
 
 
 export interface PrimitiveType extends Node {
@@ -405,7 +405,7 @@ export type Expectation =
   /** `expect deny` or `expect deny by [rule_a, rule_b]` (exactly those rules fired). */
   | { kind: 'ExpectDecision'; outcome: Name; rules: Name[] | null; span: Span }
   /** `expect outputs { premium: 812.5 }`: the named outputs equal these values; `exactly`: and there are no others. */
-  | { kind: 'ExpectOutputs'; value: MapExpr; exact?: boolean; span: Span }
+  | { kind: 'ExpectOutputs'; value: MapExpr; exact?: boolean; /** `within 0.005`: the tolerance for numbers; null: exact. */ within: NumberLiteral | null; span: Span }
   /** `expect suggest position_limit { quantity: 40 }`; `exactly`: and the suggestion has no other fields. */
   | { kind: 'ExpectSuggestion'; rule: Name; value: MapExpr; exact?: boolean; span: Span }
   /** `expect score 0.75`. */

@@ -29,6 +29,7 @@ const p = (name: string, type: SignatureType) => ({ name, type });
 const text = T.string;
 const num = T.number;
 const bool = T.boolean;
+const dec = T.decimal;
 
 function define(name: string, doc: string, example: string, ...overloads: Overload[]): Builtin {
   return { name, doc, example, overloads };
@@ -43,7 +44,13 @@ const list: Builtin[] = [
     { params: [p('value', 'list<T>')], returns: num },
     { params: [p('value', 'map<T>')], returns: num },
   ),
-  define('sum', 'Sum of a list of numbers (0 for an empty list).', 'sum([1, 2, 3]) == 6', { params: [p('values', T.list(num))], returns: num }),
+  define(
+    'sum',
+    'Sum of a list of numbers (0 for an empty list); of decimals, exact (an empty list is still the number 0: write `decimal(0) + sum(xs)` for a decimal).',
+    'sum([1, 2, 3]) == 6',
+    { params: [p('values', T.list(num))], returns: num },
+    { params: [p('values', T.list(dec))], returns: dec },
+  ),
   define(
     'min',
     'Smallest of a list of numbers, or of its arguments. An empty list is an error.',
@@ -97,10 +104,14 @@ const list: Builtin[] = [
   define('abs', 'The absolute value.', 'abs(-2) == 2', { params: [p('value', num)], returns: num }),
   define(
     'round',
-    'Rounds to `digits` decimal places, half away from zero, on the decimal value as written (round(1.005, 2) == 1.01).',
-    'round(1.005, 2) == 1.01',
+    'Rounds to `digits` decimal places, half away from zero, on the decimal value as written (round(1.005, 2) == 1.01); `mode` names another rounding: "half_up", "half_even", "half_down", "up", "down", "ceiling", "floor". A decimal rounds exactly and stays a decimal.',
+    'round(1.005, 2) == 1.01 && round(decimal("2.345"), 2, "half_even") == decimal("2.34")',
     { params: [p('value', num)], returns: num },
     { params: [p('value', num), p('digits', num)], returns: num },
+    { params: [p('value', num), p('digits', num), p('mode', text)], returns: num },
+    { params: [p('value', dec)], returns: dec },
+    { params: [p('value', dec), p('digits', num)], returns: dec },
+    { params: [p('value', dec), p('digits', num), p('mode', text)], returns: dec },
   ),
   define(
     'percent',
@@ -169,6 +180,23 @@ const list: Builtin[] = [
     { params: [p('value', T.any)], returns: text },
   ),
   define('bytes', 'CEL `bytes`: Verdict reads bytes as text, so this returns the string unchanged.', 'bytes("abc") == "abc"', { params: [p('value', text)], returns: text }),
+  define(
+    'decimal',
+    'An exact decimal from a string ("19.99", "-1e-3") or a number (its shortest form: decimal(0.1) is exactly 0.1). Arithmetic on decimals is exact (division to 34 significant digits, half-even).',
+    'decimal("0.1") + decimal("0.2") == decimal("0.3")',
+    { params: [p('value', text)], returns: dec },
+    { params: [p('value', num)], returns: dec },
+    { params: [p('value', dec)], returns: dec },
+  ),
+  define(
+    'fixed',
+    'A decimal or number as text with exactly `digits` decimal places, for messages: fixed(decimal("5"), 2) == "5.00". Rounds half-even unless `mode` says otherwise (see `round`).',
+    'fixed(decimal("1234.5"), 2) == "1234.50"',
+    { params: [p('value', dec), p('digits', num)], returns: text },
+    { params: [p('value', dec), p('digits', num), p('mode', text)], returns: text },
+    { params: [p('value', num), p('digits', num)], returns: text },
+    { params: [p('value', num), p('digits', num), p('mode', text)], returns: text },
+  ),
 ];
 
 /**

@@ -30,7 +30,7 @@ import { annotate, constrainedSchema, recordSchema, typeSchema, type SchemaConte
 export { JSON_SCHEMA_DIALECT, SENSITIVE_KEYWORD, VERDICT_KEYWORDS, WHERE_KEYWORD, type JsonSchema, type JsonValue } from './json-schema/model.ts';
 export { EACH, type UntranslatedWhere } from './json-schema/types.ts';
 export { printExpr } from './json-schema/print.ts';
-export { DURATION_PATTERN, TIMESTAMP_PATTERN } from './json-schema/patterns.ts';
+export { DECIMAL_PATTERN, DURATION_PATTERN, TIMESTAMP_PATTERN } from './json-schema/patterns.ts';
 
 /** The input schema: title = ruleset name, description = ruleset doc (else the input's doc). */
 export function inputJsonSchema(ast: Ruleset): JsonSchema {

@@ -13,7 +13,7 @@ import { markKeywordNames } from './keyword-names.ts';
 import { joinSpans, NOWHERE, spanInToken, spanOfTokens } from './spans.ts';
 import { BUILTINS } from './builtins.ts';
 
-const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 'timestamp', 'duration', 'any']);
+const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 'timestamp', 'duration', 'decimal', 'any']);
 const MACROS = new Set<A.MacroName>(['all', 'exists', 'exists_one', 'map', 'filter']);
 /** CEL's two-variable comprehensions: predicates take (index or key, value, predicate); transforms may add a filter. */
 const PAIR_PREDICATES = new Set<A.MacroName>(['all', 'exists', 'existsOne', 'exists_one']);
@@ -977,7 +977,18 @@ class VerdictParser extends EmbeddedActionsParser {
             },
           });
           const value = this.SUBRULE(this.mapLiteral);
-          return this.ACTION(() => ({ kind: 'ExpectOutputs' as const, value, ...(exact ? { exact } : {}), span: this.span(first) }));
+          let within: A.NumberLiteral | null = null;
+          // `within 0.005`: numbers (and decimals) may differ by this much; without it they compare exactly
+          this.OPTION9({
+            GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(1).image === 'within' && this.LA(2).tokenType === T.NumberLiteral,
+            DEF: () => {
+              // occurrence 10: CONSUME1-9 of an identifier are taken in this rule
+              this.consume(10, T.Identifier);
+              const n = this.CONSUME9(T.NumberLiteral);
+              this.ACTION(() => (within = { kind: 'Number', id: this.nextId++, value: this.numberOf(n), raw: n.image, span: spanOfTokens(n, n) }));
+            },
+          });
+          return this.ACTION(() => ({ kind: 'ExpectOutputs' as const, value, ...(exact ? { exact } : {}), within, span: this.span(first) }));
         },
       },
       {

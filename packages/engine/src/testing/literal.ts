@@ -1,5 +1,6 @@
 /** Test blocks write inputs, params and expectations as literals; this turns them into JSON values. */
 import type { Expr } from '@verdict/language';
+import { DECIMAL_TEXT, Decimal, decimalFrom } from '../money.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -40,17 +41,24 @@ export function literalValue(expr: Expr): Json {
   }
 }
 
-/** Deep equality for expectations; numbers equal within a relative 1e-9 (computed premiums). */
-export function sameValue(actual: unknown, expected: Json): boolean {
-  if (typeof expected === 'number' && typeof actual === 'number') {
-    if (Number.isNaN(expected)) return Number.isNaN(actual);
-    return Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(actual), Math.abs(expected));
+/**
+ * Deep equality for expectations, exact: `10000000.01` is not `10000000.00`. A decimal output (its
+ * digits as a string) equals a number literal of the same value (`premium: 691.2` for "691.2");
+ * the checker has made sure the expected value fits the output's type.
+ */
+export function sameValue(actual: unknown, expected: Json, within = 0): boolean {
+  if (typeof expected === 'number') {
+    if (typeof actual === 'number') return Number.isNaN(expected) ? Number.isNaN(actual) : actual === expected || Math.abs(actual - expected) <= within;
+    if (typeof actual !== 'string' || !DECIMAL_TEXT.test(actual)) return false;
+    const want = decimalFrom(expected);
+    const tolerance = decimalFrom(within);
+    return want !== null && tolerance !== null && want.minus(new Decimal(actual)).abs().lte(tolerance);
   }
-  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => sameValue(actual[i], e));
+  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => sameValue(actual[i], e, within));
   if (expected !== null && typeof expected === 'object') {
     if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
     const keys = Object.keys(expected);
-    return keys.length === Object.keys(actual).length && keys.every((k) => Object.hasOwn(actual, k) && sameValue((actual as Record<string, unknown>)[k], expected[k]!));
+    return keys.length === Object.keys(actual).length && keys.every((k) => Object.hasOwn(actual, k) && sameValue((actual as Record<string, unknown>)[k], expected[k]!, within));
   }
   return actual === expected;
 }

@@ -146,7 +146,7 @@ function checkExpectations(test: TestDecl, evaluated: EvaluationResult, failures
       case 'ExpectOutputs': {
         const want = literalValue(e.value) as Record<string, Json>;
         for (const [name, value] of Object.entries(want)) {
-          if (!sameValue(evaluated.outputs[name], value)) failures.push(`expected output \`${name}\` = ${JSON.stringify(value)}, got ${JSON.stringify(evaluated.outputs[name] ?? null)}`);
+          if (!sameValue(evaluated.outputs[name], value, e.within?.value ?? 0)) failures.push(`expected output \`${name}\` = ${JSON.stringify(value)}${e.within ? ` within ${e.within.raw}` : ''}, got ${JSON.stringify(evaluated.outputs[name] ?? null)}`);
         }
         if (e.exact === true) {
           const extra = Object.keys(evaluated.outputs).filter((name) => !(name in want));

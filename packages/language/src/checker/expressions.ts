@@ -113,6 +113,7 @@ export class ExpressionChecker {
         }
         if (assignable(operand, T.number)) return T.number;
         if (operand.kind === 'duration') return T.duration;
+        if (operand.kind === 'decimal') return T.decimal;
         this.ctx.report(messages.operatorTypes('-', operand, null, expr.span));
         return T.error;
       }
@@ -369,8 +370,9 @@ export class ExpressionChecker {
       case '<=':
       case '>':
       case '>=':
-        if (l.kind === r.kind && (l.kind === 'number' || l.kind === 'string' || l.kind === 'timestamp' || l.kind === 'duration')) return T.boolean;
-        this.ctx.report(messages.operatorTypes(op, left, right, expr.span, 'compare two numbers, two strings, two timestamps or two durations'));
+        if (l.kind === r.kind && (l.kind === 'number' || l.kind === 'string' || l.kind === 'timestamp' || l.kind === 'duration' || l.kind === 'decimal')) return T.boolean;
+        if (isDecimalMix(l, r)) return T.boolean;
+        this.ctx.report(messages.operatorTypes(op, left, right, expr.span, 'compare two numbers (or decimals), two strings, two timestamps or two durations'));
         return T.boolean;
       case 'in':
         if (r.kind === 'list') {
@@ -435,12 +437,18 @@ export function facts(expr: Expr, truth: boolean): string[] {
 
 /** Equality makes sense between the two types. */
 function comparable(a: Type, b: Type): boolean {
-  return assignable(a, b) || assignable(b, a) || (base(a).kind === base(b).kind && a.kind !== 'record');
+  return isDecimalMix(base(a), base(b)) || assignable(a, b) || assignable(b, a) || (base(a).kind === base(b).kind && a.kind !== 'record');
+}
+
+/** A decimal with a decimal or a number: exact arithmetic, comparisons by value. */
+function isDecimalMix(l: Type, r: Type): boolean {
+  return (l.kind === 'decimal' && (r.kind === 'decimal' || r.kind === 'number')) || (r.kind === 'decimal' && l.kind === 'number');
 }
 
 function arithmetic(op: string, l: Type, r: Type): Type | null {
   const both = (k: Type['kind']) => l.kind === k && r.kind === k;
   if (both('number')) return T.number;
+  if (isDecimalMix(l, r) && ['+', '-', '*', '/', '%'].includes(op)) return T.decimal;
   if (op === '+') {
     if (both('string')) return T.string;
     if (l.kind === 'list' && r.kind === 'list') return T.list(join(l.element, r.element));
@@ -459,6 +467,7 @@ function arithmeticResult(op: string, left: Type, right: Type): Type {
   if (op === '<' || op === '<=' || op === '>' || op === '>=' || op === 'in') return T.boolean;
   if (left.kind === 'error' || right.kind === 'error') return T.error;
   const known = isLoose(left) ? base(right) : base(left);
+  if (known.kind === 'decimal') return T.decimal;
   return op === '+' || op === '-' ? (known.kind === 'number' || known.kind === 'string' ? known : T.any) : T.number;
 }
 

@@ -7,7 +7,7 @@ import { closest } from './did-you-mean.ts';
 import { evaluateConstant, showConstant } from './const-eval.ts';
 import type { CheckContext } from './context.ts';
 import { messages } from './messages.ts';
-import { invalidTime, isDurationText, isTimestampText } from './time-literals.ts';
+import { invalidTime, isDecimalLiteral, isDurationText, isTimestampText } from './time-literals.ts';
 import { assignable, fromTypeExpr, show, T, type Type } from './types.ts';
 
 export function checkTests(ctx: CheckContext): void {
@@ -138,6 +138,8 @@ function checkValue(ctx: CheckContext, expr: Expr, type: Type, path: string, tim
     return false;
   };
   if (type.kind === 'nullable') return expr.kind === 'Null' || checkValue(ctx, expr, type.inner, path, timeStrings);
+  // a decimal is written as its digits, a number or a string, in inputs, params and expected outputs alike
+  if (type.kind === 'decimal' && isDecimalLiteral(expr, ctx.report)) return true;
   if (timeStrings && (type.kind === 'timestamp' || type.kind === 'duration') && expr.kind === 'String') {
     if (type.kind === 'timestamp' ? isTimestampText(expr.value) : isDurationText(expr.value)) return true;
     ctx.report(invalidTime(type.kind, expr.value, expr.span));

@@ -51,6 +51,7 @@ export function invalidTime(kind: 'timestamp' | 'duration', text: string, span: 
  */
 export function fitsWithTimeStrings(expr: Expr, type: Type, typeOf: (e: Expr) => Type, report: (d: Diagnostic) => void): boolean {
   if (type.kind === 'nullable') return expr.kind === 'Null' || fitsWithTimeStrings(expr, type.inner, typeOf, report);
+  if (type.kind === 'decimal' && isDecimalLiteral(expr, report)) return true;
   if ((type.kind === 'timestamp' || type.kind === 'duration') && expr.kind === 'String') {
     if (!(type.kind === 'timestamp' ? isTimestampText(expr.value) : isDurationText(expr.value))) report(invalidTime(type.kind, expr.value, expr.span));
     return true;
@@ -74,11 +75,29 @@ export function fitsWithTimeStrings(expr: Expr, type: Type, typeOf: (e: Expr) =>
   return assignable(typeOf(expr), type);
 }
 
-/** Whether a time type appears anywhere in `type` (only then may strings stand for times). */
+const DECIMAL_TEXT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/**
+ * A `decimal` written as a number literal (`19.99`, `-1`) or as decimal text (`"19.99"`), as JSON
+ * carries it; text that is no decimal is reported (VD2021) and counts as one.
+ */
+export function isDecimalLiteral(expr: Expr, report: (d: Diagnostic) => void): boolean {
+  if (expr.kind === 'Number' || (expr.kind === 'Unary' && expr.op === '-' && expr.operand.kind === 'Number')) return true;
+  if (expr.kind !== 'String') return false;
+  if (!DECIMAL_TEXT.test(expr.value)) report(invalidDecimal(expr.value, expr.span));
+  return true;
+}
+
+export function invalidDecimal(text: string, span: Span): Diagnostic {
+  return diagnostic('VD2021', 'error', `${JSON.stringify(text)} is not a decimal number`, span, { hint: 'write the amount\'s digits, e.g. "19.99", "-0.5" or "1e3", or a number literal' });
+}
+
+/** Whether a time or decimal type appears anywhere in `type` (only then may literals stand for its values). */
 export function holdsTime(type: Type): boolean {
   switch (type.kind) {
     case 'timestamp':
     case 'duration':
+    case 'decimal':
       return true;
     case 'nullable':
       return holdsTime(type.inner);

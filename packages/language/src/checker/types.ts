@@ -17,6 +17,8 @@ export type Type =
   | { kind: 'null' }
   | { kind: 'timestamp' }
   | { kind: 'duration' }
+  /** An exact decimal number (money); mixes with numbers in arithmetic and comparisons. */
+  | { kind: 'decimal' }
   /** Unknown or mixed: accepted everywhere, checked at run time. */
   | { kind: 'any' }
   /** A finite set of literal values, e.g. `"free" | "standard"`. */
@@ -41,6 +43,7 @@ export const T = {
   null: { kind: 'null' } as Type,
   timestamp: { kind: 'timestamp' } as Type,
   duration: { kind: 'duration' } as Type,
+  decimal: { kind: 'decimal' } as Type,
   any: { kind: 'any' } as Type,
   error: { kind: 'error' } as Type,
   list: (element: Type): Type => ({ kind: 'list', element }),

@@ -255,7 +255,7 @@ class DeclPrinter {
       case 'ExpectDecision':
         return ['expect ', e.outcome.name, e.rules === null ? '' : [' by [', join(', ', e.rules.map((r) => r.name)), ']']];
       case 'ExpectOutputs':
-        return ['expect outputs ', e.exact === true ? 'exactly ' : '', x.expr(e.value)];
+        return ['expect outputs ', e.exact === true ? 'exactly ' : '', x.expr(e.value), e.within === null ? '' : [' within ', e.within.raw]];
       case 'ExpectSuggestion':
         return ['expect suggest ', e.rule.name, ' ', e.exact === true ? 'exactly ' : '', x.expr(e.value)];
       case 'ExpectScore':

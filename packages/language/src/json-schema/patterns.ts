@@ -17,6 +17,12 @@ export const DURATION_PATTERN = '^[-+]?(?:0|(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:ns
 export const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:[Zz]|[+-]\\d{2}:\\d{2})$';
 
 /**
+ * A `decimal` given as a JSON string: an optional sign, digits with an optional point, an optional
+ * exponent (`"19.99"`, `"-0.5"`, `"1e3"`). As a JSON number it needs no pattern.
+ */
+export const DECIMAL_PATTERN = '^[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?$';
+
+/**
  * Escapes text for use inside a JSON Schema `pattern` (ECMA-262, which ajv
  * compiles with the `u` flag: only syntax characters may be escaped there).
  */

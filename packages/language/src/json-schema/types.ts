@@ -3,7 +3,7 @@ import { resolveType, type Expr, type FieldDecl, type TypeExpr } from '../ast.ts
 import type { Constants } from './literal.ts';
 import { mergeSchemas, unique } from './merge.ts';
 import { SENSITIVE_KEYWORD, WHERE_KEYWORD, setProperty, type JsonSchema } from './model.ts';
-import { DURATION_PATTERN, TIMESTAMP_PATTERN } from './patterns.ts';
+import { DECIMAL_PATTERN, DURATION_PATTERN, TIMESTAMP_PATTERN } from './patterns.ts';
 import { CONJUNCT, printAt } from './print.ts';
 import { translateWhere } from './where.ts';
 
@@ -46,6 +46,9 @@ export function typeSchema(type: TypeExpr, ctx: SchemaContext, path: string[]): 
           return { type: 'string', format: 'date-time', pattern: TIMESTAMP_PATTERN };
         case 'duration':
           return { type: 'string', pattern: DURATION_PATTERN };
+        case 'decimal':
+          // exact digits as a string, or a JSON number (read as its shortest decimal form)
+          return { type: ['string', 'number'], pattern: DECIMAL_PATTERN };
         case 'any':
           return {};
       }

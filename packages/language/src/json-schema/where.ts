@@ -57,6 +57,8 @@ function kindOf(type: TypeExpr): ValueKind {
   switch (type.kind) {
     case 'PrimitiveType':
       if (type.name === 'timestamp' || type.name === 'duration') return 'time';
+      // a string or a number: its constraints are left to the engine
+      if (type.name === 'decimal') return 'any';
       return type.name;
     case 'LiteralUnionType': {
       const kinds = new Set(type.values.map((v) => typeof v));
