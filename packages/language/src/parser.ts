@@ -982,8 +982,8 @@ class VerdictParser extends EmbeddedActionsParser {
           this.OPTION9({
             GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(1).image === 'within' && this.LA(2).tokenType === T.NumberLiteral,
             DEF: () => {
-              // occurrence 10: CONSUME1-9 of an identifier are taken in this rule
-              this.consume(10, T.Identifier);
+              // occurrence 11: CONSUME1-10 of an identifier are taken in this rule
+              this.consume(11, T.Identifier);
               const n = this.CONSUME9(T.NumberLiteral);
               this.ACTION(() => (within = { kind: 'Number', id: this.nextId++, value: this.numberOf(n), raw: n.image, span: spanOfTokens(n, n) }));
             },
