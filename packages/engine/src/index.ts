@@ -23,6 +23,7 @@ export type {
   TraceValue,
   Violation,
 } from './types.ts';
-export { runTests, type TestRun, type TestResult, type Coverage, type RuleCoverage, type OperandCoverage } from './testing/run-tests.ts';
+export { letCovered, runTests, type TestRun, type TestResult, type Coverage, type RuleCoverage, type OperandCoverage, type RowCoverage, type CellCoverage, type LetCoverage } from './testing/run-tests.ts';
+export type { CoverageRecorder } from './compiler.ts';
 export { literalValue, sameValue } from './testing/literal.ts';
 export { importJsonRulesEngine, formatImportIssue, type ImportOptions, type ImportResult, type ImportedRule, type ImportIssue } from './import/index.ts';

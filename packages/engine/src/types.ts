@@ -1,4 +1,5 @@
 /** Public types of `@verdict/engine`. */
+import type { CoverageRecorder } from './compiler.ts';
 import type { Diagnostic, JsonSchema, Severity } from '@verdict/language';
 import type { Limits } from './context.ts';
 
@@ -117,6 +118,8 @@ export type EvaluationResult = ({ ok: true } & Decision) | { ok: false; error: E
 export interface EvaluateOptions {
   params?: Record<string, unknown>;
   explain?: boolean;
+  /** Told what the evaluation computed, for test coverage (`verdict test`); the generic closures run then. */
+  coverage?: CoverageRecorder;
 }
 
 export type ParamsResult = { ok: true; values: Record<string, unknown> } | { ok: false; error: EvaluationError };
