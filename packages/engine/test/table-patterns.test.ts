@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyze, format } from '@verdict/language';
+import { referenceDecide, type Value } from '@verdict/engine';
 import { ruleset } from './helpers.ts';
 
 const source = `ruleset t.patterns
@@ -55,6 +56,11 @@ describe('table patterns', () => {
       expect(d.decision).toBe(expected === 'large' ? 'deny' : 'allow');
     });
   }
+
+  it.each(cases)('the reference interpreter: band(%s, %j, %j) is %s', (amount, tags, url, expected) => {
+    const ref = referenceDecide(analyze(source).ast, { amount, tags, url } as unknown as Record<string, Value>);
+    expect(ref.outputs['result']).toBe(expected);
+  });
 
   it('format in canonical form, idempotently', () => {
     const messy = source.replace('[0, 10), _, _', '[ 0 ,10 ) ,_,_').replace('>= 1000 && != 5000', '>=1000&&!=5000').replace('contains "vip"', 'contains   "vip"').replace('.startsWith("https://")', '.startsWith( "https://" )');
