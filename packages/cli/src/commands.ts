@@ -47,7 +47,7 @@ export const COMMANDS: Record<string, Command> = {
     load: async () => (await import('./commands/eval.ts')).runEval,
   },
   import: {
-    usage: 'verdict import --from json-rules-engine <rules.json|-> [--name NAME] [-o out.policy] [--records] [--rename-facts]',
+    usage: 'verdict import --from json-rules-engine <rules.json|-> [--conditions FILE] [--name NAME] [-o out.policy] [--records] [--rename-facts]',
     summary: 'convert json-rules-engine rules into Verdict source',
     load: async () => (await import('./commands/import.ts')).runImport,
   },

@@ -66,7 +66,9 @@ describe('verdict import', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('2 problems');
-    expect(r.stderr).toContain('rule "x" at conditions.all[0]: condition references');
+    expect(r.stderr).toContain('rule "x" at conditions.all[0]: condition reference');
+    expect(r.stderr).toContain('--conditions FILE');
+    expect(r.stderr).toContain('--rename-facts');
     expect(r.stderr).toContain('operator decorators');
     const broken = await run(['--from', 'json-rules-engine', 'broken.json'], dir);
     expect(broken.code).toBe(1);
@@ -79,5 +81,18 @@ describe('verdict import', () => {
     expect((await run(['--from', 'drools', 'rules.json'], dir)).stderr).toContain('unknown format');
     expect((await run(['--from', 'json-rules-engine', 'missing.json'], dir)).code).toBe(2);
     expect((await run(['--from', 'json-rules-engine'], dir)).code).toBe(2);
+  });
+
+  it('--conditions FILE supplies the shared conditions a rule references', async () => {
+    const rules = { name: 'adults', conditions: { all: [{ condition: 'adult' }] }, event: { type: 'ok' } };
+    const dir = tempProject({ 'rules.json': JSON.stringify(rules), 'shared.json': JSON.stringify({ adult: { all: [{ fact: 'age', operator: 'greaterThanInclusive', value: 18 }] } }) });
+    const without = await run(['--from', 'json-rules-engine', 'rules.json'], dir);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toContain('pass them with --conditions FILE');
+    const r = await run(['--from', 'json-rules-engine', 'rules.json', '--conditions', 'shared.json'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('age');
+    const bad = await run(['--from', 'json-rules-engine', 'rules.json', '--conditions', 'missing.json'], dir);
+    expect(bad.code).toBe(2);
   });
 });

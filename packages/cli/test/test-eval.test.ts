@@ -60,6 +60,18 @@ describe('verdict test', () => {
     }
   });
 
+  it('a file that does not compile has no coverage, and the run fails', async () => {
+    const dir = tempProject({ 'p.policy': policy, 'broken.policy': policy.replace('ruleset demo.limits', 'ruleset demo.broken').replace('amount > limit', 'amount > limt') });
+    const r = await runCli(['test', '.', '--coverage'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('1 file did not compile, no coverage (a file did not compile)');
+    expect(r.stdout).not.toMatch(/, coverage \d/);
+    const json = await runCli(['test', '.', '--format', 'json'], dir);
+    expect((JSON.parse(json.stdout) as { coverage: unknown }).coverage).toBeNull();
+    const minimum = await runCli(['test', '.', '--min-coverage', '0'], dir);
+    expect(minimum.code).toBe(1);
+  });
+
   it('emits JSON with per-rule coverage', async () => {
     const dir = tempProject({ 'p.policy': policy });
     const r = await runCli(['test', 'p.policy', '--format', 'json'], dir);

@@ -23,6 +23,17 @@ export interface Ctx {
   trace: Array<[number, Value]> | null;
   /** Table call depth (tables may not recurse). */
   depth: number;
+  /** Told of lets computed and table rows and cells decided (`verdict test` coverage); absent otherwise. */
+  coverage?: CoverageRecorder;
+}
+
+/** What test coverage records of an evaluation beyond the rule traces. */
+export interface CoverageRecorder {
+  let(name: string, value: Value): void;
+  /** Row `row` (0-based, `else` included) of `table` gave the result. */
+  row(table: string, row: number): void;
+  /** The pattern in column `column` of row `row` was tried: it matched or not. */
+  cell(table: string, row: number, column: number, matched: boolean): void;
 }
 
 export type Closure = (ctx: Ctx) => Value;

@@ -103,7 +103,8 @@ export function evaluateRuleset(plan: Plan, input: unknown, options: EvaluateOpt
 
 function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions): EvaluationResult {
   // what the quick check accepts is valid and of the declared types; anything else is ajv's to judge
-  const typed = plan.quickCheck !== null && plan.quickCheck(input);
+  // coverage is recorded by the generic closures (the typed code does not report to it)
+  const typed = options.coverage === undefined && plan.quickCheck !== null && plan.quickCheck(input);
   const schemaProblems = typed ? NO_PROBLEMS : plan.validateInput(input);
   // Converted once: the where checks and the rules both read the converted input (timestamps, durations).
   const data = plan.convert ? plan.convert(input as Value) : (input as Value);
@@ -124,6 +125,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     slots: totals.slots(),
     trace: null,
     depth: 0,
+    ...(options.coverage === undefined ? {} : { coverage: options.coverage }),
   };
   try {
     return decide(plan, ctx, typed, explain, totals);

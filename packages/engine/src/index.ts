@@ -26,7 +26,8 @@ export type {
   TraceValue,
   Violation,
 } from './types.ts';
-export { runTests, type TestRun, type TestResult, type Coverage, type RuleCoverage, type OperandCoverage } from './testing/run-tests.ts';
+export { letCovered, runTests, type TestRun, type TestResult, type Coverage, type RuleCoverage, type OperandCoverage, type RowCoverage, type CellCoverage, type LetCoverage } from './testing/run-tests.ts';
+export type { CoverageRecorder } from './compiler.ts';
 export { literalValue, sameValue } from './testing/literal.ts';
 export { importJsonRulesEngine, formatImportIssue, type ImportOptions, type ImportResult, type ImportedRule, type ImportIssue } from './import/index.ts';
 export { REDACTED, redact, scrubberFor, sensitivePaths, type Scrubber } from './redact.ts';

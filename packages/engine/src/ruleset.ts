@@ -181,7 +181,12 @@ function compileAst(
     const slot = env.newSlot();
     let compiled: Closure | null = null;
     let handle: FastHandle | null = null;
-    const compute: Closure = (ctx) => (handle?.fn ?? (compiled ??= compileExpr(l.value, env)))(ctx);
+    const name = l.name.name;
+    const compute: Closure = (ctx) => {
+      const v = (handle?.fn ?? (compiled ??= compileExpr(l.value, env)))(ctx);
+      ctx.coverage?.let(name, v);
+      return v;
+    };
     env.globals.set(l.name.name, describeName(((node) => lazySlot(slot, compute, node, l.name.name)) as GlobalRef, { kind: 'let', slot, value: l.value }));
     forceLater.push(() => {
       compiled ??= compileExpr(l.value, env);
@@ -447,7 +452,9 @@ function compileTable(t: Extract<Decl, { kind: 'Table' }>, env: CompileEnv, ref:
   const name = t.name.name;
   return (args, ctx, node) => {
     args.forEach((a, i) => (ctx.slots[slots[i] as number] = a));
-    for (const row of rows) {
+    const coverage = ctx.coverage;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
       if (!row.isElse) {
         let matched = true;
         for (let i = 0; i < row.patterns.length && matched; i++) {
@@ -455,6 +462,7 @@ function compileTable(t: Extract<Decl, { kind: 'Table' }>, env: CompileEnv, ref:
           if (!p) continue;
           const m = matchPattern(p.kind, p.op, args[i] as Value, p.value(ctx), node, ctx.state);
           if (m instanceof VError) return m;
+          coverage?.cell(name, r, i, m);
           matched = m;
         }
         if (!matched) continue;
@@ -464,6 +472,7 @@ function compileTable(t: Extract<Decl, { kind: 'Table' }>, env: CompileEnv, ref:
           if (g !== true) continue;
         }
       }
+      coverage?.row(name, r);
       return row.result(ctx);
     }
     return new VError('no_matching_row', `no row of table \`${name}\` matches`, node);

@@ -3,11 +3,13 @@ import type { EvalState } from './context.ts';
 import { compareValues, contains } from './ops.ts';
 import { VError, deepEqual, type Value } from './values.ts';
 
-export type PatternKind = 'EqualsPattern' | 'ComparePattern' | 'InPattern';
+export type PatternKind = 'EqualsPattern' | 'ComparePattern' | 'InPattern' | 'TestPattern';
 
 export function matchPattern(kind: PatternKind, op: '<' | '<=' | '>' | '>=' | '!=' | null, arg: Value, pattern: Value, node: number, state: EvalState): boolean | VError {
   if (pattern instanceof VError) return pattern;
   if (kind === 'EqualsPattern') return deepEqual(arg, pattern);
+  // a range, several comparisons, `contains` or a call: `pattern` is the test's value, computed on the column
+  if (kind === 'TestPattern') return pattern === true;
   if (kind === 'InPattern') {
     const r = contains(pattern, arg, node, state);
     return r instanceof VError ? r : r === true;

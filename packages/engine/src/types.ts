@@ -1,4 +1,5 @@
 /** Public types of `@verdict/engine`. */
+import type { CoverageRecorder } from './compiler.ts';
 import type { Diagnostic, JsonSchema, Severity } from '@verdict/language';
 import type { Limits, StepBudget } from './context.ts';
 import type { SizeLimits } from './sizes.ts';
@@ -126,6 +127,8 @@ export interface EvaluateOptions {
    * (within the ruleset's own `maxSteps`), and what it spends is taken from it.
    */
   budget?: StepBudget;
+  /** Told what the evaluation computed, for test coverage (`verdict test`); the generic closures run then. */
+  coverage?: CoverageRecorder;
 }
 
 export type ParamsResult = { ok: true; values: Record<string, unknown> } | { ok: false; error: EvaluationError };

@@ -361,7 +361,23 @@ export type TablePattern =
   /** `< 25`, `>= 70`, `!= "x"`. */
   | { kind: 'ComparePattern'; op: '<' | '<=' | '>' | '>=' | '!='; value: Expr; span: Span }
   /** `in ["CA", "MA"]`. */
-  | { kind: 'InPattern'; value: Expr; span: Span };
+  | { kind: 'InPattern'; value: Expr; span: Span }
+  /**
+   * A pattern that is a test of the column: a range `[10, 20)`, several comparisons `>= 10 && != 15`,
+   * `contains "x"`, or a call `.startsWith("x")`. `value` is that test as a boolean expression over
+   * the column's parameter (`columnReads` are its reads of the column); the other fields say how it
+   * was written.
+   */
+  | {
+      kind: 'TestPattern';
+      value: Expr;
+      columnReads: Identifier[];
+      range?: { low: Expr; high: Expr; lowInclusive: boolean; highInclusive: boolean };
+      comparisons?: Array<{ op: '<' | '<=' | '>' | '>=' | '!='; value: Expr }>;
+      contains?: Expr;
+      call?: { callee: string; args: Expr[] };
+      span: Span;
+    };
 
 export interface TableRow extends Node {
   /** One pattern per table parameter; empty for the `else` row. */

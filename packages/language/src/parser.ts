@@ -511,6 +511,12 @@ class VerdictParser extends EmbeddedActionsParser {
       });
     });
     this.CONSUME(T.RBrace);
+    this.ACTION(() => {
+      // a range, `contains` or call pattern tests its column: its test reads the column's parameter
+      for (const row of rows) row.patterns.forEach((p, i) => {
+        if (p.kind === 'TestPattern' && params[i] !== undefined) for (const ident of p.columnReads) ident.name = params[i]!.name.name;
+      });
+    });
     return this.ACTION(() => ({
       kind: 'Table' as const,
       name: this.name(name),
@@ -573,7 +579,7 @@ class VerdictParser extends EmbeddedActionsParser {
     if (this.rowResultStart < 0) return true;
     const next = this.LA(1);
     const type = next.tokenType;
-    if (type !== T.Minus && type !== T.LParen && type !== T.LBracket) return true;
+    if (type !== T.Minus && type !== T.LParen && type !== T.LBracket && type !== T.Dot) return true;
     if (this.onSameLine(this.LA(0), next)) return true;
     let depth = 0;
     for (let i = this.rowResultStart; i <= this.tokenIndex(); i++) {
@@ -612,21 +618,79 @@ class VerdictParser extends EmbeddedActionsParser {
         },
       },
       {
+        // `[10, 20)`, `(0, 1]`, `[a, b]`, `(a, b)`: a range, told from a parenthesized or list value by its comma
+        GATE: () => this.rangeAhead(),
         ALT: () => {
-          const op = this.OR2([
-            { ALT: () => this.CONSUME(T.Less) },
-            { ALT: () => this.CONSUME(T.LessEqual) },
-            { ALT: () => this.CONSUME(T.Greater) },
-            { ALT: () => this.CONSUME(T.GreaterEqual) },
-            { ALT: () => this.CONSUME(T.NotEqual) },
-          ]);
-          const value = this.SUBRULE(this.additive);
-          return this.ACTION(() => ({
-            kind: 'ComparePattern' as const,
-            op: op.image as '<' | '<=' | '>' | '>=' | '!=',
-            value,
-            span: this.span(first),
-          }));
+          const open = this.OR4([{ ALT: () => this.CONSUME(T.LBracket) }, { ALT: () => this.CONSUME(T.LParen) }]);
+          const low = this.SUBRULE4(this.additive);
+          this.CONSUME(T.Comma);
+          const high = this.SUBRULE5(this.additive);
+          const close = this.OR5([{ ALT: () => this.CONSUME(T.RBracket) }, { ALT: () => this.CONSUME(T.RParen) }]);
+          return this.ACTION(() => {
+            const lowInclusive = open.tokenType === T.LBracket;
+            const highInclusive = close.tokenType === T.RBracket;
+            const span = this.span(first);
+            const reads = [this.columnRead(span), this.columnRead(span)];
+            const test = this.patternAnd(this.patternCompare(lowInclusive ? '>=' : '>', reads[0]!, low, span), this.patternCompare(highInclusive ? '<=' : '<', reads[1]!, high, span), span);
+            return { kind: 'TestPattern' as const, range: { low, high, lowInclusive, highInclusive }, value: test, columnReads: reads, span };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const comparisons: Array<{ op: '<' | '<=' | '>' | '>=' | '!='; value: A.Expr }> = [];
+          const head = this.SUBRULE(this.patternComparison);
+          this.ACTION(() => comparisons.push(head));
+          // `>= 10 && < 20 && != 15`: several comparisons, all of which must hold
+          this.MANY9(() => {
+            this.CONSUME(T.AndAnd);
+            const more = this.SUBRULE2(this.patternComparison);
+            this.ACTION(() => comparisons.push(more));
+          });
+          return this.ACTION((): A.TablePattern => {
+            const span = this.span(first);
+            if (comparisons.length === 1) return { kind: 'ComparePattern', op: comparisons[0]!.op, value: comparisons[0]!.value, span };
+            const reads = comparisons.map(() => this.columnRead(span));
+            const test = comparisons.map((c, i) => this.patternCompare(c.op, reads[i]!, c.value, span)).reduce((a, b) => this.patternAnd(a, b, span));
+            return { kind: 'TestPattern', comparisons, value: test, columnReads: reads, span };
+          });
+        },
+      },
+      {
+        // `contains "KP"`: the column (a list or map) holds this item
+        GATE: () => this.LA(1).image === 'contains' && this.LA(1).tokenType === T.Identifier,
+        ALT: () => {
+          this.CONSUME2(T.Identifier);
+          const item = this.SUBRULE7(this.additive);
+          return this.ACTION((): A.TablePattern => {
+            const span = this.span(first);
+            const read = this.columnRead(span);
+            const test: A.Expr = { kind: 'Binary', id: this.id(), op: 'in', left: item, right: read, span };
+            return { kind: 'TestPattern', contains: item, value: test, columnReads: [read], span };
+          });
+        },
+      },
+      {
+        // `.startsWith("https://")`: a call on the column's value
+        ALT: () => {
+          this.CONSUME(T.Dot);
+          const callee = this.CONSUME3(T.Identifier);
+          this.CONSUME2(T.LParen);
+          const args: A.Expr[] = [];
+          this.MANY_SEP({
+            SEP: T.Comma,
+            DEF: () => {
+              const a = this.SUBRULE(this.expression);
+              this.ACTION(() => args.push(a));
+            },
+          });
+          this.CONSUME2(T.RParen);
+          return this.ACTION((): A.TablePattern => {
+            const span = this.span(first);
+            const read = this.columnRead(span);
+            const test: A.Expr = { kind: 'Call', id: this.id(), callee: callee.image, calleeSpan: spanOfTokens(callee, callee), target: read, args, span };
+            return { kind: 'TestPattern', call: { callee: callee.image, args }, value: test, columnReads: [read], span };
+          });
         },
       },
       {
@@ -644,6 +708,52 @@ class VerdictParser extends EmbeddedActionsParser {
       },
     ]);
   });
+
+  private patternComparison = this.RULE('patternComparison', (): { op: '<' | '<=' | '>' | '>=' | '!='; value: A.Expr } => {
+    const op = this.OR([
+      { ALT: () => this.CONSUME(T.Less) },
+      { ALT: () => this.CONSUME(T.LessEqual) },
+      { ALT: () => this.CONSUME(T.Greater) },
+      { ALT: () => this.CONSUME(T.GreaterEqual) },
+      { ALT: () => this.CONSUME(T.NotEqual) },
+    ]);
+    const value = this.SUBRULE(this.additive);
+    return { op: op.image as '<' | '<=' | '>' | '>=' | '!=', value };
+  });
+
+  /** Whether a `[`/`(` range (`[10, 20)`) starts here: a comma at its own depth before the bracket closes. */
+  private rangeAhead(): boolean {
+    const open = this.LA(1).tokenType;
+    if (open !== T.LBracket && open !== T.LParen) return false;
+    let depth = 0;
+    let commas = 0;
+    for (let k = 1; k < 64; k++) {
+      const t = this.LA(k).tokenType;
+      if (t === EOF) return false;
+      if (t === T.LBracket || t === T.LParen || t === T.LBrace) depth++;
+      else if (t === T.RBracket || t === T.RParen || t === T.RBrace) {
+        depth--;
+        if (depth !== 0) continue;
+        // `[1, 1] * 2` is a value: a range ends its pattern
+        const after = this.LA(k + 1).tokenType;
+        return commas === 1 && (after === T.Comma || after === T.Arrow || after === T.When);
+      } else if (t === T.Comma && depth === 1) commas++;
+    }
+    return false;
+  }
+
+  /** A read of the pattern's column; named once the table's parameters are known. */
+  private columnRead(span: A.Span): A.Identifier {
+    return { kind: 'Ident', id: this.id(), name: '', span };
+  }
+
+  private patternCompare(op: '<' | '<=' | '>' | '>=' | '!=', column: A.Expr, value: A.Expr, span: A.Span): A.Expr {
+    return { kind: 'Binary', id: this.id(), op, left: column, right: value, span };
+  }
+
+  private patternAnd(left: A.Expr, right: A.Expr, span: A.Span): A.Expr {
+    return { kind: 'Binary', id: this.id(), op: '&&', left, right, span };
+  }
 
   // ------------------------------------------------------------ rules
 

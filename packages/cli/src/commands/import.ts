@@ -5,6 +5,15 @@ import { analyze } from '@verdict/language';
 import { formatImportIssue, importJsonRulesEngine } from '@verdict/engine';
 import { UsageError, type CommandIO } from '../io.ts';
 
+/** Every option, named when an import fails, so the way out is on the screen. */
+const OPTIONS_HELP = [
+  '--conditions FILE  shared conditions: a JSON object of name to condition (as engine.setCondition takes them), for { "condition": name } references',
+  '--rename-facts     facts whose names are not Verdict identifiers (account-information) become input fields such as account_information',
+  '--records          declare fact objects as closed records of the fields the rules read (typed; other fields refused)',
+  '--name NAME        the ruleset name (default imported.<file name>)',
+  '-o FILE            write the ruleset to FILE instead of standard output',
+];
+
 const FORMATS = ['json-rules-engine'];
 
 /**
@@ -16,7 +25,7 @@ export async function runImport(argv: string[], io: CommandIO): Promise<number> 
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { from: { type: 'string' }, name: { type: 'string' }, output: { type: 'string', short: 'o' }, records: { type: 'boolean', default: false }, 'rename-facts': { type: 'boolean', default: false } },
+    options: { from: { type: 'string' }, name: { type: 'string' }, conditions: { type: 'string' }, output: { type: 'string', short: 'o' }, records: { type: 'boolean', default: false }, 'rename-facts': { type: 'boolean', default: false } },
   });
   if (values.from === undefined) throw new UsageError('--from is required (formats: json-rules-engine)');
   if (!FORMATS.includes(values.from)) throw new UsageError(`unknown format \`${values.from}\` (formats: ${FORMATS.join(', ')})`);
@@ -38,11 +47,29 @@ export async function runImport(argv: string[], io: CommandIO): Promise<number> 
     io.stderr(`verdict import: ${file} is not JSON: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  const result = importJsonRulesEngine(document, { origin: file === '-' ? 'standard input' : file, name: values.name, records: values.records, renameFacts: values['rename-facts'] });
+  let conditions: Record<string, unknown> | undefined;
+  if (values.conditions !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(resolve(io.cwd, values.conditions), 'utf8')) as unknown;
+    } catch (error) {
+      throw new UsageError(`cannot read the shared conditions \`${values.conditions}\` as JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--conditions ${values.conditions} must be a JSON object of name to condition`);
+    conditions = parsed as Record<string, unknown>;
+  }
+  const result = importJsonRulesEngine(document, {
+    origin: file === '-' ? 'standard input' : file,
+    name: values.name,
+    records: values.records,
+    renameFacts: values['rename-facts'],
+    ...(conditions === undefined ? {} : { conditions }),
+  });
   for (const warning of result.warnings) io.stderr(`warning: ${formatImportIssue(warning)}\n`);
   if (!result.ok) {
     io.stderr(`verdict import: cannot import ${file} (${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}):\n`);
     for (const error of result.errors) io.stderr(`  ${formatImportIssue(error)}\n`);
+    io.stderr(`options:\n${OPTIONS_HELP.map((o) => `  ${o}\n`).join('')}`);
     return 1;
   }
   // A safety net: what we write must pass `verdict check`.

@@ -386,6 +386,7 @@ export class Emitter {
     }
     const v = scope.tmp();
     const value = this.expr(p.value, locals, scope, d);
+    if (p.kind === 'TestPattern') return `((${v} = ${value}) instanceof VError ? ${v} : ${v} === true)`;
     const sameScalar = `typeof ${v} !== "object" && typeof ${arg} === typeof ${v}`;
     if (p.kind === 'EqualsPattern') return `((${v} = ${value}) instanceof VError ? ${v} : ${sameScalar} ? ${arg} === ${v} : ${generic(v)})`;
     if (p.op === '!=') return `((${v} = ${value}) instanceof VError ? ${v} : ${sameScalar} ? ${arg} !== ${v} : ${generic(v)})`;

@@ -25,6 +25,11 @@ export interface ImportOptions {
    * Default false: such facts are an error.
    */
   renameFacts?: boolean;
+  /**
+   * Shared conditions by name, as `engine.setCondition(name, condition)` takes them: a condition
+   * `{ "condition": name }` is replaced by the named one (as json-rules-engine does).
+   */
+  conditions?: Record<string, unknown>;
 }
 
 export type ImportResult =
@@ -48,7 +53,7 @@ export type ImportResult =
  */
 export function importJsonRulesEngine(document: unknown, options: ImportOptions = {}): ImportResult {
   const origin = options.origin ?? 'rules.json';
-  const read = readRules(document);
+  const read = readRules(document, options.conditions ?? {});
   const errors = [...read.errors];
   let name = options.name;
   if (name === undefined) {

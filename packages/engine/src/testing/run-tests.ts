@@ -16,7 +16,9 @@
  * - `cases { {fields} -> outcome by [rules] ... }` — each row: the test's input with these fields merged in.
  */
 import type { BinaryExpr, Expectation, Expr, Ruleset, Span, TestDecl } from '@verdict/language';
+import type { CoverageRecorder } from '../compiler.ts';
 import type { CompiledRuleset, Decision, EvaluationError, EvaluationResult, RuleError } from '../types.ts';
+import type { Value } from '../values.ts';
 import { literalValue, NotALiteral, sameValue, type Json } from './literal.ts';
 
 export interface TestResult {
@@ -45,10 +47,52 @@ export interface OperandCoverage {
   decisive: number;
 }
 
+export interface RowCoverage {
+  table: string;
+  /** 1-based, as written (the `else` row included). */
+  row: number;
+  line: number;
+  /** Tests in which this row gave the table's result. */
+  matched: number;
+}
+
+export interface CellCoverage {
+  table: string;
+  row: number;
+  /** The table parameter the pattern tests. */
+  param: string;
+  /** The pattern as written. */
+  text: string;
+  line: number;
+  column: number;
+  /** Times the pattern was tried and did not match (it decided that its row was not taken). */
+  rejected: number;
+}
+
+export interface LetCoverage {
+  let: string;
+  line: number;
+  /** Tests in which the let was computed. */
+  computed: number;
+  /** For a boolean let: whether it was seen true and seen false. */
+  seenTrue: boolean;
+  seenFalse: boolean;
+  boolean: boolean;
+}
+
 export interface Coverage {
   rules: RuleCoverage[];
   operands: OperandCoverage[];
-  /** Covered items over all items: each rule firing and passing, each operand deciding; 0..100. */
+  /** Every table row, the `else` row included: covered when it gave a result. */
+  rows: RowCoverage[];
+  /** Every table pattern other than `_`: covered when it was seen not matching. */
+  cells: CellCoverage[];
+  /** Every ruleset `let`: covered when computed (a boolean let: seen true and false). */
+  lets: LetCoverage[];
+  /** How many items there are and how many are covered. */
+  items: number;
+  covered: number;
+  /** Covered items over all items: each rule firing and passing, each operand deciding, each row, cell and let; 0..100. */
   percent: number;
 }
 
@@ -75,18 +119,95 @@ export function runTests(ast: Ruleset, source: string, compiled: CompiledRuleset
     rules.set(decl.name.name, { rule: decl.name.name, line: decl.span.line, fired: 0, passed: 0 });
     collectOperands(decl.name.name, decl.condition, source, sites, true);
   }
+  const recorder = new Recorder(ast, source);
   const results: TestResult[] = [];
   for (const decl of ast.decls) {
     if (decl.kind !== 'Test') continue;
-    results.push(runOne(decl, compiled, rules, sites));
+    results.push(runOne(decl, compiled, rules, sites, recorder));
   }
   const operands = sites.map((s) => s.coverage);
-  const items = rules.size * 2 + operands.length;
-  const covered = [...rules.values()].reduce((n, r) => n + (r.fired > 0 ? 1 : 0) + (r.passed > 0 ? 1 : 0), 0) + operands.filter((o) => o.decisive > 0).length;
-  return { ruleset: ast.name.name, results, coverage: { rules: [...rules.values()], operands, percent: items === 0 ? 100 : (covered / items) * 100 } };
+  const { rows, cells, lets } = recorder;
+  const items = rules.size * 2 + operands.length + rows.length + cells.length + lets.length;
+  const covered =
+    [...rules.values()].reduce((n, r) => n + (r.fired > 0 ? 1 : 0) + (r.passed > 0 ? 1 : 0), 0) +
+    operands.filter((o) => o.decisive > 0).length +
+    rows.filter((r) => r.matched > 0).length +
+    cells.filter((c) => c.rejected > 0).length +
+    lets.filter(letCovered).length;
+  return { ruleset: ast.name.name, results, coverage: { rules: [...rules.values()], operands, rows, cells, lets, items, covered, percent: items === 0 ? 100 : (covered / items) * 100 } };
 }
 
-function runOne(test: TestDecl, compiled: CompiledRuleset, rules: Map<string, RuleCoverage>, sites: OperandSite[]): TestResult {
+export function letCovered(l: LetCoverage): boolean {
+  return l.computed > 0 && (!l.boolean || (l.seenTrue && l.seenFalse));
+}
+
+/** Collects table rows, cells and lets as evaluations report them; counts each once per test. */
+class Recorder implements CoverageRecorder {
+  readonly rows: RowCoverage[] = [];
+  readonly cells: CellCoverage[] = [];
+  readonly lets: LetCoverage[] = [];
+  private readonly rowAt = new Map<string, RowCoverage>();
+  private readonly cellAt = new Map<string, CellCoverage>();
+  private readonly letAt = new Map<string, LetCoverage>();
+  /** What this test has seen already (a row matched in two calls counts once). */
+  private seen = new Set<string>();
+
+  constructor(ast: Ruleset, source: string) {
+    for (const decl of ast.decls) {
+      if (decl.kind === 'Let') {
+        const entry: LetCoverage = { let: decl.name.name, line: decl.span.line, computed: 0, seenTrue: false, seenFalse: false, boolean: false };
+        this.lets.push(entry);
+        this.letAt.set(decl.name.name, entry);
+      }
+      if (decl.kind !== 'Table') continue;
+      decl.rows.forEach((row, r) => {
+        const entry: RowCoverage = { table: decl.name.name, row: r + 1, line: row.span.line, matched: 0 };
+        this.rows.push(entry);
+        this.rowAt.set(`${decl.name.name}/${r}`, entry);
+        row.patterns.forEach((p, c) => {
+          if (p.kind === 'Wildcard') return;
+          const cell: CellCoverage = { table: decl.name.name, row: r + 1, param: decl.params[c]?.name.name ?? String(c + 1), text: source.slice(p.span.start, p.span.end), line: p.span.line, column: p.span.column, rejected: 0 };
+          this.cells.push(cell);
+          this.cellAt.set(`${decl.name.name}/${r}/${c}`, cell);
+        });
+      });
+    }
+  }
+
+  startTest(): void {
+    this.seen = new Set();
+  }
+
+  private once(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
+
+  let(name: string, value: Value): void {
+    const entry = this.letAt.get(name);
+    if (entry === undefined) return;
+    if (this.once(`let/${name}`)) entry.computed++;
+    if (typeof value === 'boolean') {
+      entry.boolean = true;
+      if (value) entry.seenTrue = true;
+      else entry.seenFalse = true;
+    }
+  }
+
+  row(table: string, row: number): void {
+    const entry = this.rowAt.get(`${table}/${row}`);
+    if (entry !== undefined && this.once(`row/${table}/${row}`)) entry.matched++;
+  }
+
+  cell(table: string, row: number, column: number, matched: boolean): void {
+    const entry = this.cellAt.get(`${table}/${row}/${column}`);
+    if (entry !== undefined && !matched && this.once(`cell/${table}/${row}/${column}`)) entry.rejected++;
+  }
+}
+
+function runOne(test: TestDecl, compiled: CompiledRuleset, rules: Map<string, RuleCoverage>, sites: OperandSite[], recorder: Recorder): TestResult {
+  recorder.startTest();
   const failures: string[] = [];
   const result: TestResult = { name: test.name.value, line: test.span.line, passed: false, failures };
   let input: Json;
@@ -101,7 +222,7 @@ function runOne(test: TestDecl, compiled: CompiledRuleset, rules: Map<string, Ru
     failures.push(error instanceof NotALiteral ? `${at(error.expr.span)}: ${error.message}` : String(error));
     return result;
   }
-  const run = (value: Json) => compiled.evaluate(value, { explain: true, ...(params === undefined ? {} : { params }) });
+  const run = (value: Json) => compiled.evaluate(value, { explain: true, coverage: recorder, ...(params === undefined ? {} : { params }) });
   // the test's own expectations run on its input; a test of `cases` alone needs no input of its own
   if (test.expectations.length > 0 || cases.length === 0) checkExpectations(test, run(input), failures, rules, sites);
   cases.forEach((c, i) => {

@@ -266,7 +266,7 @@ describe('json-rules-engine import: errors', () => {
   const ok = { fact: 'x', operator: 'equal', value: 1 };
   const one = (condition: Json, extra: Record<string, unknown> = {}) => ({ name: 'r', conditions: { all: [condition] }, event: { type: 'e' }, ...extra });
   it.each<[string, Json, string]>([
-    ['condition reference', one({ condition: 'shared' }), 'condition references'],
+    ['condition reference without --conditions', one({ condition: 'shared' }), 'condition reference "shared" is not among the shared conditions: pass them with --conditions FILE'],
     ['custom operator', one({ ...ok, operator: 'startsWith' }), 'custom operator "startsWith"'],
     ['operator decorator', one({ ...ok, operator: 'someFact:equal' }), 'operator decorators ("someFact:equal")'],
     ['all not an array', { conditions: { all: ok }, event: { type: 'e' } }, '"all" must be an array'],
@@ -296,7 +296,7 @@ describe('json-rules-engine import: errors', () => {
       { conditions: { any: [{ fact: 'y', operator: 'in', value: 3 }] }, event: { type: 'e' } },
     ]);
     expect(errors).toEqual([
-      expect.stringContaining('rule "first" at conditions.all[0]: condition references'),
+      expect.stringContaining('rule "first" at conditions.all[0]: condition reference "c" is not among the shared conditions'),
       expect.stringContaining('rule "first" at conditions.all[1].operator: custom operator "near"'),
       expect.stringContaining('rule #2 at conditions.any[0].value: in needs a list value'),
     ]);
@@ -324,5 +324,33 @@ describe('json-rules-engine import: errors', () => {
       expect(() => importJsonRulesEngine(doc)).not.toThrow();
       expect(importJsonRulesEngine(doc).ok).toBe(false);
     }
+  });
+});
+
+describe('json-rules-engine import: shared conditions and custom operators', () => {
+  const rule = { name: 'r', conditions: { all: [{ condition: 'adult' }, { fact: 'country', operator: 'equal', value: 'NL' }] }, event: { type: 'ok' } };
+  it('a { condition: name } reference is replaced by the shared condition, as engine.setCondition does', () => {
+    const result = importJsonRulesEngine(rule, { conditions: { adult: { all: [{ fact: 'age', operator: 'greaterThanInclusive', value: 18 }] } } });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const compiled = compile(analyze(result.source)).ruleset!;
+    const fires = (facts: Record<string, unknown>) => {
+      const d = compiled.evaluate(facts);
+      return d.ok && d.violations.length > 0;
+    };
+    expect(fires({ age: 20, country: 'NL' })).toBe(true);
+    expect(fires({ age: 17, country: 'NL' })).toBe(false);
+  });
+  it('shared conditions that refer to each other in a cycle are refused', () => {
+    const result = importJsonRulesEngine(rule, { conditions: { adult: { all: [{ condition: 'older' }] }, older: { any: [{ condition: 'adult' }] } } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.message).join('\n')).toContain('refers to itself (adult -> older -> adult)');
+  });
+  it('a custom operator is refused with how to port it by hand', () => {
+    const result = importJsonRulesEngine({ ...rule, conditions: { all: [{ fact: 'word', operator: 'startsWith', value: 'b' }] } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]!.message).toMatch(/custom operator "startsWith" cannot be imported: json-rules-engine runs it as JavaScript \(engine\.addOperator\).*Port it by hand/);
   });
 });

@@ -76,7 +76,7 @@ export function unreachableRows(ast: Ruleset, r: Reasoner): Diagnostic[] {
     const earlier: Formula[] = [];
     for (const row of decl.rows) {
       if (row.isElse) break; // rows after `else` are VD3014
-      const matches = and(...row.patterns.map((p, i) => patternFormula(p, columns[i]!, r)), row.guard === null ? { kind: 'const', value: true } : formulaOf(row.guard, tableReasoner(r, decl)));
+      const matches = and(...row.patterns.map((p, i) => patternFormula(p, columns[i]!, tableReasoner(r, decl))), row.guard === null ? { kind: 'const', value: true } : formulaOf(row.guard, tableReasoner(r, decl)));
       if (earlier.length > 0 && !satisfiable(and(matches, not(or(...earlier))), tableReasoner(r, decl))) {
         found.push(
           diagnostic('VD4011', 'warning', `this row of table \`${decl.name.name}\` can never match: the rows above take every value it matches`, row.span, {
@@ -120,6 +120,7 @@ function tableReasoner(r: Reasoner, table: TableDecl): Reasoner {
 
 function patternFormula(pattern: TablePattern, column: Column, r: Reasoner): Formula {
   if (pattern.kind === 'Wildcard') return { kind: 'const', value: true };
+  if (pattern.kind === 'TestPattern') return formulaOf(pattern.value, r);
   const value = evaluateConstant(pattern.value, r.consts);
   const op = pattern.kind === 'EqualsPattern' ? '==' : pattern.kind === 'InPattern' ? 'in' : pattern.op;
   const exactValue = value !== undefined && (op === 'in' ? Array.isArray(value) && value.every((v) => typeof v !== 'object') : op === '==' || op === '!=' ? value !== null && typeof value !== 'object' : typeof value === 'number');

@@ -29,7 +29,7 @@ function checkTable(ctx: CheckContext, table: TableDecl): void {
 
 function checkPattern(ctx: CheckContext, pattern: TablePattern, column: Type, name: string, scope: Scope): void {
   if (pattern.kind === 'Wildcard') return;
-  const type = ctx.expressions.value(pattern.value, scope);
+  const type = pattern.kind === 'TestPattern' ? column : ctx.expressions.value(pattern.value, scope);
   const fits = (t: Type) => isLoose(t) || isLoose(column) || assignable(t, column) || base(t).kind === base(column).kind;
   switch (pattern.kind) {
     case 'EqualsPattern':
@@ -38,6 +38,10 @@ function checkPattern(ctx: CheckContext, pattern: TablePattern, column: Type, na
       if (pattern.kind === 'ComparePattern' && pattern.op !== '!=' && !['number', 'string', 'timestamp', 'duration', 'any', 'error'].includes(base(column).kind)) {
         ctx.report(messages.operatorTypes(pattern.op, column, type, pattern.span));
       }
+      break;
+    case 'TestPattern':
+      // the test reads the column through its parameter: an ordinary condition in the table's scope
+      ctx.expressions.condition(pattern.value, scope, `a pattern for column \`${name}\``);
       break;
     case 'InPattern':
       if (type.kind !== 'list' ? !isLoose(type) : !fits(type.element)) ctx.report(messages.typeMismatch(`an \`in\` pattern for column \`${name}\``, `a list of ${show(column)}`, type, pattern.value.span));

@@ -42,6 +42,16 @@ export class CommentQueue {
     return this.comments[this.next];
   }
 
+  /** Whether a comment not yet taken starts inside [start, end). */
+  hasCommentIn(start: number, end: number): boolean {
+    for (let i = this.next; i < this.comments.length; i++) {
+      const c = this.comments[i]!;
+      if (c.span.start >= end) return false;
+      if (c.span.start >= start) return true;
+    }
+    return false;
+  }
+
   /** Takes every remaining comment that starts before `offset`. */
   takeBefore(offset: number): Comment[] {
     const out: Comment[] = [];

@@ -177,12 +177,20 @@ class DeclPrinter {
           return [pattern.op, ' ', x.expr(pattern.value, LEVEL.additive)];
         case 'InPattern':
           return ['in ', x.expr(pattern.value, LEVEL.additive)];
+        case 'TestPattern': {
+          const { range, comparisons, contains, call } = pattern;
+          if (range !== undefined) return [range.lowInclusive ? '[' : '(', x.expr(range.low, LEVEL.additive), ', ', x.expr(range.high, LEVEL.additive), range.highInclusive ? ']' : ')'];
+          if (comparisons !== undefined) return join(' && ', comparisons.map((c) => [c.op, ' ', x.expr(c.value, LEVEL.additive)]));
+          if (contains !== undefined) return ['contains ', x.expr(contains, LEVEL.additive)];
+          return ['.', call!.callee, '(', join(', ', call!.args.map((a) => x.expr(a))), ')'];
+        }
         case 'EqualsPattern': {
           const value = x.expr(pattern.value, LEVEL.additive);
           const text = flat(value);
           // A value printed as `_...` would read as the wildcard; one starting with `-` or `[` would
           // continue the previous row's result (`1 - 1`, `x[0]`).
-          const parens = /^_(?![A-Za-z0-9_])/.test(text) || (afterRow && i === 0 && /^[-[]/.test(text));
+          // A value starting with `[` could read as a range (`[1, 2]`).
+          const parens = /^_(?![A-Za-z0-9_])/.test(text) || /^\[/.test(text) || (afterRow && i === 0 && /^-/.test(text));
           return parens ? ['(', value, ')'] : value;
         }
       }

@@ -5,7 +5,7 @@
  */
 import type * as A from '../ast.ts';
 import { CommentQueue, commentText, suffixComments, type Slot } from './comments.ts';
-import { group, hardline, ifBreak, indent, line, softline, type Doc } from './doc.ts';
+import { group, hardline, ifBreak, indent, join, line, softline, type Doc } from './doc.ts';
 
 /** Binding strength, loosest first: `? :` < `||` < `&&` < comparison < `??` < `+ -` < `* / %` < unary < postfix. */
 const PREC: Record<A.BinaryOperator, number> = {
@@ -48,6 +48,8 @@ function precedence(e: A.Expr): number {
 /** Parentheses kept for the reader although precedence does not need them. */
 function clarifying(parent: A.BinaryOperator, child: A.Expr): boolean {
   if (child.kind !== 'Binary') return false;
+  // `(a ?? false) && b`: without them it reads as `a ?? (false && b)`
+  if (child.op === '??' && (parent === '&&' || parent === '||')) return true;
   if (parent === '||') return child.op === '&&';
   // `(a ?? 0) < 3`: `??` binds tighter than comparison, which readers from C# or JavaScript do not expect.
   if (PREC[parent] === LEVEL.relation) return child.op === '??';
@@ -70,6 +72,8 @@ export class ExprPrinter {
       const body = this.chainBody(e);
       return group(['(', indent([softline, body, this.beforeClose(e)]), softline, ')']);
     }
+    // `(m < 10 ? "0" : "")` that does not fit opens on its own lines, so `?` and `:` stay inside the parentheses
+    if (e.kind === 'Conditional') return group(['(', indent([softline, this.bare(e)]), softline, ')']);
     return ['(', this.bare(e), ')'];
   }
 
@@ -262,12 +266,31 @@ export class ExprPrinter {
       case 'MapType':
         return ['map<', this.type(t.value), '>'];
       case 'RecordType':
-        return this.fieldBlock(t.fields, t.span.end - 1, t.rest);
+        return this.recordType(t);
       case 'TypeRef':
         return t.name;
       case 'ErrorType':
         throw new Error('cannot format a type with syntax errors');
     }
+  }
+
+  /**
+   * A record type inside a type: `{ id: string, owner?: string }` on one line when it fits, else one
+   * field per line (without commas). A record written with a line break after `{` keeps the block
+   * form (as Prettier keeps such objects expanded), and so do open records (`...`) and comments,
+   * docs or `where` clauses inside.
+   */
+  private recordType(t: A.RecordType): Doc {
+    const first = t.fields[0];
+    const plain =
+      first !== undefined &&
+      t.rest === null &&
+      !this.q.text.slice(t.span.start, first.span.start).includes('\n') &&
+      t.fields.every((f) => f.where === null && f.doc === null) &&
+      !this.q.hasCommentIn(t.span.start, t.span.end);
+    if (!plain) return this.fieldBlock(t.fields, t.span.end - 1, t.rest);
+    const fields = t.fields.map((f, i) => this.field(f, t.fields[i + 1]));
+    return group(['{', indent([line, join([ifBreak('', ','), line], fields)]), line, '}']);
   }
 
   /** `rest`: the trailing `...` of an open record, printed on its own line after the fields. */

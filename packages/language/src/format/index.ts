@@ -10,7 +10,10 @@
  *   zero or one empty line between them.
  * - Blocks (`input`, records, `table`, `rule`, `test`) hold one item per line;
  *   one empty line is kept where the author left one or more between items.
- *   Record types are always blocks. Empty blocks print `{}`.
+ *   A record type inside a type (`rec: { id: string, owner?: string }`, also in
+ *   table headers) goes on one line when it fits and was written with no line
+ *   break after `{` (Prettier's rule for objects) and holds no comment, doc or
+ *   `where`; otherwise it is a block. Empty blocks print `{}`.
  * - Rule and test statements keep the order the author wrote them in.
  * - Spacing: `a + b`, `x: T`, `name = value`, `f(a, b)`, `[1, 2]`, `{ a: 1 }`,
  *   `list<T>`, `"a" | "b"`, `decision a > b`, `-> value`, `severity high`.
@@ -19,12 +22,14 @@
  *   parameters, where the grammar forbids it).
  * - `&&`, `||` and `??` chains that do not fit break before each operator,
  *   continuation lines indented by 2; a parenthesized chain that breaks puts
- *   `(` and `)` on their own lines around it. `? :` breaks before `?` and `:`.
+ *   `(` and `)` on their own lines around it, and so does a parenthesized
+ *   `? :` (its `?` and `:` never start lines outside the parentheses).
+ *   `? :` breaks before `?` and `:`.
  *   A long `where` clause moves to its own indented line.
  * - Parentheses: only where precedence needs them (`? :` < `||` < `&&` <
  *   comparison < `??` < `+ -` < `* / %` < unary < postfix), plus clarifying
  *   ones printed on purpose: `&&` inside `||` (`(a && b) || c`); `??` as an
- *   operand of a comparison (`(a ?? 0) < 3`); a conditional as the `?` branch
+ *   operand of a comparison, `&&` or `||` (`(a ?? 0) < 3`, `(a ?? false) && b`); a conditional as the `?` branch
  *   of another; names/`true`/`null` used as computed map keys (`{ (k): 1 }`).
  *   Every other redundant pair of parentheses is dropped.
  *   A few more stay because the grammar needs them where layout changes: a

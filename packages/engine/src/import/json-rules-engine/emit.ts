@@ -49,7 +49,7 @@ export function emitRuleset(rules: JreRule[], rulesetName: string, origin: strin
   const types = new Map<string, VType>(inference.types());
   for (const fact of inference.order) {
     if (!isFieldName(fact)) {
-      errors.push({ rule: '(facts)', where: `fact ${JSON.stringify(fact)}`, message: 'a fact name must be an identifier ([A-Za-z_][A-Za-z0-9_]*) other than a Verdict keyword or __proto__/constructor/prototype: Verdict input fields cannot be named otherwise; rename the fact (or import with renamed facts)' });
+      errors.push({ rule: '(facts)', where: `fact ${JSON.stringify(fact)}`, message: 'a fact name must be an identifier ([A-Za-z_][A-Za-z0-9_]*) other than a Verdict keyword or __proto__/constructor/prototype: Verdict input fields cannot be named otherwise; rename the fact, or import with --rename-facts (renameFacts)' });
     }
   }
 

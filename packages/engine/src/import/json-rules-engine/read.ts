@@ -15,11 +15,17 @@ export interface ReadResult {
 }
 
 const DECORATED = /:/;
+/** The shared conditions of the current read (one read at a time: reading is synchronous). */
+let sharedConditions: SharedConditions = {};
 const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function readRules(document: unknown): ReadResult {
+/** Shared conditions by name (`engine.setCondition(name, condition)`), referenced as `{ "condition": name }`. */
+export type SharedConditions = Readonly<Record<string, unknown>>;
+
+export function readRules(document: unknown, shared: SharedConditions = {}): ReadResult {
   const out: ReadResult = { rules: [], errors: [], warnings: [] };
+  sharedConditions = shared;
   let list: unknown[];
   if (Array.isArray(document)) list = document;
   else if (isObject(document) && Array.isArray(document['rules'])) list = document['rules'];
@@ -92,6 +98,9 @@ function readRule(raw: unknown, index: number, out: ReadResult): JreRule | null 
   return { index, name, priority, event, conditions };
 }
 
+/** Shared conditions being expanded, innermost last (a cycle is an error). */
+const resolving: string[] = [];
+
 function readCondition(raw: unknown, where: string, label: string, out: ReadResult): Condition | null {
   const issue = (w: string, message: string): null => {
     out.errors.push({ rule: label, where: w, message });
@@ -114,12 +123,32 @@ function readCondition(raw: unknown, where: string, label: string, out: ReadResu
     if (!items.every((c) => c !== null)) return null;
     return op === 'all' ? { kind: 'all', items: items as Condition[] } : { kind: 'any', items: items as Condition[] };
   }
-  if (has(raw, 'condition')) return issue(where, `condition references (condition: ${JSON.stringify(raw['condition'])}) are not supported: inline the shared condition`);
+  if (has(raw, 'condition')) {
+    // json-rules-engine replaces `{ condition: name }` by the condition `engine.setCondition(name, ...)` set
+    const name = raw['condition'];
+    if (typeof name !== 'string' || !has(sharedConditions, name)) {
+      return issue(where, `condition reference ${JSON.stringify(name)} is not among the shared conditions: pass them with --conditions FILE (a JSON object of name to condition, as engine.setCondition takes them)`);
+    }
+    if (resolving.includes(name)) return issue(where, `shared condition ${JSON.stringify(name)} refers to itself (${[...resolving, name].join(' -> ')})`);
+    resolving.push(name);
+    try {
+      return readCondition(sharedConditions[name], `${where} (condition ${JSON.stringify(name)})`, label, out);
+    } finally {
+      resolving.pop();
+    }
+  }
   for (const key of ['fact', 'operator', 'value']) if (!has(raw, key)) return issue(where, `a condition needs "${key}"`);
   const operator = raw['operator'];
   if (typeof operator !== 'string') return issue(`${where}.operator`, 'the operator must be a string');
   if (DECORATED.test(operator)) return issue(`${where}.operator`, `operator decorators (${JSON.stringify(operator)}) are not supported`);
-  if (!(OPERATORS as readonly string[]).includes(operator)) return issue(`${where}.operator`, `custom operator ${JSON.stringify(operator)} is not supported (standard: ${OPERATORS.join(', ')})`);
+  if (!(OPERATORS as readonly string[]).includes(operator)) {
+    return issue(
+      `${where}.operator`,
+      `custom operator ${JSON.stringify(operator)} cannot be imported: json-rules-engine runs it as JavaScript (engine.addOperator), which an import cannot read. ` +
+        `Port it by hand: import the rules without this condition (or with a standard operator in its place), then write the test in the generated rule ` +
+        `as a Verdict expression (e.g. \`word.startsWith("b")\` for a "startsWith" operator; see grammar/functions.md). Standard operators: ${OPERATORS.join(', ')}`,
+    );
+  }
   if (raw['params'] !== undefined) out.warnings.push({ rule: label, where: `${where}.params`, message: 'fact params are ignored: imported facts are input data' });
   const left = readRef(raw['fact'], raw['path'], `${where}`, label, out);
   const right = readOperand(raw['value'], `${where}.value`, label, out);
