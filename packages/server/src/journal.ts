@@ -27,7 +27,7 @@ export interface JournalOptions {
   maxBytes: number;
   /** A new segment is started past this size (default 8 MB). */
   segmentBytes?: number;
-  /** fsync of the open segment, at most this often (default 20 ms). */
+  /** fsync of the open segment, at most this often (default 50 ms). */
   syncIntervalMs?: number;
   onSyncError?: (error: unknown) => void;
 }
@@ -65,7 +65,7 @@ export class Journal {
 
   constructor(private readonly options: JournalOptions) {
     this.segmentBytes = options.segmentBytes ?? 8 * 1024 * 1024;
-    this.syncIntervalMs = options.syncIntervalMs ?? 20;
+    this.syncIntervalMs = options.syncIntervalMs ?? 50;
   }
 
   /**
