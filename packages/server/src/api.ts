@@ -129,7 +129,9 @@ export class Api {
           Error413: errorResponse('The body is larger than the configured limit.'),
           Error415: errorResponse('The body is not application/json.'),
           Error429: errorResponse('Rate limit exceeded; see the Retry-After header.'),
-          Error503: errorResponse('`ruleset_unavailable`: the stored version is not one this server can compile; publish a fixed version or move the channel.'),
+          Error503: errorResponse(
+            '`database_unavailable`: the database cannot be reached (see Retry-After). `decision_log_full`: the decision log cannot take more decisions (see Retry-After). `ruleset_unavailable`: the stored version is not one this server can compile; publish a fixed version or move the channel.',
+          ),
           Error504: errorResponse('`timeout`: the request took longer than the configured request timeout and was stopped.'),
         },
       },
@@ -166,7 +168,8 @@ function errorStatuses(route: RouteSpec): number[] {
   if (route.scope !== null) statuses.push(401, 403, 429);
   if (route.path.includes('{')) statuses.push(404);
   if (route.body) statuses.push(413, 415);
-  if (route.loadsStoredVersion === true) statuses.push(503);
+  // a key is looked up in the database (when not cached), as is most of what routes read
+  if (route.scope !== null || route.loadsStoredVersion === true) statuses.push(503);
   if (hasDeadline(route)) statuses.push(504);
   return statuses;
 }

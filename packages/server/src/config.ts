@@ -36,6 +36,8 @@ export interface ServerConfig {
   logDurability?: LogDurability;
   /** The journal's directory (default `<dataDir>/journal`): replicas may share one (each writes its own files). */
   journalDir?: string;
+  /** How often the journal is fsync'd (group sync): what an OS crash or power loss may take of it. */
+  journalSyncMs?: number;
   /** The journal's size bound; past it (with the memory queue full too) `logOverflow` applies. */
   journalMaxBytes?: number;
   /** How long a decision may wait before its batch is written to the database (journal and none modes). */
@@ -111,6 +113,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     logDurability: oneOf(env, 'VERDICT_LOG_DURABILITY', ['journal', 'committed', 'none'] as const, 'journal'),
     journalMaxBytes: int(env, 'VERDICT_JOURNAL_MAX_BYTES', 1024 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER),
     logFlushMs: int(env, 'VERDICT_LOG_FLUSH_MS', 200, 1, 60_000),
+    journalSyncMs: int(env, 'VERDICT_JOURNAL_SYNC_MS', 50, 1, 60_000),
     logQueueMaxRows: int(env, 'VERDICT_LOG_QUEUE_MAX', 50_000, 100, 10_000_000),
     logOverflow: oneOf(env, 'VERDICT_LOG_OVERFLOW', ['refuse', 'drop'] as const, 'refuse'),
     shutdownTimeoutMs: int(env, 'VERDICT_SHUTDOWN_TIMEOUT_MS', 30_000, 100, 3_600_000),
@@ -164,12 +167,13 @@ function oneOf<T extends string>(env: Record<string, string | undefined>, name: 
 }
 
 /** The decision log and shutdown settings with their defaults filled in (a config built in code may leave them out). */
-export function logSettings(config: ServerConfig): Required<Pick<ServerConfig, 'logDurability' | 'journalDir' | 'journalMaxBytes' | 'logFlushMs' | 'logQueueMaxRows' | 'logOverflow' | 'shutdownTimeoutMs'>> {
+export function logSettings(config: ServerConfig): Required<Pick<ServerConfig, 'logDurability' | 'journalDir' | 'journalMaxBytes' | 'journalSyncMs' | 'logFlushMs' | 'logQueueMaxRows' | 'logOverflow' | 'shutdownTimeoutMs'>> {
   return {
     logDurability: config.logDurability ?? 'journal',
     journalDir: config.journalDir ?? join(config.dataDir, 'journal'),
     journalMaxBytes: config.journalMaxBytes ?? 1024 * 1024 * 1024,
     logFlushMs: config.logFlushMs ?? 200,
+    journalSyncMs: config.journalSyncMs ?? 50,
     logQueueMaxRows: config.logQueueMaxRows ?? 50_000,
     logOverflow: config.logOverflow ?? 'refuse',
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 30_000,

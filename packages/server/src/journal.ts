@@ -17,7 +17,7 @@
  *   (renaming them, which only one process can do) and places their rows
  *   first, to be written to the database before anything new.
  */
-import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DecisionInput } from '@verdict/store';
 
@@ -27,7 +27,7 @@ export interface JournalOptions {
   maxBytes: number;
   /** A new segment is started past this size (default 8 MB). */
   segmentBytes?: number;
-  /** fsync of the open segment, at most this often (default 20 ms). */
+  /** fsync of the open segment, at most this often (default 50 ms). */
   syncIntervalMs?: number;
   onSyncError?: (error: unknown) => void;
 }
@@ -65,7 +65,7 @@ export class Journal {
 
   constructor(private readonly options: JournalOptions) {
     this.segmentBytes = options.segmentBytes ?? 8 * 1024 * 1024;
-    this.syncIntervalMs = options.syncIntervalMs ?? 20;
+    this.syncIntervalMs = options.syncIntervalMs ?? 50;
   }
 
   /**
@@ -73,7 +73,7 @@ export class Journal {
    * rows they hold (numbered 0 .. n-1, to be read back first with `readNext`) and how many files.
    */
   open(): { rows: number; files: number } {
-    mkdirSync(this.options.dir, { recursive: true });
+    if (!existsSync(this.options.dir)) return { rows: 0, files: 0 }; // created with the first segment
     const orphans = readdirSync(this.options.dir)
       .map((name) => ({ name, match: SEGMENT_NAME.exec(name) }))
       .filter((f): f is { name: string; match: RegExpExecArray } => f.match !== null && !isRunning(Number(f.match[1])))
@@ -251,6 +251,7 @@ export class Journal {
 
   private startSegment(): Segment {
     this.closeSegment();
+    mkdirSync(this.options.dir, { recursive: true });
     const path = this.segmentPath();
     this.fd = openSync(path, 'a');
     const segment = { path, firstRow: this.nextRow, rows: 0, bytes: 0 };

@@ -77,7 +77,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     intervalMs: settings.logFlushMs,
     ...options.log,
     durability: settings.logDurability,
-    journal: { dir: settings.journalDir, maxBytes: settings.journalMaxBytes },
+    journal: { dir: settings.journalDir, maxBytes: settings.journalMaxBytes, syncIntervalMs: settings.journalSyncMs },
     maxQueueRows: settings.logQueueMaxRows,
     overflow: settings.logOverflow,
     // one line per failure with counts and the cause, never the rows (a batch can be megabytes)
