@@ -118,7 +118,15 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'verdict' } });
   const store =
     options.store ??
-    (await openStore(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir, ...(config.pgliteSharedBuffers === undefined ? {} : { pgliteSharedBuffers: config.pgliteSharedBuffers }) }));
+    (await openStore(
+      config.databaseUrl
+        ? { url: config.databaseUrl }
+        : {
+            dataDir: config.dataDir,
+            ...(config.pgliteSharedBuffers === undefined ? {} : { pgliteSharedBuffers: config.pgliteSharedBuffers }),
+            ...(config.pgliteThread ? { thread: true } : {}),
+          },
+    ));
   const { services, unlisten } = await createServices(config, { store, logger, ...(options.log === undefined ? {} : { log: options.log }) });
   // the store is open and the journal taken up: stop here or exit later, nothing answered is lost
   let phase: 'serving' | 'draining' | 'exiting' = 'serving';

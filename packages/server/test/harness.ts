@@ -257,7 +257,8 @@ export function forEachDriver(title: string, body: (ctx: DriverContext) => void,
           database = await createDatabase();
           store = await openStore({ url: database.url });
         } else {
-          store = await openStore({ memory: true });
+          // VERDICT_TEST_PGLITE_THREAD=1: the PGlite variant on its worker-thread driver
+          store = await openStore({ memory: true, thread: process.env['VERDICT_TEST_PGLITE_THREAD'] === '1' });
         }
         app = await buildApp(store, options.config);
       }, SLOW);

@@ -1,4 +1,5 @@
 import { openPglite } from './drivers/pglite.ts';
+import { openPgliteThread } from './drivers/pgliteThread.ts';
 import { openPostgres } from './drivers/postgres.ts';
 import type { Store } from './types.ts';
 
@@ -11,6 +12,11 @@ export interface OpenStoreOptions {
   memory?: boolean;
   /** PostgreSQL pool size (default 10). */
   maxConnections?: number;
+  /**
+   * Runs PGlite on a worker thread, reached over a private unix socket (driver `pglite-thread`),
+   * so that its statements do not pause the caller's event loop. Ignored with `url`.
+   */
+  thread?: boolean;
   /** PGlite's `shared_buffers` (default `16MB`): its page cache, held in memory for the life of the process. */
   pgliteSharedBuffers?: string;
 }
@@ -29,8 +35,9 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
       options.maxConnections === undefined ? { url: options.url } : { url: options.url, maxConnections: options.maxConnections },
     );
   }
-  return openPglite({
+  const pglite = {
     ...(options.memory ? { memory: true } : options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.pgliteSharedBuffers === undefined ? {} : { sharedBuffers: options.pgliteSharedBuffers }),
-  });
+  };
+  return options.thread ? openPgliteThread(pglite) : openPglite(pglite);
 }

@@ -223,7 +223,7 @@ export interface ChangeEvent {
 export type Unsubscribe = () => Promise<void>;
 
 export interface Store {
-  readonly driver: 'pglite' | 'postgres';
+  readonly driver: 'pglite' | 'pglite-thread' | 'postgres';
 
   // Rulesets and versions
   publishVersion(input: PublishInput): Promise<PublishResult>;

@@ -6,16 +6,19 @@
  */
 import { configFromEnv, startServer } from '@verdict/server';
 
-const { dataDir, databaseUrl, rulesetsDir, adminKey, logSampleRate, log } = JSON.parse(process.argv[2] ?? '{}') as {
+const { dataDir, databaseUrl, pgliteThread, rulesetsDir, adminKey, logSampleRate, log } = JSON.parse(process.argv[2] ?? '{}') as {
   dataDir: string;
   /** PostgreSQL instead of the embedded database. */
   databaseUrl?: string;
+  /** The embedded database on a worker thread (VERDICT_PGLITE_THREAD). */
+  pgliteThread?: boolean;
   rulesetsDir: string;
   adminKey: string;
   logSampleRate?: number;
   /** Decision log batching, for experiments (default: the server's). */
   log?: { intervalMs?: number; batchSize?: number };
 };
-const config = { ...configFromEnv(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }), port: 0, dataDir, rulesetsDir, adminKey, logLevel: 'silent', logSampleRate: logSampleRate ?? 1 };
+const env = { ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }), ...(pgliteThread ? { VERDICT_PGLITE_THREAD: '1' } : {}) };
+const config = { ...configFromEnv(env), port: 0, dataDir, rulesetsDir, adminKey, logLevel: 'silent', logSampleRate: logSampleRate ?? 1 };
 const server = await startServer(config, log === undefined ? {} : { log });
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
