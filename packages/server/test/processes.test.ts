@@ -1,31 +1,27 @@
 // Issue 5 at the process level: real `verdict serve` processes, started the way a user starts them
 // (the CLI, configured by environment). Two replicas on one PostgreSQL use each other's changes
 // within 1 s; a graceful restart (SIGTERM / SIGINT) under load loses no answered decision.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postgresUnreachableReason } from '@verdict/store';
 import { createDatabase, uniqueName } from './harness.ts';
+import { call, delay, exitCode, runCli as runCliIn, startServerProcess as startServerProcessIn, stopOrKill, type Answer, type CliProcess, type Env, type ServerProcess } from './process-harness.ts';
 import { input, policy } from './policies.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const TEST_TIMEOUT = 120_000;
 const BOUND_MS = 1000;
 const pgUrl = process.env['DATABASE_URL'];
 const pgRequired = process.env['VERDICT_REQUIRE_POSTGRES'] === '1';
 const pgReason = await postgresUnreachableReason(pgUrl);
 
-type Env = Record<string, string>;
-interface CliProcess { name: string; child: ChildProcess; output: () => string; exited: Promise<number | null> }
-interface ServerProcess extends CliProcess { url: string }
-interface Answer { status: number; body: any } // eslint-disable-line @typescript-eslint/no-explicit-any -- tests index into bodies
 
 const processes: CliProcess[] = [];
+const runCli = (name: string, args: string[], env: Env): CliProcess => runCliIn(name, args, env, processes);
+const startServerProcess = (name: string, env: Env): Promise<ServerProcess> => startServerProcessIn(name, env, processes);
 const cleanups: (() => unknown)[] = [];
-const delay = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 beforeEach(({ onTestFailed }) => {
   processes.length = 0;
@@ -38,69 +34,6 @@ afterEach(async () => {
   await Promise.all(processes.map((p) => stopOrKill(p)));
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 }, 60_000);
-
-/** The parent's environment without any Verdict configuration (DATABASE_URL included), plus `env`. */
-function childEnv(env: Env): Env {
-  const inherited = Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('VERDICT_') && !['DATABASE_URL', 'PORT', 'HOST'].includes(k));
-  return { ...(Object.fromEntries(inherited) as Env), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
-}
-
-function runCli(name: string, args: string[], env: Env): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
-  const p = { name, child, output: () => output, exited };
-  processes.push(p);
-  return p;
-}
-
-/** Polls `probe` until it returns a value, failing after `timeoutMs` (or at once when `alive` says the process is gone). */
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, alive: () => boolean = () => true): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (!alive()) throw new Error(`${what}: the process exited first`);
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await delay(50);
-  }
-}
-
-/** `verdict serve` with `env`; resolves once it logged its URL and /readyz answers 200. */
-async function startServerProcess(name: string, env: Env): Promise<ServerProcess> {
-  const p = runCli(name, ['serve'], env);
-  const alive = () => p.child.exitCode === null && p.child.signalCode === null;
-  const url = await until(`${name} logs "verdict server listening"`, 60_000, () => {
-    const line = p.output().split('\n').find((l) => l.includes('"verdict server listening"'));
-    return line === undefined ? undefined : (JSON.parse(line) as { url: string }).url;
-  }, alive);
-  await until(`${name} /readyz`, 30_000, async () => ((await fetch(`${url}/readyz`).catch(() => null))?.status === 200 ? true : undefined), alive);
-  return { ...p, url };
-}
-
-async function exitCode(p: CliProcess, timeoutMs = 30_000): Promise<number | null | 'timeout'> {
-  return Promise.race([p.exited, delay(timeoutMs).then(() => 'timeout' as const)]);
-}
-
-async function stopOrKill(p: CliProcess): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
-  p.child.kill('SIGTERM');
-  if ((await exitCode(p, 10_000)) === 'timeout') p.child.kill('SIGKILL');
-  await p.exited;
-}
-
-async function call(url: string, key: string, method: string, path: string, json?: unknown): Promise<Answer> {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
-}
 
 const newAdminKey = () => `vd_proc_${randomBytes(12).toString('hex')}`;
 function tempDir(prefix: string): string {
