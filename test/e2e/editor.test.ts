@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, CHROMIUM, ADMIN_KEY, REPO, SCREENSHOTS, startHarness, type Harness } from './harness.ts';
+import { browserAvailable, CHROMIUM, ADMIN_KEY, EXAMPLE_RULESETS, REPO, SCREENSHOTS, startHarness, type Harness } from './harness.ts';
 
 const available = browserAvailable();
 
@@ -74,7 +74,7 @@ describe.runIf(available)('editor in Chromium', { timeout: 60_000 }, () => {
     await shot('01-key-dialog');
     await h.page.fill('#api-key', ADMIN_KEY);
     await h.page.click('#api-key-submit');
-    await h.page.waitForFunction(() => (document.querySelector('#ruleset-select') as HTMLSelectElement | null)?.options.length === 4);
+    await h.page.waitForFunction((n) => (document.querySelector('#ruleset-select') as HTMLSelectElement | null)?.options.length === n, EXAMPLE_RULESETS);
     await openRuleset('marketplace.admission');
     original = await source();
     expect(original).toContain('ruleset marketplace.admission');

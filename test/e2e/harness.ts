@@ -3,7 +3,7 @@
  * process, in-memory PGlite, the repository's rulesets on `production`),
  * driven by Debian's Chromium through playwright-core.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,8 @@ export const CHROMIUM = process.env['VERDICT_CHROMIUM'] ?? '/usr/bin/chromium';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOTS = join(REPO, 'test-artifacts/screenshots');
 export const ADMIN_KEY = 'vd_e2e_admin_key_0123456789abcdef';
+/** How many rulesets the server publishes from the repository's `rulesets/` (the editor's ruleset list). */
+export const EXAMPLE_RULESETS = readdirSync(join(REPO, 'rulesets'), { recursive: true }).filter((f) => String(f).endsWith('.policy')).length;
 
 export interface Harness {
   server: RunningServer;

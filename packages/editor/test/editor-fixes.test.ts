@@ -3,7 +3,7 @@
  * served by the real server). They fail when Chromium is missing and VERDICT_REQUIRE_BROWSER=1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, browserAvailable, CHROMIUM, startHarness, type Harness } from '../../../test/e2e/harness.ts';
+import { ADMIN_KEY, EXAMPLE_RULESETS, browserAvailable, CHROMIUM, startHarness, type Harness } from '../../../test/e2e/harness.ts';
 
 const available = browserAvailable();
 if (!available && process.env['VERDICT_REQUIRE_BROWSER'] === '1') {
@@ -56,7 +56,7 @@ describe.runIf(available)('editor fixes in Chromium', { timeout: 60_000 }, () =>
     await h.page.waitForSelector('#key-dialog[open]');
     await h.page.fill('#api-key', ADMIN_KEY);
     await h.page.click('#api-key-submit');
-    await h.page.waitForFunction(() => (document.querySelector('#ruleset-select') as HTMLSelectElement | null)?.options.length === 4);
+    await h.page.waitForFunction((n) => (document.querySelector('#ruleset-select') as HTMLSelectElement | null)?.options.length === n, EXAMPLE_RULESETS);
     await openRuleset('marketplace.admission');
   }, 120_000);
 
@@ -145,7 +145,7 @@ describe.runIf(available)('editor fixes in Chromium', { timeout: 60_000 }, () =>
     expect(edited).toContain('# edited');
     await h.page.waitForFunction(() => localStorage.getItem('verdict.draft.marketplace.admission')?.includes('# edited') === true);
     await h.page.reload();
-    await h.page.waitForFunction(() => (document.querySelector('#ruleset-select') as HTMLSelectElement | null)?.options.length === 4);
+    await h.page.waitForFunction((n) => (document.querySelector('#ruleset-select') as HTMLSelectElement | null)?.options.length === n, EXAMPLE_RULESETS);
     await h.page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('Opened') === true);
     await openRuleset('marketplace.admission', 'Opened marketplace.admission with a restored draft');
     expect(await h.page.locator('#draft-banner').textContent()).toContain('Restored draft');
