@@ -74,7 +74,7 @@ describe('the packed CLI installed outside the workspace', { timeout: 60_000 }, 
     const file = join(repo, 'rulesets/auto_quote.policy');
     const text = readFileSync(file, 'utf8');
     try {
-      writeFileSync(file, text.replace('param base_rate: number = 560 where value > 0', 'param   base_rate :number=560   where value>0'));
+      writeFileSync(file, text.replace('param base_rate: decimal = 560 where value > 0', 'param   base_rate :decimal=560   where value>0'));
       expect((await git('diff', '--no-textconv', '--no-ext-diff')).stdout).toContain('param   base_rate');
       expect((await git('diff', '--no-ext-diff')).stdout).toBe('');
       expect((await git('diff')).stdout).toContain('no semantic change');
@@ -82,7 +82,7 @@ describe('the packed CLI installed outside the workspace', { timeout: 60_000 }, 
     } finally {
       writeFileSync(file, text);
     }
-    expect((await git('log', '-p', '-1', '--format=', 'main~2')).stdout).toContain('+param base_rate: number = 560 where value > 0');
+    expect((await git('log', '-p', '-1', '--format=', 'main~2')).stdout).toContain('+param base_rate: decimal = 560 where value > 0');
   });
 
   it('verdict diff A..B --inputs FILE --tests: text, markdown and JSON', async () => {

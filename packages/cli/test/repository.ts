@@ -43,7 +43,7 @@ export function reviewRepository(): string {
   mkdirSync(join(repo, 'rulesets'));
   writeFileSync(join(repo, 'traffic.jsonl'), TRAFFIC.map((t) => JSON.stringify(t)).join('\n') + '\n');
   commit(repo, QUOTE, 'base');
-  const rate = QUOTE.replace('param base_rate: number = 540', 'param base_rate: number = 560');
+  const rate = QUOTE.replace('param base_rate: decimal = 540', 'param base_rate: decimal = 560');
   commit(repo, rate, 'raise the base rate');
   const rule = rate + NEW_RULE;
   commit(repo, rule, 'decline exotic vehicles');

@@ -97,7 +97,7 @@ describe('real edits', () => {
   });
 
   it('insurance.auto_quote: a param only the premium reads is used by that output, not by nothing', () => {
-    const d = diff(quote, edit(quote, 'param base_rate: number = 540', 'param base_rate: number = 560'));
+    const d = diff(quote, edit(quote, 'param base_rate: decimal = 540', 'param base_rate: decimal = 560'));
     expect(d.declarations).toEqual([
       { kind: 'param', name: 'base_rate', change: 'changed', parts: [{ part: 'default', from: '540', to: '560' }], usedBy: [], outputsUsing: ['premium'] },
     ]);

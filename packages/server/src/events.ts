@@ -192,7 +192,8 @@ export class EventHub {
     if (!keepAlive) this.frames = [];
     const streams = [...this.streams];
     const texts = new Map<string, string>();
-    const checks = new Map<string, Promise<boolean>>();
+    /** Whether each key still allows its streams, checked once per key per flush. */
+    const allowedByKey = new Map<string, boolean>();
     const textFor = (stream: EventStream): string => {
       // a stream opened during this batch: only what was published after it opened
       if (frames.length > 0 && stream.since > frames[0]!.seq) return join(frames.filter((f) => f.seq >= stream.since && stream.wants(f.event)));
@@ -200,8 +201,12 @@ export class EventHub {
       if (text === undefined) texts.set(stream.filterKey, (text = join(frames.filter((f) => stream.wants(f.event)))));
       return text;
     };
-    const slice = (from: number) => {
-      for (const stream of streams.slice(from, from + FLUSH_SLICE)) {
+    // The writes happen in the slices themselves: a key's check is awaited once and the slice goes on
+    // from the stream that asked, so 1,000 streams of one key are never written in one burst.
+    const slice = (from: number): void => {
+      const end = Math.min(streams.length, from + FLUSH_SLICE);
+      for (let i = from; i < end; i++) {
+        const stream = streams[i]!;
         const sink = stream.sink;
         if (!stream.open || sink === null) continue;
         const text = textFor(stream) || (keepAlive ? KEEP_ALIVE : '');
@@ -211,15 +216,21 @@ export class EventHub {
           this.drop(stream, waiting);
           continue;
         }
-        let allowed = checks.get(stream.key);
-        if (allowed === undefined) checks.set(stream.key, (allowed = sink.allowed().catch(() => false)));
-        void allowed.then((ok) => {
-          if (!stream.open) return;
-          if (ok) sink.write(text);
-          else stream.close(REVOKED);
-        });
+        const allowed = allowedByKey.get(stream.key);
+        if (allowed === undefined) {
+          void sink
+            .allowed()
+            .catch(() => false)
+            .then((ok) => {
+              allowedByKey.set(stream.key, ok);
+              slice(i);
+            });
+          return;
+        }
+        if (allowed) sink.write(text);
+        else stream.close(REVOKED);
       }
-      if (from + FLUSH_SLICE < streams.length) setImmediate(() => slice(from + FLUSH_SLICE));
+      if (end < streams.length) setImmediate(() => slice(end));
     };
     slice(0);
   }

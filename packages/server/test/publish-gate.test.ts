@@ -55,7 +55,7 @@ forEachDriver('publish gate', (ctx) => {
 
   it('publishes a version whose tests pass, with no forced mark in the audit log', async () => {
     const name = uniqueName('green');
-    const ok = await ctx.t.request('POST', `/v1/rulesets/${name}/versions`, { key: 'publish', json: { source: tested(name, 100).replace('expect score 0.75', 'expect score 0.6666666666666666') } });
+    const ok = await ctx.t.request('POST', `/v1/rulesets/${name}/versions`, { key: 'publish', json: { source: tested(name, 100).replace('expect score 0.75', 'expect score 0.6666666666666667') } });
     expect(ok.status, ok.text).toBe(201);
     const audit = await ctx.t.request('GET', `/v1/audit?ruleset=${name}&action=version.publish`);
     expect(audit.body.items).toHaveLength(1);
