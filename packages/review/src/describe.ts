@@ -1,4 +1,5 @@
 import type { DeclarationChange, DiffReport, ImpactReport, RuleSummary, RulesetDiff, TestsImpact } from './model.ts';
+import { amountOf } from './impact.ts';
 
 /** One line of a review: what happened to what, with old/new text where it helps. */
 export interface ReviewItem {
@@ -196,6 +197,11 @@ function describeInvalid(impact: ImpactReport): ReviewItem[] {
   return items;
 }
 
+/** A decimal output (digits in a string) as its digits, like a number; anything else as JSON. */
+function amountText(value: unknown): string {
+  return typeof value === 'string' && amountOf(value) !== null ? value : JSON.stringify(value);
+}
+
 /** `+3.7%`, `-12.5%`, `+0%`. */
 export function percentText(p: number): string {
   const rounded = Math.round(p * 10) / 10;
@@ -211,7 +217,7 @@ function describeOutputs(impact: ImpactReport): ReviewItem[] {
       { mark: 'changed', text: `output \`${o.output}\` changes on ${o.changed} of ${both}${range}` },
       ...o.examples.map((e): ReviewItem => ({
         mark: 'note',
-        text: `${at(e)}: ${o.output} ${JSON.stringify(e.from)} -> ${JSON.stringify(e.to)}${e.percent === null ? '' : `, ${percentText(e.percent)}`}`,
+        text: `${at(e)}: ${o.output} ${amountText(e.from)} -> ${amountText(e.to)}${e.percent === null ? '' : `, ${percentText(e.percent)}`}`,
       })),
     ];
   });

@@ -128,7 +128,8 @@ function compareOutputs(
       outputs.set(name, o);
     }
     o.changed++;
-    const percent = typeof from === 'number' && typeof to === 'number' && from !== 0 && Number.isFinite(from) && Number.isFinite(to) ? ((to - from) / Math.abs(from)) * 100 : null;
+    const [a, b] = [amountOf(from), amountOf(to)];
+    const percent = a !== null && b !== null && a !== 0 ? ((b - a) / Math.abs(a)) * 100 : null;
     if (percent !== null) o.percent = o.percent === null ? { min: percent, max: percent } : { min: Math.min(o.percent.min, percent), max: Math.max(o.percent.max, percent) };
     if (o.examples.length < maxExamples) o.examples.push({ ...where, from, to, percent });
   }
@@ -142,3 +143,12 @@ function entry(rules: Map<string, { rule: string; nowFires: number; noLongerFire
   }
   return e;
 }
+
+/** A number, or a decimal output (a JSON string of digits, as a `decimal` leaves a decision), as a number; else null. */
+export function amountOf(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && DECIMAL_TEXT.test(value)) return Number(value);
+  return null;
+}
+
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
