@@ -17,6 +17,12 @@ const STREAMS = 1000;
 const RATE_PER_SECOND = 100;
 const WINDOW_MS = 2000;
 const ROUNDS = 3;
+/**
+ * Within 20% of the baseline's p99, or 2 ms over it: a p99 of 3-5 ms moves by a millisecond with
+ * the scheduler alone when other test files run beside this one (2 cores), so 20% of it is below
+ * what can be measured here; a stall from the streams (the defect: 27-166 ms) is far above both.
+ */
+const allowedP99 = (baseline: number) => Math.max(baseline * 1.2, baseline + 2);
 
 interface Window {
   sent: number;
@@ -108,11 +114,11 @@ forEachDriver('event streams under load', (ctx) => {
           for (let i = 0; i < 250 && server.services.events.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
           rounds.push({ without, with: withStreams });
           for (const w of [without, withStreams]) expect(w.answered, JSON.stringify(rounds)).toBe(w.sent);
-          if (withStreams.p99 <= without.p99 * 1.2) break;
+          if (withStreams.p99 <= allowedP99(without.p99)) break;
         }
         const last = rounds.at(-1)!;
         console.info(`event streams under load [${ctx.driver}]: p99 ${rounds.map((r) => `${r.without.p99.toFixed(1)} ms -> ${r.with.p99.toFixed(1)} ms`).join('; ')}`);
-        expect(last.with.p99, JSON.stringify(rounds)).toBeLessThanOrEqual(last.without.p99 * 1.2);
+        expect(last.with.p99, JSON.stringify(rounds)).toBeLessThanOrEqual(allowedP99(last.without.p99));
       } finally {
         agent.destroy();
         await server.close();
