@@ -82,19 +82,24 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what:
   throw new Error(`${what} did not become ready in ${timeoutMs} ms`);
 }
 
-/** Runs autocannon (or, for the fixed-rate pass, `fixed-rate.ts`) in a child process on core 1. */
-function load(spec: LoadSpec, generator: 'load.ts' | 'fixed-rate.ts' = 'load.ts'): Promise<LoadResult> {
-  const [command, args] = pinned(1, process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'http', generator), JSON.stringify(spec)]);
+/** Runs `http/<script>` with tsx on core 1 with `spec` as its argument; resolves with the JSON of its last stdout line. */
+function runOnLoadCore<T>(script: string, spec: unknown, what: string): Promise<T> {
+  const [command, args] = pinned(1, process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'http', script), JSON.stringify(spec)]);
   return new Promise((done, fail) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('exit', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && line.startsWith('{')) done(JSON.parse(line) as LoadResult);
-      else fail(new Error(`load generator exited (${code}): ${out}`));
+      if (code === 0 && line.startsWith('{')) done(JSON.parse(line) as T);
+      else fail(new Error(`${what} exited (${code}): ${out}`));
     });
   });
+}
+
+/** Runs autocannon (or, for the fixed-rate pass, `fixed-rate.ts`) in a child process on core 1. */
+function load(spec: LoadSpec, generator: 'load.ts' | 'fixed-rate.ts' = 'load.ts'): Promise<LoadResult> {
+  return runOnLoadCore<LoadResult>(generator, spec, 'load generator');
 }
 
 /** A target whose only process is `child`. */
@@ -153,17 +158,7 @@ const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} req/s`;
 
 /** Runs `http/embedded-service.ts` on core 1 against the server at `url` for the timed duration. */
 function embeddedService(url: string): Promise<EmbeddedResult> {
-  const [command, args] = pinned(1, process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'http', 'embedded-service.ts'), JSON.stringify({ url, key: ADMIN_KEY, durationSec: DURATION_SEC })]);
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && line.startsWith('{')) done(JSON.parse(line) as EmbeddedResult);
-      else fail(new Error(`embedded service exited (${code}): ${out}`));
-    });
-  });
+  return runOnLoadCore<EmbeddedResult>('embedded-service.ts', { url, key: ADMIN_KEY, durationSec: DURATION_SEC }, 'embedded service');
 }
 
 export async function httpBenchmarks(write: (text: string) => void): Promise<void> {

@@ -4,11 +4,10 @@
 // decision they made is in the log exactly once and `verdict audit verify` passes.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { call, exitCode, runCli, runScript, startServerProcess, stopOrKill, until, type CliProcess, type Env } from '../../server/test/process-harness.ts';
+import { call, exitCode, freePort, runCli, runScript, startServerProcess, stopOrKill, until, type CliProcess, type Env } from '../../server/test/process-harness.ts';
 
 const BOUND_MS = 1000;
 const processes: CliProcess[] = [];
@@ -38,16 +37,6 @@ rule over_limit {
 }
 `;
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => done(port));
-    });
-  });
-}
 
 interface StatusLine {
   event: 'status';

@@ -1,6 +1,7 @@
 // Real `verdict serve` processes for process-level tests, started the way a user starts them
 // (the CLI, configured by environment): start, wait for readiness, stop or kill, call the API.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
@@ -88,4 +89,16 @@ export async function call(url: string, key: string, method: string, path: strin
   });
   const text = await res.text();
   return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** A TCP port free on loopback now (for a server that must come back on the same port). */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => done(port));
+    });
+  });
 }
