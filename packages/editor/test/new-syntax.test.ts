@@ -72,6 +72,11 @@ describe.runIf(available)('new syntax in the editor (Chromium)', { timeout: 60_0
     await h.page.keyboard.type(text);
   };
   const suggestions = () => h.page.locator('.suggest-widget.visible .monaco-list-row');
+  /** Accepts the suggestion `label` once the widget has it in focus (not a row of an earlier, staler list). */
+  const accept = async (label: string) => {
+    await h.page.locator(`.suggest-widget.visible .monaco-list-row.focused[aria-label^="${label}"]`).waitFor();
+    await h.page.keyboard.press('Enter');
+  };
   const suggestionLabels = async (): Promise<string[]> => {
     await suggestions().first().waitFor();
     return (await suggestions().allTextContents()).map((r) => r.trim());
@@ -109,20 +114,25 @@ describe.runIf(available)('new syntax in the editor (Chromium)', { timeout: 60_0
 
   it('completes the assertions after `expect`, inserting the snippet with a rule to choose', async () => {
     await setSource(RULESET.replace('  cases {', '  @@\n  cases {'));
-    await typeAt('@@', 'expect mes');
+    // Completion reads an analysis that may be a few keystrokes old (refreshed when typing pauses): pause once.
+    await typeAt('@@', 'expect');
+    await h.page.waitForTimeout(700);
+    await h.page.keyboard.type(' mes');
     const labels = await suggestionLabels();
     expect(labels.some((l) => l.startsWith('message'))).toBe(true);
-    await h.page.keyboard.press('Enter');
-    await h.page.waitForFunction(() => (window as unknown as PageEditor).__verdictEditor.model.getValue().includes('expect message big ""'));
+    await accept('message');
+    await h.page.waitForFunction(() => (window as unknown as PageEditor).__verdictEditor.model.getValue().includes('expect message big'));
     await h.page.keyboard.press('Escape');
     expect(await source()).toContain('  expect message big ""\n  cases {');
   });
 
   it('completes a `cases` table as a snippet, and `compliant` in a decision', async () => {
     await setSource(RULESET.replace('  cases {', '  @@\n  cases {'));
-    await typeAt('@@', 'case');
+    await typeAt('@@', 'ca');
+    await h.page.waitForTimeout(700);
+    await h.page.keyboard.type('se');
     expect((await suggestionLabels()).some((l) => l.startsWith('cases'))).toBe(true);
-    await h.page.keyboard.press('Enter');
+    await accept('cases');
     await h.page.waitForFunction(() => /cases \{\n\s+\{ {2}\} -> deny\n\s+\}/.test((window as unknown as PageEditor).__verdictEditor.model.getValue()));
     await h.page.keyboard.press('Escape');
 
