@@ -89,7 +89,7 @@ describe('the packed CLI installed outside the workspace', { timeout: 60_000 }, 
     const text = await verdict('diff', 'main~3..main', '--inputs', 'traffic.jsonl', '--tests', '--exit-code', '--', 'rulesets/');
     expect(text.code).toBe(2);
     expect(text.stdout.split('\n')[0]).toBe(
-      'Summary: rulesets: 1 changed; rules: 1 added, 0 removed, 1 changed; 1 breaking input change; 2 of 27 decisions change (approve -> decline: 1, refer -> decline: 1); 3 inputs become invalid; output premium changes on 23; score changes on 10; 15 tests fail (15 passed before)',
+      'Summary: rulesets: 1 changed; rules: 1 added, 0 removed, 1 changed; 1 breaking input change; 2 of 27 decisions change (approve -> decline: 1, refer -> decline: 1); 3 inputs become invalid; output premium changes on 23; compliance changes on 1; score changes on 10; 15 tests fail (15 passed before)',
     );
     expect(text.stdout).toContain('~ output premium changes on 23 of 27 (+3.7%)');
     expect(text.stdout).toContain('· test "standard California sedan is approved": premium 691.2 -> 716.8, +3.7%');

@@ -81,7 +81,7 @@ describe('verdict diff for review', () => {
 
   it('starts with a summary line', () => {
     expect(all.stdout.split('\n')[0]).toBe(
-      'Summary: rulesets: 1 changed; rules: 1 added, 0 removed, 1 changed; 1 breaking input change; 2 of 27 decisions change (approve -> decline: 1, refer -> decline: 1); 3 inputs become invalid; output premium changes on 23; score changes on 10; 15 tests fail (15 passed before)',
+      'Summary: rulesets: 1 changed; rules: 1 added, 0 removed, 1 changed; 1 breaking input change; 2 of 27 decisions change (approve -> decline: 1, refer -> decline: 1); 3 inputs become invalid; output premium changes on 23; compliance changes on 1; score changes on 10; 15 tests fail (15 passed before)',
     );
   });
 
@@ -164,6 +164,28 @@ describe('exit codes for CI', () => {
     const wrong = await runCli(['diff', 'main~1..main', '--fail-on', 'typos'], repo);
     expect([wrong.code, wrong.stderr]).toEqual([1, expect.stringContaining('--fail-on is breaking, decision-change, test-failure') as string]);
   }, 30_000);
+});
+
+describe('a change of the decision model', () => {
+  it('is described, counted in the summary, and a compliance change on an input fails --fail-on decision-change', async () => {
+    const ruleset = (decision: string) =>
+      `ruleset d.model\n\ninput {\n  amount: number\n}\n\n${decision}\n\nrule big {\n  severity high\n  warn when amount > 100\n  because "big"\n}\n`;
+    const dir = tempProject({
+      'old/m.policy': ruleset('decision deny > warn > allow'),
+      'new/m.policy': ruleset('decision deny > warn > allow compliant warn, allow'),
+      'inputs.jsonl': '{"amount": 5}\n{"amount": 500}\n',
+    });
+    const text = await runCli(['diff', 'old', 'new', '--inputs', 'inputs.jsonl', '--fail-on', 'decision-change'], dir);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toContain('d.model (new/m.policy): decision model changed (compliant outcomes)');
+    expect(text.stdout).toContain('    ~ compliant outcomes\n        - allow\n        + warn, allow');
+    expect(text.stdout).toContain('inputs.jsonl#2: warn (non-compliant) -> warn (compliant)');
+    const json = JSON.parse((await runCli(['diff', 'old', 'new', '--inputs', 'inputs.jsonl', '--format', 'json'], dir)).stdout) as {
+      summary: { decisionModelChanges: number; complianceChanged: number; decisions: { changed: number } };
+    };
+    expect(json.summary).toMatchObject({ decisionModelChanges: 1, complianceChanged: 1, decisions: { changed: 0 } });
+    expect((await runCli(['diff', 'old', 'new', '--format', 'markdown'], dir)).stdout).toContain('**Decision model**');
+  });
 });
 
 describe('renameFields', () => {

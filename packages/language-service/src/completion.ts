@@ -4,18 +4,38 @@
  *   message's `{}` hole, code completion);
  * - inside a string compared with a literal union (`tier == "`,
  *   `tier in ["`, `tier: "` in a test's input): the union's values;
+ *   after `expect invalid at "`: the input's paths;
  * - after `a.b.`: that record's fields, then the functions usable in method
  *   form on its type (no `abs` on a `list<string>`);
- * - in a test's `input {}`: the fields of the record at that path (values of a
- *   literal union after `field:`); `params {}`: params; `outputs {}`: outputs;
+ * - in a test's `input {}` and the rows of `cases {}`: the fields of the record
+ *   at that path (values of a literal union after `field:`); `params {}`: params;
+ *   `outputs {}`: outputs; `expect suggest r {}`: r's suggestion fields;
+ * - in a test: its statements (`cases` as a snippet); after `expect`: outcomes and
+ *   the assertions (snippets), then each assertion's words in turn (`exactly`,
+ *   `within`, `contains`, `at`, rule names, error codes); in `cases {`: a row
+ *   snippet, outcomes after `->`;
  * - `expect ... by [`, `expect suggest`: rule names; `severity`: severities;
- * - elsewhere: keywords, the ruleset's names and the builtin functions.
+ * - in a `decision`: `compliant` after the outcomes, then the outcomes not yet listed;
+ * - elsewhere: keywords, the ruleset's names and the builtin functions (and
+ *   `type` at the top level, `contains` among a table's patterns).
  */
-import { BUILTINS, SEVERITIES, showType, signatureText, tokens, type Analysis, type Builtin, type FieldType, type SignatureType, type Type } from '@verdict/language';
+import {
+  BUILTINS,
+  SEVERITIES,
+  showType,
+  signatureText,
+  tokens,
+  type Analysis,
+  type Builtin,
+  type FieldType,
+  type SignatureType,
+  type Type,
+} from '@verdict/language';
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver-types';
 import { cursorContext, mapPath, type CursorContext, type IToken } from './context.ts';
 import { dottedPathBefore, ruleLocals, typeOfPath } from './paths.ts';
 import type { SourceFile } from './source.ts';
+import { assertionFollowers, casesItems, decisionItems, inInvalidPaths, inputPaths, keywordItem, testStatementItems } from './statement-completion.ts';
 
 const KEYWORDS = tokens.KEYWORDS.map((t) => t.name.toLowerCase());
 const MACROS = ['all', 'exists', 'exists_one', 'map', 'filter'];
@@ -207,12 +227,24 @@ function ruleNames(analysis: Analysis, skip: ReadonlySet<string>): CompletionIte
   return items;
 }
 
+/** The fields of a rule's suggestion, with the types of their values. */
+function suggestionFields(analysis: Analysis, rule: string): Map<string, FieldType> {
+  const fields = new Map<string, FieldType>();
+  const decl = analysis.ast.decls.find((d) => d.kind === 'Rule' && d.name.name === rule);
+  if (decl?.kind !== 'Rule') return fields;
+  for (const s of decl.suggestions) fields.set(s.name.name, { type: analysis.check.types.get(s.value.id) ?? { kind: 'any' }, optional: false });
+  return fields;
+}
+
 function inMap(context: CursorContext, source: SourceFile, offset: number): CompletionItem[] | null {
   const where = mapPath(context);
   if (where === null) return null;
   const analysis = source.analysis;
   const entry = mapEntry(context.since);
-  const root: Type = where.map === 'input' ? analysis.check.input : { kind: 'record', fields: namesOf(analysis, where.map === 'params' ? 'param' : 'output') };
+  const root: Type =
+    where.map === 'input'
+      ? analysis.check.input
+      : { kind: 'record', fields: where.map === 'suggest' ? suggestionFields(analysis, where.rule ?? '') : namesOf(analysis, where.map === 'params' ? 'param' : 'output') };
   const record = recordAt(root, where.path);
   if (entry.key === null) {
     if (record?.kind !== 'record') return [];
@@ -239,6 +271,16 @@ export function completion(source: SourceFile, offset: number): CompletionItem[]
   const mapped = inMap(context, source, offset);
   if (mapped !== null) return mapped;
   if (context.in === 'string') {
+    if (context.string !== null && inInvalidPaths(context.string.before)) {
+      const range = valueRange(context);
+      return inputPaths(analysis.check.input).map((path, i) => ({
+        label: path,
+        kind: CompletionItemKind.Field,
+        detail: 'input path',
+        sortText: `0${String(i).padStart(4, '0')}`,
+        ...(range === null ? {} : { textEdit: { range: source.rangeOf(range.start, range.end), newText: path } }),
+      }));
+    }
     const compared = comparedPath(context.tokens);
     return compared === null ? [] : literalItems(typeOfPath(analysis, compared, locals), source, valueRange(context));
   }
@@ -249,13 +291,18 @@ export function completion(source: SourceFile, offset: number): CompletionItem[]
   const tail = beforeWord.map((t) => t.tokenType.name);
   const at = (...names: string[]) => names.length <= tail.length && names.every((n, i) => tail[tail.length - names.length + i] === n);
 
+  // Whether the cursor is on the line of the last word before it (a statement's next word), or on a new line.
+  const lastBefore = beforeWord[beforeWord.length - 1];
+  const sameLine = lastBefore === undefined || !source.text.slice(context.from + lastBefore.startOffset + lastBefore.image.length, offset).includes('\n');
+
   if (frame?.kind === 'by') return ruleNames(analysis, new Set(since.filter((t) => t.tokenType.name === 'Identifier').map((t) => t.image)));
   if (at('Expect', 'Suggest')) return ruleNames(analysis, new Set());
-  if (at('Expect')) {
-    return [...analysis.check.outcomes.map((o) => ({ label: o, kind: CompletionItemKind.EnumMember, detail: 'outcome', sortText: `0${o}` })), ...['outputs', 'score', 'invalid', 'suggest'].map((k) => ({ label: k, kind: CompletionItemKind.Keyword, sortText: `1${k}` }))];
-  }
   if (at('Severity')) return SEVERITIES.map((s) => ({ label: s, kind: CompletionItemKind.EnumMember }));
-  if (frame?.kind === 'test') return ['input', 'params', 'expect'].map((k) => ({ label: k, kind: CompletionItemKind.Keyword }));
+  if (frame?.kind === 'test') return (sameLine ? assertionFollowers(beforeWord, analysis) : null) ?? testStatementItems(analysis);
+  if (frame?.kind === 'cases') return casesItems(beforeWord, analysis);
+  // On a new line after a decision, `compliant` may still come (with the declarations that may start there).
+  const decision = frame === undefined ? decisionItems(beforeWord) : null;
+  if (decision !== null && sameLine) return decision;
 
   const lineStart = source.text.lastIndexOf('\n', offset - 1) + 1;
   const dotted = dottedPathBefore(source.text.slice(lineStart, offset));
@@ -290,6 +337,11 @@ export function completion(source: SourceFile, offset: number): CompletionItem[]
   }
   for (const outcome of analysis.check.outcomes) items.push({ label: outcome, kind: CompletionItemKind.EnumMember, detail: 'outcome', sortText: `2${outcome}` });
   for (const word of KEYWORDS) items.push({ label: word, kind: CompletionItemKind.Keyword, sortText: `5${word}` });
+  if (frame === undefined) {
+    items.push(...(decision ?? []), { ...keywordItem('type', 'type ${1:Name} = $0'), sortText: '5type' });
+  }
+  // Directly in a table's rows: the `contains` pattern
+  if (context.frames.length === 1 && context.tokens[0]?.tokenType === tokens.Table) items.push({ ...keywordItem('contains'), sortText: '5contains' });
   items.push(...builtinItems(false, null));
   return items;
 }

@@ -12,6 +12,10 @@ export type IToken = ReturnType<typeof tokens.verdictLexer.tokenize>['tokens'][n
 export type Frame =
   | { kind: 'test' }
   | { kind: 'input' | 'params' | 'outputs' }
+  /** `expect suggest <rule> {` (or `... exactly {`). */
+  | { kind: 'suggest'; rule: string }
+  /** `cases {` in a test: rows of `{ input } -> outcome`. */
+  | { kind: 'cases' }
   /** `name: {` (or `name: [`) inside a map. */
   | { kind: 'key'; name: string }
   /** `expect <outcome> by [`. */
@@ -35,6 +39,8 @@ export interface CursorContext {
   tokens: IToken[];
   /** The name or keyword the cursor is right after (being typed), if any. */
   word: IToken | null;
+  /** The offset in the text where the tokens' offsets start (they are lexed from the declaration around the cursor). */
+  from: number;
 }
 
 const OPEN = new Set(['LBrace', 'LBracket', 'LParen']);
@@ -74,7 +80,7 @@ export function cursorContext(text: string, offset: number): CursorContext {
   const lastComment = comments[comments.length - 1];
   const last = list[list.length - 1];
   if (lastComment !== undefined && lastComment.startOffset + lastComment.image.length === end && (last === undefined || last.startOffset < lastComment.startOffset)) {
-    return { in: 'comment', string: null, frames: [], since: [], tokens: list, word: null };
+    return { in: 'comment', string: null, frames: [], since: [], tokens: list, word: null, from };
   }
   // An unterminated triple quote anywhere before the cursor means the cursor is inside it.
   const triple = list.findIndex((t) => t.tokenType.name === 'UnterminatedString' && /^[rRbB]{0,2}("""|''')/.test(t.image));
@@ -105,7 +111,11 @@ export function cursorContext(text: string, offset: number): CursorContext {
   const since = innermost === undefined ? code : code.slice(code.indexOf(innermost.token) + 1);
   const tail = code[code.length - 1];
   const word = stringState === null && tail !== undefined && tail.startOffset + tail.image.length === end && /^[A-Za-z_]/.test(tail.image) ? tail : null;
-  return { in: stringState === null ? 'code' : 'string', string: stringState, frames: stack.map((s) => s.frame), since, tokens: code, word };
+  return { in: stringState === null ? 'code' : 'string', string: stringState, frames: stack.map((s) => s.frame), since, tokens: code, word, from };
+}
+
+function isName(token: IToken): boolean {
+  return token.tokenType.name === 'Identifier' || tokens.KEYWORDS.includes(token.tokenType);
 }
 
 function frameOf(list: IToken[], i: number): Frame {
@@ -118,6 +128,13 @@ function frameOf(list: IToken[], i: number): Frame {
     if (prevName === 'Input') return { kind: 'input' };
     if (prevName === 'Params') return { kind: 'params' };
     if (prevName === 'Outputs') return { kind: 'outputs' };
+    const exactly = prevName === 'Identifier' && prev!.image === 'exactly';
+    if (exactly && prev2?.tokenType.name === 'Outputs') return { kind: 'outputs' };
+    // `expect suggest rule {` / `expect suggest rule exactly {`
+    const rule = exactly ? prev2 : prev;
+    const suggest = exactly ? list[i - 3] : prev2;
+    if (rule !== undefined && suggest?.tokenType.name === 'Suggest' && isName(rule)) return { kind: 'suggest', rule: rule.image };
+    if (prevName === 'Identifier' && prev!.image === 'cases') return { kind: 'cases' };
   }
   if (bracket === 'LBracket' && prevName === 'By') return { kind: 'by' };
   if (prevName === 'Colon' && prev2 !== undefined && (prev2.tokenType.name === 'Identifier' || prev2.tokenType.name === 'StringLiteral' || tokens.KEYWORDS.includes(prev2.tokenType))) {
@@ -127,19 +144,27 @@ function frameOf(list: IToken[], i: number): Frame {
 }
 
 /**
- * Where a test's `input {}` (or `params {}`, `expect outputs {}`) map is open around the cursor: which one,
- * and the path of keys from it to the innermost map (maps inside lists keep their key's path).
+ * Where a test's `input {}` (or `params {}`, `expect outputs {}`, `expect suggest rule {}`, a row of
+ * `cases {}`, which is input) map is open around the cursor: which one, and the path of keys from it
+ * to the innermost map (maps inside lists keep their key's path). `rule`: the rule of a suggestion.
  */
-export function mapPath(context: CursorContext): { map: 'input' | 'params' | 'outputs'; path: string[] } | null {
+export function mapPath(context: CursorContext): { map: 'input' | 'params' | 'outputs' | 'suggest'; path: string[]; rule?: string } | null {
   const frames = context.frames;
   const testAt = frames.findIndex((f) => f.kind === 'test');
   if (testAt < 0) return null;
-  const root = frames[testAt + 1];
-  if (root === undefined || (root.kind !== 'input' && root.kind !== 'params' && root.kind !== 'outputs')) return null;
+  let root = frames[testAt + 1];
+  let inner = testAt + 2;
+  // A row of `cases { { amount: 5 } -> allow }` is a part of the input.
+  if (root?.kind === 'cases') {
+    if (frames[inner]?.kind !== 'other') return null;
+    root = { kind: 'input' };
+    inner++;
+  }
+  if (root === undefined || (root.kind !== 'input' && root.kind !== 'params' && root.kind !== 'outputs' && root.kind !== 'suggest')) return null;
   const path: string[] = [];
-  for (const frame of frames.slice(testAt + 2)) {
+  for (const frame of frames.slice(inner)) {
     if (frame.kind === 'key') path.push(frame.name);
     else if (frame.kind !== 'other') return null;
   }
-  return { map: root.kind, path };
+  return root.kind === 'suggest' ? { map: 'suggest', path, rule: root.rule } : { map: root.kind, path };
 }

@@ -1,9 +1,11 @@
 /**
  * Hover: what a name is (input fields with their type and doc, consts, params
- * with default and constraint, lets, tables, outputs, rules, outcomes, rule
- * lets, test inputs), builtin signatures, and the type of any expression.
+ * with default and constraint, lets, tables, outputs, rules, outcomes with their
+ * precedence and compliance, rule lets, test inputs), builtin signatures, the
+ * type of any expression, and what a contextual keyword (`cases`, `exactly`,
+ * `within`, `compliant`, ...) means where it stands.
  */
-import { BUILTINS, printExpr, showType, signatureText, type Analysis, type Decl, type SymbolInfo, type Type } from '@verdict/language';
+import { BUILTINS, CONTEXTUAL_KEYWORDS, isContextualKeyword, printExpr, showType, signatureText, tokens, type Analysis, type Decl, type SymbolInfo, type Type } from '@verdict/language';
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import { contains, expressionAt } from './ast-walk.ts';
 import { occurrences, symbolKey, type Occurrence } from './occurrences.ts';
@@ -55,7 +57,13 @@ function occurrenceText(analysis: Analysis, occurrence: Occurrence): string[] | 
     const outcomes = analysis.check.outcomes;
     const rank = outcomes.indexOf(occurrence.name);
     const lines = [code(`(outcome) ${occurrence.name}`)];
-    if (rank >= 0) lines.push(rank === outcomes.length - 1 ? 'the default outcome (no rule fired)' : `precedence ${rank + 1} of ${outcomes.length} (\`${outcomes.join(' > ')}\`)`);
+    if (rank >= 0) {
+      const where = rank === outcomes.length - 1 ? 'the default outcome (no rule fired)' : `precedence ${rank + 1} of ${outcomes.length} (\`${outcomes.join(' > ')}\`)`;
+      // Which decisions are compliant is the ruleset's to say (`compliant ...`), so say it here.
+      const compliant = analysis.check.compliant.includes(occurrence.name);
+      const grant = compliant && rank !== outcomes.length - 1 ? '; a rule producing it is a grant' : '';
+      lines.push(`${where}; ${compliant ? 'compliant' : 'not compliant'}${grant}`);
+    }
     return lines;
   }
   for (const symbol of analysis.check.symbols.values()) if (symbolKey(symbol) === key) return symbolText(symbol, analysis);
@@ -64,9 +72,30 @@ function occurrenceText(analysis: Analysis, occurrence: Occurrence): string[] | 
   return null;
 }
 
+const KEYWORD_DOCS = new Map(CONTEXTUAL_KEYWORDS.map((k) => [k.word, k.doc]));
+
+/** A contextual keyword under the cursor and what it means there (lexing a few lines around it). */
+function keywordAt(text: string, offset: number): { lines: string[]; span: Decl['span'] } | null {
+  let from = offset;
+  for (let lines = 0; lines < 4 && from > 0; ) if (text[--from] === '\n') lines++;
+  let to = offset;
+  for (let lines = 0; lines < 3 && to < text.length; to++) if (text[to] === '\n') lines++;
+  const list = tokens.verdictLexer.tokenize(text.slice(from, to)).tokens;
+  const i = list.findIndex((t) => from + t.startOffset <= offset && offset < from + t.startOffset + t.image.length);
+  const token = list[i];
+  if (token === undefined || !isContextualKeyword(list, i)) return null;
+  const doc = KEYWORD_DOCS.get(token.image);
+  if (doc === undefined) return null;
+  const line = token.startLine ?? 1;
+  const base = text.slice(0, from).split('\n').length - 1;
+  const column = token.startColumn ?? 1;
+  const span = { start: from + token.startOffset, end: from + token.startOffset + token.image.length, line: base + line, column, endLine: base + line, endColumn: column + token.image.length };
+  return { lines: [code(`(keyword) ${token.image}`), doc], span };
+}
+
 export function hover(source: SourceFile, offset: number): Hover | null {
   const analysis = source.analysis;
-  const found = hoverAt(analysis, offset);
+  const found = keywordAt(source.text, offset) ?? hoverAt(analysis, offset);
   if (found === null) return null;
   return { contents: { kind: MarkupKind.Markdown, value: found.lines.join('\n\n') }, range: spanRange(found.span) };
 }

@@ -134,6 +134,7 @@ function build(analysis: Analysis): OccurrenceIndex {
         break;
       case 'Decision':
         for (const outcome of decl.outcomes) add(`outcome:${outcome.name}`, 'outcome', outcome.name, outcome.span, true);
+        for (const outcome of decl.compliant ?? []) add(`outcome:${outcome.name}`, 'outcome', outcome.name, outcome.span, false);
         break;
       case 'Const':
       case 'Param':
@@ -153,8 +154,13 @@ function build(analysis: Analysis): OccurrenceIndex {
           if (expectation.kind === 'ExpectDecision') {
             add(`outcome:${expectation.outcome.name}`, 'outcome', expectation.outcome.name, expectation.outcome.span, false);
             for (const rule of expectation.rules ?? []) add(`rule:${rule.name}`, 'rule', rule.name, rule.span, false);
-          } else if (expectation.kind === 'ExpectSuggestion') add(`rule:${expectation.rule.name}`, 'rule', expectation.rule.name, expectation.rule.span, false);
-          else if (expectation.kind === 'ExpectOutputs') visitNamedMap(expectation.value, 'output');
+          } else if (expectation.kind === 'ExpectSuggestion' || expectation.kind === 'ExpectMessage' || expectation.kind === 'ExpectError') {
+            add(`rule:${expectation.rule.name}`, 'rule', expectation.rule.name, expectation.rule.span, false);
+          } else if (expectation.kind === 'ExpectOutputs') visitNamedMap(expectation.value, 'output');
+        }
+        for (const row of (decl.cases ?? []).flatMap((block) => block.rows)) {
+          add(`outcome:${row.outcome.name}`, 'outcome', row.outcome.name, row.outcome.span, false);
+          for (const rule of row.rules ?? []) add(`rule:${rule.name}`, 'rule', rule.name, rule.span, false);
         }
         break;
       default:
@@ -167,6 +173,8 @@ function build(analysis: Analysis): OccurrenceIndex {
     if (decl.kind !== 'Input') declare(decl);
     if (decl.kind === 'Test') {
       if (decl.input !== null) visitInputMap(decl.input, '');
+      // A row of `cases` is a part of the input, merged into the test's.
+      for (const row of (decl.cases ?? []).flatMap((block) => block.rows)) visitInputMap(row.input, '');
       if (decl.params !== null) visitNamedMap(decl.params, 'param');
       for (const expectation of decl.expectations) if (expectation.kind === 'ExpectScore') visitExpr(expectation.value);
     } else if (decl.kind !== 'Input') visitExpr(decl);

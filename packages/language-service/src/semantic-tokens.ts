@@ -1,15 +1,18 @@
 /**
  * Semantic tokens: what each name is (input field, const, param, let, table,
  * output, rule, outcome, variable) and builtin calls, so themes colour names by
- * meaning on top of the TextMate grammar's keywords, strings and numbers.
+ * meaning on top of the TextMate grammar's keywords, strings and numbers; and
+ * the contextual keywords (`cases`, `compliant`, `exactly`, ...), which a
+ * grammar of regular expressions can only guess at, as keywords where the
+ * parser reads them so.
  */
-import { BUILTINS } from '@verdict/language';
+import { BUILTINS, isContextualKeyword, tokens } from '@verdict/language';
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-types';
 import { expressionsOf } from './ast-walk.ts';
 import { occurrences, type OccurrenceKind } from './occurrences.ts';
 import type { SourceFile } from './source.ts';
 
-const TYPES = ['property', 'variable', 'parameter', 'function', 'method', 'class', 'enumMember'] as const;
+const TYPES = ['property', 'variable', 'parameter', 'function', 'method', 'class', 'enumMember', 'keyword'] as const;
 const MODIFIERS = ['declaration', 'readonly', 'defaultLibrary'] as const;
 
 export const SEMANTIC_TOKENS_LEGEND: SemanticTokensLegend = { tokenTypes: [...TYPES], tokenModifiers: [...MODIFIERS] };
@@ -42,6 +45,10 @@ export function semanticTokens(source: SourceFile): SemanticTokens {
     const s = expr.calleeSpan;
     found.push({ line: s.line - 1, column: s.column - 1, length: s.end - s.start, type: TYPES.indexOf(expr.target === null ? 'function' : 'method'), modifiers: bit('defaultLibrary') });
   }
+  const lexed = tokens.verdictLexer.tokenize(source.text).tokens;
+  lexed.forEach((t, i) => {
+    if (isContextualKeyword(lexed, i)) found.push({ line: (t.startLine ?? 1) - 1, column: (t.startColumn ?? 1) - 1, length: t.image.length, type: TYPES.indexOf('keyword'), modifiers: 0 });
+  });
   found.sort((a, b) => a.line - b.line || a.column - b.column);
   const data: number[] = [];
   let line = 0;

@@ -5,6 +5,16 @@ export { parse, parseExpression, lex, type ParseResult, type ExpressionParseResu
 export { spanAt, spanRange } from './spans.ts';
 export { quote, decodeEscapes } from './strings.ts';
 export * as tokens from './tokens.ts';
+export {
+  CONTEXTUAL_KEYWORDS,
+  CONTAINS_PATTERN_EXAMPLE,
+  BUILT_IN_TYPE_NAMES,
+  isContextualKeyword,
+  type ContextualKeyword,
+  type KeywordContext,
+  type WordToken,
+} from './contextual-keywords.ts';
+export { EVALUATION_ERROR_CODES } from './checker/tests.ts';
 export { format, type FormatResult } from './format.ts';
 export { check, showType, type CheckResult, type SymbolInfo, type SymbolKind, type Type, type FieldType } from './checker/index.ts';
 export { analyze, type Analysis } from './analyze.ts';

@@ -1,4 +1,4 @@
-import type { DeclarationChange, DiffReport, ImpactReport, RuleSummary, RulesetDiff, TestsImpact } from './model.ts';
+import type { DeclarationChange, DecisionModelChange, DiffReport, ImpactReport, RuleSummary, RulesetDiff, TestsImpact } from './model.ts';
 import { amountOf } from './impact.ts';
 
 /** One line of a review: what happened to what, with old/new text where it helps. */
@@ -72,8 +72,8 @@ function describeRuleset(diff: RulesetDiff, impact: ImpactReport | undefined, te
       ...t.changed.map((c): ReviewItem => ({ mark: 'changed', text: `table \`${t.name}\` row`, from: c.from, to: c.to })),
     ]),
   );
+  if (diff.decision) add('Decision model', describeDecisionModel(diff.decision));
   const settings: ReviewItem[] = [];
-  if (diff.decision) settings.push({ mark: 'changed', text: 'decision precedence', from: diff.decision.from.join(' > '), to: diff.decision.to.join(' > ') });
   if (diff.weights) settings.push({ mark: 'changed', text: 'score weights', from: weightsText(diff.weights.from), to: weightsText(diff.weights.to) });
   if (diff.errorPolicy) settings.push({ mark: 'changed', text: 'error policy', from: `on error ${diff.errorPolicy.from}`, to: `on error ${diff.errorPolicy.to}` });
   add('Settings', settings);
@@ -86,10 +86,30 @@ function describeRuleset(diff: RulesetDiff, impact: ImpactReport | undefined, te
     add('Decision impact', describeImpact(impact));
     add('Inputs that become invalid', describeInvalid(impact));
     add('Outputs', describeOutputs(impact));
+    add('Compliance', describeCompliance(impact));
     add('Score', describeScore(impact));
   }
   if (tests) add('Test results', describeTests(tests));
   return { ruleset: diff.name, status: diff.status, summary: summaryOf(diff), sections };
+}
+
+/** The decision declaration's change, part by part: precedence, the default, the compliant outcomes, the rules that turn grants. */
+function describeDecisionModel(d: DecisionModelChange): ReviewItem[] {
+  const items: ReviewItem[] = [];
+  if (d.parts.includes('precedence')) {
+    items.push({ mark: 'changed', text: 'precedence (the first outcome produced wins)', from: d.from.join(' > '), to: d.to.join(' > ') });
+    const [was, is] = [d.from.at(-1), d.to.at(-1)];
+    if (was !== is) items.push({ mark: 'changed', text: `default outcome (no rule fired): \`${was ?? '-'}\` -> \`${is ?? '-'}\`` });
+  }
+  if (d.parts.includes('compliant')) items.push({ mark: 'changed', text: 'compliant outcomes', from: d.compliant.from.join(', '), to: d.compliant.to.join(', ') });
+  const names = (rules: string[]): string => rules.map((r) => `\`${r}\``).join(', ');
+  if (d.grants !== undefined && d.grants.added.length > 0) {
+    items.push({ mark: 'note', text: `now grants (a compliant outcome, left out of the score): ${names(d.grants.added)}` });
+  }
+  if (d.grants !== undefined && d.grants.removed.length > 0) {
+    items.push({ mark: 'note', text: `no longer grants (counted in the score again): ${names(d.grants.removed)}` });
+  }
+  return items;
 }
 
 /** `rule \`id\` (severity): outcome when \`condition\`` (code spans keep Markdown from reading `*` or `_`). */
@@ -137,7 +157,7 @@ function summaryOf(diff: RulesetDiff): string {
     plural(breaking, 'breaking input change'),
     plural(diff.input.length - breaking, 'compatible input change'),
     ...[...declarations].map(([what, n]) => plural(n, what)),
-    diff.decision ? 'decision precedence changed' : '',
+    diff.decision ? `decision model changed (${diff.decision.parts.map((p) => (p === 'compliant' ? 'compliant outcomes' : p)).join(', ')})` : '',
     diff.weights ? 'score weights changed' : '',
     diff.errorPolicy ? 'error policy changed' : '',
     plural(diff.tests.added.length, 'test added'),
@@ -221,6 +241,19 @@ function describeOutputs(impact: ImpactReport): ReviewItem[] {
       })),
     ];
   });
+}
+
+function describeCompliance(impact: ImpactReport): ReviewItem[] {
+  const c = impact.compliance;
+  if (c.changed === 0) return [];
+  const both = impact.evaluated - impact.validityChanged;
+  const become = (n: number, what: string): string => (n === 0 ? '' : `${n} become${n === 1 ? 's' : ''} ${what}`);
+  const ways = [become(c.becameCompliant, 'compliant'), become(c.becameNonCompliant, 'non-compliant')].filter(Boolean);
+  const state = (s: { decision: string; compliant: boolean }): string => `${s.decision} (${s.compliant ? 'compliant' : 'non-compliant'})`;
+  return [
+    { mark: 'changed', text: `compliance changes on ${c.changed} of ${both} (${ways.join(', ')})` },
+    ...c.examples.map((e): ReviewItem => ({ mark: 'note', text: `${at(e)}: ${state(e.from)} -> ${state(e.to)}` })),
+  ];
 }
 
 function describeScore(impact: ImpactReport): ReviewItem[] {

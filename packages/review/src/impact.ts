@@ -2,7 +2,7 @@
  * Decision impact: evaluate the same inputs with two versions of a ruleset
  * and report what changes: decisions (by transition and by rule), inputs that
  * become invalid (with the failing path), outputs (with relative change for
- * numbers) and scores, with a few examples of each.
+ * numbers), scores and compliance, with a few examples of each.
  */
 import type { CompiledRuleset, EvaluationResult } from '@verdict/engine';
 import type { ImpactReport, OutputImpact } from './model.ts';
@@ -50,6 +50,7 @@ export function computeImpact(before: CompiledRuleset, after: CompiledRuleset, s
     becameValid: 0,
     outputs: [],
     score: { changed: 0, examples: [] },
+    compliance: { changed: 0, becameCompliant: 0, becameNonCompliant: 0, examples: [] },
   };
   for (const sample of samples) {
     const old = run(before, sample.input, sample.params, options.params);
@@ -74,6 +75,17 @@ export function computeImpact(before: CompiledRuleset, after: CompiledRuleset, s
       if (old.score !== now.score) {
         report.score.changed++;
         if (report.score.examples.length < maxExamples) report.score.examples.push({ ...where, from: old.score, to: now.score });
+      }
+      // The same outcome may be compliant in one version only (`decision ... compliant` changed).
+      if (old.compliant !== now.compliant) {
+        const c = report.compliance;
+        c.changed++;
+        if (now.compliant) c.becameCompliant++;
+        else c.becameNonCompliant++;
+        // Examples where the outcome stays: a changed outcome is among the decision examples already.
+        if (old.decision === now.decision && c.examples.length < maxExamples) {
+          c.examples.push({ ...where, from: { decision: old.decision, compliant: old.compliant }, to: { decision: now.decision, compliant: now.compliant } });
+        }
       }
     }
     const oldFired = new Set(old.ok ? old.violations.map((v) => v.rule) : []);

@@ -58,6 +58,22 @@ export interface TableRowChanges {
   changed: Array<{ from: string; to: string }>;
 }
 
+/** How the decision declaration differs between two versions: its precedence and which outcomes are compliant. */
+export interface DecisionModelChange {
+  /** The outcomes, highest precedence first; the last is the default (for compatibility, the old and new lists). */
+  from: string[];
+  to: string[];
+  /** The outcomes a decision is compliant with: those `decision ... compliant` lists, else the default alone. */
+  compliant: { from: string[]; to: string[] };
+  /** What differs: `precedence` (outcomes added, removed or reordered, the default among them), `compliant` (as a set). */
+  parts: Array<'precedence' | 'compliant'>;
+  /**
+   * Rules of both versions that become grants (their outcome is now compliant: they leave the score's sums)
+   * or stop being grants; present when there are some.
+   */
+  grants?: { added: string[]; removed: string[] };
+}
+
 export interface RulesetDiff {
   name: string;
   status: 'added' | 'removed' | 'changed' | 'unchanged';
@@ -69,7 +85,8 @@ export interface RulesetDiff {
   input: InputChange[];
   declarations: DeclarationChange[];
   tables: TableRowChanges[];
-  decision: { from: string[]; to: string[] } | null;
+  /** The decision model (precedence, compliant outcomes), when it changed. */
+  decision: DecisionModelChange | null;
   weights: { from: Record<string, number>; to: Record<string, number> } | null;
   errorPolicy: { from: string; to: string } | null;
   tests: { added: string[]; removed: string[]; changed: string[] };
@@ -95,6 +112,22 @@ export interface ImpactReport {
   outputs: OutputImpact[];
   /** Inputs whose score differs (both versions accept them). */
   score: { changed: number; examples: Array<{ source: string; index: number; label?: string; from: number; to: number }> };
+  /**
+   * Inputs whose decision's `compliant` differs (both versions accept them), whether or not the outcome
+   * changed; the examples are those whose outcome stays the same (the others are decision examples).
+   */
+  compliance: {
+    changed: number;
+    becameCompliant: number;
+    becameNonCompliant: number;
+    examples: Array<{ source: string; index: number; label?: string; from: ComplianceOf; to: ComplianceOf }>;
+  };
+}
+
+/** A decision's outcome and whether it is compliant. */
+export interface ComplianceOf {
+  decision: string;
+  compliant: boolean;
 }
 
 export interface OutputImpact {
@@ -131,6 +164,8 @@ export interface ReviewSummary {
   semanticChange: boolean;
   rulesets: { added: number; removed: number; changed: number };
   rules: { added: number; removed: number; changed: number };
+  /** Rulesets whose decision model (precedence or compliant outcomes) changed. */
+  decisionModelChanges: number;
   /** Input schema changes that refuse some old input, renames included. */
   breakingInputChanges: number;
   /** Decisions both versions made and on which they differ, by transition. */
@@ -139,6 +174,8 @@ export interface ReviewSummary {
   becameInvalid: number;
   outputs: Array<{ output: string; changed: number }>;
   scoreChanged: number;
+  /** Decisions (both versions made them) whose `compliant` differs. */
+  complianceChanged: number;
   /** With tests run: the new versions' failing tests, and those that passed before. */
   tests: { failing: number; regressions: number } | null;
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_WEIGHTS } from '@verdict/engine';
 import type { Decl, Expr, RuleDecl, Ruleset, TableDecl, TestDecl } from '@verdict/language';
-import type { DeclarationChange, InputChange, RuleChange, RulePartChange, RuleSummary, RulesetDiff, TableRowChanges } from './model.ts';
+import type { DeclarationChange, DecisionModelChange, InputChange, RuleChange, RulePartChange, RuleSummary, RulesetDiff, TableRowChanges } from './model.ts';
 import { diffInputSchemas } from './schema-diff.ts';
 import { sameMeaning, semanticKey, textOf } from './semantic-key.ts';
 
@@ -63,11 +63,7 @@ export function diffRuleset(before: RulesetVersion | null, after: RulesetVersion
     }
   }
 
-  const oldOutcomes = outcomesOf(oldDecls);
-  const newOutcomes = outcomesOf(newDecls);
-  if (before !== null && after !== null && oldOutcomes.join('>') !== newOutcomes.join('>')) {
-    diff.decision = { from: oldOutcomes, to: newOutcomes };
-  }
+  if (before !== null && after !== null) diff.decision = diffDecisionModel(oldDecls, newDecls);
   const oldWeights = weightsOf(oldDecls);
   const newWeights = weightsOf(newDecls);
   if (before !== null && after !== null && JSON.stringify(oldWeights) !== JSON.stringify(newWeights)) {
@@ -119,6 +115,44 @@ function testsByName(decls: Decl[]): Map<string, TestDecl> {
 function outcomesOf(decls: Decl[]): string[] {
   const decision = decls.find((d) => d.kind === 'Decision');
   return decision?.kind === 'Decision' ? decision.outcomes.map((o) => o.name) : [];
+}
+
+/** The compliant outcomes as the engine reads them: those `compliant` lists, else the default alone. */
+function compliantOf(decls: Decl[]): string[] {
+  const decision = decls.find((d) => d.kind === 'Decision');
+  if (decision?.kind !== 'Decision') return [];
+  const fallback = decision.outcomes.at(-1);
+  return decision.compliant?.map((o) => o.name) ?? (fallback === undefined ? [] : [fallback.name]);
+}
+
+/**
+ * The decision model of two versions: precedence (order matters: the first outcome produced wins, the last
+ * is the default) and the compliant outcomes (a set: `compliant a, b` is `compliant b, a`, and naming the
+ * default alone is what saying nothing means). Null when both read the same.
+ */
+function diffDecisionModel(oldDecls: Decl[], newDecls: Decl[]): DecisionModelChange | null {
+  const from = outcomesOf(oldDecls);
+  const to = outcomesOf(newDecls);
+  const compliant = { from: compliantOf(oldDecls), to: compliantOf(newDecls) };
+  const parts: DecisionModelChange['parts'] = [];
+  if (from.join('>') !== to.join('>')) parts.push('precedence');
+  if ([...compliant.from].sort().join(',') !== [...compliant.to].sort().join(',')) parts.push('compliant');
+  if (parts.length === 0) return null;
+  const change: DecisionModelChange = { from, to, compliant, parts };
+  // A rule whose outcome turns compliant is a grant now: it leaves the score's sums and can lift the decision.
+  const grantsOf = (decls: Decl[], outcomes: string[]) =>
+    new Map(decls.flatMap((d) => (d.kind === 'Rule' && d.outcome !== null ? [[d.name.name, outcomes.includes(d.outcome.name)] as const] : [])));
+  const oldGrants = grantsOf(oldDecls, compliant.from);
+  const newGrants = grantsOf(newDecls, compliant.to);
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const [rule, grant] of newGrants) {
+    const was = oldGrants.get(rule);
+    if (was === undefined || was === grant) continue;
+    (grant ? added : removed).push(rule);
+  }
+  if (added.length + removed.length > 0) change.grants = { added, removed };
+  return change;
 }
 
 function weightsOf(decls: Decl[]): Record<string, number> {

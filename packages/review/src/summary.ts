@@ -10,10 +10,12 @@ export function summarizeReport(report: DiffReport): ReviewSummary {
   let evaluated = 0;
   let becameInvalid = 0;
   let scoreChanged = 0;
+  let complianceChanged = 0;
   for (const impact of Object.values(report.impact)) {
     evaluated += impact.evaluated - impact.validityChanged;
     becameInvalid += impact.becameInvalid.count;
     scoreChanged += impact.score.changed;
+    complianceChanged += impact.compliance.changed;
     for (const t of impact.transitions) {
       // A refused input is counted apart, not as a decision.
       if (t.from === INVALID || t.to === INVALID) continue;
@@ -38,11 +40,13 @@ export function summarizeReport(report: DiffReport): ReviewSummary {
       removed: sum(changed.map((d) => d.rules.removed.length)),
       changed: sum(changed.map((d) => d.rules.changed.length)),
     },
+    decisionModelChanges: changed.filter((d) => d.decision !== null).length,
     breakingInputChanges: sum(changed.filter((d) => d.status === 'changed').map((d) => d.input.filter((c) => c.breaking).length)),
     decisions: { evaluated, changed: sum(sortedTransitions.map((t) => t.count)), transitions: sortedTransitions },
     becameInvalid,
     outputs: [...outputs].map(([output, n]) => ({ output, changed: n })).sort((a, b) => a.output.localeCompare(b.output)),
     scoreChanged,
+    complianceChanged,
     tests:
       tests === null
         ? null
@@ -62,6 +66,7 @@ export function summaryLine(s: ReviewSummary): string {
     `rulesets: ${rulesets.join(', ')}`,
     `rules: ${s.rules.added} added, ${s.rules.removed} removed, ${s.rules.changed} changed`,
   ];
+  if (s.decisionModelChanges > 0) parts.push(`decision model changed in ${s.decisionModelChanges} ruleset${s.decisionModelChanges === 1 ? '' : 's'}`);
   if (s.breakingInputChanges > 0) parts.push(`${s.breakingInputChanges} breaking input change${s.breakingInputChanges === 1 ? '' : 's'}`);
   if (s.decisions.evaluated > 0) {
     const by = s.decisions.transitions.map((t) => `${t.from} -> ${t.to}: ${t.count}`).join(', ');
@@ -69,6 +74,7 @@ export function summaryLine(s: ReviewSummary): string {
   }
   if (s.becameInvalid > 0) parts.push(`${s.becameInvalid} input${s.becameInvalid === 1 ? '' : 's'} become${s.becameInvalid === 1 ? 's' : ''} invalid`);
   for (const o of s.outputs) parts.push(`output ${o.output} changes on ${o.changed}`);
+  if (s.complianceChanged > 0) parts.push(`compliance changes on ${s.complianceChanged}`);
   if (s.scoreChanged > 0) parts.push(`score changes on ${s.scoreChanged}`);
   if (s.tests !== null) parts.push(s.tests.failing === 0 ? 'all tests pass' : `${s.tests.failing} test${s.tests.failing === 1 ? '' : 's'} fail (${s.tests.regressions} passed before)`);
   return `Summary: ${parts.join('; ')}`;

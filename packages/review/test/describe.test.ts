@@ -43,8 +43,27 @@ describe('summary', () => {
   });
 
   it('names the settings that changed', () => {
-    const diff = emptyDiff({ decision: { from: ['deny', 'allow'], to: ['allow', 'deny'] }, errorPolicy: { from: 'fire', to: 'skip' } });
-    expect(summary(diff)).toBe('decision precedence changed, error policy changed');
+    const decision = { from: ['deny', 'allow'], to: ['allow', 'deny'], compliant: { from: ['allow'], to: ['deny'] }, parts: ['precedence' as const, 'compliant' as const] };
+    const diff = emptyDiff({ decision, errorPolicy: { from: 'fire', to: 'skip' } });
+    expect(summary(diff)).toBe('decision model changed (precedence, compliant outcomes), error policy changed');
+  });
+
+  it('describes a decision model change part by part: precedence, the default, compliant outcomes, grants', () => {
+    const decision = {
+      from: ['deny', 'allow'],
+      to: ['forbid', 'permit', 'deny'],
+      compliant: { from: ['allow'], to: ['permit'] },
+      parts: ['precedence' as const, 'compliant' as const],
+      grants: { added: ['owner_may_view'], removed: ['legacy_allow'] },
+    };
+    const section = describeReport({ rulesets: [emptyDiff({ decision })], impact: {} })[0]!.sections.find((s) => s.title === 'Decision model');
+    expect(section?.items).toEqual([
+      { mark: 'changed', text: 'precedence (the first outcome produced wins)', from: 'deny > allow', to: 'forbid > permit > deny' },
+      { mark: 'changed', text: 'default outcome (no rule fired): `allow` -> `deny`' },
+      { mark: 'changed', text: 'compliant outcomes', from: 'allow', to: 'permit' },
+      { mark: 'note', text: 'now grants (a compliant outcome, left out of the score): `owner_may_view`' },
+      { mark: 'note', text: 'no longer grants (counted in the score again): `legacy_allow`' },
+    ]);
   });
 
   it('tells formatting from nothing at all', () => {
@@ -88,6 +107,15 @@ describe('impact section', () => {
       },
     ],
     score: { changed: 1, examples: [{ source: 'inputs.jsonl', index: 4, from: 1, to: 0.8 }] },
+    compliance: {
+      changed: 2,
+      becameCompliant: 1,
+      becameNonCompliant: 1,
+      examples: [
+        { source: 'inputs.jsonl', index: 4, from: { decision: 'deny', compliant: false }, to: { decision: 'allow', compliant: true } },
+        { source: 'tests', index: 3, label: 'test "warn"', from: { decision: 'warn', compliant: true }, to: { decision: 'warn', compliant: false } },
+      ],
+    },
   };
 
   it('lists counts, transitions, rules and examples; refused inputs are counted apart', () => {
@@ -115,6 +143,15 @@ describe('impact section', () => {
       'inputs.jsonl#3: premium 100 -> 110, +10%',
     ]);
     expect(block.sections.find((s) => s.title === 'Score')?.items.map((i) => i.text)).toEqual(['score changes on 1 of 9', 'inputs.jsonl#4: score 1 -> 0.8']);
+  });
+
+  it('lists decisions whose compliance changes, with the same outcome or not', () => {
+    const block = describeReport({ rulesets: [emptyDiff()], impact: { 't.summary': impact } })[0]!;
+    expect(block.sections.find((s) => s.title === 'Compliance')?.items.map((i) => i.text)).toEqual([
+      'compliance changes on 2 of 9 (1 becomes compliant, 1 becomes non-compliant)',
+      'inputs.jsonl#4: deny (non-compliant) -> allow (compliant)',
+      'test "warn": warn (compliant) -> warn (non-compliant)',
+    ]);
   });
 
   it('counts validity changes in the plural', () => {

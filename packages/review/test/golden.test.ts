@@ -245,10 +245,28 @@ const CHECKS: Record<string, (diff: RulesetDiff, text: string) => void> = {
     expect(declarations(d)).toEqual(['table fee changed rows']);
     expect(text).toContain('rows reordered');
   },
-  'decision-precedence': (d) => {
+  'decision-precedence': (d, text) => {
     onlyChange(d, { settings: true });
-    expect(d.decision).toEqual({ from: ['deny', 'warn', 'allow'], to: ['deny', 'review', 'warn', 'allow'] });
+    expect(d.decision).toEqual({ from: ['deny', 'warn', 'allow'], to: ['deny', 'review', 'warn', 'allow'], compliant: { from: ['allow'], to: ['allow'] }, parts: ['precedence'] });
+    expect(text).toContain('decision model changed (precedence)');
   },
+  'decision-compliant-changed': (d, text) => {
+    // `warn` becomes compliant: the rule that warns is a grant now, out of the score's sums.
+    onlyChange(d, { settings: true });
+    expect(d.decision).toEqual({
+      from: ['deny', 'warn', 'allow'],
+      to: ['deny', 'warn', 'allow'],
+      compliant: { from: ['allow'], to: ['warn', 'allow'] },
+      parts: ['compliant'],
+      grants: { added: ['large_amount'], removed: [] },
+    });
+    expect(text).toContain('decision model changed (compliant outcomes)');
+    expect(text).toContain('compliance changes on 1 of 4 (1 becomes compliant)');
+    expect(text).toContain('inputs.jsonl#2: warn (non-compliant) -> warn (compliant)');
+    expect(text.split('\n')[0]).toContain('decision model changed in 1 ruleset; 0 of 4 decisions change; compliance changes on 1; score changes on 3');
+  },
+  // Naming the default alone is what saying nothing means.
+  'decision-compliant-default': noSemanticChange,
   'weights-changed': (d) => {
     onlyChange(d, { settings: true });
     expect(d.weights).toEqual({ from: { critical: 5, high: 3, medium: 2, low: 1 }, to: { critical: 8, high: 3, medium: 2, low: 2 } });

@@ -107,6 +107,9 @@ interface Direct {
   /** Per output, the inputs on which it differs; scores that differ; inputs only the old version accepts. */
   perOutput: Record<string, number>;
   scoreChanged: number;
+  /** Decisions (both versions valid) whose `compliant` differs, and of those how many became compliant. */
+  complianceChanged: number;
+  becameCompliant: number;
   becameInvalid: number;
 }
 
@@ -118,7 +121,9 @@ function paramsFor(ruleset: CompiledRuleset, params: Record<string, unknown>): R
 }
 
 function direct(before: CompiledRuleset, after: CompiledRuleset, inputs: ImpactSample[], shared: Record<string, unknown> = {}): Direct {
-  const out: Direct = { evaluated: 0, changed: 0, validityChanged: 0, transitions: {}, rules: {}, outputsChanged: 0, perOutput: {}, scoreChanged: 0, becameInvalid: 0 };
+  const out: Direct = {
+    evaluated: 0, changed: 0, validityChanged: 0, transitions: {}, rules: {}, outputsChanged: 0, perOutput: {}, scoreChanged: 0, complianceChanged: 0, becameCompliant: 0, becameInvalid: 0,
+  };
   for (const sample of inputs) {
     const params = { ...shared, ...sample.params };
     const a = before.evaluate(sample.input, { params: paramsFor(before, params) });
@@ -129,6 +134,8 @@ function direct(before: CompiledRuleset, after: CompiledRuleset, inputs: ImpactS
     if (a.ok && !b.ok) out.becameInvalid++;
     if (a.ok && b.ok) {
       if (a.score !== b.score) out.scoreChanged++;
+      if (a.compliant !== b.compliant) out.complianceChanged++;
+      if (!a.compliant && b.compliant) out.becameCompliant++;
       for (const name of new Set([...Object.keys(a.outputs), ...Object.keys(b.outputs)])) {
         if (JSON.stringify(a.outputs[name] ?? null) !== JSON.stringify(b.outputs[name] ?? null)) out.perOutput[name] = (out.perOutput[name] ?? 0) + 1;
       }
@@ -151,7 +158,7 @@ function direct(before: CompiledRuleset, after: CompiledRuleset, inputs: ImpactS
 }
 
 /** The report's counts in the direct loop's shape. */
-function counts(report: ImpactReport): Omit<Direct, 'outputsChanged' | 'perOutput' | 'scoreChanged' | 'becameInvalid'> {
+function counts(report: ImpactReport): Omit<Direct, 'outputsChanged' | 'perOutput' | 'scoreChanged' | 'complianceChanged' | 'becameCompliant' | 'becameInvalid'> {
   return {
     evaluated: report.evaluated,
     changed: report.changed,
@@ -167,10 +174,21 @@ function agree(beforeSource: string, afterSource: string, inputs: ImpactSample[]
   const after = compiled(afterSource);
   const report = computeImpact(before, after, inputs, { params });
   const expected = direct(before, after, inputs, params);
-  const { outputsChanged: _, perOutput, scoreChanged, becameInvalid, ...decisionCounts } = expected;
+  const { outputsChanged: _, perOutput, scoreChanged, complianceChanged, becameCompliant, becameInvalid, ...decisionCounts } = expected;
   expect(counts(report)).toEqual(decisionCounts);
   expect(Object.fromEntries(report.outputs.map((o) => [o.output, o.changed]))).toEqual(perOutput);
   expect([report.score.changed, report.becameInvalid.count]).toEqual([scoreChanged, becameInvalid]);
+  const { compliance } = report;
+  expect([compliance.changed, compliance.becameCompliant, compliance.becameNonCompliant]).toEqual([complianceChanged, becameCompliant, complianceChanged - becameCompliant]);
+  // Compliance examples are decisions whose outcome stays while their compliance changes.
+  for (const example of compliance.examples) {
+    const sample = inputs.find((x) => x.source === example.source && x.index === example.index)!;
+    const all = { ...params, ...sample.params };
+    const a = before.evaluate(sample.input, { params: paramsFor(before, all) });
+    const b = after.evaluate(sample.input, { params: paramsFor(after, all) });
+    expect(a.ok && b.ok ? [{ decision: a.decision, compliant: a.compliant }, { decision: b.decision, compliant: b.compliant }] : null).toEqual([example.from, example.to]);
+    expect(example.from.decision).toBe(example.to.decision);
+  }
   expect(report.sources).toEqual([...new Set(inputs.map((s) => s.source))]);
   // Ordered by count, most frequent first.
   const order = report.transitions.map((t) => t.count);
@@ -251,6 +269,17 @@ describe('impact of edits to marketplace.admission', () => {
     expect(report.validityChanged).toBe(free);
     expect(report.changed).toBe(free);
     expect(report.transitions.map((t) => t.to)).toEqual(report.transitions.map(() => '(invalid)'));
+  });
+
+  it('declaring `deny` compliant too changes compliance and scores, not one outcome', () => {
+    // `allow` stays the default and compliant; `deny` too is compliant now: its rules are grants, left out of the score.
+    const after = edit(ADMISSION, 'decision deny > allow', 'decision deny > allow compliant deny, allow');
+    const { report, expected } = agree(ADMISSION, after, inputs);
+    expect(report.changed).toBe(0);
+    expect(expected.complianceChanged).toBeGreaterThan(100);
+    expect(report.compliance.becameNonCompliant).toBe(0);
+    expect(report.compliance.examples).toHaveLength(5);
+    expect(report.score.changed).toBeGreaterThan(0);
   });
 
   it('an unchanged ruleset changes nothing', () => {

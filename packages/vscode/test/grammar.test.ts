@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { BUILTINS, BUILT_IN_TYPE_NAMES, CONTAINS_PATTERN_EXAMPLE, CONTEXTUAL_KEYWORDS, tokens as language } from '@verdict/language';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
@@ -47,8 +48,10 @@ function scopesOf(line: string, text: string): string[] {
 describe('verdict.tmLanguage.json', () => {
   const rulesets = readdirSync(`${root}rulesets`, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.policy'));
 
-  it.each(rulesets)('scopes every non-blank token of rulesets/%s', (file) => {
-    const tokens = tokenize(readFileSync(`${root}rulesets/${file}`, 'utf8'));
+  // The repository's rulesets, and the engine's port of Cedar's sample (an allow-list: `compliant`).
+  const files = [...rulesets.map((f) => `rulesets/${f}`), 'packages/engine/test/rulesets/cedar-photoapp.policy'];
+  it.each(files)('scopes every non-blank token of %s', (file) => {
+    const tokens = tokenize(readFileSync(`${root}${file}`, 'utf8'));
     const unscoped = tokens.filter((t) => t.text.trim() !== '' && t.scopes.length < 2);
     expect(unscoped.map((t) => `${t.line}: ${t.text}`)).toEqual([]);
   });
@@ -75,6 +78,68 @@ describe('verdict.tmLanguage.json', () => {
     expect(scopesOf('  deny when score > 1', 'score')).toEqual(['variable.other.verdict']);
     expect(scopesOf('on error skip', 'skip')).toEqual(['constant.language.error-policy.verdict']);
     expect(scopesOf('  deny when error', 'error')).toEqual(['variable.other.verdict']);
+  });
+
+  it('scopes every keyword of the language as a keyword (or a constant: true, false, null)', () => {
+    for (const keyword of language.KEYWORDS) {
+      const word = keyword.name.toLowerCase();
+      expect(scopesOf(`${word} `, word)[0], word).toMatch(/^(keyword|storage\.type|constant\.language)\./);
+    }
+  });
+
+  // The catalogue of @verdict/language: a contextual word added there is checked here.
+  it.each(CONTEXTUAL_KEYWORDS.map((k) => [k.word, k] as const))('scopes `%s` as a keyword where the language reads it so, else as a name', (word, k) => {
+    expect(scopesOf(k.example.line, word)[0], k.example.line).toMatch(/^(keyword|storage\.type)\./);
+    expect(scopesOf(`  ${k.asName}`, word), k.asName).toEqual(['variable.other.verdict']);
+  });
+
+  it('scopes the new test assertions part by part', () => {
+    expect(scopesOf('  expect message big contains "too large"', 'big')).toEqual(['entity.name.function.rule.verdict']);
+    expect(scopesOf('  expect error big division_by_zero', 'division_by_zero')).toEqual(['constant.language.error-code.verdict']);
+    expect(scopesOf('  expect suggest big exactly { amount: 1 }', 'exactly')).toEqual(['keyword.other.exactly.verdict']);
+    expect(scopesOf('  expect invalid at "amount", "tier"', 'tier')).toEqual(['string.quoted.double.verdict']);
+    expect(scopesOf('  expect outputs { fee: 5 } within 0.01', '0.01')).toEqual(['constant.numeric.verdict']);
+    // an outcome named like an assertion
+    expect(scopesOf('  expect message by [big]', 'by')).toEqual(['keyword.control.by.verdict']);
+    const cases = tokenize('  cases {\n    { amount: 5 } -> allow\n    { amount: 500 } -> deny by [big]\n  }');
+    expect(cases.find((t) => t.text === 'cases')!.scopes.at(-1)).toBe('keyword.other.cases.verdict');
+    expect(cases.find((t) => t.text === '->')!.scopes.at(-1)).toBe('keyword.operator.arrow.verdict');
+    expect(cases.find((t) => t.text === 'by')!.scopes.at(-1)).toBe('keyword.control.by.verdict');
+  });
+
+  it('scopes a decision: outcomes, precedence and the compliant list, also over lines', () => {
+    const tokens = tokenize('decision forbid > permit > deny\n  compliant permit # an allow-list\n\nrule r {');
+    const scope = (text: string) => tokens.filter((t) => t.text === text).map((t) => t.scopes.at(-1));
+    expect(scope('decision')).toEqual(['keyword.other.decision.verdict']);
+    expect(scope('compliant')).toEqual(['keyword.other.compliant.verdict']);
+    expect(scope('permit')).toEqual(['variable.other.enummember.outcome.verdict', 'variable.other.enummember.outcome.verdict']);
+    expect(scope('>')).toEqual(['keyword.operator.precedence.verdict', 'keyword.operator.precedence.verdict']);
+    expect(scope(' an allow-list')).toEqual(['comment.line.number-sign.verdict']);
+    // the declaration after it is itself again
+    expect(scope('rule')).toEqual(['keyword.other.rule.verdict']);
+  });
+
+  it('scopes table patterns: ranges, several comparisons, contains and a call on the cell', () => {
+    expect(scopesOf(`  ${CONTAINS_PATTERN_EXAMPLE}`, 'contains')).toEqual(['keyword.other.contains.verdict']);
+    expect(scopesOf('  x.contains("KP")', 'contains')).toEqual(['support.function.builtin.verdict']);
+    const range = tokenize('  [10, 20), >= 1 && != 5, .startsWith("https://") -> 1');
+    expect(range.find((t) => t.text === ')')!.scopes.at(-1)).toBe('punctuation.section.parens.verdict');
+    expect(range.find((t) => t.text === '&&')!.scopes.at(-1)).toBe('keyword.operator.logical.verdict');
+    expect(range.find((t) => t.text === 'startsWith')!.scopes.at(-1)).toBe('support.function.builtin.verdict');
+  });
+
+  it('scopes type aliases, open records and every built-in type', () => {
+    const alias = 'type Container = { name: string, ports?: list<Port>, ... }';
+    expect(scopesOf(alias, 'type')).toEqual(['storage.type.type.verdict']);
+    expect(scopesOf(alias, 'Container')).toEqual(['entity.name.type.alias.verdict']);
+    expect(scopesOf(alias, '...')).toEqual(['keyword.operator.open-record.verdict']);
+    expect(scopesOf('  kind: type(x)', 'type')).toEqual(['support.function.builtin.verdict']);
+    for (const name of BUILT_IN_TYPE_NAMES) expect(scopesOf(`  a: ${name}`, name), name).toEqual(['support.type.primitive.verdict']);
+  });
+
+  it('scopes every builtin function of the catalogue, and the macros, as builtin calls', () => {
+    const macros = ['all', 'exists', 'exists_one', 'map', 'filter', 'has', 'existsOne', 'transformList', 'transformMap', 'transformMapEntry'];
+    for (const name of [...BUILTINS.keys(), ...macros]) expect(scopesOf(`  x = ${name}(y)`, name), name).toEqual(['support.function.builtin.verdict']);
   });
 
   it('scopes numbers, durations, strings and comments', () => {

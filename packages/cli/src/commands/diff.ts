@@ -93,7 +93,8 @@ async function diff(argv: string[], io: CommandIO): Promise<number> {
 /** Whether a `--fail-on` condition holds for the report. */
 function holds(condition: FailOn, s: ReviewSummary): boolean {
   if (condition === 'breaking') return s.breakingInputChanges > 0 || s.becameInvalid > 0 || s.rulesets.removed > 0;
-  if (condition === 'decision-change') return s.decisions.changed > 0;
+  // A decision whose outcome stays but whose `compliant` flips is a changed decision for a caller too.
+  if (condition === 'decision-change') return s.decisions.changed > 0 || s.complianceChanged > 0;
   return s.tests !== null && s.tests.failing > 0;
 }
 

@@ -1,5 +1,5 @@
 /** LSP-shaped results of @verdict/language-service as Monaco's: 0-based positions -> 1-based, kinds by name. */
-import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position, type Range } from 'vscode-languageserver-types';
+import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Position, type Range } from 'vscode-languageserver-types';
 import { monaco } from '../monaco.ts';
 
 export function toMonacoRange(range: Range): monaco.IRange {
@@ -21,7 +21,9 @@ function completionKind(kind: CompletionItemKind | undefined): monaco.languages.
 export function toMonacoCompletion(item: CompletionItem, wordRange: monaco.IRange): monaco.languages.CompletionItem {
   const edit = item.textEdit !== undefined && 'range' in item.textEdit ? item.textEdit : undefined;
   const description = item.labelDetails?.description;
-  const documentation = typeof item.documentation === 'string' ? item.documentation : item.documentation?.value;
+  const doc = item.documentation;
+  // Markdown docs (a keyword's, with `code`) render as Markdown; plain ones as text.
+  const documentation = typeof doc === 'string' || doc === undefined ? doc : doc.kind === MarkupKind.Markdown ? { value: doc.value } : doc.value;
   return {
     label: description === undefined ? item.label : { label: item.label, description },
     kind: completionKind(item.kind),
@@ -31,5 +33,6 @@ export function toMonacoCompletion(item: CompletionItem, wordRange: monaco.IRang
     ...(item.detail !== undefined ? { detail: item.detail } : {}),
     ...(documentation !== undefined ? { documentation } : {}),
     ...(item.sortText !== undefined ? { sortText: item.sortText } : {}),
+    ...(item.filterText !== undefined ? { filterText: item.filterText } : {}),
   };
 }

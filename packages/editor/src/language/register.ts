@@ -13,7 +13,7 @@ import { registerHover } from './hover.ts';
 import { registerQuickFixes } from './quick-fix.ts';
 import { registerSignatureHelp } from './signature-help.ts';
 import { registerSymbols } from './symbols.ts';
-import { tokenizeLine, type LineState } from './tokenize.ts';
+import { INITIAL_LINE_STATE, sameLineState, tokenizeLine, type LineState } from './tokenize.ts';
 
 export const LANGUAGE_ID = 'verdict';
 
@@ -23,10 +23,7 @@ class State implements monaco.languages.IState {
     return new State(this.line);
   }
   equals(other: monaco.languages.IState): boolean {
-    if (!(other instanceof State)) return false;
-    const a = this.line.triple;
-    const b = other.line.triple;
-    return a === b || (a !== null && b !== null && a.close === b.close && a.raw === b.raw);
+    return other instanceof State && sameLineState(this.line, other.line);
   }
 }
 
@@ -71,7 +68,7 @@ export function registerVerdict(options: VerdictOptions): void {
     wordPattern: /[A-Za-z_][A-Za-z0-9_]*/,
   });
   monaco.languages.setTokensProvider(LANGUAGE_ID, {
-    getInitialState: () => new State({ triple: null }),
+    getInitialState: () => new State(INITIAL_LINE_STATE),
     tokenize(line, state) {
       const result = tokenizeLine(line, (state as State).line);
       return { tokens: result.tokens, endState: new State(result.state) };

@@ -1,10 +1,11 @@
 /** `type` aliases: names declared once, not built-in, and no alias that refers to itself. */
 import type { Decl, TypeAliasDecl, TypeExpr } from '../ast.ts';
 import { aliasesOf, cyclicAliases } from '../aliases.ts';
+import { BUILT_IN_TYPE_NAMES } from '../contextual-keywords.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { messages } from './messages.ts';
 
-const BUILT_IN_TYPES = new Set(['string', 'number', 'boolean', 'timestamp', 'duration', 'any', 'list', 'map', 'decimal']);
+const BUILT_IN_TYPES = new Set(BUILT_IN_TYPE_NAMES);
 
 export function checkAliases(decls: readonly Decl[], report: (d: Diagnostic) => void): void {
   const aliases = aliasesOf(decls);
