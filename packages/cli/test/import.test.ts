@@ -60,7 +60,7 @@ describe('verdict import', () => {
   });
 
   it('exits 1 listing every unsupported feature', async () => {
-    const bad = [{ name: 'x', conditions: { all: [{ condition: 'shared' }, { fact: 'a', operator: 'someFact:equal', value: 1 }] }, event: { type: 'e' } }];
+    const bad = [{ name: 'x', conditions: { all: [{ condition: 'shared' }, { fact: 'a', operator: 'someFact:caseInsensitive:equal', value: 1 }] }, event: { type: 'e' } }];
     const dir = tempProject({ 'bad.json': JSON.stringify(bad), 'broken.json': '{ nope' });
     const r = await run(['--from', 'json-rules-engine', 'bad.json'], dir);
     expect(r.code).toBe(1);
@@ -69,7 +69,7 @@ describe('verdict import', () => {
     expect(r.stderr).toContain('rule "x" at conditions.all[0]: condition reference');
     expect(r.stderr).toContain('--conditions FILE');
     expect(r.stderr).toContain('--rename-facts');
-    expect(r.stderr).toContain('operator decorators');
+    expect(r.stderr).toContain('custom operator decorator "caseInsensitive"');
     const broken = await run(['--from', 'json-rules-engine', 'broken.json'], dir);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('is not JSON');

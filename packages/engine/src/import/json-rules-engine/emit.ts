@@ -1,5 +1,5 @@
 /** Writes the Verdict ruleset for checked json-rules-engine rules. */
-import type { Severity } from '@verdict/language';
+import { format, type Severity } from '@verdict/language';
 import { commentText, isSoftName, jsonLiteral, plainMessage, uniqueName, type Json } from '../verdict-syntax.ts';
 import { ConditionWriter } from './condition.ts';
 import { Inference, typeText, type VType } from './infer.ts';
@@ -98,10 +98,17 @@ export function emitRuleset(rules: JreRule[], rulesetName: string, origin: strin
     imported.push({ id, name: r.name, priority: r.priority, severity, outcome, event: r.event, suggest });
   }
 
-  const fieldLines = [...types].map(([fact, t]) => `  ${fact}?: ${typeText(t, '  ')}`);
+  // A fact compared with null is required: Verdict reads a missing top-level field as null.
+  const fieldLines = [...types].map(([fact, t]) => `  ${fact}${t.kind === 'any' && t.nullable === true ? '' : '?'}: ${typeText(t)}`);
+  if (!records) fieldLines.push('  ...');
+  const required = [...types].filter(([, t]) => t.kind === 'any' && t.nullable === true).map(([fact]) => fact);
   const header = [
     `# Imported from json-rules-engine rules (${commentText(origin)}) by \`verdict import\`.`,
     '# Every fact is an optional input field: a missing fact reads as undefined, as with allowUndefinedFacts.',
+    ...(required.length === 0 ? [] : [`# Facts compared with null are required (a missing one would read as null): ${required.join(', ')}.`]),
+    records
+      ? '# Fact objects are closed records of the fields the rules read (--records): other facts and fields are refused.'
+      : '# The input is open (`...`): facts and fields the rules never read are accepted and ignored.',
     ...[...renamed].map(([from, to]) => `# Fact ${commentText(JSON.stringify(from))} is the input field \`${to}\`.`),
     `ruleset ${rulesetName}`,
     '',
@@ -112,6 +119,8 @@ export function emitRuleset(rules: JreRule[], rulesetName: string, origin: strin
     '# json-rules-engine operators answer false on values they cannot compare.',
     'on error skip',
   ];
-  const source = `${header.join('\n')}\n\n${blocks.join('\n\n')}\n`;
+  const written = `${header.join('\n')}\n\n${blocks.join('\n\n')}\n`;
+  // The canonical layout (`verdict fmt`); the text as written if the formatter refuses it (the checks then report why).
+  const source = format(written).text ?? written;
   return { source, rules: imported, outcomes, defaultOutcome, errors, warnings };
 }
