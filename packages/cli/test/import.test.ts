@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '@verdict/language';
+import { analyze, format } from '@verdict/language';
+import { compile } from '@verdict/engine';
 import { runImport } from '../src/commands/import.ts';
 import { UsageError, type CommandIO } from '../src/io.ts';
 import { tempProject } from './helpers.ts';
@@ -44,10 +45,24 @@ describe('verdict import', () => {
     expect(text).toContain('(standard input)');
   });
 
-  it('declares typed records with --records', async () => {
+  it('writes an open input by default (facts and fields no rule reads are accepted), closed with --records, in canonical format', async () => {
     const dir = tempProject({ 'rules.json': rules });
-    const r = await run(['--from', 'json-rules-engine', 'rules.json', '--records'], dir);
-    expect(r.stdout).toMatch(/user\?: \{\s+country\?: string\s+\}/);
+    const facts = { age: 20, user: { country: 'FR', name: 'Ann' }, tags: [], session: 'x' };
+    const open = await run(['--from', 'json-rules-engine', 'rules.json'], dir);
+    expect(format(open.stdout).text).toBe(open.stdout);
+    const decision = compile(open.stdout).ruleset!.evaluate(facts);
+    expect(decision.ok && decision.decision).toBe('allow');
+    const closed = await run(['--from', 'json-rules-engine', 'rules.json', '--records'], dir);
+    expect(closed.stdout).toMatch(/user\?: \{ country\?: string \}/);
+    expect(format(closed.stdout).text).toBe(closed.stdout);
+    expect(compile(closed.stdout).ruleset!.evaluate(facts).ok).toBe(false);
+  });
+
+  it('--help says what the import writes and names every option', async () => {
+    const r = await run(['--help'], tempProject({}));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('The input is open');
+    for (const option of ['--conditions FILE', '--rename-facts', '--records', '--name NAME', '-o FILE']) expect(r.stdout).toContain(option);
   });
 
   it('renames facts that are not names with --rename-facts, warning on stderr', async () => {
