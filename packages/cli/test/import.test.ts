@@ -65,9 +65,13 @@ describe('verdict import', () => {
     for (const option of ['--conditions FILE', '--rename-facts', '--records', '--name NAME', '-o FILE']) expect(r.stdout).toContain(option);
   });
 
-  it('renames facts that are not names with --rename-facts, warning on stderr', async () => {
+  it('keeps fact names that are not identifiers as quoted fields, and renames them with --rename-facts, warning on stderr', async () => {
     const dir = tempProject({ 'r.json': JSON.stringify({ conditions: { all: [{ fact: 'account-info', operator: 'equal', value: 1 }] }, event: { type: 'e' } }) });
-    expect((await run(['--from', 'json-rules-engine', 'r.json'], dir)).code).toBe(1);
+    const kept = await run(['--from', 'json-rules-engine', 'r.json'], dir);
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toContain('`account-info`?: number');
+    const d = compile(kept.stdout).ruleset!.evaluate({ 'account-info': 1, session: 'x' });
+    expect(d.ok && d.violations.length).toBe(1);
     const r = await run(['--from', 'json-rules-engine', 'r.json', '--rename-facts'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('account_info?: number');

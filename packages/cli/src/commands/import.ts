@@ -8,7 +8,7 @@ import { UsageError, type CommandIO } from '../io.ts';
 /** Every option, named when an import fails, so the way out is on the screen. */
 const OPTIONS_HELP = [
   '--conditions FILE  shared conditions: a JSON object of name to condition (as engine.setCondition takes them), for { "condition": name } references',
-  '--rename-facts     facts whose names are not Verdict identifiers (account-information) become input fields such as account_information',
+  '--rename-facts     rename facts whose names are not identifiers (account-information → account_information); default: quoted fields (`account-information`) that take the facts as sent',
   '--records          a closed input: only the facts and fields the rules read (others refused); default: open records that accept them',
   '--name NAME        the ruleset name (default imported.<file name>)',
   '-o FILE            write the ruleset to FILE instead of standard output',

@@ -96,7 +96,7 @@ describe('json-rules-engine import: readable conditions in canonical format', ()
     ['contains', { fact: 'days', operator: 'contains', value: '2016-12-25' }, 'e when (days ?? []).contains("2016-12-25")'],
     ['doesNotContain', { fact: 'days', operator: 'doesNotContain', value: '2016-12-25' }, 'e when days != null && !days.contains("2016-12-25")'],
     ['two facts', { fact: 'account', path: '$.balance', operator: 'greaterThanInclusive', value: { fact: 'product', path: '$.price' } }, 'account != null\n    && has(account.balance)\n    && product != null\n    && has(product.price)\n    && account.balance >= product.price'],
-    ['equal null', { fact: 'high', operator: 'equal', value: null }, 'e when high == null'],
+    ['equal null', { fact: 'high', operator: 'equal', value: null }, 'e when has(input.high) && high == null'],
     ['everyFact:in a fact', { fact: 'tags', operator: 'everyFact:in', value: { fact: 'valid' } }, 'e when tags != null && tags.all(item, item in (valid ?? []))'],
   ])('%s', (_, condition, text) => {
     const r = imported(one(condition));
@@ -320,9 +320,9 @@ describe('json-rules-engine import: errors', () => {
     ['event without type', { conditions: { all: [] }, event: {} }, 'with a "type"'],
     ['not rules', 42, 'expected a rule object'],
     ['no rules', [], 'no rules to import'],
-    ['fact that is not a name', one({ ...ok, fact: 'a b' }), 'fact "a b"'],
-    ['fact that is a keyword', one({ ...ok, fact: 'input' }), 'fact "input"'],
+    ['fact named input (it names the input document)', one({ ...ok, fact: 'input' }), 'fact "input": this fact name cannot be a Verdict input field'],
     ['fact __proto__', one({ ...ok, fact: '__proto__' }), 'fact "__proto__"'],
+    ['fact with a backquote', one({ ...ok, fact: 'a`b' }), 'or import with --rename-facts'],
   ])('%s', (_, rules, message) => {
     const errors = errorsOf(rules);
     expect(errors.join('\n')).toContain(message);
@@ -340,9 +340,33 @@ describe('json-rules-engine import: errors', () => {
     ]);
   });
 
-  it('renames facts that cannot be input fields when asked, and says so', () => {
+  it('keeps fact names that are not identifiers as quoted input fields, so the facts are taken as they are', () => {
+    const rules = {
+      conditions: {
+        all: [
+          { fact: 'account-information', path: '$.company', operator: 'equal', value: 'acme' },
+          { fact: 'account-information', path: "$['tax id']", operator: 'notEqual', value: 'x' },
+          { fact: 'in', operator: 'equal', value: { fact: 'account_information', path: '$.x' } },
+          { fact: 'rate limit', operator: 'lessThan', value: 10 },
+        ],
+      },
+      event: { type: 'e' },
+    };
+    const r = imported(rules);
+    expect(r.renamedFacts).toEqual({});
+    expect(r.source).toMatch(/`account-information`\?: \{\s+company\?: string\s+`tax id`\?: string\s+\.\.\.\s+\}/);
+    expect(r.source).toContain('`rate limit`?: number');
+    expect(r.source).toContain('(input.`account-information`?.company ?? "") == "acme"');
+    expect(r.source).toContain('(input.`account-information`?.`tax id` ?? "") != "x"');
+    expect(r.source).toContain('input.in == (account_information?.x ?? null)');
+    expect(r.source).toMatch(/input\.`rate limit` != null\s+&& input\.`rate limit` < 10/);
+    const facts = { 'account-information': { company: 'acme', 'tax id': 'T1', 'company-size': 3 }, 'rate limit': 3, 'user-agent': 'curl' };
+    const d = r.ruleset.evaluate(facts);
+    expect(d.ok && d.violations.length).toBe(1);
+  });
+
+  it('renames facts that are not identifiers when asked, and says so', () => {
     const rules = { conditions: { all: [{ fact: 'account-information', path: '$.company', operator: 'equal', value: 'acme' }, { fact: 'in', operator: 'equal', value: { fact: 'account_information', path: '$.x' } }] }, event: { type: 'e' } };
-    expect(errorsOf(rules).join('\n')).toContain('fact "account-information"');
     const r = importJsonRulesEngine(rules, { renameFacts: true });
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     expect(r.renamedFacts).toEqual({ 'account-information': 'account_information_2', in: 'in_' });

@@ -9,8 +9,7 @@
  *   lists of numbers/strings, or objects reached through paths; it may be absent
  *   (json-rules-engine reads undefined); `z` and `p.z` may also be null, when the
  *   rules compare them with null (else Verdict's typed input refuses null, and the
- *   null is left out); a top-level fact compared with null is required by the
- *   import, so it is passed (as null when the generator left it out);
+ *   null is left out);
  * - fact sets carry facts and fields no rule reads (the import's input is open;
  *   with `records` they are left out before evaluating with Verdict);
  * - decorators: not, swap, someFact/everyFact on list facts, someValue/everyValue
@@ -60,6 +59,9 @@ const TARGETS: Target[] = [
   { fact: 'o', path: '$.items[0].v', kind: 'number' },
   { fact: 'o', path: '$.items[1].v', kind: 'number' },
   { fact: 'o', path: '$.__proto__', kind: 'string' },
+  // Names that are not identifiers: quoted input fields and record fields.
+  { fact: 'account-info', path: "$['tax id']", kind: 'string' },
+  { fact: 'rate limit', kind: 'number' },
   { fact: 'z', kind: 'number', nullable: true },
   { fact: 'p', path: '$.z', kind: 'string', nullable: true },
 ];
@@ -176,6 +178,8 @@ const facts = fc.record(
     l2: fc.array(num, { maxLength: 3 }),
     p: fc.record({ q: num, r: fc.record({ s: str, unread: num }, { requiredKeys: [] }), tags: fc.array(str, { maxLength: 3 }), z: fc.oneof(str, fc.constant(null)), unread: str }, { requiredKeys: [] }),
     z: fc.oneof(num, fc.constant(null)),
+    'account-info': fc.record({ 'tax id': str, 'company-name': str }, { requiredKeys: [] }),
+    'rate limit': num,
     unread: fc.oneof(num, str, fc.constant(null)),
     o: fc
       .tuple(fc.record({ x: num, 'a b': str, items: fc.array(fc.record({ v: num }, { requiredKeys: [] }), { maxLength: 3 }) }, { requiredKeys: [] }), fc.option(str, { nil: undefined }))
@@ -234,13 +238,11 @@ function comparedWithNull(rules: unknown, fact: string, path?: string): boolean 
 /**
  * The generator's domain (see the top): `z` and `p.z` are null only where the
  * rules compare them with null (elsewhere Verdict reads a null like a missing
- * value, or its typed input refuses it); a top-level fact compared with null is
- * required by the import, so it is passed.
+ * value, or its typed input refuses it).
  */
 function adapt(input: Record<string, unknown>, rules: unknown): Record<string, unknown> {
   const out = { ...input };
-  if (comparedWithNull(rules, 'z')) out['z'] ??= null;
-  else if (out['z'] === null) delete out['z'];
+  if (out['z'] === null && !comparedWithNull(rules, 'z')) delete out['z'];
   const p = out['p'] as Record<string, unknown> | undefined;
   if (p !== undefined && p['z'] === null && !comparedWithNull(rules, 'p', '$.z')) {
     const { z: _, ...rest } = p;

@@ -81,17 +81,19 @@ describe('json-rules-engine import: null values (=== null; a path into a null fa
     expect(seen).toEqual([['high'], ['high', 'over'], ['over'], ['high'], [], []]);
   });
 
-  it('declares a fact compared with null as a required `any` field (Verdict reads a missing top-level field as null)', () => {
+  it('tells a fact given as null from a missing one with has(input.x) (a missing top-level field reads as null)', () => {
     const r = importJsonRulesEngine({ conditions: { all: [{ fact: 'x', operator: 'equal', value: null }, { fact: 'u', path: '$.a', operator: 'equal', value: null }] }, event: { type: 'e' } });
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
-    expect(r.source).toMatch(/\n {2}x: any\n/);
+    expect(r.source).toMatch(/\n {2}x\?: any\n/);
     expect(r.source).toMatch(/u\?: \{\s+a\?: any/);
-    expect(r.source).toContain('x == null');
+    expect(r.source).toContain('has(input.x) && x == null');
     expect(r.source).toContain('u != null && has(u.a) && u.a == null');
     const ruleset = compile(r.source).ruleset!;
-    expect(ruleset.evaluate({}).ok).toBe(false);
-    const d = ruleset.evaluate({ x: null, u: { a: null } });
-    expect(d.ok && d.violations.length).toBe(1);
+    const fired = [{}, { x: null, u: { a: null } }, { x: null, u: {} }].map((i) => {
+      const d = ruleset.evaluate(i);
+      return d.ok && d.violations.length === 1;
+    });
+    expect(fired).toEqual([false, true, false]);
   });
 });
 

@@ -14,9 +14,9 @@
  * operators.ts) become `exists`/`all` macros, or a disjunction/conjunction
  * over a constant list.
  */
-import { jsonLiteral, numberLiteral, stringLiteral, uniqueName, type Json } from '../verdict-syntax.ts';
+import { fieldText, isPlainName, jsonLiteral, numberLiteral, stringLiteral, uniqueName, type Json } from '../verdict-syntax.ts';
 import type { Condition, Decorator, FactRef, Operator } from './model.ts';
-import { isRecordKey, type VType } from './infer.ts';
+import type { VType } from './infer.ts';
 
 /** Precedence of the produced text: or < and < comparison < `??` < unary/atom. */
 type Level = 1 | 2 | 3 | 4 | 9;
@@ -366,8 +366,8 @@ export class ConditionWriter {
     if (t.kind === 'item') return { conds: kindCheck(t.name, t.type, want, false), plain: t.name, type: t.type };
     const s = this.steps(t.ref);
     const top = t.ref.path.length === 0;
-    // A fact compared with null is a required field: always present.
-    if (top && want === 'present' && isNullable(s.type)) return { conds: [], plain: s.plain, type: s.type };
+    // A fact compared with null may be given as null: `has(input.x)` tells it from a missing one.
+    if (top && want === 'present' && isNullable(s.type)) return { conds: [hasTop(t.ref.fact)], plain: s.plain, type: s.type };
     return { conds: [...s.conds, ...kindCheck(s.plain, s.type, want, top)], plain: s.plain, type: s.type };
   }
 
@@ -429,13 +429,18 @@ export class ConditionWriter {
     if (t.kind === 'item') return t.type.kind === 'any' ? cmp(t.name, '==', 'null') : FALSE;
     const parts: Expr[] = [];
     const name = fieldName(t.ref.fact);
-    if (isNullable(this.factType(t.ref.fact))) parts.push(cmp(name, '==', 'null'));
+    if (isNullable(this.factType(t.ref.fact))) parts.push(and(hasTop(t.ref.fact), cmp(name, '==', 'null')));
     if (t.ref.path.length > 0 && isNullable(this.typeOf(t))) {
       const s = this.steps(t.ref);
       parts.push(and(...s.conds, cmp(s.plain, '==', 'null')));
     }
     return or(...parts);
   }
+}
+
+/** The top-level field is in the input (null included): `has(input.x)`. */
+function hasTop(fact: string): Expr {
+  return atom(`has(input.${fieldText(fact)!})`);
 }
 
 function isNullable(t: VType): boolean {
@@ -468,14 +473,14 @@ function kindCheck(plain: string, type: VType, want: Want, top: boolean): Expr[]
 /** One step of a path: how to write it after the value, and the type it reaches. */
 function step(type: VType, seg: FactRef['path'][number]): { access: string; type: VType } {
   if (seg.kind === 'index') return { access: `[${seg.index}]`, type: type.kind === 'list' ? type.elem : ANY };
-  const access = isRecordKey(seg.name) ? seg.name : `[${stringLiteral(seg.name)}]`;
-  if (type.kind === 'record') return { access, type: type.fields.get(seg.name) ?? ANY };
+  if (type.kind === 'record') return { access: fieldText(seg.name)!, type: type.fields.get(seg.name) ?? ANY };
+  const access = isPlainName(seg.name) ? seg.name : `[${stringLiteral(seg.name)}]`;
   return { access, type: type.kind === 'map' ? type.value : ANY };
 }
 
-/** A top-level field name as written in an expression. */
-function fieldName(fact: string): string {
-  return fact;
+/** A top-level field as written in an expression: its name, or `` input.`account-information` ``. */
+export function fieldName(fact: string): string {
+  return isPlainName(fact) ? fact : `input.${fieldText(fact)!}`;
 }
 
 /** A value of the type, for a default that the guards keep from being used. */

@@ -12,7 +12,7 @@
  * Every field is optional: json-rules-engine (with allowUndefinedFacts) treats a
  * missing fact or path as undefined, and the translation does the same.
  */
-import { isSoftName, type Json } from '../verdict-syntax.ts';
+import { fieldText, type Json } from '../verdict-syntax.ts';
 import type { Condition, Decorator, FactRef, JreRule, Operator } from './model.ts';
 
 export type Prim = 'number' | 'string' | 'boolean';
@@ -40,8 +40,9 @@ type Side = { kind: 'const'; value: Json } | { kind: 'use'; node: Usage };
 /** Field names that are data in JSON but special in JavaScript objects: read them as map keys. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** A key that can be a record field (quoted when it is not an identifier). */
 export function isRecordKey(name: string): boolean {
-  return isSoftName(name) && !RESERVED_KEYS.has(name);
+  return fieldText(name) !== null && !RESERVED_KEYS.has(name);
 }
 
 function primOf(v: Json): Prim | null {
@@ -161,7 +162,7 @@ function resolve(u: Usage, records: boolean): VType {
   if (u.items !== null) return { kind: 'list', elem: resolve(u.items, records) };
   const fields = new Map([...u.keys!].map(([k, v]) => [k, resolve(v, records)] as const));
   if ([...fields.keys()].every(isRecordKey)) return { kind: 'record', fields, open: !records };
-  // A key that cannot be a field name: the object is an open map (its other fields unknown).
+  // A key that cannot be a field name (__proto__, a backquote inside): the object is an open map.
   return { kind: 'map', value: { kind: 'any' } };
 }
 
@@ -178,7 +179,7 @@ export function typeText(t: VType): string {
       return `map<${typeText(t.value)}>`;
     case 'record': {
       // One line: the formatter keeps it so when it fits, else makes it a block.
-      const fields = [...t.fields].map(([k, v]) => `${k}?: ${typeText(v)}`);
+      const fields = [...t.fields].map(([k, v]) => `${fieldText(k)!}?: ${typeText(v)}`);
       if (t.open) fields.push('...');
       return fields.length === 0 ? '{}' : `{ ${fields.join(', ')} }`;
     }
