@@ -238,6 +238,15 @@ describe('json-rules-engine import: priorities, outcomes, severities, events', (
     expect(d.ok && d.violations[0]?.message).toBe('json-rules-engine event "discount" (rule "a")');
   });
 
+  it('keeps an event param that is a fact reference as written, and warns (replaceFactsInEventParams would send the value)', () => {
+    const r = imported({ conditions: { all: [] }, event: { type: 'e', params: { score: { fact: 'score' } } } });
+    expect(r.warnings.map(formatImportIssue)).toEqual([
+      'rule #1 at event.params.score: {"fact":"score"} is a fact reference: with the engine option replaceFactsInEventParams json-rules-engine sends the fact\'s value; the import keeps the reference as written in the suggestion',
+    ]);
+    const d = r.ruleset.evaluate({ score: 3 });
+    expect(d.ok && d.violations[0]!.suggestion).toEqual({ score: { fact: 'score' } });
+  });
+
   it('names rules from `name` or rule_<n>, and a default outcome that does not collide', () => {
     const r = imported([{ conditions: { all: [] }, event: { type: 'none' } }, { name: 'rule', conditions: { all: [] }, event: { type: 'none' } }, { name: 'rule', conditions: { all: [] } }]);
     expect(r.rules.map((x) => x.id)).toEqual(['rule_1', 'rule', 'rule_2']);

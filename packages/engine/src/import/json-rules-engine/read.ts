@@ -82,7 +82,18 @@ function readRule(raw: unknown, index: number, out: ReadResult): JreRule | null 
       let eventParams: Record<string, Json> | null = null;
       if (params !== undefined && params !== null && params !== false) {
         if (!isObject(params) || !isJson(params)) issue('event.params', 'event params must be a JSON object');
-        else eventParams = params as Record<string, Json>;
+        else {
+          eventParams = params as Record<string, Json>;
+          for (const [key, value] of Object.entries(eventParams)) {
+            if (isObject(value) && has(value, 'fact')) {
+              out.warnings.push({
+                rule: label,
+                where: `event.params.${key}`,
+                message: `${JSON.stringify(value)} is a fact reference: with the engine option replaceFactsInEventParams json-rules-engine sends the fact's value; the import keeps the reference as written in the suggestion`,
+              });
+            }
+          }
+        }
       }
       event = { type: String(type), params: eventParams };
     }
