@@ -479,7 +479,7 @@ function step(type: VType, seg: FactRef['path'][number]): { access: string; type
 }
 
 /** A top-level field as written in an expression: its name, or `` input.`account-information` ``. */
-export function fieldName(fact: string): string {
+function fieldName(fact: string): string {
   return isPlainName(fact) ? fact : `input.${fieldText(fact)!}`;
 }
 
