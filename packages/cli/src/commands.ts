@@ -47,8 +47,8 @@ export const COMMANDS: Record<string, Command> = {
     load: async () => (await import('./commands/eval.ts')).runEval,
   },
   import: {
-    usage: 'verdict import --from json-rules-engine <rules.json|-> [--conditions FILE] [--name NAME] [-o out.policy] [--records] [--rename-facts]',
-    summary: 'convert json-rules-engine rules into Verdict source',
+    usage: 'verdict import --from json-rules-engine <rules.json|-> [--conditions FILE] [--name NAME] [-o out.policy] [--records] [--rename-facts] [--help]',
+    summary: 'convert json-rules-engine rules into Verdict source (an open input; --records closes it)',
     load: async () => (await import('./commands/import.ts')).runImport,
   },
   serve: {

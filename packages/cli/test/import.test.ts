@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '@verdict/language';
+import { analyze, format } from '@verdict/language';
+import { compile } from '@verdict/engine';
 import { runImport } from '../src/commands/import.ts';
 import { UsageError, type CommandIO } from '../src/io.ts';
 import { tempProject } from './helpers.ts';
@@ -44,15 +45,33 @@ describe('verdict import', () => {
     expect(text).toContain('(standard input)');
   });
 
-  it('declares typed records with --records', async () => {
+  it('writes an open input by default (facts and fields no rule reads are accepted), closed with --records, in canonical format', async () => {
     const dir = tempProject({ 'rules.json': rules });
-    const r = await run(['--from', 'json-rules-engine', 'rules.json', '--records'], dir);
-    expect(r.stdout).toMatch(/user\?: \{\s+country\?: string\s+\}/);
+    const facts = { age: 20, user: { country: 'FR', name: 'Ann' }, tags: [], session: 'x' };
+    const open = await run(['--from', 'json-rules-engine', 'rules.json'], dir);
+    expect(format(open.stdout).text).toBe(open.stdout);
+    const decision = compile(open.stdout).ruleset!.evaluate(facts);
+    expect(decision.ok && decision.decision).toBe('allow');
+    const closed = await run(['--from', 'json-rules-engine', 'rules.json', '--records'], dir);
+    expect(closed.stdout).toMatch(/user\?: \{ country\?: string \}/);
+    expect(format(closed.stdout).text).toBe(closed.stdout);
+    expect(compile(closed.stdout).ruleset!.evaluate(facts).ok).toBe(false);
   });
 
-  it('renames facts that are not names with --rename-facts, warning on stderr', async () => {
+  it('--help says what the import writes and names every option', async () => {
+    const r = await run(['--help'], tempProject({}));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('The input is open');
+    for (const option of ['--conditions FILE', '--rename-facts', '--records', '--name NAME', '-o FILE']) expect(r.stdout).toContain(option);
+  });
+
+  it('keeps fact names that are not identifiers as quoted fields, and renames them with --rename-facts, warning on stderr', async () => {
     const dir = tempProject({ 'r.json': JSON.stringify({ conditions: { all: [{ fact: 'account-info', operator: 'equal', value: 1 }] }, event: { type: 'e' } }) });
-    expect((await run(['--from', 'json-rules-engine', 'r.json'], dir)).code).toBe(1);
+    const kept = await run(['--from', 'json-rules-engine', 'r.json'], dir);
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toContain('`account-info`?: number');
+    const d = compile(kept.stdout).ruleset!.evaluate({ 'account-info': 1, session: 'x' });
+    expect(d.ok && d.violations.length).toBe(1);
     const r = await run(['--from', 'json-rules-engine', 'r.json', '--rename-facts'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('account_info?: number');
@@ -60,7 +79,7 @@ describe('verdict import', () => {
   });
 
   it('exits 1 listing every unsupported feature', async () => {
-    const bad = [{ name: 'x', conditions: { all: [{ condition: 'shared' }, { fact: 'a', operator: 'someFact:equal', value: 1 }] }, event: { type: 'e' } }];
+    const bad = [{ name: 'x', conditions: { all: [{ condition: 'shared' }, { fact: 'a', operator: 'someFact:caseInsensitive:equal', value: 1 }] }, event: { type: 'e' } }];
     const dir = tempProject({ 'bad.json': JSON.stringify(bad), 'broken.json': '{ nope' });
     const r = await run(['--from', 'json-rules-engine', 'bad.json'], dir);
     expect(r.code).toBe(1);
@@ -69,7 +88,7 @@ describe('verdict import', () => {
     expect(r.stderr).toContain('rule "x" at conditions.all[0]: condition reference');
     expect(r.stderr).toContain('--conditions FILE');
     expect(r.stderr).toContain('--rename-facts');
-    expect(r.stderr).toContain('operator decorators');
+    expect(r.stderr).toContain('custom operator decorator "caseInsensitive"');
     const broken = await run(['--from', 'json-rules-engine', 'broken.json'], dir);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('is not JSON');

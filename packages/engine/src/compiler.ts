@@ -3,8 +3,9 @@
  * with names, builtins and tables resolved once at compile time. No `eval`,
  * no `new Function`.
  */
-import { diagnostic, type Diagnostic, type Expr, type Span } from '@verdict/language';
+import { diagnostic, INPUT_ROOT, type Diagnostic, type Expr, type MemberExpr, type Span } from '@verdict/language';
 import { BUILTIN_IMPLS } from './builtins/index.ts';
+import { nameInfo } from './codegen/names.ts';
 import type { EvalState } from './context.ts';
 import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroEntries, macroItems, member, runMacro, runPairMacro, unary, type MacroKind, type PairMacroKind } from './ops.ts';
 import { VError, toText, type VMap, type Value } from './values.ts';
@@ -89,6 +90,18 @@ export function dottedPath(e: Expr): string | null {
   if (e.kind !== 'Member' || e.optional) return null;
   const head = dottedPath(e.object);
   return head === null ? null : `${head}.${e.property}`;
+}
+
+/**
+ * `input.f` where `input` is the input document (no global, table or local is named `input`) and
+ * `f` a top-level input field: `f`, whose global the read compiles to, so it reads exactly as the
+ * name `f` reads (even where a local `f` hides it); null otherwise. The checker types it the same way.
+ */
+export function rootedField(e: MemberExpr, locals: Locals, env: CompileEnv): string | null {
+  if (e.object.kind !== 'Ident' || e.object.name !== INPUT_ROOT) return null;
+  if (locals.has(INPUT_ROOT) || env.globals.has(INPUT_ROOT) || env.tables.has(INPUT_ROOT)) return null;
+  const global = env.globals.get(e.property);
+  return global !== undefined && nameInfo(global)?.kind === 'input' ? e.property : null;
 }
 
 /** Deeper expressions are refused at compile time (the closures would overflow the stack). */
@@ -213,6 +226,8 @@ class ExprCompiler {
         };
       }
       case 'Member': {
+        const field = rootedField(e, locals, this.env);
+        if (field !== null) return this.env.globals.get(field)!(id);
         // A binding whose name is a dotted path (`a.b.c`, CEL qualified names) wins over field reads.
         const path = dottedPath(e);
         const qualified = path !== null && !locals.has(path.split('.')[0] as string) ? this.env.globals.get(path) : undefined;
@@ -232,6 +247,8 @@ class ExprCompiler {
         };
       }
       case 'Has': {
+        const field = rootedField(e.target, locals, this.env);
+        if (field !== null) return (ctx) => has(ctx.input, field, id);
         const obj = this.expr(e.target.object, locals, true);
         const property = e.target.property;
         return (ctx) => has(obj(ctx), property, id);

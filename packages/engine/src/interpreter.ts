@@ -3,7 +3,7 @@
  * closure compiler (both share `ops.ts` and the builtins), kept for
  * differential tests. Names are looked up at run time, scope by scope.
  */
-import type { Expr, Ruleset, TableDecl, TablePattern, TypeExpr } from '@verdict/language';
+import { INPUT_ROOT, type Expr, type MemberExpr, type Ruleset, type TableDecl, type TablePattern, type TypeExpr } from '@verdict/language';
 import { BUILTIN_IMPLS } from './builtins/index.ts';
 import { EvalState } from './context.ts';
 import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroEntries, macroItems, member, runMacro, runPairMacro, unary, type MacroKind, type PairMacroKind } from './ops.ts';
@@ -17,6 +17,11 @@ export interface InterpreterEnv {
   /** A table by name, or undefined. */
   table?(name: string): ((args: Value[], node: number) => Value) | undefined;
   state: EvalState;
+  /**
+   * Where `input` names the input document (nothing declared or bound is called `input`): the
+   * top-level fields `input.<field>` reads, as their names read them, and the input itself.
+   */
+  inputRoot?: { fields: ReadonlySet<string>; read(field: string): Value; input: VMap };
 }
 
 interface Scope {
@@ -32,6 +37,11 @@ export function interpret(expr: Expr, env: InterpreterEnv): Value {
 function lookup(scope: Scope | null, name: string): Scope | null {
   for (let s = scope; s; s = s.parent) if (s.name === name) return s;
   return null;
+}
+
+/** `input.f` for a top-level field `f`, with no macro variable named `input` in scope. */
+function isRooted(e: MemberExpr, scope: Scope | null, env: InterpreterEnv): boolean {
+  return env.inputRoot !== undefined && e.object.kind === 'Ident' && e.object.name === INPUT_ROOT && env.inputRoot.fields.has(e.property) && lookup(scope, INPUT_ROOT) === null;
 }
 
 function walk(e: Expr, scope: Scope | null, env: InterpreterEnv): Value {
@@ -84,6 +94,7 @@ function walk(e: Expr, scope: Scope | null, env: InterpreterEnv): Value {
       return out;
     }
     case 'Member':
+      if (isRooted(e, scope, env)) return env.inputRoot!.read(e.property);
       return member(walk(e.object, scope, env), e.property, e.optional, id);
     case 'Index': {
       const o = walk(e.object, scope, env);
@@ -91,6 +102,7 @@ function walk(e: Expr, scope: Scope | null, env: InterpreterEnv): Value {
       return index(o, walk(e.index, scope, env), e.optional, id);
     }
     case 'Has':
+      if (isRooted(e.target, scope, env)) return has(env.inputRoot!.input, e.target.property, id);
       return has(walk(e.target.object, scope, env), e.target.property, id);
     case 'Unary':
       return unary(e.op, walk(e.operand, scope, env), id);
@@ -238,6 +250,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
       const local: InterpreterEnv = {
         state,
         table,
+        ...(t.params.some((p) => p.name.name === INPUT_ROOT) ? {} : { inputRoot }),
         lookup: (n) => {
           const i = t.params.findIndex((p) => p.name.name === n);
           return i >= 0 ? args[i] : global.lookup(n);
@@ -265,17 +278,20 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
       return new VError('no_matching_row', `no row of table \`${name}\` matches`, node);
     }
   };
+  const declared = [...lets.keys(), ...consts.keys(), ...params.keys(), ...tables.keys(), ...inputs, ...optionalInputs];
+  const readInput = (name: string): Value => (inputs.has(name) ? (getOwn(input, name) ?? missingUnlessNull(input, name, -1)) : (getOwn(input, name) ?? null));
+  const inputRoot = declared.includes(INPUT_ROOT) ? undefined : { fields: new Set([...inputs, ...optionalInputs]), read: readInput, input };
   const global: InterpreterEnv = {
     state,
     table,
+    ...(inputRoot === undefined ? {} : { inputRoot }),
     lookup: (name) => {
       const l = lets.get(name);
       if (l) return lazy(`let:${name}`, l, global);
       if (params.has(name)) return Object.hasOwn(overrides, name) ? overrides[name] : lazy(`param:${name}`, params.get(name) as Expr, global);
       const c = consts.get(name);
       if (c) return lazy(`const:${name}`, c, global);
-      if (inputs.has(name)) return getOwn(input, name) ?? missingUnlessNull(input, name, -1);
-      if (optionalInputs.has(name)) return getOwn(input, name) ?? null;
+      if (inputs.has(name) || optionalInputs.has(name)) return readInput(name);
       return undefined;
     },
   };
@@ -287,6 +303,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
     const ruleEnv: InterpreterEnv = {
       state,
       table,
+      ...(inputRoot === undefined || rule.lets.some((l) => l.name.name === INPUT_ROOT) ? {} : { inputRoot }),
       lookup: (name) => {
         const l = rule.lets.find((x) => x.name.name === name);
         return l ? lazy(`rule:${rule.name.name}:${name}`, l.value, ruleEnv) : global.lookup(name);

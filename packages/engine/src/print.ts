@@ -1,5 +1,5 @@
 /** A compact one-line rendering of an expression, for traces and errors. */
-import type { Expr } from '@verdict/language';
+import { fieldNameText, type Expr } from '@verdict/language';
 
 const PRECEDENCE: Record<string, number> = {
   '??': 2, '||': 3, '&&': 4, '==': 5, '!=': 5, '<': 5, '<=': 5, '>': 5, '>=': 5, in: 5, '+': 6, '-': 6, '*': 7, '/': 7, '%': 7,
@@ -34,7 +34,7 @@ export function printExpr(e: Expr): string {
     case 'Map':
       return `{${e.entries.map((en) => `${printExpr(en.key)}: ${printExpr(en.value)}`).join(', ')}}`;
     case 'Member':
-      return `${wrap(e.object, 9)}${e.optional ? '?.' : '.'}${e.property}`;
+      return `${wrap(e.object, 9)}${e.optional ? '?.' : '.'}${fieldNameText(e.property)}`;
     case 'Index':
       return `${wrap(e.object, 9)}${e.optional ? '?.' : ''}[${printExpr(e.index)}]`;
     case 'Call':

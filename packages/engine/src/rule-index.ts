@@ -9,7 +9,7 @@
  * the group is evaluated as usual, so results never differ from unindexed
  * evaluation.
  */
-import type { Expr, RuleDecl } from '@verdict/language';
+import { INPUT_ROOT, joinPath, type Expr, type RuleDecl } from '@verdict/language';
 import { compileExpr, type Closure, type CompileEnv } from './compiler.ts';
 import { inputPath } from './paths.ts';
 import type { Value } from './values.ts';
@@ -63,11 +63,19 @@ function firstConjunct(e: Expr): Expr {
   return e;
 }
 
-export function buildIndex(rules: RuleDecl[], env: CompileEnv, isInputRoot: (name: string) => boolean, consts: Map<string, Value>, minRules = MIN_INDEXED_RULES): RuleIndex | null {
+/** `isRootField(name)`: `input.<name>` reads the top-level field `name` (see `inputPath`). */
+export function buildIndex(
+  rules: RuleDecl[],
+  env: CompileEnv,
+  isInputRoot: (name: string) => boolean,
+  consts: Map<string, Value>,
+  minRules = MIN_INDEXED_RULES,
+  isRootField: (name: string) => boolean = () => false,
+): RuleIndex | null {
   const groups = new Map<string, IndexGroup>();
   const unindexed: number[] = [];
   rules.forEach((rule, position) => {
-    const filed = rule.condition ? analyse(rule, consts, isInputRoot) : null;
+    const filed = rule.condition ? analyse(rule, consts, isInputRoot, isRootField) : null;
     if (!filed) {
       unindexed.push(position);
       return;
@@ -94,19 +102,21 @@ export function buildIndex(rules: RuleDecl[], env: CompileEnv, isInputRoot: (nam
 /** Fewer indexed rules than this: no index (measured with `pnpm bench engine`, scenarios A and B). */
 export const MIN_INDEXED_RULES = 32;
 
-function analyse(rule: RuleDecl, consts: Map<string, Value>, isInputRoot: (name: string) => boolean): { path: string; pathExpr: Expr; keys: Primitive[] } | null {
+function analyse(rule: RuleDecl, consts: Map<string, Value>, isInputRoot: (name: string) => boolean, isRootField: (name: string) => boolean): { path: string; pathExpr: Expr; keys: Primitive[] } | null {
   const first = firstConjunct(rule.condition as Expr);
   if (first.kind !== 'Binary' || (first.op !== '==' && first.op !== 'in')) return null;
   const shadowed = new Set(rule.lets.map((l) => l.name.name));
   const isInput = (name: string) => !shadowed.has(name) && isInputRoot(name);
+  // the group's read is compiled without the rule's lets: a let named `input` leaves `input.f` unindexed
+  const rooted = (name: string) => !shadowed.has(INPUT_ROOT) && isRootField(name);
   const attempt = (pathSide: Expr, constSide: Expr) => {
-    const path = inputPath(pathSide, isInput);
+    const path = inputPath(pathSide, isInput, rooted);
     if (!path) return null;
     const c = constantOf(constSide, consts);
     if (c === undefined) return null;
-    if (first.op === '==') return isPrimitive(c) ? { path: path.join('.'), pathExpr: pathSide, keys: [c] } : null;
+    if (first.op === '==') return isPrimitive(c) ? { path: joinPath(path), pathExpr: pathSide, keys: [c] } : null;
     if (!Array.isArray(c) || !c.every(isPrimitive)) return null;
-    return { path: path.join('.'), pathExpr: pathSide, keys: c as Primitive[] };
+    return { path: joinPath(path), pathExpr: pathSide, keys: c as Primitive[] };
   };
   return attempt(first.left, first.right) ?? (first.op === '==' ? attempt(first.right, first.left) : null);
 }

@@ -2,6 +2,7 @@
 import {
   analyze,
   diagnostic,
+  INPUT_ROOT,
   hasErrors,
   inputJsonSchema,
   untranslatedWheres,
@@ -208,17 +209,20 @@ function compileAst(
   const scanned: Array<FastHandle | Closure> = [];
   const letDecls = new Map(declsOf(ast, 'Let').map((l) => [l.name.name, l.value]));
   const isInputRoot = (name: string) => inputNames.has(name) && !letDecls.has(name) && !params.some((p) => p.name === name) && !constValues.has(name) && !consts.some((c) => c.name.name === name);
+  // `input.f` reads the top-level field `f` where nothing global is named `input` (as `rootedField` compiles it)
+  const rootVisible = !env.globals.has(INPUT_ROOT) && !env.tables.has(INPUT_ROOT);
+  const isRootField = (name: string) => rootVisible && inputNames.has(name);
   // tables and global lets may name each other: each resolves the other lazily
   const tableReads: (name: string) => string[] | null = (name) => tableReadsOf(name);
-  const globalLetReads = memoReads(letDecls, isInputRoot, undefined, tableReads);
-  const tableReadsOf = memoTableReads(tableDecls, isInputRoot, globalLetReads);
+  const globalLetReads = memoReads(letDecls, isInputRoot, undefined, tableReads, isRootField);
+  const tableReadsOf = memoTableReads(tableDecls, isInputRoot, globalLetReads, isRootField);
   const rules: CompiledRule[] = [];
   const infos: RuleInfo[] = [];
   for (const r of ruleDecls) {
     const severity = (r.severity?.name ?? DEFAULT_SEVERITY) as Severity;
     const outcome = r.outcome?.name ?? outcomes[0] ?? '';
     if (r.outcome && !outcomes.includes(outcome)) err(`outcome \`${outcome}\` is not declared in \`decision\``, r.outcome.span);
-    const { rule: compiled, scanned: condition } = compileRule(r, env, isInputRoot, { lets: globalLetReads, tables: tableReads }, fast);
+    const { rule: compiled, scanned: condition } = compileRule(r, env, { isInputRoot, isRootField }, { lets: globalLetReads, tables: tableReads }, fast);
     scanned.push(condition);
     // the same object: generated code swaps its closures in after the module is built
     rules.push(Object.assign(compiled, { id: r.name.name, severity, outcome, weight: weights[severity] ?? 0, location: { line: r.span.line, column: r.span.column } }));
@@ -245,7 +249,7 @@ function compileAst(
     fast?.addWithTwin(o.value, value, new Map(), (fn) => (output.value = fn), (fn) => (output.typedValue = fn));
     return output;
   });
-  const index = options.index === false ? null : buildIndex(ruleDecls, env, isInputRoot, constValues, options.indexMinRules);
+  const index = options.index === false ? null : buildIndex(ruleDecls, env, isInputRoot, constValues, options.indexMinRules, isRootField);
   // the index picks rules per decision, so a scan over all of them is for rulesets without one;
   // with the index, the loop over its candidates calls each rule's typed twin on typed inputs
   const scan = index === null ? (fast?.addScan(scanned) ?? null) : null;
@@ -312,6 +316,7 @@ function memoReads(
   isInput: (name: string) => boolean,
   outer: (name: string) => string[] | null = () => null,
   tablePaths?: (name: string) => string[] | null,
+  rooted?: (name: string) => boolean,
 ): (name: string) => string[] | null {
   const memo = new Map<string, string[]>();
   const get = (name: string): string[] | null => {
@@ -321,7 +326,7 @@ function memoReads(
     if (known) return known;
     memo.set(name, []); // cycle guard
     const out = new Set<string>();
-    collectReads(e, isInput, get, out, undefined, tablePaths);
+    collectReads(e, isInput, get, out, undefined, tablePaths, rooted);
     const list = [...out];
     memo.set(name, list);
     return list;
@@ -338,6 +343,7 @@ function memoTableReads(
   tables: TableDecl[],
   isInput: (name: string) => boolean,
   letPaths: (name: string) => string[] | null,
+  rooted: (name: string) => boolean,
 ): (name: string) => string[] | null {
   const byName = new Map(tables.map((t) => [t.name.name, t]));
   const memo = new Map<string, string[]>();
@@ -351,7 +357,7 @@ function memoTableReads(
     const shadow = new Set(table.params.map((p) => p.name.name));
     for (const row of table.rows) {
       const parts = [...row.patterns.flatMap((p) => (p.kind === 'Wildcard' ? [] : [p.value])), ...(row.guard ? [row.guard] : []), row.result];
-      for (const part of parts) collectReads(part, isInput, letPaths, out, shadow, get);
+      for (const part of parts) collectReads(part, isInput, letPaths, out, shadow, get, rooted);
     }
     const list = [...out];
     memo.set(name, list);
@@ -363,7 +369,7 @@ function memoTableReads(
 function compileRule(
   r: RuleDecl,
   env: CompileEnv,
-  isInputRoot: (name: string) => boolean,
+  { isInputRoot, isRootField }: { isInputRoot: (name: string) => boolean; isRootField: (name: string) => boolean },
   globalReads: { lets: (name: string) => string[] | null; tables: (name: string) => string[] | null },
   fast: FastModule | null,
 ): { rule: Omit<CompiledRule, 'id' | 'severity' | 'outcome' | 'weight' | 'location'>; scanned: FastHandle | Closure } {
@@ -397,9 +403,10 @@ function compileRule(
   });
   // reads: rule lets shadow input fields and ruleset lets
   const isInput = (name: string) => !letExprs.has(name) && isInputRoot(name);
-  const ruleLetReads = memoReads(letExprs, isInput, globalReads.lets, globalReads.tables);
+  const rooted = (name: string) => !letExprs.has(INPUT_ROOT) && isRootField(name);
+  const ruleLetReads = memoReads(letExprs, isInput, globalReads.lets, globalReads.tables, rooted);
   const reads = new Set<string>();
-  if (condition) collectReads(condition, isInput, ruleLetReads, reads, undefined, globalReads.tables);
+  if (condition) collectReads(condition, isInput, ruleLetReads, reads, undefined, globalReads.tables, rooted);
   // the same holes in typed code, for the violations of inputs the quick check accepted
   const typedMessage = [...message];
   // the rule's own object: the module's callbacks swap generated code into it once built

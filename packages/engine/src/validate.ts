@@ -1,5 +1,5 @@
 /** Input validation with ajv (all errors), compiled once per ruleset. */
-import { DECIMAL_PATTERN, DURATION_PATTERN, TIMESTAMP_PATTERN, type JsonSchema } from '@verdict/language';
+import { DECIMAL_PATTERN, DURATION_PATTERN, TIMESTAMP_PATTERN, extendPath, type JsonSchema } from '@verdict/language';
 import { DECIMAL_TEXT } from './money.ts';
 import Ajv2020, { type CodeOptions, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { RE2JS } from 're2js';
@@ -111,19 +111,17 @@ function namesPrototypeMember(schema: unknown): boolean {
   return Object.values(node).some(namesPrototypeMember);
 }
 
-/** "/service/tags/0" -> "service.tags[0]". */
+/** "/service/tags/0" -> "service.tags[0]"; keys as they are, but one holding a `.` in backquotes (see `joinPath`). */
 function toPath(pointer: string, root: string): string {
   let path = root;
   for (const raw of pointer.split('/').slice(1)) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    path += /^\d+$/.test(seg) ? `[${seg}]` : path === '' ? seg : `.${seg}`;
+    path = /^\d+$/.test(seg) ? `${path}[${seg}]` : extendPath(path, seg);
   }
   return path;
 }
 
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
-}
+const join = extendPath;
 
 function describe(err: ErrorObject, root: string): { path: string; message: string } {
   const at = toPath(err.instancePath, root);

@@ -97,6 +97,9 @@ function build(analysis: Analysis): OccurrenceIndex {
       const symbol = check.references.get(expr.id);
       if (symbol !== undefined) add(symbolKey(symbol), symbol.kind, symbol.name, expr.kind === 'Call' ? expr.calleeSpan : expr.span, false);
     } else if (expr.kind === 'Member') {
+      // `input.f`: the top-level field itself
+      const field = check.references.get(expr.id);
+      if (field?.kind === 'input') return add(symbolKey(field), 'input', expr.property, expr.propertySpan, false);
       const objectType = check.types.get(expr.object.id);
       const path = objectType === undefined ? undefined : recordPaths.get(stripNullable(objectType));
       if (path !== undefined) add(`input:${path}.${expr.property}`, 'input', expr.property, expr.propertySpan, false);

@@ -4,6 +4,7 @@ export { type Diagnostic, type DiagnosticSeverity, type RelatedInformation, diag
 export { parse, parseExpression, lex, type ParseResult, type ExpressionParseResult } from './parse.ts';
 export { spanAt, spanRange } from './spans.ts';
 export { quote, decodeEscapes } from './strings.ts';
+export { INPUT_ROOT, isPlainName, fieldNameText, joinPath, extendPath, splitPath } from './names.ts';
 export * as tokens from './tokens.ts';
 export {
   CONTEXTUAL_KEYWORDS,

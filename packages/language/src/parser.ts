@@ -12,6 +12,7 @@ import { messages } from './parser-messages.ts';
 import { markKeywordNames } from './keyword-names.ts';
 import { joinSpans, NOWHERE, spanInToken, spanOfTokens } from './spans.ts';
 import { BUILTINS } from './builtins.ts';
+import { fieldNameText } from './names.ts';
 
 const PRIMITIVES = new Set<A.PrimitiveTypeName>(['string', 'number', 'boolean', 'timestamp', 'duration', 'decimal', 'any']);
 const MACROS = new Set<A.MacroName>(['all', 'exists', 'exists_one', 'map', 'filter']);
@@ -230,7 +231,8 @@ class VerdictParser extends EmbeddedActionsParser {
   });
 
   private fieldDecl = this.RULE('fieldDecl', (): A.FieldDecl => {
-    const nameToken = this.CONSUME(T.AnyName);
+    // `` `account-information`: ... ``: a name that is not an identifier is written quoted, as it is read
+    const nameToken = this.OR([{ ALT: () => this.CONSUME(T.AnyName) }, { ALT: () => this.CONSUME(T.QuotedName) }]);
     let optional = false;
     let sensitive = false;
     let where: A.Expr | null = null;
@@ -250,7 +252,7 @@ class VerdictParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => ({
       kind: 'Field' as const,
-      name: nameToken.image,
+      name: nameToken.tokenType === T.QuotedName ? nameToken.image.slice(1, -1) : nameToken.image,
       nameSpan: spanOfTokens(nameToken, nameToken),
       optional,
       sensitive,
@@ -1550,7 +1552,10 @@ class VerdictParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({ key, value, span: this.span(first) }));
   });
 
-  /** `{ name: 1 }` keys a map by the string "name" (JSON5 style); other keys are expressions. */
+  /**
+   * `{ name: 1 }` keys a map by the string "name" (JSON5 style), and `` { `content-type`: 1 } `` by
+   * "content-type" (a name written as a field declares it); other keys are expressions.
+   */
   private mapKey = this.RULE('mapKey', (): A.Expr =>
     this.OR([
       {
@@ -1558,6 +1563,16 @@ class VerdictParser extends EmbeddedActionsParser {
         ALT: () => {
           const t = this.CONSUME(T.AnyName);
           return this.ACTION(() => ({ kind: 'String' as const, id: this.id(), value: t.image, raw: t.image, span: spanOfTokens(t, t) }));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.QuotedName);
+          // `raw` as the formatter writes the key: backquotes only where the name needs them
+          return this.ACTION(() => {
+            const value = t.image.slice(1, -1);
+            return { kind: 'String' as const, id: this.id(), value, raw: fieldNameText(value), span: spanOfTokens(t, t) };
+          });
         },
       },
       { ALT: () => this.SUBRULE(this.expression) },

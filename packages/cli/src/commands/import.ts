@@ -8,13 +8,23 @@ import { UsageError, type CommandIO } from '../io.ts';
 /** Every option, named when an import fails, so the way out is on the screen. */
 const OPTIONS_HELP = [
   '--conditions FILE  shared conditions: a JSON object of name to condition (as engine.setCondition takes them), for { "condition": name } references',
-  '--rename-facts     facts whose names are not Verdict identifiers (account-information) become input fields such as account_information',
-  '--records          declare fact objects as closed records of the fields the rules read (typed; other fields refused)',
+  '--rename-facts     rename facts whose names are not identifiers (account-information → account_information); default: quoted fields (`account-information`) that take the facts as sent',
+  '--records          a closed input: only the facts and fields the rules read (others refused); default: open records that accept them',
   '--name NAME        the ruleset name (default imported.<file name>)',
   '-o FILE            write the ruleset to FILE instead of standard output',
 ];
 
 const FORMATS = ['json-rules-engine'];
+
+const HELP = `usage: verdict import --from json-rules-engine <rules.json|-> [options]
+
+Converts json-rules-engine rules (a rule, an array of rules or { "rules": [...] }) into a Verdict ruleset.
+Every fact becomes an optional input field, typed by how the rules use it; objects reached by paths are
+records of the fields the rules read. The input is open: a fact set may carry facts and fields the rules
+never read (accepted and ignored), as json-rules-engine ignores them. With --records it is closed.
+
+options:
+${OPTIONS_HELP.map((o) => `  ${o}\n`).join('')}`;
 
 /**
  * `verdict import`: convert another engine's rules into Verdict source, printed
@@ -25,8 +35,12 @@ export async function runImport(argv: string[], io: CommandIO): Promise<number> 
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { from: { type: 'string' }, name: { type: 'string' }, conditions: { type: 'string' }, output: { type: 'string', short: 'o' }, records: { type: 'boolean', default: false }, 'rename-facts': { type: 'boolean', default: false } },
+    options: { help: { type: 'boolean', short: 'h', default: false }, from: { type: 'string' }, name: { type: 'string' }, conditions: { type: 'string' }, output: { type: 'string', short: 'o' }, records: { type: 'boolean', default: false }, 'rename-facts': { type: 'boolean', default: false } },
   });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
   if (values.from === undefined) throw new UsageError('--from is required (formats: json-rules-engine)');
   if (!FORMATS.includes(values.from)) throw new UsageError(`unknown format \`${values.from}\` (formats: ${FORMATS.join(', ')})`);
   if (positionals.length !== 1) throw new UsageError('give one rules file (or - for standard input)');

@@ -17,12 +17,14 @@
  * take; the generic code's "absent" error and `?.`'s null both end in `??`'s
  * right side, as `undefined` does here.
  */
-import type { Expr } from '@verdict/language';
-import type { Closure, CompileEnv, Locals } from '../compiler.ts';
+import { extendPath, type Expr } from '@verdict/language';
+import { rootedField, type Closure, type CompileEnv, type Locals } from '../compiler.ts';
 import { PRELUDE, Scope, constantItems, jsString, literalCode, literalItems, membershipTest, type ModuleTables, type TypedEmission } from './emit.ts';
 import { describeName, nameInfo } from './names.ts';
 import { isScalar, sameType, staticTypeOfValue, type RecordType, type StaticType } from './static-types.ts';
 import type { Value } from '../values.ts';
+
+const NO_LOCALS: Locals = new Map();
 
 interface Typed {
   code: string;
@@ -241,11 +243,13 @@ export class TypedEmitter implements TypedEmission {
     return [];
   }
 
-  /** `a.b.c` for a field read of an input field (no local or let on the way), else null. */
+  /** `a.b.c` for a field read of an input field (no local or let on the way; `input.a` is `a`), else null. */
   private pathOf(e: Expr, locals: Locals): string | null {
     if (e.kind === 'Member' && !e.optional) {
+      const field = rootedField(e, locals, this.env);
+      if (field !== null) return extendPath('', field);
       const base = this.pathOf(e.object, locals);
-      return base === null ? null : `${base}.${e.property}`;
+      return base === null ? null : extendPath(base, e.property);
     }
     if (e.kind !== 'Ident' || locals.has(e.name)) return null;
     const global = this.env.globals.get(e.name);
@@ -253,6 +257,9 @@ export class TypedEmitter implements TypedEmission {
   }
 
   private member(e: Extract<Expr, { kind: 'Member' }>, locals: Locals, scope: Scope): Typed | null {
+    // `input.f`: the top-level field, read as its name reads it where no local hides it
+    const rooted = rootedField(e, locals, this.env);
+    if (rooted !== null) return this.ident({ kind: 'Ident', id: e.id, name: rooted, span: e.span }, NO_LOCALS, scope);
     // a dotted global name (`a.b` declared as one) is the generic code's
     if (e.object.kind === 'Ident' && !locals.has(e.object.name) && this.env.globals.has(`${e.object.name}.${e.property}`)) return null;
     const obj = this.typed(e.object, locals, scope);
@@ -277,6 +284,8 @@ export class TypedEmitter implements TypedEmission {
    * field set to `undefined`, so the field is there exactly when it reads as something else.
    */
   private has(e: Extract<Expr, { kind: 'Has' }>, locals: Locals, scope: Scope): Typed | null {
+    // `has(input.f)`: a top-level field, the generic code's
+    if (rootedField(e.target, locals, this.env) !== null) return null;
     const obj = this.typed(e.target.object, locals, scope);
     if (obj === null || obj.absent || obj.type.kind !== 'record' || !obj.type.fields.has(e.target.property)) return null;
     const key = jsString(e.target.property);

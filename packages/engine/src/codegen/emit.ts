@@ -19,7 +19,7 @@
  */
 import type { Expr, TablePattern } from '@verdict/language';
 import { BUILTIN_IMPLS } from '../builtins/index.ts';
-import { MAX_TABLE_DEPTH, compileExpr, dottedPath, type Closure, type CompileEnv, type Locals, type TableRef } from '../compiler.ts';
+import { MAX_TABLE_DEPTH, compileExpr, dottedPath, rootedField, type Closure, type CompileEnv, type Locals, type TableRef } from '../compiler.ts';
 import { ITEMS_PER_STEP } from '../context.ts';
 import { isPrototypeName, type Value } from '../values.ts';
 import { describeName, nameInfo, tableInfo, type TableInfo } from './names.ts';
@@ -156,6 +156,11 @@ export class Emitter {
         return this.fallback(e, locals);
       }
       case 'Member': {
+        const field = rootedField(e, locals, this.env);
+        if (field !== null) {
+          const global = this.env.globals.get(field)!;
+          return this.named(global, global(e.id), scope);
+        }
         const path = dottedPath(e);
         const qualified = path !== null && !locals.has(path.split('.')[0] as string) ? this.env.globals.get(path) : undefined;
         if (qualified) return this.named(qualified, qualified(e.id), scope);
@@ -174,8 +179,11 @@ export class Emitter {
         const call = `index(${o}, ${key}, ${e.optional}, ${e.id})`;
         return e.optional ? `(isNullish(${o} = ${obj}) ? null : ${call})` : `(${o} = ${obj}, ${call})`;
       }
-      case 'Has':
-        return `has(${this.expr(e.target.object, locals, scope, d)}, ${str(e.target.property)}, ${e.id})`;
+      case 'Has': {
+        const field = rootedField(e.target, locals, this.env);
+        const object = field !== null ? 'I' : this.expr(e.target.object, locals, scope, d);
+        return `has(${object}, ${str(e.target.property)}, ${e.id})`;
+      }
       case 'Unary': {
         const a = scope.tmp();
         const operand = this.expr(e.operand, locals, scope, d);

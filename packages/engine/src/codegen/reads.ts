@@ -4,6 +4,7 @@
  * generic path walk otherwise. Paths come from the source, so they are emitted as JSON string
  * literals only, and a segment named like an `Object.prototype` member always takes the walk.
  */
+import { splitPath } from '@verdict/language';
 import { resolveSegments } from '../paths.ts';
 import { isPrototypeName, setOwn, toJson, type VMap, type Value } from '../values.ts';
 import { jsString as str } from './emit.ts';
@@ -15,7 +16,7 @@ const plain = (v: string) => `${v} !== null && typeof ${v} === "object" && ${v}.
 
 /** The generic walk: what the generated function must equal. */
 export function readsByWalking(paths: readonly string[]): ReadsOf {
-  const split = paths.map((path) => ({ path, segments: path.split('.') }));
+  const split = paths.map((path) => ({ path, segments: splitPath(path) }));
   return (input) => {
     const out: Record<string, unknown> = {};
     for (const { path, segments } of split) {
@@ -36,7 +37,7 @@ export function readsByWalking(paths: readonly string[]): ReadsOf {
  */
 export function compileReads(paths: readonly string[], input: RecordType | null = null): ReadsOf {
   const walk = readsByWalking(paths);
-  const segments = paths.map((p) => p.split('.'));
+  const segments = paths.map((p) => splitPath(p));
   const lines: string[] = [];
   // the leading paths that are always there (typed, no optional field on the way) make the object
   // literal, so it is made with all of its keys at once; key order stays the paths' order

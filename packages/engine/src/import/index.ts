@@ -14,15 +14,18 @@ export interface ImportOptions {
   /** Where the rules came from (a file name), for the header comment and the default name. */
   origin?: string;
   /**
-   * Declare objects reached by fact paths as closed records of the fields the
-   * rules read (typed; an input with other fields is refused). Default false:
-   * open `map<any>`, accepting the extra fields json-rules-engine facts usually carry.
+   * A closed input: only the facts the rules read, and fact objects as records of
+   * exactly the fields the rules read (a fact set with others is refused). Default
+   * false: the input and its records are open (`...`), accepting the facts and
+   * fields json-rules-engine fact sets usually carry beyond what the rules read.
+   * Either way the facts and fields the rules read are typed by how they use them.
    */
   records?: boolean;
   /**
-   * Rename facts whose names cannot be Verdict input fields (`account-information`
+   * Rename facts whose names are not identifiers (`account-information`
    * → `account_information`; inputs must use the new names, listed in `renamedFacts`).
-   * Default false: such facts are an error.
+   * Default false: such facts are quoted input fields (`` `account-information` ``), read as
+   * `` input.`account-information` ``, so the facts are taken as they are.
    */
   renameFacts?: boolean;
   /**

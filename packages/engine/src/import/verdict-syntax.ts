@@ -20,6 +20,16 @@ export function isPlainName(name: string): boolean {
 }
 
 /**
+ * A field name as written in a declaration or after `.`: the name itself when it is an identifier
+ * (keywords are soft there), else quoted in backquotes (`account-information`); null when it
+ * cannot be quoted (a backquote or a line break inside, or empty).
+ */
+export function fieldText(name: string): string | null {
+  if (IDENTIFIER.test(name)) return name;
+  return /^[^`\r\n]+$/.test(name) ? `\`${name}\`` : null;
+}
+
+/**
  * Turns any text into an identifier unique among `used`, which it extends; not a
  * keyword unless `soft` (for places where only a name fits, such as rule ids).
  */

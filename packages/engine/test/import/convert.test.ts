@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyze } from '@verdict/language';
+import { analyze, format } from '@verdict/language';
 import { compile } from '../../src/index.ts';
 import { formatImportIssue, importJsonRulesEngine, type ImportOptions } from '../../src/import/index.ts';
 
@@ -18,10 +18,10 @@ function imported(rules: Json, options: ImportOptions = {}) {
 /** Whether the single imported rule fires on each input. */
 function fires(condition: Json, inputs: Array<Record<string, unknown>>, options: ImportOptions = {}): boolean[] {
   const r = imported({ conditions: condition, event: { type: 'hit' } }, options);
-  // The top-level input is a closed record: facts no rule reads are left out, as json-rules-engine ignores them.
+  // The input is open by default (facts no rule reads are accepted); with `records` it is closed: leave them out.
   const declared = Object.keys((r.ruleset.inputSchema as { properties?: object }).properties ?? {});
   return inputs.map((input) => {
-    const d = r.ruleset.evaluate(Object.fromEntries(Object.entries(input).filter(([k]) => declared.includes(k))));
+    const d = r.ruleset.evaluate(options.records === true ? Object.fromEntries(Object.entries(input).filter(([k]) => declared.includes(k))) : input);
     if (!d.ok) throw new Error(`${JSON.stringify(input)} refused: ${JSON.stringify(d.error.details)}`);
     expect(d.errors).toEqual([]);
     return d.violations.length === 1;
@@ -75,9 +75,41 @@ describe('json-rules-engine import: operators (expected answers follow json-rule
       { conditions: leaf('lessThan', 3), event: { type: 'a' } },
       { conditions: { all: [{ fact: 'l', operator: 'contains', value: 'q' }, { fact: 's', operator: 'in', value: ['a', 'b'] }] }, event: { type: 'b' } },
     ]);
-    expect(r.source).toContain('(x ?? 3) < 3');
+    expect(r.source).toContain('x != null && x < 3');
     expect(r.source).toContain('(l ?? []).contains("q")');
-    expect(r.source).toContain('in ["a", "b"]');
+    expect(r.source).toContain('(s ?? "") in ["a", "b"]');
+  });
+});
+
+describe('json-rules-engine import: readable conditions in canonical format', () => {
+  const one = (condition: Record<string, unknown>) => ({ conditions: { all: [condition] }, event: { type: 'e' } });
+  it.each<[string, Record<string, unknown>, string]>([
+    ['equal, top level', { fact: 'x', operator: 'equal', value: 5 }, 'e when x == 5'],
+    ['notEqual, top level', { fact: 's', operator: 'notEqual', value: 'a' }, 'e when s != "a"'],
+    ['equal on a path', { fact: 'account', path: '$.company', operator: 'equal', value: 'microsoft' }, 'e when (account?.company ?? "") == "microsoft"'],
+    ['equal "" on a path', { fact: 'account', path: '$.company', operator: 'equal', value: '' }, 'e when (account?.company ?? null) == ""'],
+    ['in', { fact: 'status', operator: 'in', value: ['active', 'paid-leave'] }, 'e when (status ?? "") in ["active", "paid-leave"]'],
+    ['notIn', { fact: 'n', operator: 'notIn', value: [1, 2] }, 'e when !((n ?? 0) in [1, 2])'],
+    ['greaterThanInclusive (a missing fact read as 0 fails)', { fact: 'gpa', operator: 'greaterThanInclusive', value: 3.5 }, 'e when (gpa ?? 0) >= 3.5'],
+    ['lessThan (a 0 default would pass: a guard)', { fact: 'date', operator: 'lessThan', value: 1467331200000 }, 'e when date != null && date < 1467331200000'],
+    ['lessThan on a path', { fact: 'u', path: '$.age', operator: 'lessThan', value: 18 }, 'e when u != null && has(u.age) && u.age < 18'],
+    ['contains', { fact: 'days', operator: 'contains', value: '2016-12-25' }, 'e when (days ?? []).contains("2016-12-25")'],
+    ['doesNotContain', { fact: 'days', operator: 'doesNotContain', value: '2016-12-25' }, 'e when days != null && !days.contains("2016-12-25")'],
+    ['two facts', { fact: 'account', path: '$.balance', operator: 'greaterThanInclusive', value: { fact: 'product', path: '$.price' } }, 'account != null\n    && has(account.balance)\n    && product != null\n    && has(product.price)\n    && account.balance >= product.price'],
+    ['equal null', { fact: 'high', operator: 'equal', value: null }, 'e when has(input.high) && high == null'],
+    ['everyFact:in a fact', { fact: 'tags', operator: 'everyFact:in', value: { fact: 'valid' } }, 'e when tags != null && tags.all(item, item in (valid ?? []))'],
+  ])('%s', (_, condition, text) => {
+    const r = imported(one(condition));
+    expect(r.source).toContain(text);
+  });
+
+  it('writes no placeholder values and is canonical (`verdict fmt --check` passes)', () => {
+    const r = imported([
+      { conditions: { any: [{ fact: 'x', operator: 'equal', value: 1 }, { fact: 'x', operator: 'equal', value: 'a' }, { fact: 'o', path: "$['a b']", operator: 'lessThan', value: { fact: 'x' } }] }, event: { type: 'e' } },
+      { conditions: { not: { all: [{ fact: 'u', path: '$.l[1].v', operator: 'in', value: [1, 2] }, { fact: 'u', path: '$.c', operator: 'notEqual', value: { fact: 'n' } }] } }, event: { type: 'f' } },
+    ]);
+    expect(r.source).not.toMatch(/\\u0000|absent|\]\[0\]/);
+    expect(format(r.source).text).toBe(r.source);
   });
 });
 
@@ -116,15 +148,17 @@ describe('json-rules-engine import: paths and input schema', () => {
     expect(fires(on(path, value), samples.map(([i]) => i))).toEqual(samples.map(([, w]) => w));
   });
 
-  it('declares every fact optional, objects reached by paths open maps by default and typed records with `records`', () => {
+  it('declares every fact optional and objects reached by paths as typed records, open by default and closed with `records`', () => {
     const rules = { conditions: { all: [{ fact: 'u', path: '$.age', operator: 'greaterThan', value: 1 }, { fact: 'u', path: '$.tags', operator: 'contains', value: 'a' }, { fact: 'n', operator: 'equal', value: 'x' }] }, event: { type: 'e' } };
     const open = imported(rules);
-    expect(open.source).toContain('u?: map<any>');
+    expect(open.source).toMatch(/u\?: \{\s+age\?: number\s+tags\?: list<string>\s+\.\.\.\s+\}/);
     expect(open.source).toContain('n?: string');
+    expect(open.source).toMatch(/\n {2}\.\.\.\n\}/);
     const closed = imported(rules, { records: true });
-    expect(closed.source).toMatch(/u\?: \{\s+age\?: number\s+tags\?: list<string>\s+\}/);
+    expect(closed.source).toContain('u?: { age?: number, tags?: list<string> }');
     expect(closed.ruleset.evaluate({ u: { age: 2, extra: 1 } }).ok).toBe(false);
-    expect(open.ruleset.evaluate({ u: { age: 2, extra: 1 } }).ok).toBe(true);
+    expect(closed.ruleset.evaluate({ u: { age: 2 }, other: 1 }).ok).toBe(false);
+    expect(open.ruleset.evaluate({ u: { age: 2, extra: 1 }, other: 1 }).ok).toBe(true);
   });
 
   it('uses any for facts used with conflicting kinds', () => {
@@ -204,6 +238,15 @@ describe('json-rules-engine import: priorities, outcomes, severities, events', (
     expect(d.ok && d.violations[0]?.message).toBe('json-rules-engine event "discount" (rule "a")');
   });
 
+  it('keeps an event param that is a fact reference as written, and warns (replaceFactsInEventParams would send the value)', () => {
+    const r = imported({ conditions: { all: [] }, event: { type: 'e', params: { score: { fact: 'score' } } } });
+    expect(r.warnings.map(formatImportIssue)).toEqual([
+      'rule #1 at event.params.score: {"fact":"score"} is a fact reference: with the engine option replaceFactsInEventParams json-rules-engine sends the fact\'s value; the import keeps the reference as written in the suggestion',
+    ]);
+    const d = r.ruleset.evaluate({ score: 3 });
+    expect(d.ok && d.violations[0]!.suggestion).toEqual({ score: { fact: 'score' } });
+  });
+
   it('names rules from `name` or rule_<n>, and a default outcome that does not collide', () => {
     const r = imported([{ conditions: { all: [] }, event: { type: 'none' } }, { name: 'rule', conditions: { all: [] }, event: { type: 'none' } }, { name: 'rule', conditions: { all: [] } }]);
     expect(r.rules.map((x) => x.id)).toEqual(['rule_1', 'rule', 'rule_2']);
@@ -268,12 +311,16 @@ describe('json-rules-engine import: errors', () => {
   it.each<[string, Json, string]>([
     ['condition reference without --conditions', one({ condition: 'shared' }), 'condition reference "shared" is not among the shared conditions: pass them with --conditions FILE'],
     ['custom operator', one({ ...ok, operator: 'startsWith' }), 'custom operator "startsWith"'],
-    ['operator decorator', one({ ...ok, operator: 'someFact:equal' }), 'operator decorators ("someFact:equal")'],
+    ['custom operator decorator', one({ ...ok, operator: 'everyFact:caseInsensitive:equal' }), 'custom operator decorator "caseInsensitive" (in "everyFact:caseInsensitive:equal") cannot be imported'],
+    ['decorator without an operator', one({ ...ok, operator: 'someFact' }), '"someFact" is an operator decorator: it goes before an operator'],
+    ['someValue on a value that is not a list', one({ ...ok, operator: 'someValue:equal', value: 'ab' }), 'someValue needs a list value'],
+    ['everyValue on a number', one({ ...ok, operator: 'not:everyValue:equal', value: 3 }), 'everyValue needs a list value'],
+    ['a string compared as a number through swap', one({ ...ok, operator: 'swap:lessThan', value: '5' }), 'would compare "5" as a number'],
+    ['in on null', one({ ...ok, operator: 'in', value: null }), 'in needs a list value'],
     ['all not an array', { conditions: { all: ok }, event: { type: 'e' } }, '"all" must be an array'],
     ['not an array', { conditions: { not: [ok] }, event: { type: 'e' } }, '"not" takes one condition'],
     ['missing value', one({ fact: 'x', operator: 'equal' }), 'needs "value"'],
     ['missing fact', one({ operator: 'equal', value: 1 }), 'needs "fact"'],
-    ['null value', one({ ...ok, value: null }), 'null values are not supported'],
     ['numeric operator on a string', one({ ...ok, operator: 'lessThan', value: '5' }), 'lessThan needs a number value'],
     ['in on a string', one({ ...ok, operator: 'in', value: 'abc' }), 'in needs a list value'],
     ['bad priority', one(ok, { priority: -1 }), 'priority must be a positive integer'],
@@ -282,9 +329,9 @@ describe('json-rules-engine import: errors', () => {
     ['event without type', { conditions: { all: [] }, event: {} }, 'with a "type"'],
     ['not rules', 42, 'expected a rule object'],
     ['no rules', [], 'no rules to import'],
-    ['fact that is not a name', one({ ...ok, fact: 'a b' }), 'fact "a b"'],
-    ['fact that is a keyword', one({ ...ok, fact: 'input' }), 'fact "input"'],
+    ['fact named input (it names the input document)', one({ ...ok, fact: 'input' }), 'fact "input": this fact name cannot be a Verdict input field'],
     ['fact __proto__', one({ ...ok, fact: '__proto__' }), 'fact "__proto__"'],
+    ['fact with a backquote', one({ ...ok, fact: 'a`b' }), 'or import with --rename-facts'],
   ])('%s', (_, rules, message) => {
     const errors = errorsOf(rules);
     expect(errors.join('\n')).toContain(message);
@@ -302,9 +349,33 @@ describe('json-rules-engine import: errors', () => {
     ]);
   });
 
-  it('renames facts that cannot be input fields when asked, and says so', () => {
+  it('keeps fact names that are not identifiers as quoted input fields, so the facts are taken as they are', () => {
+    const rules = {
+      conditions: {
+        all: [
+          { fact: 'account-information', path: '$.company', operator: 'equal', value: 'acme' },
+          { fact: 'account-information', path: "$['tax id']", operator: 'notEqual', value: 'x' },
+          { fact: 'in', operator: 'equal', value: { fact: 'account_information', path: '$.x' } },
+          { fact: 'rate limit', operator: 'lessThan', value: 10 },
+        ],
+      },
+      event: { type: 'e' },
+    };
+    const r = imported(rules);
+    expect(r.renamedFacts).toEqual({});
+    expect(r.source).toMatch(/`account-information`\?: \{\s+company\?: string\s+`tax id`\?: string\s+\.\.\.\s+\}/);
+    expect(r.source).toContain('`rate limit`?: number');
+    expect(r.source).toContain('(input.`account-information`?.company ?? "") == "acme"');
+    expect(r.source).toContain('(input.`account-information`?.`tax id` ?? "") != "x"');
+    expect(r.source).toContain('input.in == (account_information?.x ?? null)');
+    expect(r.source).toMatch(/input\.`rate limit` != null\s+&& input\.`rate limit` < 10/);
+    const facts = { 'account-information': { company: 'acme', 'tax id': 'T1', 'company-size': 3 }, 'rate limit': 3, 'user-agent': 'curl' };
+    const d = r.ruleset.evaluate(facts);
+    expect(d.ok && d.violations.length).toBe(1);
+  });
+
+  it('renames facts that are not identifiers when asked, and says so', () => {
     const rules = { conditions: { all: [{ fact: 'account-information', path: '$.company', operator: 'equal', value: 'acme' }, { fact: 'in', operator: 'equal', value: { fact: 'account_information', path: '$.x' } }] }, event: { type: 'e' } };
-    expect(errorsOf(rules).join('\n')).toContain('fact "account-information"');
     const r = importJsonRulesEngine(rules, { renameFacts: true });
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     expect(r.renamedFacts).toEqual({ 'account-information': 'account_information_2', in: 'in_' });

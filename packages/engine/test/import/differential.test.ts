@@ -7,7 +7,14 @@
  * well defined and the import is documented as faithful:
  * - each fact (and path) holds one JSON kind: numbers, strings, booleans or
  *   lists of numbers/strings, or objects reached through paths; it may be absent
- *   (json-rules-engine reads undefined), but never null (Verdict refuses null);
+ *   (json-rules-engine reads undefined); `z` and `p.z` may also be null, when the
+ *   rules compare them with null (else Verdict's typed input refuses null, and the
+ *   null is left out);
+ * - fact sets carry facts and fields no rule reads (the import's input is open;
+ *   with `records` they are left out before evaluating with Verdict);
+ * - decorators: not, swap, someFact/everyFact on list facts, someValue/everyValue
+ *   on value lists, and compositions of them (a fact reference is never the list
+ *   of `in` or of a value decorator: a missing list makes json-rules-engine throw);
  * - numeric operators compare numbers with numbers (json-rules-engine would
  *   also coerce numeric strings: "10" < 9 is false, "10" > 9 true);
  * - equal/notEqual/in/notIn compare a fact with values of its own kind
@@ -22,7 +29,7 @@ import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
 import { FC_SEED } from '../helpers.ts';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '@verdict/language';
+import { analyze, format } from '@verdict/language';
 import { compile } from '../../src/index.ts';
 import { importJsonRulesEngine } from '../../src/import/index.ts';
 
@@ -31,6 +38,8 @@ interface Target {
   fact: string;
   path?: string;
   kind: Kind;
+  /** May be null in the facts (compared with null in the rules). */
+  nullable?: boolean;
 }
 
 const TARGETS: Target[] = [
@@ -50,6 +59,11 @@ const TARGETS: Target[] = [
   { fact: 'o', path: '$.items[0].v', kind: 'number' },
   { fact: 'o', path: '$.items[1].v', kind: 'number' },
   { fact: 'o', path: '$.__proto__', kind: 'string' },
+  // Names that are not identifiers: quoted input fields and record fields.
+  { fact: 'account-info', path: "$['tax id']", kind: 'string' },
+  { fact: 'rate limit', kind: 'number' },
+  { fact: 'z', kind: 'number', nullable: true },
+  { fact: 'p', path: '$.z', kind: 'string', nullable: true },
 ];
 
 const num = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(0.5, -1.5, 1e21, -0));
@@ -62,7 +76,7 @@ function ref(t: Target): { fact: string; path?: string } {
   return t.path === undefined ? { fact: t.fact } : { fact: t.fact, path: t.path };
 }
 
-const leaf: fc.Arbitrary<Record<string, unknown>> = fc.constantFrom(...TARGETS).chain((t) => {
+const plainLeaf: fc.Arbitrary<Record<string, unknown>> = fc.constantFrom(...TARGETS).chain((t) => {
   const at = ref(t);
   const same = TARGETS.filter((o) => o.kind === t.kind && o !== t);
   const refs = same.length === 0 ? [] : [fc.constantFrom(...same).map((o) => ref(o))];
@@ -82,9 +96,43 @@ const leaf: fc.Arbitrary<Record<string, unknown>> = fc.constantFrom(...TARGETS).
       options.push(fc.record({ operator: ops, value: num }));
       if (refs.length > 0) options.push(fc.record({ operator: ops, value: refs[0]! }));
     }
+    if (t.nullable === true) {
+      options.push(fc.record({ operator: fc.constantFrom('equal', 'notEqual'), value: fc.constant(null) }));
+      options.push(fc.record({ operator: fc.constantFrom('in', 'notIn'), value: fc.array(fc.oneof(v, fc.constant(null)), { maxLength: 3 }) }));
+    }
   }
   return fc.oneof(...options).map((c) => ({ ...at, ...c }));
 });
+
+const NUMERIC = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
+
+/** Conditions with the decorators json-rules-engine ships, alone and composed. */
+const decoratedLeaf: fc.Arbitrary<Record<string, unknown>> = fc.constantFrom(...TARGETS.filter((t) => t.nullable !== true)).chain((t) => {
+  const at = ref(t);
+  const options: Array<fc.Arbitrary<Record<string, unknown>>> = [];
+  if (t.kind === 'nlist' || t.kind === 'slist') {
+    const scalar = scalarOf(t.kind);
+    const v = valueOf(scalar);
+    const each = fc.constantFrom('someFact', 'everyFact');
+    const not = fc.constantFrom('', 'not:');
+    const ops = ['equal', 'notEqual', ...(scalar === 'number' ? NUMERIC : [])];
+    options.push(fc.record({ operator: fc.tuple(each, not, fc.constantFrom(...ops)).map(([d, n, op]) => `${d}:${n}${op}`), value: v }));
+    options.push(fc.record({ operator: fc.tuple(each, not, fc.constantFrom('in', 'notIn')).map(([d, n, op]) => `${d}:${n}${op}`), value: fc.array(v, { maxLength: 3 }) }));
+    options.push(fc.record({ operator: fc.tuple(each, fc.constantFrom('someValue', 'everyValue')).map(([d, e]) => `${d}:${e}:equal`), value: fc.array(v, { maxLength: 3 }) }));
+    // Not swap:in: the fact is then the list of `in`, and json-rules-engine throws when it is missing.
+    options.push(fc.record({ operator: fc.constantFrom('not:contains', 'not:doesNotContain'), value: v }));
+  } else {
+    const v = valueOf(t.kind);
+    const ops = ['equal', 'notEqual', ...(t.kind === 'number' ? NUMERIC : [])];
+    options.push(fc.record({ operator: fc.tuple(fc.constantFrom('someValue', 'everyValue', 'not:someValue', 'everyValue:not'), fc.constantFrom(...ops)).map(([d, op]) => `${d}:${op}`), value: fc.array(v, { maxLength: 3 }) }));
+    options.push(fc.record({ operator: fc.constantFrom('swap:contains', 'swap:doesNotContain', 'swap:someFact:equal', 'swap:everyFact:notEqual', 'not:in', 'not:notIn'), value: fc.array(v, { maxLength: 3 }) }));
+    options.push(fc.record({ operator: fc.constantFrom('not:equal', 'not:notEqual', 'swap:equal'), value: v }));
+    if (t.kind === 'number') options.push(fc.record({ operator: fc.constantFrom(...NUMERIC.flatMap((op) => [`swap:${op}`, `not:${op}`, `not:swap:${op}`])), value: num }));
+  }
+  return fc.oneof(...options).map((c) => ({ ...at, ...c }));
+});
+
+const leaf = fc.oneof({ weight: 3, arbitrary: plainLeaf }, { weight: 2, arbitrary: decoratedLeaf });
 
 // Boolean nodes nest up to depth 3 below the root.
 const nodes: Array<fc.Arbitrary<Record<string, unknown>>> = [leaf];
@@ -128,7 +176,11 @@ const facts = fc.record(
     b1: fc.boolean(),
     l1: fc.array(str, { maxLength: 3 }),
     l2: fc.array(num, { maxLength: 3 }),
-    p: fc.record({ q: num, r: fc.record({ s: str }, { requiredKeys: [] }), tags: fc.array(str, { maxLength: 3 }) }, { requiredKeys: [] }),
+    p: fc.record({ q: num, r: fc.record({ s: str, unread: num }, { requiredKeys: [] }), tags: fc.array(str, { maxLength: 3 }), z: fc.oneof(str, fc.constant(null)), unread: str }, { requiredKeys: [] }),
+    z: fc.oneof(num, fc.constant(null)),
+    'account-info': fc.record({ 'tax id': str, 'company-name': str }, { requiredKeys: [] }),
+    'rate limit': num,
+    unread: fc.oneof(num, str, fc.constant(null)),
     o: fc
       .tuple(fc.record({ x: num, 'a b': str, items: fc.array(fc.record({ v: num }, { requiredKeys: [] }), { maxLength: 3 }) }, { requiredKeys: [] }), fc.option(str, { nil: undefined }))
       .map(([o, proto]) => {
@@ -152,9 +204,10 @@ async function runJre(rules: unknown[], input: Record<string, unknown>): Promise
 }
 
 /**
- * Verdict records are closed: the input may hold only declared fields, while
- * json-rules-engine ignores facts no rule reads. Drop undeclared fields
- * (by the ruleset's input JSON Schema) before evaluating with Verdict.
+ * With `records` the import's records are closed: the input may hold only
+ * declared fields, while json-rules-engine ignores facts no rule reads. Drop
+ * undeclared fields (by the ruleset's input JSON Schema) before evaluating with
+ * Verdict. (By default the import's input is open and takes the facts as they are.)
  */
 function strip(value: unknown, schema: Record<string, unknown> | undefined): unknown {
   if (schema === undefined) return value;
@@ -173,6 +226,31 @@ function strip(value: unknown, schema: Record<string, unknown> | undefined): unk
   return out;
 }
 
+/** Whether the rules compare `fact` (at `path`) with null: only then may the facts hold null there. */
+function comparedWithNull(rules: unknown, fact: string, path?: string): boolean {
+  if (Array.isArray(rules)) return rules.some((r) => comparedWithNull(r, fact, path));
+  if (typeof rules !== 'object' || rules === null) return false;
+  const c = rules as Record<string, unknown>;
+  if (c['fact'] === fact && c['path'] === path && (c['value'] === null || (Array.isArray(c['value']) && c['value'].includes(null)))) return true;
+  return Object.values(c).some((v) => comparedWithNull(v, fact, path));
+}
+
+/**
+ * The generator's domain (see the top): `z` and `p.z` are null only where the
+ * rules compare them with null (elsewhere Verdict reads a null like a missing
+ * value, or its typed input refuses it).
+ */
+function adapt(input: Record<string, unknown>, rules: unknown): Record<string, unknown> {
+  const out = { ...input };
+  if (out['z'] === null && !comparedWithNull(rules, 'z')) delete out['z'];
+  const p = out['p'] as Record<string, unknown> | undefined;
+  if (p !== undefined && p['z'] === null && !comparedWithNull(rules, 'p', '$.z')) {
+    const { z: _, ...rest } = p;
+    out['p'] = rest;
+  }
+  return out;
+}
+
 const canonical = (v: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]));
 
 describe('json-rules-engine import: differential against json-rules-engine', () => {
@@ -184,13 +262,16 @@ describe('json-rules-engine import: differential against json-rules-engine', () 
         if (!imported.ok) throw new Error(imported.errors.map((e) => e.message).join('\n'));
         const errors = analyze(imported.source).diagnostics.filter((d) => d.severity === 'error');
         expect(errors.map((d) => `${d.code} ${d.message} @${d.span.line}`), imported.source).toEqual([]);
+        // Canonical layout: `verdict fmt --check` passes on every imported file.
+        expect(format(imported.source).text, imported.source).toBe(imported.source);
         const compiled = compile(imported.source);
         const ruleset = compiled.ruleset;
         if (ruleset === undefined) throw new Error(compiled.diagnostics.map((d) => d.message).join('\n'));
         const byId = new Map(imported.rules.map((r) => [r.id, r]));
-        for (const input of inputs) {
+        for (const generated of inputs) {
+          const input = adapt(generated, rules);
           const expected = await runJre(rules, input);
-          const decision = ruleset.evaluate(strip(input, ruleset.inputSchema as Record<string, unknown>));
+          const decision = ruleset.evaluate(records ? strip(input, ruleset.inputSchema as Record<string, unknown>) : input);
           if (!decision.ok) throw new Error(`refused ${JSON.stringify(input)}: ${JSON.stringify(decision.error)}`);
           expect(decision.errors, imported.source).toEqual([]);
           const fired = decision.violations.map((v) => byId.get(v.rule)!);

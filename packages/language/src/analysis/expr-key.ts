@@ -5,6 +5,7 @@
  * different `let n` never compare equal.
  */
 import type { Expr } from '../ast.ts';
+import { fieldNameText } from '../names.ts';
 
 export function exprKey(expr: Expr, substitute: ReadonlyMap<string, Expr> = new Map()): string {
   const k = (e: Expr): string => exprKey(e, substitute);
@@ -27,7 +28,7 @@ export function exprKey(expr: Expr, substitute: ReadonlyMap<string, Expr> = new 
     case 'Map':
       return `{${expr.entries.map((e) => `${k(e.key)}:${k(e.value)}`).join(',')}}`;
     case 'Member':
-      return `${k(expr.object)}${expr.optional ? '?.' : '.'}${expr.property}`;
+      return `${k(expr.object)}${expr.optional ? '?.' : '.'}${fieldNameText(expr.property)}`;
     case 'Index':
       return `${k(expr.object)}${expr.optional ? '?.' : ''}[${k(expr.index)}]`;
     case 'Call':

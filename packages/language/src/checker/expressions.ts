@@ -5,6 +5,7 @@
 import type { BinaryExpr, CallExpr, Expr, MacroExpr, MemberExpr, Span } from '../ast.ts';
 import { BUILTINS, type Overload, type SignatureType } from '../builtins.ts';
 import type { Diagnostic } from '../diagnostics.ts';
+import { fieldNameText, INPUT_ROOT } from '../names.ts';
 import { closest } from './did-you-mean.ts';
 import { messages } from './messages.ts';
 import { pathOf, Scope, type SymbolInfo } from './scope.ts';
@@ -23,6 +24,8 @@ export interface ExpressionContext {
   tables: Map<string, TableSignature>;
   /** Called before a global symbol's type is read, so `let`s are inferred on demand (and cycles found). */
   resolve(symbol: SymbolInfo, at: Span): void;
+  /** The input document as `input.<field>` reads it: its record type and its top-level fields' symbols. */
+  inputRoot: { type: Type; fields: ReadonlyMap<string, SymbolInfo> };
 }
 
 export class ExpressionChecker {
@@ -96,6 +99,12 @@ export class ExpressionChecker {
       case 'Macro':
         return this.macro(expr, scope);
       case 'Has': {
+        const rootFields = this.inputRoot(expr.target.object, scope);
+        if (rootFields !== null) {
+          this.inputField(expr.target, rootFields, scope);
+          this.ctx.types.set(expr.target.id, T.boolean);
+          return T.boolean;
+        }
         const objectType = stripNullable(this.infer(expr.target.object, scope));
         this.ctx.types.set(expr.target.id, T.boolean);
         if (objectType.kind === 'record' && !objectType.fields.has(expr.target.property)) {
@@ -133,8 +142,14 @@ export class ExpressionChecker {
   private ident(id: number, name: string, span: Span, scope: Scope): Type {
     const symbol = scope.lookup(name);
     if (symbol === undefined) {
+      if (name === INPUT_ROOT) {
+        this.ctx.report(messages.inputIsNotAValue(span));
+        return T.error;
+      }
       const guess = closest(name, scope.visible());
-      this.ctx.report(messages.unknownName(name, span, guess));
+      // a top-level field whose name is not an identifier is read through `input`
+      const known = guess === null ? null : scope.lookup(guess);
+      this.ctx.report(messages.unknownName(name, span, guess === null || known?.kind !== 'input' ? guess : `${INPUT_ROOT}.${fieldNameText(guess)}`));
       return T.error;
     }
     symbol.used = true;
@@ -148,14 +163,43 @@ export class ExpressionChecker {
     return symbol.type;
   }
 
+  /**
+   * The top-level input fields when `object` is `input`, the input document (no declaration or
+   * local is named `input`); null otherwise.
+   */
+  private inputRoot(object: Expr, scope: Scope): ReadonlyMap<string, SymbolInfo> | null {
+    if (object.kind !== 'Ident' || object.name !== INPUT_ROOT || scope.lookup(INPUT_ROOT) !== undefined) return null;
+    this.ctx.types.set(object.id, this.ctx.inputRoot.type);
+    return this.ctx.inputRoot.fields;
+  }
+
+  /**
+   * `input.f`: the top-level field `f`, typed as its name would be (the way to read a field whose
+   * name is not an identifier, `` input.`account-information` ``). Guards name it the same way.
+   */
+  private inputField(expr: MemberExpr, fields: ReadonlyMap<string, SymbolInfo>, scope: Scope): Type {
+    const symbol = fields.get(expr.property);
+    if (symbol === undefined) {
+      const names = [...fields.keys()];
+      this.ctx.report(messages.unknownField(expr.property, INPUT_ROOT, expr.propertySpan, closest(expr.property, names), names));
+      return T.error;
+    }
+    symbol.used = true;
+    this.ctx.references.set(expr.id, symbol);
+    if (symbol.type.kind === 'nullable' && scope.present.has(pathOf(expr) ?? '')) return symbol.type.inner;
+    return symbol.type;
+  }
+
   private member(expr: MemberExpr, scope: Scope): Type {
+    const rootFields = this.inputRoot(expr.object, scope);
+    if (rootFields !== null) return this.inputField(expr, rootFields, scope);
     const raw = this.infer(expr.object, scope);
     if (raw.kind === 'null') return T.null;
     let objectType: Type = raw;
     const nullableObject = raw.kind === 'nullable';
     if (nullableObject) {
       objectType = stripNullable(raw);
-      if (!expr.optional) this.ctx.report(messages.mayBeAbsent(describe(expr.object), expr.object.span, readType(objectType, expr.property), `${describe(expr.object)}?.${expr.property}`));
+      if (!expr.optional) this.ctx.report(messages.mayBeAbsent(describe(expr.object), expr.object.span, readType(objectType, expr.property), `${describe(expr.object)}?.${fieldNameText(expr.property)}`));
     }
     const wrap = (t: Type) => (nullableObject && expr.optional ? T.nullable(t) : t);
     if (isLoose(objectType)) return objectType;
@@ -492,7 +536,7 @@ export function describe(expr: Expr): string {
     case 'Ident':
       return expr.name;
     case 'Member':
-      return `${describe(expr.object)}${expr.optional ? '?.' : '.'}${expr.property}`;
+      return `${describe(expr.object)}${expr.optional ? '?.' : '.'}${fieldNameText(expr.property)}`;
     case 'Index':
       return `${describe(expr.object)}[${describe(expr.index)}]`;
     case 'String':

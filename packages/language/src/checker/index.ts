@@ -90,7 +90,9 @@ export function check(ast: Ruleset): CheckResult {
       symbol.type = inferred;
     }
   };
-  expressions = new ExpressionChecker({ report, types, references, tables, resolve });
+  // the top-level fields as `input.<field>` reads them, filled in as they are declared
+  const inputSymbols = new Map<string, SymbolInfo>();
+  expressions = new ExpressionChecker({ report, types, references, tables, resolve, inputRoot: { type: input, fields: inputSymbols } });
 
   const declare = (symbol: SymbolInfo) => {
     const existing = symbols.get(symbol.name);
@@ -103,7 +105,8 @@ export function check(ast: Ruleset): CheckResult {
     return true;
   };
   for (const field of singles.input?.fields ?? []) {
-    declare({ name: field.name, kind: 'input', type: field.optional ? T.nullable(inputFields.get(field.name)!.type) : inputFields.get(field.name)!.type, span: field.nameSpan, doc: field.doc, used: true });
+    const symbol: SymbolInfo = { name: field.name, kind: 'input', type: field.optional ? T.nullable(inputFields.get(field.name)!.type) : inputFields.get(field.name)!.type, span: field.nameSpan, doc: field.doc, used: true };
+    if (declare(symbol)) inputSymbols.set(field.name, symbol);
   }
   for (const decl of ast.decls) {
     switch (decl.kind) {

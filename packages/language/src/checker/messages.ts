@@ -7,15 +7,25 @@
 import type { Span } from '../ast.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { show, type Type } from './types.ts';
+import { fieldNameText } from '../names.ts';
 
-const didYouMean = (guess: string | null, span: Span) =>
-  guess === null ? {} : { hint: `did you mean \`${guess}\`?`, fix: { span, replacement: guess, title: `change to \`${guess}\`` } };
+/** `replacement`: the guess as source text, when that differs from the name (a quoted field name). */
+const didYouMean = (guess: string | null, span: Span, replacement = guess) =>
+  guess === null || replacement === null ? {} : { hint: `did you mean \`${guess}\`?`, fix: { span, replacement, title: `change to \`${guess}\`` } };
 
 export const messages = {
   unknownName: (name: string, span: Span, guess: string | null): Diagnostic =>
     diagnostic('VD2001', 'error', `unknown name \`${name}\``, span, guess === null ? { hint: 'declare it with `const`, `param` or `let`, or add it to `input`' } : didYouMean(guess, span)),
+  inputIsNotAValue: (span: Span): Diagnostic =>
+    diagnostic('VD2001', 'error', '`input` is read one field at a time', span, { hint: 'read a top-level field as `input.amount`, or `` input.`account-information` `` for a name that is not an identifier' }),
   unknownField: (field: string, owner: string, span: Span, guess: string | null, fields: string[]): Diagnostic =>
-    diagnostic('VD2002', 'error', `\`${owner}\` has no field \`${field}\``, span, guess === null ? { hint: `its fields are: ${fields.join(', ') || '(none)'}` } : didYouMean(guess, span)),
+    diagnostic(
+      'VD2002',
+      'error',
+      `\`${owner}\` has no field \`${field}\``,
+      span,
+      guess === null ? { hint: `its fields are: ${fields.map((f) => fieldNameText(f)).join(', ') || '(none)'}` } : didYouMean(guess, span, fieldNameText(guess)),
+    ),
   typeMismatch: (what: string, expected: string, actual: Type, span: Span, hint?: string): Diagnostic =>
     diagnostic('VD2003', 'error', `${what} must be ${expected}; this is ${article(show(actual))}`, span, hint === undefined ? {} : { hint }),
   operatorTypes: (op: string, left: Type, right: Type | null, span: Span, hint?: string): Diagnostic =>
@@ -48,7 +58,7 @@ export const messages = {
   },
   hasNeedsField: (span: Span, name: string | null): Diagnostic =>
     diagnostic('VD2006', 'error', '`has` tests a field: `has(a.b)`', span, {
-      hint: name === null ? 'write `has(record.field)`' : `for a top-level input field write \`${name} != null\``,
+      hint: name === null ? 'write `has(record.field)`' : `for a top-level input field write \`has(input.${name})\` or \`${name} != null\``,
     }),
   unknownFunction: (name: string, span: Span, guess: string | null): Diagnostic =>
     diagnostic('VD2006', 'error', `unknown function \`${name}\``, span, guess === null ? { hint: 'see grammar/functions.md for the built-in functions' } : didYouMean(guess, span)),

@@ -1,5 +1,6 @@
 import type { Expr, Span } from '../ast.ts';
 import type { Type } from './types.ts';
+import { extendPath } from '../names.ts';
 
 export type SymbolKind = 'input' | 'const' | 'param' | 'let' | 'rule-let' | 'table' | 'output' | 'variable';
 
@@ -48,12 +49,12 @@ export class Scope {
   }
 }
 
-/** `service.sla.availability` for a chain of plain member reads on a name; null otherwise. */
+/** `service.sla.availability` for a chain of member reads on a name (see `joinPath`); null otherwise. */
 export function pathOf(expr: Expr): string | null {
   if (expr.kind === 'Ident') return expr.name;
   if (expr.kind === 'Member') {
     const object = pathOf(expr.object);
-    return object === null ? null : `${object}.${expr.property}`;
+    return object === null ? null : extendPath(object, expr.property);
   }
   return null;
 }

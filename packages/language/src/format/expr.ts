@@ -6,6 +6,7 @@
 import type * as A from '../ast.ts';
 import { CommentQueue, commentText, suffixComments, type Slot } from './comments.ts';
 import { group, hardline, ifBreak, indent, join, line, softline, type Doc } from './doc.ts';
+import { fieldNameText } from '../names.ts';
 
 /** Binding strength, loosest first: `? :` < `||` < `&&` < comparison < `??` < `+ -` < `* / %` < unary < postfix. */
 const PREC: Record<A.BinaryOperator, number> = {
@@ -105,8 +106,8 @@ export class ExprPrinter {
       case 'Map':
         return this.map(e);
       case 'Member':
-        // A property that is not a plain name (or is a keyword) was written quoted: `m.\`content-type\``.
-        return [this.expr(e.object, LEVEL.postfix), e.optional ? '?.' : '.', /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.property) ? e.property : `\`${e.property}\``];
+        // A property that is not an identifier is written quoted: `m.\`content-type\``.
+        return [this.expr(e.object, LEVEL.postfix), e.optional ? '?.' : '.', fieldNameText(e.property)];
       case 'Index':
         return [this.expr(e.object, LEVEL.postfix), e.optional ? '?.[' : '[', this.expr(e.index), ']'];
       case 'Call': {
@@ -305,7 +306,7 @@ export class ExprPrinter {
   }
 
   private field(f: A.FieldDecl, next: A.FieldDecl | undefined): Doc {
-    const head: Doc[] = [f.name, f.optional ? '?' : '', ': ', this.type(f.type), f.sensitive ? ' sensitive' : ''];
+    const head: Doc[] = [fieldNameText(f.name), f.optional ? '?' : '', ': ', this.type(f.type), f.sensitive ? ' sensitive' : ''];
     if (f.where !== null) head.push(group(indent([line, 'where ', this.expr(f.where)])));
     // A `where` expression would read a following field named `in` as the operator.
     if (f.where !== null && next?.name === 'in') head.push(',');

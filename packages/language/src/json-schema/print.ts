@@ -5,6 +5,7 @@
  * Literals print as written (`raw`); spacing is canonical, comments are lost.
  */
 import type { BinaryOperator, Expr } from '../ast.ts';
+import { fieldNameText } from '../names.ts';
 
 // Binding strength, loosest first; mirrors the parser's levels.
 const CONDITIONAL = 1;
@@ -76,7 +77,7 @@ function print(expr: Expr): string {
     case 'Map':
       return `{${expr.entries.map((e) => `${printAt(e.key, CONDITIONAL)}: ${printAt(e.value, CONDITIONAL)}`).join(', ')}}`;
     case 'Member':
-      return `${printAt(expr.object, POSTFIX)}${expr.optional ? '?.' : '.'}${expr.property}`;
+      return `${printAt(expr.object, POSTFIX)}${expr.optional ? '?.' : '.'}${fieldNameText(expr.property)}`;
     case 'Index':
       return `${printAt(expr.object, POSTFIX)}${expr.optional ? '?.' : ''}[${printAt(expr.index, CONDITIONAL)}]`;
     case 'Call': {

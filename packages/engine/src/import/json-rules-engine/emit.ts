@@ -1,9 +1,9 @@
 /** Writes the Verdict ruleset for checked json-rules-engine rules. */
-import type { Severity } from '@verdict/language';
-import { commentText, isSoftName, jsonLiteral, plainMessage, uniqueName, type Json } from '../verdict-syntax.ts';
+import { format, type Severity } from '@verdict/language';
+import { commentText, fieldText, isSoftName, jsonLiteral, plainMessage, uniqueName, type Json } from '../verdict-syntax.ts';
 import { ConditionWriter } from './condition.ts';
 import { Inference, typeText, type VType } from './infer.ts';
-import { isFieldName } from './rename.ts';
+import { canDeclare } from './rename.ts';
 import type { ImportIssue, JreRule } from './model.ts';
 
 export interface ImportedRule {
@@ -48,8 +48,14 @@ export function emitRuleset(rules: JreRule[], rulesetName: string, origin: strin
   const inference = new Inference(rules, records);
   const types = new Map<string, VType>(inference.types());
   for (const fact of inference.order) {
-    if (!isFieldName(fact)) {
-      errors.push({ rule: '(facts)', where: `fact ${JSON.stringify(fact)}`, message: 'a fact name must be an identifier ([A-Za-z_][A-Za-z0-9_]*) other than a Verdict keyword or __proto__/constructor/prototype: Verdict input fields cannot be named otherwise; rename the fact, or import with --rename-facts (renameFacts)' });
+    if (!canDeclare(fact)) {
+      errors.push({
+        rule: '(facts)',
+        where: `fact ${JSON.stringify(fact)}`,
+        message:
+          'this fact name cannot be a Verdict input field (`input` names the input document; __proto__, constructor and prototype, ' +
+          'a backquote or a line break are refused): rename the fact, or import with --rename-facts (renameFacts), which makes every fact name an identifier',
+      });
     }
   }
 
@@ -98,10 +104,15 @@ export function emitRuleset(rules: JreRule[], rulesetName: string, origin: strin
     imported.push({ id, name: r.name, priority: r.priority, severity, outcome, event: r.event, suggest });
   }
 
-  const fieldLines = [...types].map(([fact, t]) => `  ${fact}?: ${typeText(t, '  ')}`);
+  // Fact names that are not identifiers are quoted: `account-information`?: {...}.
+  const fieldLines = [...types].map(([fact, t]) => `  ${fieldText(fact)!}?: ${typeText(t)}`);
+  if (!records) fieldLines.push('  ...');
   const header = [
     `# Imported from json-rules-engine rules (${commentText(origin)}) by \`verdict import\`.`,
     '# Every fact is an optional input field: a missing fact reads as undefined, as with allowUndefinedFacts.',
+    records
+      ? '# Fact objects are closed records of the fields the rules read (--records): other facts and fields are refused.'
+      : '# The input is open (`...`): facts and fields the rules never read are accepted and ignored.',
     ...[...renamed].map(([from, to]) => `# Fact ${commentText(JSON.stringify(from))} is the input field \`${to}\`.`),
     `ruleset ${rulesetName}`,
     '',
@@ -112,6 +123,8 @@ export function emitRuleset(rules: JreRule[], rulesetName: string, origin: strin
     '# json-rules-engine operators answer false on values they cannot compare.',
     'on error skip',
   ];
-  const source = `${header.join('\n')}\n\n${blocks.join('\n\n')}\n`;
+  const written = `${header.join('\n')}\n\n${blocks.join('\n\n')}\n`;
+  // The canonical layout (`verdict fmt`); the text as written if the formatter refuses it (the checks then report why).
+  const source = format(written).text ?? written;
   return { source, rules: imported, outcomes, defaultOutcome, errors, warnings };
 }

@@ -2,38 +2,47 @@
  * Infers the input schema from how the rules use each fact and path:
  * numeric operators make numbers, `equal`/`in` values give their kinds,
  * `contains` makes lists, paths make records (or `map<..>` when a key cannot be
- * a Verdict field name), indexes make lists. Conflicting or unknown uses give `any`.
- * By default an object reached by a path is an open `map<any>`, so facts with
- * more fields than the rules read are accepted; with `records` it is a closed,
- * typed record of the fields read (other fields are then refused).
+ * a Verdict field name), indexes make lists; decorators move a use to the items
+ * of a list (`someFact`, `everyFact`) or to the other side (`swap`).
+ * Conflicting or unknown uses give `any`, and so does a comparison with `null`
+ * (only `any` admits null in Verdict input).
+ * Objects reached by paths are open records of the fields read (`{ a?: T, ... }`),
+ * so facts with more fields than the rules read are accepted; with `records`
+ * they are closed (other fields are refused).
  * Every field is optional: json-rules-engine (with allowUndefinedFacts) treats a
  * missing fact or path as undefined, and the translation does the same.
  */
-import { isSoftName, type Json } from '../verdict-syntax.ts';
-import type { Condition, FactRef, JreRule } from './model.ts';
+import { fieldText, type Json } from '../verdict-syntax.ts';
+import type { Condition, Decorator, FactRef, JreRule, Operator } from './model.ts';
 
 export type Prim = 'number' | 'string' | 'boolean';
 
 export type VType =
   | { kind: 'prim'; prim: Prim }
-  | { kind: 'any' }
+  /** `nullable`: the rules compare this value with null (json-rules-engine tells null from a missing value). */
+  | { kind: 'any'; nullable?: boolean }
   | { kind: 'list'; elem: VType }
-  | { kind: 'record'; fields: Map<string, VType> }
+  | { kind: 'record'; fields: Map<string, VType>; open: boolean }
   | { kind: 'map'; value: VType };
 
 interface Usage {
   prims: Set<Prim>;
   keys: Map<string, Usage> | null;
   items: Usage | null;
+  nullable: boolean;
 }
 
-const usage = (): Usage => ({ prims: new Set(), keys: null, items: null });
+const usage = (): Usage => ({ prims: new Set(), keys: null, items: null, nullable: false });
+
+/** A side of a comparison while decorators are followed: a constant, or a place in the facts. */
+type Side = { kind: 'const'; value: Json } | { kind: 'use'; node: Usage };
 
 /** Field names that are data in JSON but special in JavaScript objects: read them as map keys. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** A key that can be a record field (quoted when it is not an identifier). */
 export function isRecordKey(name: string): boolean {
-  return isSoftName(name) && !RESERVED_KEYS.has(name);
+  return fieldText(name) !== null && !RESERVED_KEYS.has(name);
 }
 
 function primOf(v: Json): Prim | null {
@@ -45,7 +54,7 @@ export class Inference {
   /** Fact names in first-use order. */
   readonly order: string[] = [];
 
-  /** `records`: objects reached by paths become closed records of their used fields; else open `map<any>`. */
+  /** `records`: objects reached by paths are closed records of their used fields; else open ones. */
   constructor(rules: JreRule[], private readonly records = false) {
     for (const rule of rules) this.visit(rule.conditions);
   }
@@ -71,39 +80,9 @@ export class Inference {
   private visit(c: Condition): void {
     if (c.kind === 'all' || c.kind === 'any') return c.items.forEach((x) => this.visit(x));
     if (c.kind === 'not') return this.visit(c.item);
-    const left = this.at(c.left);
-    const right = c.right.kind === 'ref' ? this.at(c.right.ref) : null;
-    const value = c.right.kind === 'const' ? c.right.value : null;
-    switch (c.operator) {
-      case 'lessThan':
-      case 'lessThanInclusive':
-      case 'greaterThan':
-      case 'greaterThanInclusive':
-        left.prims.add('number');
-        right?.prims.add('number');
-        break;
-      case 'equal':
-      case 'notEqual': {
-        const p = value === null ? null : primOf(value);
-        if (p !== null) left.prims.add(p);
-        break;
-      }
-      case 'in':
-      case 'notIn':
-        if (Array.isArray(value)) for (const item of value) {
-          const p = primOf(item);
-          if (p !== null) left.prims.add(p);
-        }
-        if (right !== null) right.items ??= usage();
-        break;
-      case 'contains':
-      case 'doesNotContain': {
-        const items = (left.items ??= usage());
-        const p = value === null ? null : primOf(value);
-        if (p !== null) items.prims.add(p);
-        break;
-      }
-    }
+    const left: Side = { kind: 'use', node: this.at(c.left) };
+    const right: Side = c.right.kind === 'ref' ? { kind: 'use', node: this.at(c.right.ref) } : { kind: 'const', value: c.right.value };
+    decorated(c.decorators, c.operator, left, right);
   }
 
   /** The resolved type of every fact, in first-use order. */
@@ -112,34 +91,97 @@ export class Inference {
   }
 }
 
+/** Records the uses a (decorated) operator makes of its two sides. */
+function decorated(decorators: readonly Decorator[], operator: Operator, left: Side, right: Side): void {
+  if (decorators.length === 0) return base(operator, left, right);
+  const [d, ...rest] = decorators as [Decorator, ...Decorator[]];
+  const each = (side: Side, then: (item: Side) => void): void => {
+    if (side.kind === 'use') then({ kind: 'use', node: (side.node.items ??= usage()) });
+    else if (Array.isArray(side.value)) side.value.forEach((v) => then({ kind: 'const', value: v }));
+  };
+  switch (d) {
+    case 'not':
+      return decorated(rest, operator, left, right);
+    case 'swap':
+      return decorated(rest, operator, right, left);
+    case 'someFact':
+    case 'everyFact':
+      return each(left, (item) => decorated(rest, operator, item, right));
+    case 'someValue':
+    case 'everyValue':
+      return each(right, (item) => decorated(rest, operator, left, item));
+  }
+}
+
+/** What a use with a constant tells about a place: its kind, or that it may be null. */
+function seen(node: Usage, value: Json): void {
+  if (value === null) node.nullable = true;
+  const p = primOf(value);
+  if (p !== null) node.prims.add(p);
+}
+
+function base(operator: Operator, left: Side, right: Side): void {
+  switch (operator) {
+    case 'lessThan':
+    case 'lessThanInclusive':
+    case 'greaterThan':
+    case 'greaterThanInclusive':
+      if (left.kind === 'use') left.node.prims.add('number');
+      if (right.kind === 'use') right.node.prims.add('number');
+      return;
+    case 'equal':
+    case 'notEqual':
+      if (left.kind === 'use' && right.kind === 'const') seen(left.node, right.value);
+      if (right.kind === 'use' && left.kind === 'const') seen(right.node, left.value);
+      return;
+    case 'in':
+    case 'notIn':
+      return member(left, right);
+    case 'contains':
+    case 'doesNotContain':
+      return member(right, left);
+  }
+}
+
+/** `item` is looked for among the items of `list`. */
+function member(item: Side, list: Side): void {
+  if (list.kind === 'use') {
+    const items = (list.node.items ??= usage());
+    if (item.kind === 'const') seen(items, item.value);
+  } else if (item.kind === 'use' && Array.isArray(list.value)) {
+    for (const v of list.value) seen(item.node, v);
+  }
+}
+
 function resolve(u: Usage, records: boolean): VType {
   const shapes = u.prims.size + (u.keys !== null ? 1 : 0) + (u.items !== null ? 1 : 0);
+  // Only `any` admits null in Verdict input.
+  if (u.nullable) return { kind: 'any', nullable: true };
   if (shapes !== 1) return { kind: 'any' };
   if (u.prims.size === 1) return { kind: 'prim', prim: [...u.prims][0]! };
   if (u.items !== null) return { kind: 'list', elem: resolve(u.items, records) };
-  // Open objects: json-rules-engine facts usually carry more fields than the rules read.
-  if (!records) return { kind: 'map', value: { kind: 'any' } };
   const fields = new Map([...u.keys!].map(([k, v]) => [k, resolve(v, records)] as const));
-  if ([...fields.keys()].every(isRecordKey)) return { kind: 'record', fields };
-  // A key that cannot be a field name: the object is an open map (its other fields unknown).
+  if ([...fields.keys()].every(isRecordKey)) return { kind: 'record', fields, open: !records };
+  // A key that cannot be a field name (__proto__, a backquote inside): the object is an open map.
   return { kind: 'map', value: { kind: 'any' } };
 }
 
-/** The type in Verdict syntax; records span lines with the given indent. */
-export function typeText(t: VType, indent = ''): string {
+/** The type in Verdict syntax, on one line. */
+export function typeText(t: VType): string {
   switch (t.kind) {
     case 'prim':
       return t.prim;
     case 'any':
       return 'any';
     case 'list':
-      return `list<${typeText(t.elem, indent)}>`;
+      return `list<${typeText(t.elem)}>`;
     case 'map':
-      return `map<${typeText(t.value, indent)}>`;
+      return `map<${typeText(t.value)}>`;
     case 'record': {
-      const inner = `${indent}  `;
-      const lines = [...t.fields].map(([k, v]) => `${inner}${k}?: ${typeText(v, inner)}`);
-      return `{\n${lines.join('\n')}\n${indent}}`;
+      // One line: the formatter keeps it so when it fits, else makes it a block.
+      const fields = [...t.fields].map(([k, v]) => `${fieldText(k)!}?: ${typeText(v)}`);
+      if (t.open) fields.push('...');
+      return fields.length === 0 ? '{}' : `{ ${fields.join(', ')} }`;
     }
   }
 }

@@ -7,6 +7,13 @@ export const OPERATORS = [
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
+/**
+ * The operator decorators json-rules-engine ships (src/engine-default-operator-decorators.js),
+ * written before an operator and applied left to right: `everyFact:someValue:equal`.
+ */
+export const DECORATORS = ['someFact', 'someValue', 'everyFact', 'everyValue', 'swap', 'not'] as const;
+export type Decorator = (typeof DECORATORS)[number];
+
 /** One step of a JSONPath: `.name` / `['name']` or `[index]`. */
 export type Segment = { kind: 'key'; name: string } | { kind: 'index'; index: number };
 
@@ -22,7 +29,7 @@ export type Condition =
   | { kind: 'all'; items: Condition[] }
   | { kind: 'any'; items: Condition[] }
   | { kind: 'not'; item: Condition }
-  | { kind: 'leaf'; operator: Operator; left: FactRef; right: Operand };
+  | { kind: 'leaf'; decorators: Decorator[]; operator: Operator; left: FactRef; right: Operand };
 
 export interface JreRule {
   /** Position in the input, from 1. */

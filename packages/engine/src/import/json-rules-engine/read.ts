@@ -5,7 +5,8 @@
  * Every problem is collected; nothing throws.
  */
 import { isJson, type Json } from '../verdict-syntax.ts';
-import { OPERATORS, type Condition, type FactRef, type ImportIssue, type JreRule, type Operand, type Operator } from './model.ts';
+import type { Condition, FactRef, ImportIssue, JreRule, Operand } from './model.ts';
+import { constantProblem, parseOperator } from './operators.ts';
 import { parsePath } from './path.ts';
 
 export interface ReadResult {
@@ -14,7 +15,6 @@ export interface ReadResult {
   warnings: ImportIssue[];
 }
 
-const DECORATED = /:/;
 /** The shared conditions of the current read (one read at a time: reading is synchronous). */
 let sharedConditions: SharedConditions = {};
 const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
@@ -82,7 +82,18 @@ function readRule(raw: unknown, index: number, out: ReadResult): JreRule | null 
       let eventParams: Record<string, Json> | null = null;
       if (params !== undefined && params !== null && params !== false) {
         if (!isObject(params) || !isJson(params)) issue('event.params', 'event params must be a JSON object');
-        else eventParams = params as Record<string, Json>;
+        else {
+          eventParams = params as Record<string, Json>;
+          for (const [key, value] of Object.entries(eventParams)) {
+            if (isObject(value) && has(value, 'fact')) {
+              out.warnings.push({
+                rule: label,
+                where: `event.params.${key}`,
+                message: `${JSON.stringify(value)} is a fact reference: with the engine option replaceFactsInEventParams json-rules-engine sends the fact's value; the import keeps the reference as written in the suggestion`,
+              });
+            }
+          }
+        }
       }
       event = { type: String(type), params: eventParams };
     }
@@ -140,22 +151,15 @@ function readCondition(raw: unknown, where: string, label: string, out: ReadResu
   for (const key of ['fact', 'operator', 'value']) if (!has(raw, key)) return issue(where, `a condition needs "${key}"`);
   const operator = raw['operator'];
   if (typeof operator !== 'string') return issue(`${where}.operator`, 'the operator must be a string');
-  if (DECORATED.test(operator)) return issue(`${where}.operator`, `operator decorators (${JSON.stringify(operator)}) are not supported`);
-  if (!(OPERATORS as readonly string[]).includes(operator)) {
-    return issue(
-      `${where}.operator`,
-      `custom operator ${JSON.stringify(operator)} cannot be imported: json-rules-engine runs it as JavaScript (engine.addOperator), which an import cannot read. ` +
-        `Port it by hand: import the rules without this condition (or with a standard operator in its place), then write the test in the generated rule ` +
-        `as a Verdict expression (e.g. \`word.startsWith("b")\` for a "startsWith" operator; see grammar/functions.md). Standard operators: ${OPERATORS.join(', ')}`,
-    );
-  }
+  const parsed = parseOperator(operator);
+  if (!parsed.ok) return issue(`${where}.operator`, parsed.message);
   if (raw['params'] !== undefined) out.warnings.push({ rule: label, where: `${where}.params`, message: 'fact params are ignored: imported facts are input data' });
   const left = readRef(raw['fact'], raw['path'], `${where}`, label, out);
   const right = readOperand(raw['value'], `${where}.value`, label, out);
   if (left === null || right === null) return null;
-  const problem = operandProblem(operator as Operator, right);
+  const problem = constantProblem(parsed.decorators, parsed.operator, { kind: 'fact' }, right.kind === 'const' ? right : { kind: 'fact' });
   if (problem !== null) return issue(`${where}.value`, problem);
-  return { kind: 'leaf', operator: operator as Operator, left, right };
+  return { kind: 'leaf', decorators: parsed.decorators, operator: parsed.operator, left, right };
 }
 
 function readRef(fact: unknown, path: unknown, where: string, label: string, out: ReadResult): FactRef | null {
@@ -187,25 +191,4 @@ function readOperand(value: unknown, where: string, label: string, out: ReadResu
     return null;
   }
   return { kind: 'const', value };
-}
-
-const containsNull = (v: Json): boolean => v === null || (Array.isArray(v) && v.some((x) => x === null));
-
-/** Values outside what the import translates faithfully. */
-function operandProblem(operator: Operator, right: Operand): string | null {
-  if (right.kind === 'ref') return null;
-  const v = right.value;
-  if (containsNull(v)) return 'null values are not supported (a Verdict input field may be absent but not null)';
-  switch (operator) {
-    case 'lessThan':
-    case 'lessThanInclusive':
-    case 'greaterThan':
-    case 'greaterThanInclusive':
-      return typeof v === 'number' ? null : `${operator} needs a number value or a fact reference`;
-    case 'in':
-    case 'notIn':
-      return Array.isArray(v) ? null : `${operator} needs a list value or a fact reference`;
-    default:
-      return null;
-  }
 }

@@ -1,9 +1,11 @@
 /**
- * Optional renaming of facts whose names cannot be Verdict input fields
- * (`account-information` → `account_information`). The input must then use the
- * new names; the mapping is returned and written in the header.
+ * Optional renaming of facts whose names are not Verdict identifiers
+ * (`account-information` → `account_information`). Without it such facts are
+ * quoted input fields (`` `account-information` ``) and the facts a service sends
+ * are taken as they are; with it the input must use the new names, which the
+ * mapping returned (and the header) lists.
  */
-import { isPlainName, uniqueName } from '../verdict-syntax.ts';
+import { fieldText, isPlainName, uniqueName } from '../verdict-syntax.ts';
 import { isRecordKey } from './infer.ts';
 import type { Condition, FactRef, JreRule } from './model.ts';
 
@@ -17,6 +19,12 @@ function facts(c: Condition, out: Set<string>): void {
 }
 
 export const isFieldName = (fact: string): boolean => isPlainName(fact) && isRecordKey(fact);
+
+/**
+ * A fact that can be declared as an input field, quoted if need be. Not `input`: it names the
+ * input document, through which facts that are not identifiers are read (`` input.`a-b` ``).
+ */
+export const canDeclare = (fact: string): boolean => fact !== 'input' && fieldText(fact) !== null && isRecordKey(fact);
 
 /** Renames; returns the rules and the mapping (old → new) of renamed facts only. */
 export function renameFacts(rules: JreRule[]): { rules: JreRule[]; renamed: Map<string, string> } {
