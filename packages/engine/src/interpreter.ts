@@ -3,10 +3,11 @@
  * closure compiler (both share `ops.ts` and the builtins), kept for
  * differential tests. Names are looked up at run time, scope by scope.
  */
-import type { Expr, Ruleset, TableDecl, TablePattern, TypeExpr } from '@verdict/language';
+import { check, type Analysis, type Expr, type Ruleset, type TableDecl, type TablePattern, type TypeExpr } from '@verdict/language';
 import { BUILTIN_IMPLS } from './builtins/index.ts';
 import { EvalState } from './context.ts';
-import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroEntries, macroItems, member, runMacro, runPairMacro, unary, type MacroKind, type PairMacroKind } from './ops.ts';
+import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroEntries, macroItems, member, optionalIndex, optionalMember, runMacro, runPairMacro, unary, type MacroKind, type PairMacroKind } from './ops.ts';
+import { readsOptionalField, type NodeTypes } from './optional-fields.ts';
 import { converterFor } from './schema.ts';
 import { matchPattern } from './table.ts';
 import { VError, getOwn, missingUnlessNull, toText, type VMap, type Value } from './values.ts';
@@ -17,6 +18,8 @@ export interface InterpreterEnv {
   /** A table by name, or undefined. */
   table?(name: string): ((args: Value[], node: number) => Value) | undefined;
   state: EvalState;
+  /** The checker's types: a read of a field a record type declares optional gives null when absent. */
+  types?: NodeTypes;
 }
 
 interface Scope {
@@ -84,11 +87,11 @@ function walk(e: Expr, scope: Scope | null, env: InterpreterEnv): Value {
       return out;
     }
     case 'Member':
-      return member(walk(e.object, scope, env), e.property, e.optional, id);
+      return (readsOptionalField(e, env.types) ? optionalMember : member)(walk(e.object, scope, env), e.property, e.optional, id);
     case 'Index': {
       const o = walk(e.object, scope, env);
       if (e.optional && isNullish(o)) return null;
-      return index(o, walk(e.index, scope, env), e.optional, id);
+      return (readsOptionalField(e, env.types) ? optionalIndex : index)(o, walk(e.index, scope, env), e.optional, id);
     }
     case 'Has':
       return has(walk(e.target.object, scope, env), e.target.property, id);
@@ -178,11 +181,25 @@ export interface ReferenceDecision {
   outputs: Record<string, Value>;
 }
 
+/** The checker's types of a ruleset given as its AST alone (checked once per AST). */
+const checkedTypes = new WeakMap<Ruleset, NodeTypes>();
+
+function typesOf(source: Ruleset | Analysis): NodeTypes {
+  if ('check' in source) return source.check.types;
+  let types = checkedTypes.get(source);
+  if (types === undefined) checkedTypes.set(source, (types = check(source).types));
+  return types;
+}
+
 /**
  * Reference semantics of a whole ruleset (no index, no validation, no
- * scoring): names looked up at run time through nested environments.
+ * scoring): names looked up at run time through nested environments. The
+ * checker's types say which field reads read declared optional fields (null
+ * when absent); given the AST alone, it is checked here.
  */
-export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<string, Value> = {}, state = new EvalState({ maxSteps: 1_000_000, maxListLength: 100_000 })): ReferenceDecision {
+export function referenceDecide(source: Ruleset | Analysis, input: VMap, overrides: Record<string, Value> = {}, state = new EvalState({ maxSteps: 1_000_000, maxListLength: 100_000 })): ReferenceDecision {
+  const ast = 'check' in source ? source.ast : source;
+  const types = typesOf(source);
   const decls = ast.decls;
   const lets = new Map<string, Expr>();
   const consts = new Map<string, Expr>();
@@ -237,6 +254,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
     {
       const local: InterpreterEnv = {
         state,
+        types,
         table,
         lookup: (n) => {
           const i = t.params.findIndex((p) => p.name.name === n);
@@ -267,6 +285,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
   };
   const global: InterpreterEnv = {
     state,
+    types,
     table,
     lookup: (name) => {
       const l = lets.get(name);
@@ -286,6 +305,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
     const rule = d;
     const ruleEnv: InterpreterEnv = {
       state,
+      types,
       table,
       lookup: (name) => {
         const l = rule.lets.find((x) => x.name.name === name);
