@@ -7,7 +7,8 @@ import { diagnostic, INPUT_ROOT, type Diagnostic, type Expr, type MemberExpr, ty
 import { BUILTIN_IMPLS } from './builtins/index.ts';
 import { nameInfo } from './codegen/names.ts';
 import type { EvalState } from './context.ts';
-import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroEntries, macroItems, member, runMacro, runPairMacro, unary, type MacroKind, type PairMacroKind } from './ops.ts';
+import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroEntries, macroItems, member, optionalIndex, optionalMember, runMacro, runPairMacro, unary, type MacroKind, type PairMacroKind } from './ops.ts';
+import { readsOptionalField, type NodeTypes } from './optional-fields.ts';
 import { VError, toText, type VMap, type Value } from './values.ts';
 
 /** Marks a lazily computed slot that is being computed (a cycle if re-entered). */
@@ -54,6 +55,8 @@ export interface CompileEnv {
   diagnostics: Diagnostic[];
   /** Allocates a fresh slot index. */
   newSlot(): number;
+  /** The checker's types, by node id: a read of a declared optional field gives null when absent. None for standalone expressions. */
+  types?: NodeTypes;
 }
 
 export type Locals = ReadonlyMap<string, Closure>;
@@ -234,16 +237,18 @@ class ExprCompiler {
         if (qualified) return qualified(id);
         const obj = this.expr(e.object, locals, true);
         const { property, optional } = e;
+        if (readsOptionalField(e, this.env.types)) return (ctx) => optionalMember(obj(ctx), property, optional, id);
         return (ctx) => member(obj(ctx), property, optional, id);
       }
       case 'Index': {
         const obj = this.expr(e.object, locals, true);
         const key = this.expr(e.index, locals);
         const optional = e.optional;
+        const read = readsOptionalField(e, this.env.types) ? optionalIndex : index;
         return (ctx) => {
           const o = obj(ctx);
           if (optional && isNullish(o)) return null;
-          return index(o, key(ctx), optional, id);
+          return read(o, key(ctx), optional, id);
         };
       }
       case 'Has': {

@@ -3,10 +3,11 @@
  * closure compiler (both share `ops.ts` and the builtins), kept for
  * differential tests. Names are looked up at run time, scope by scope.
  */
-import { INPUT_ROOT, type Expr, type MemberExpr, type Ruleset, type TableDecl, type TablePattern, type TypeExpr } from '@verdict/language';
+import { INPUT_ROOT, check, type Analysis, type Expr, type MemberExpr, type Ruleset, type TableDecl, type TablePattern, type TypeExpr } from '@verdict/language';
 import { BUILTIN_IMPLS } from './builtins/index.ts';
 import { EvalState } from './context.ts';
-import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroEntries, macroItems, member, runMacro, runPairMacro, unary, type MacroKind, type PairMacroKind } from './ops.ts';
+import { addMapEntry, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroEntries, macroItems, member, optionalIndex, optionalMember, runMacro, runPairMacro, unary, type MacroKind, type PairMacroKind } from './ops.ts';
+import { readsOptionalField, type NodeTypes } from './optional-fields.ts';
 import { converterFor } from './schema.ts';
 import { matchPattern } from './table.ts';
 import { VError, getOwn, missingUnlessNull, toText, type VMap, type Value } from './values.ts';
@@ -22,6 +23,8 @@ export interface InterpreterEnv {
    * top-level fields `input.<field>` reads, as their names read them, and the input itself.
    */
   inputRoot?: { fields: ReadonlySet<string>; read(field: string): Value; input: VMap };
+  /** The checker's types: a read of a field a record type declares optional gives null when absent. */
+  types?: NodeTypes;
 }
 
 interface Scope {
@@ -95,11 +98,11 @@ function walk(e: Expr, scope: Scope | null, env: InterpreterEnv): Value {
     }
     case 'Member':
       if (isRooted(e, scope, env)) return env.inputRoot!.read(e.property);
-      return member(walk(e.object, scope, env), e.property, e.optional, id);
+      return (readsOptionalField(e, env.types) ? optionalMember : member)(walk(e.object, scope, env), e.property, e.optional, id);
     case 'Index': {
       const o = walk(e.object, scope, env);
       if (e.optional && isNullish(o)) return null;
-      return index(o, walk(e.index, scope, env), e.optional, id);
+      return (readsOptionalField(e, env.types) ? optionalIndex : index)(o, walk(e.index, scope, env), e.optional, id);
     }
     case 'Has':
       if (isRooted(e.target, scope, env)) return has(env.inputRoot!.input, e.target.property, id);
@@ -190,11 +193,25 @@ export interface ReferenceDecision {
   outputs: Record<string, Value>;
 }
 
+/** The checker's types of a ruleset given as its AST alone (checked once per AST). */
+const checkedTypes = new WeakMap<Ruleset, NodeTypes>();
+
+function typesOf(source: Ruleset | Analysis): NodeTypes {
+  if ('check' in source) return source.check.types;
+  let types = checkedTypes.get(source);
+  if (types === undefined) checkedTypes.set(source, (types = check(source).types));
+  return types;
+}
+
 /**
  * Reference semantics of a whole ruleset (no index, no validation, no
- * scoring): names looked up at run time through nested environments.
+ * scoring): names looked up at run time through nested environments. The
+ * checker's types say which field reads read declared optional fields (null
+ * when absent); given the AST alone, it is checked here.
  */
-export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<string, Value> = {}, state = new EvalState({ maxSteps: 1_000_000, maxListLength: 100_000 })): ReferenceDecision {
+export function referenceDecide(source: Ruleset | Analysis, input: VMap, overrides: Record<string, Value> = {}, state = new EvalState({ maxSteps: 1_000_000, maxListLength: 100_000 })): ReferenceDecision {
+  const ast = 'check' in source ? source.ast : source;
+  const types = typesOf(source);
   const decls = ast.decls;
   const lets = new Map<string, Expr>();
   const consts = new Map<string, Expr>();
@@ -249,6 +266,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
     {
       const local: InterpreterEnv = {
         state,
+        types,
         table,
         ...(t.params.some((p) => p.name.name === INPUT_ROOT) ? {} : { inputRoot }),
         lookup: (n) => {
@@ -283,6 +301,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
   const inputRoot = declared.includes(INPUT_ROOT) ? undefined : { fields: new Set([...inputs, ...optionalInputs]), read: readInput, input };
   const global: InterpreterEnv = {
     state,
+    types,
     table,
     ...(inputRoot === undefined ? {} : { inputRoot }),
     lookup: (name) => {
@@ -302,6 +321,7 @@ export function referenceDecide(ast: Ruleset, input: VMap, overrides: Record<str
     const rule = d;
     const ruleEnv: InterpreterEnv = {
       state,
+      types,
       table,
       ...(inputRoot === undefined || rule.lets.some((l) => l.name.name === INPUT_ROOT) ? {} : { inputRoot }),
       lookup: (name) => {

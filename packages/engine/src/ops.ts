@@ -201,6 +201,19 @@ export function member(obj: Value, property: string, optional: boolean, node: nu
   return typeError(node, `cannot read field \`${property}\` of ${typeName(obj)}`);
 }
 
+/**
+ * `member` for a read of a field its record type declares optional (`optional-fields.ts` says which
+ * reads are): a record without the field gives null, not `no_such_field`.
+ */
+export function optionalMember(obj: Value, property: string, optional: boolean, node: number): Value {
+  return isMap(obj) ? (getOwn(obj, property) ?? null) : member(obj, property, optional, node);
+}
+
+/** `index` for `r["f"]` where the record type of `r` declares `f` optional: null when the record leaves it out. */
+export function optionalIndex(obj: Value, key: Value, optional: boolean, node: number): Value {
+  return isMap(obj) && typeof key === 'string' ? (getOwn(obj, key) ?? null) : index(obj, key, optional, node);
+}
+
 export function index(obj: Value, key: Value, optional: boolean, node: number): Value {
   if (optional && isNullish(obj)) return null;
   if (obj instanceof VError) return obj;

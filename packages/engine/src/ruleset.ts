@@ -25,6 +25,7 @@ import type { QuickCheck } from './codegen/quick-check.ts';
 import { describeName, describeTable, nameInfo } from './codegen/names.ts';
 import { DEFAULT_LIMITS, EvalState, type Limits } from './context.ts';
 import { evaluateRuleset, type CompiledOutput, type CompiledRule, type Plan } from './evaluate.ts';
+import type { NodeTypes } from './optional-fields.ts';
 import { buildIndex } from './rule-index.ts';
 import { collectReads, walkExpr } from './paths.ts';
 import { buildParams } from './params.ts';
@@ -60,7 +61,7 @@ export function compile(source: string | Analysis, options: CompileOptions = {})
   const own: Diagnostic[] = [];
   let ruleset: CompiledRuleset;
   try {
-    ruleset = compileAst(analysis.ast, options, own, (compiled) => decisionJsonSchema(analysis, compiled.outcomes, compiled.rules));
+    ruleset = compileAst(analysis.ast, analysis.check.types, options, own, (compiled) => decisionJsonSchema(analysis, compiled.outcomes, compiled.rules));
   } catch (e) {
     // never throw on a source: an internal failure is a diagnostic
     diagnostics.push(diagnostic('VD5000', 'error', `the engine could not compile this ruleset: ${e instanceof Error ? e.message : String(e)}`, analysis.ast.span));
@@ -108,6 +109,8 @@ export function constCtx(limits: Limits): Ctx {
 
 function compileAst(
   ast: Ruleset,
+  /** The checker's types: which field reads read declared optional fields (null when absent). */
+  types: NodeTypes,
   options: CompileOptions,
   diagnostics: Diagnostic[],
   /** Built on first request: most callers never ask for it. */
@@ -130,7 +133,7 @@ function compileAst(
 
   // ---- names
   let slotCount = 0;
-  const env: CompileEnv = { globals: new Map(), tables: new Map(), diagnostics, newSlot: () => slotCount++ };
+  const env: CompileEnv = { globals: new Map(), tables: new Map(), diagnostics, newSlot: () => slotCount++, types };
   const inputFields = declsOf(ast, 'Input').flatMap((d) => d.fields);
   const inputNames = new Set(inputFields.map((f) => f.name));
   for (const field of inputFields) {

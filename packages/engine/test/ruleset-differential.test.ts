@@ -7,7 +7,7 @@ import { ruleset, FC_SEED } from './helpers.ts';
 const SOURCE = `
 ruleset test.diff
 input {
-  trade: { symbol: string, side: "buy" | "sell", quantity: number, price: number, sector: string }
+  trade: { symbol: string, side: "buy" | "sell", quantity: number, price: number, sector: string, limit?: number }
   portfolio: { nav: number, cash: number, positions: list<{ symbol: string, sector: string, market_value: number }> }
   state: string
   age: number
@@ -70,6 +70,11 @@ rule noted {
   warn when (note ?? "").contains("!") && size(portfolio.positions) > 0
   because "noted {note ?? "-"}"
 }
+rule over_limit {
+  severity low
+  warn when trade.limit != null && trade.quantity > trade.limit || trade.limit == null && trade.quantity > 900
+  because "limit {trade.limit}"
+}
 `;
 
 const symbol = fc.constantFrom('AAA', 'BBB', 'XYZ', 'ACME');
@@ -77,7 +82,10 @@ const sector = fc.constantFrom('tech', 'energy', 'retail');
 const money = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100_000 }), fc.double({ min: 0.01, max: 1e6, noNaN: true }));
 const inputArb = fc.record(
   {
-    trade: fc.record({ symbol, side: fc.constantFrom('buy', 'sell'), quantity: fc.integer({ min: 1, max: 1000 }), price: fc.oneof(fc.constant(0), money), sector }),
+    trade: fc.record(
+      { symbol, side: fc.constantFrom('buy', 'sell'), quantity: fc.integer({ min: 1, max: 1000 }), price: fc.oneof(fc.constant(0), money), sector, limit: fc.integer({ min: 0, max: 1000 }) },
+      { requiredKeys: ['symbol', 'side', 'quantity', 'price', 'sector'] },
+    ),
     portfolio: fc.record({
       nav: money,
       cash: money,
@@ -113,6 +121,8 @@ describe('whole-ruleset evaluation agrees with the reference interpreter', () =>
         expect(r.violations.map((v) => v.message)).toEqual(ref.messages);
         expect(r.errors.filter((e) => e.kind === 'condition' || e.kind === 'output').map((e) => [e.rule ?? e.output, e.code])).toEqual(ref.errors);
         expect(r.outputs).toEqual(ref.outputs);
+        // the guard of the optional `trade.limit` holds whether it is there or not
+        expect(r.errors.filter((e) => e.rule === 'over_limit')).toEqual([]);
         // traced closures (explain) and unindexed evaluation decide the same
         const explained = compiled.evaluate(input, { params, explain: true });
         expect({ ...explained, trace: null }).toEqual(r);

@@ -86,8 +86,8 @@ describe('typed code decides as the generic code', () => {
     });
   }
 
-  // every construct the typed emitter writes: optional fields under `??` and `?.` and inside
-  // `has(x) ? ... : ...`, lets (ruleset and rule), macros over typed lists, `in` on constants and
+  // every construct the typed emitter writes: optional fields under `??` and `?.`, inside
+  // `has(x) ? ... : ...` and guarded by null comparisons (an absent one reads as null), lets (ruleset and rule), macros over typed lists, `in` on constants and
   // list literals, conditionals, `!`, `string()`, joined strings, and whole typed messages
   const CONSTRUCTS = `
 ruleset typed.constructs
@@ -171,6 +171,16 @@ rule coupon_high {
   review when has(order.coupon) && has(order.coupon.percent) && order.coupon.percent > 40 && size(order.coupon.code) > 0
   because "coupon {order.coupon?.code ?? "?"} at {order.coupon?.percent ?? 0}%{note ?? ""}"
 }
+rule coupon_guarded {
+  severity low
+  review when order.coupon != null && order.coupon.percent != null && order.coupon.percent > 20
+  because "guarded {order.coupon?.percent ?? 0}"
+}
+rule discount_unset {
+  severity low
+  review when note == null && order.lines.exists(l, l.discount == null || l.discount < 5) && (order.coupon == null ? order.total > 900 : order.coupon.code != "X1")
+  because "unset"
+}
 `;
   const constructsSchema = inputJsonSchema(analyze(CONSTRUCTS).ast) as Record<string, unknown>;
   const constructs = ruleset(CONSTRUCTS);
@@ -207,7 +217,7 @@ rule coupon_high {
       }),
       { numRuns: 300, seed: FC_SEED },
     );
-    expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'coupon_high', 'coupon_note', 'eu_large', 'listed', 'paired', 'region_rule']);
+    expect([...fired].sort()).toEqual(['all_tagged', 'big_unpaid', 'blocked_sku', 'counted', 'coupon_code', 'coupon_guarded', 'coupon_high', 'coupon_note', 'discount_unset', 'eu_large', 'listed', 'paired', 'region_rule']);
   });
 
   // past the size up to which the typed scan writes the conditions inline, it calls their twins
@@ -271,6 +281,6 @@ ${Array.from({ length: 90 }, (_, i) => `rule r${i} {
     const input = { order, priority: 2 };
     agree(CONSTRUCTS, input);
     const r = constructs.evaluate(input);
-    expect(r.ok && r.violations.map((v) => v.rule)).toEqual(['big_unpaid', 'region_rule', 'coupon_code', 'counted', 'paired']);
+    expect(r.ok && r.violations.map((v) => v.rule)).toEqual(['big_unpaid', 'region_rule', 'coupon_code', 'counted', 'paired', 'discount_unset']);
   });
 });

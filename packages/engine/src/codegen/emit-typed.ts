@@ -13,9 +13,11 @@
  * emission again on each operand).
  *
  * An optional field of a record may be missing: its code then yields
- * `undefined`, which only `??` (and further field reads, passing it on) may
- * take; the generic code's "absent" error and `?.`'s null both end in `??`'s
- * right side, as `undefined` does here.
+ * `undefined` where the generic code reads null (what the quick check
+ * accepted holds no null where a type is static, so `undefined` is exactly
+ * "missing"). Only `??`, `==` and `!=` (and further field reads, passing it
+ * on) may take it: `??` gives its right side, as for null, and `undefined`
+ * compares with `===` as null compares with `==`.
  */
 import { extendPath, type Expr } from '@verdict/language';
 import { rootedField, type Closure, type CompileEnv, type Locals } from '../compiler.ts';
@@ -61,7 +63,7 @@ export class TypedEmitter implements TypedEmission {
    * again for each operand, which was already answered (and whose macros were already hoisted).
    */
   private readonly answered = new WeakMap<Scope, Map<Expr, Typed | null>>();
-  /** Input paths of optional fields known to be there (`x.f` in `has(x.f) ? <here> : ...` and `has(x.f) && <here>`, `&&` chains included). */
+  /** Input paths of optional fields known to be there, by the guards the checker accepts (`presentWhen`). */
   private readonly present = new Set<string>();
 
   constructor(
@@ -125,8 +127,9 @@ export class TypedEmitter implements TypedEmission {
       }
       case 'Conditional': {
         const test = this.typed(e.test, locals, scope);
-        const yes = this.whilePresent(this.hasConjuncts(e.test, locals), () => this.typed(e.consequent, locals, scope));
-        const no = this.typed(e.alternate, locals, scope);
+        // a branch runs only when the test is exactly true (or false): an error takes neither
+        const yes = this.whilePresent(this.presentWhen(e.test, true, locals), () => this.typed(e.consequent, locals, scope));
+        const no = this.whilePresent(this.presentWhen(e.test, false, locals), () => this.typed(e.alternate, locals, scope));
         if (test === null || yes === null || no === null || test.absent || yes.absent || no.absent) return null;
         if (test.type.kind !== 'bool' || !sameType(yes.type, no.type)) return null;
         const t = scope.tmp();
@@ -159,9 +162,9 @@ export class TypedEmitter implements TypedEmission {
     switch (info.kind) {
       case 'input': {
         const field = this.input.fields.get(info.name);
-        // an optional top-level field reads as null when absent: that stays generic
-        if (field === undefined || field.type === null || field.optional) return null;
-        return { code: `I[${jsString(info.name)}]`, type: field.type, fails: false, absent: false };
+        if (field === undefined || field.type === null) return null;
+        // an optional top-level field that is not there is `undefined` here (null to the generic code)
+        return { code: `I[${jsString(info.name)}]`, type: field.type, fails: false, absent: field.optional && !this.present.has(info.name) };
       }
       case 'const': {
         const v: Value = (global as (node: number) => Closure)(e.id)(null as never);
@@ -233,17 +236,34 @@ export class TypedEmitter implements TypedEmission {
     }
   }
 
-  /** The input paths `e` being true says are there: its `has(x.f)` conjuncts (through `&&`). */
-  private hasConjuncts(e: Expr, locals: Locals): string[] {
+  /**
+   * The input paths that are there when `e` gives `truth`, as the checker's guard facts: `has(x.f)`,
+   * `x.f != null` (and `null != x.f`) true, `x.f == null` false, through `!`, the conjuncts of a
+   * true `&&` and the disjuncts of a false `||`. Sound where it is used: the right side of `&&`
+   * (`||`) and a branch of `? :` run only when no conjunct is false (no disjunct true), and these
+   * tests on a typed input fail only with a limit error, which stops evaluation.
+   */
+  private presentWhen(e: Expr, truth: boolean, locals: Locals): string[] {
     if (e.kind === 'Has') {
-      const path = this.pathOf(e.target, locals);
+      const path = truth ? this.pathOf(e.target, locals) : null;
       return path === null ? [] : [path];
     }
-    if (e.kind === 'Binary' && e.op === '&&') return [...this.hasConjuncts(e.left, locals), ...this.hasConjuncts(e.right, locals)];
+    if (e.kind === 'Unary') return e.op === '!' ? this.presentWhen(e.operand, !truth, locals) : [];
+    if (e.kind !== 'Binary') return [];
+    if ((e.op === '&&' && truth) || (e.op === '||' && !truth)) return [...this.presentWhen(e.left, truth, locals), ...this.presentWhen(e.right, truth, locals)];
+    if ((e.op === '!=' && truth) || (e.op === '==' && !truth)) {
+      const other = e.left.kind === 'Null' ? e.right : e.right.kind === 'Null' ? e.left : null;
+      const path = other === null ? null : this.pathOf(other, locals);
+      return path === null ? [] : [path];
+    }
     return [];
   }
 
-  /** `a.b.c` for a field read of an input field (no local or let on the way; `input.a` is `a`), else null. */
+  /**
+   * `a.b.c` for field reads of an input field (`input.a` is `a`), or `#<slot>.b.c` of a macro variable (its slot is its
+   * own while the macro's body runs, which is where facts about it are used); null for anything
+   * else (a let, a table argument, a `?.` on the way).
+   */
   private pathOf(e: Expr, locals: Locals): string | null {
     if (e.kind === 'Member' && !e.optional) {
       const field = rootedField(e, locals, this.env);
@@ -251,7 +271,12 @@ export class TypedEmitter implements TypedEmission {
       const base = this.pathOf(e.object, locals);
       return base === null ? null : extendPath(base, e.property);
     }
-    if (e.kind !== 'Ident' || locals.has(e.name)) return null;
+    if (e.kind !== 'Ident') return null;
+    const local = locals.get(e.name);
+    if (local !== undefined) {
+      const info = nameInfo(local);
+      return info?.kind === 'slot' && this.slotTypes.has(info.slot) ? `#${info.slot}` : null;
+    }
     const global = this.env.globals.get(e.name);
     return global !== undefined && nameInfo(global)?.kind === 'input' ? e.name : null;
   }
@@ -295,10 +320,14 @@ export class TypedEmitter implements TypedEmission {
   private binary(e: Extract<Expr, { kind: 'Binary' }>, locals: Locals, scope: Scope): Typed | null {
     const op = e.op;
     if (op === 'in') return this.membership(e, locals, scope);
+    const equality = op === '==' || op === '!=';
+    if (equality && (e.left.kind === 'Null' || e.right.kind === 'Null')) return this.nullComparison(e, locals, scope);
     const left = this.typed(e.left, locals, scope);
-    // `has(x.f) && <right>`: the right side runs only when the left is true, so when the field is there
-    const right = this.whilePresent(op === '&&' ? this.hasConjuncts(e.left, locals) : [], () => this.typed(e.right, locals, scope));
-    if (left === null || right === null || right.absent) return null;
+    // `has(x.f) && <right>`, `x.f == null || <right>`: the right side runs only when the left says the field is there
+    const facts = op === '&&' || op === '||' ? this.presentWhen(e.left, op === '&&', locals) : [];
+    const right = this.whilePresent(facts, () => this.typed(e.right, locals, scope));
+    // a missing field compares as null: `undefined === x` is `null == x` for a typed (never null) x
+    if (left === null || right === null || (right.absent && !equality)) return null;
     const fails = left.fails || right.fails;
     if (op === '??') {
       if (!left.absent) return left; // never null or missing: `??` gives the left side (or its error)
@@ -306,7 +335,7 @@ export class TypedEmitter implements TypedEmission {
       const t = scope.tmp();
       return { code: `((${t} = ${left.code}) === undefined ? ${right.code} : ${t})`, type: left.type, fails, absent: false };
     }
-    if (left.absent) return null;
+    if (left.absent && !equality) return null;
     if (op === '+' && left.type.kind === 'string' && right.type.kind === 'string') return this.concat(e.id, left, right, scope);
     if (op === '&&' || op === '||') {
       if (left.type.kind !== 'bool' || right.type.kind !== 'bool') return null;
@@ -317,10 +346,22 @@ export class TypedEmitter implements TypedEmission {
       const other = op === '||' ? 'false' : 'true';
       return { code: `((${t} = ${left.code}) === ${decisive} ? ${decisive} : ${t} !== ${other} ? ${t} : ${right.code})`, type: BOOL, fails, absent: false };
     }
-    const comparable = op === '==' || op === '!=' ? isScalar(left.type) && left.type.kind === right.type.kind : ['<', '<=', '>', '>='].includes(op) && left.type.kind === 'number' && right.type.kind === 'number';
+    const comparable = equality ? isScalar(left.type) && left.type.kind === right.type.kind : ['<', '<=', '>', '>='].includes(op) && left.type.kind === 'number' && right.type.kind === 'number';
     if (!comparable) return null;
     const js = op === '==' ? '===' : op === '!=' ? '!==' : op;
     return { code: this.pair(left, right, scope, (a, b) => `${a} ${js} ${b}`), type: BOOL, fails, absent: false };
+  }
+
+  /**
+   * `x == null`, `x != null` (either way round) for a typed `x`: a typed value is never null, so only
+   * a missing optional field (`undefined`) is equal to null.
+   */
+  private nullComparison(e: Extract<Expr, { kind: 'Binary' }>, locals: Locals, scope: Scope): Typed | null {
+    const other = e.left.kind === 'Null' ? e.right : e.left;
+    const t = this.typed(other, locals, scope);
+    if (t === null) return null;
+    const js = e.op === '==' ? '===' : '!==';
+    return { code: this.unlessFailed(t, scope, (v) => `${v} ${js} undefined`), type: BOOL, fails: t.fails, absent: false };
   }
 
   /** Two strings joined, under the length limit (as `binary`'s `+`): both operands in order, the first error wins. */

@@ -21,6 +21,7 @@ import type { Expr, TablePattern } from '@verdict/language';
 import { BUILTIN_IMPLS } from '../builtins/index.ts';
 import { MAX_TABLE_DEPTH, compileExpr, dottedPath, rootedField, type Closure, type CompileEnv, type Locals, type TableRef } from '../compiler.ts';
 import { ITEMS_PER_STEP } from '../context.ts';
+import { readsOptionalField } from '../optional-fields.ts';
 import { isPrototypeName, type Value } from '../values.ts';
 import { describeName, nameInfo, tableInfo, type TableInfo } from './names.ts';
 
@@ -166,7 +167,9 @@ export class Emitter {
         if (qualified) return this.named(qualified, qualified(e.id), scope);
         const obj = this.expr(e.object, locals, scope, d);
         const key = str(e.property);
-        const helper = (o: string) => `member(${o}, ${key}, ${e.optional}, ${e.id})`;
+        // a declared optional field the record leaves out is null (the helper's answer where the fast path misses)
+        const read = readsOptionalField(e, this.env.types) ? 'optionalMember' : 'member';
+        const helper = (o: string) => `${read}(${o}, ${key}, ${e.optional}, ${e.id})`;
         if (isPrototypeName(e.property)) return helper(obj);
         const o = scope.tmp();
         const v = scope.tmp();
@@ -176,7 +179,7 @@ export class Emitter {
         const o = scope.tmp();
         const obj = this.expr(e.object, locals, scope, d);
         const key = this.expr(e.index, locals, scope, d);
-        const call = `index(${o}, ${key}, ${e.optional}, ${e.id})`;
+        const call = `${readsOptionalField(e, this.env.types) ? 'optionalIndex' : 'index'}(${o}, ${key}, ${e.optional}, ${e.id})`;
         return e.optional ? `(isNullish(${o} = ${obj}) ? null : ${call})` : `(${o} = ${obj}, ${call})`;
       }
       case 'Has': {

@@ -7,7 +7,7 @@
  */
 import type { Expr } from '@verdict/language';
 import { COMPUTING, type Closure, type CompileEnv, type Ctx, type Locals } from '../compiler.ts';
-import { conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, binary, typeError, unary } from '../ops.ts';
+import { conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, binary, optionalIndex, optionalMember, typeError, unary } from '../ops.ts';
 import { matchPattern } from '../table.ts';
 import { VError, formatNumber, thrownError, toText, typeName, type Value } from '../values.ts';
 import { Emitter, PRELUDE, Scope, jsString, type ModuleTables } from './emit.ts';
@@ -55,7 +55,7 @@ export const MAX_SCAN_RULES = 256;
 const MAX_INLINE_SCAN = 20_000;
 
 /** The helpers generated code calls, by the names it uses. */
-const RUNTIME = { VError, COMPUTING, formatNumber, matchPattern, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, thrownError, toText, typeError, typeName, unary };
+const RUNTIME = { VError, COMPUTING, formatNumber, matchPattern, binary, conditionalTest, has, index, isFatal, isNullish, logicalRest, macroItems, member, optionalIndex, optionalMember, thrownError, toText, typeError, typeName, unary };
 
 export class FastModule {
   private readonly values: unknown[] = [];
