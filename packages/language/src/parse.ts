@@ -24,14 +24,23 @@ const DECLARATION_STARTS = new Set([
 
 /** Parses a ruleset file. Never throws: every problem becomes a diagnostic. */
 export function parse(text: string): ParseResult {
+  const { ast, diagnostics } = parseKeepingTokens(text);
+  return { ast, diagnostics };
+}
+
+/**
+ * `parse`, also answering the file's tokens as the parser read them (comments apart; a keyword
+ * read as a name has the type Identifier), for the formatter, which would otherwise lex the text again.
+ */
+export function parseKeepingTokens(text: string): ParseResult & { tokens: readonly IToken[] } {
   try {
     return parseUnguarded(text);
   } catch (error) {
-    return { ast: emptyRuleset(text), diagnostics: [tooDeep(text, error)] };
+    return { ast: emptyRuleset(text), diagnostics: [tooDeep(text, error)], tokens: [] };
   }
 }
 
-function parseUnguarded(text: string): ParseResult {
+function parseUnguarded(text: string): ParseResult & { tokens: readonly IToken[] } {
   const diagnostics: Diagnostic[] = [];
   const { tokens, comments } = lex(text, diagnostics);
   const parser = getParser();
@@ -112,7 +121,7 @@ function parseUnguarded(text: string): ParseResult {
     comments,
     span: { start: 0, end: text.length, line: 1, column: 1, endLine: end.line, endColumn: end.column },
   };
-  return { ast, diagnostics: dedupe(sortDiagnostics(diagnostics)) };
+  return { ast, diagnostics: dedupe(sortDiagnostics(diagnostics)), tokens };
 }
 
 /** Parses a single expression (conformance cases, `where` clauses in tools, the REPL). */

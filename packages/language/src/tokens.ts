@@ -315,7 +315,17 @@ export const TOKEN_CLASSES = {
   identifier: [Identifier.name],
 } as const;
 
+/**
+ * The lexer. Chevrotain's checks of the token definitions are skipped here (they cost start-up on
+ * every short command); `validatedLexer` runs them, in a test.
+ */
 export const verdictLexer = new Lexer(ALL_TOKENS, {
   ensureOptimizations: false,
   positionTracking: 'full',
+  skipValidations: true,
 });
+
+/** The lexer built with chevrotain's checks of the token definitions, which throws on a mistake (for tests). */
+export function validatedLexer(): Lexer {
+  return new Lexer(ALL_TOKENS, { ensureOptimizations: false, positionTracking: 'full', skipValidations: false });
+}

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { format } from '@verdict/language';
+// the formatter alone: `verdict fmt` (git's textconv, once per file version) loads no checker, analysis or RE2
+import { format } from '@verdict/language/format';
 import { collectPolicyFiles } from '../files.ts';
 import type { CommandIO } from '../io.ts';
 import { renderDiagnostic } from '../render.ts';

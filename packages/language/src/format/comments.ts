@@ -29,13 +29,15 @@ export interface Slot {
 
 export class CommentQueue {
   private next = 0;
-  private readonly tokens: IToken[];
+  private readonly tokens: readonly IToken[];
 
+  /** `tokens`: the text's tokens when the caller has them (the parser's), else lexed here. */
   constructor(
     readonly text: string,
     private readonly comments: readonly Comment[],
+    tokens?: readonly IToken[],
   ) {
-    this.tokens = verdictLexer.tokenize(text).tokens;
+    this.tokens = tokens ?? verdictLexer.tokenize(text).tokens;
   }
 
   peek(): Comment | undefined {

@@ -40,28 +40,42 @@ export function commentTexts(comments: readonly Comment[]): string[] {
  * formatting moves the item to a line of its own: the paths of these items
  * (found in the input), whose docs are not compared.
  */
-function midLineDocPaths(node: unknown, text: string, path: string, out: string[]): string[] {
+function midLineDocPaths(node: unknown, text: string, path: string[], out: string[][]): string[][] {
+  // `path` is one stack for the whole walk: a copy is made only for the (few) paths kept
   if (Array.isArray(node)) {
-    node.forEach((n, i) => midLineDocPaths(n, text, `${path}/${i}`, out));
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
+      if (item === null || typeof item !== 'object') continue;
+      path.push(String(i));
+      midLineDocPaths(item, text, path, out);
+      path.pop();
+    }
     return out;
   }
   if (node === null || typeof node !== 'object') return out;
   const record = node as Record<string, unknown>;
-  for (const [key, value] of Object.entries(record)) {
-    if (key !== 'span' && key !== 'comments') midLineDocPaths(value, text, `${path}/${key}`, out);
+  for (const key in record) {
+    const value = record[key];
+    if (key === 'span' || key === 'comments' || value === null || typeof value !== 'object') continue;
+    path.push(key);
+    midLineDocPaths(value, text, path, out);
+    path.pop();
   }
   const span = record['span'] as { start: number } | undefined;
-  if ('doc' in record && record['kind'] !== 'Ruleset' && span !== undefined) {
-    const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
-    if (text.slice(lineStart, span.start).trim() !== '') out.push(path);
-  }
+  if ('doc' in record && record['kind'] !== 'Ruleset' && span !== undefined && !startsLine(text, span.start)) out.push([...path]);
   return out;
 }
 
-function clearDocs(tree: unknown, paths: readonly string[]): unknown {
+/** Whether only white space stands before `offset` on its line. */
+function startsLine(text: string, offset: number): boolean {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return text.slice(lineStart, offset).trim() === '';
+}
+
+function clearDocs(tree: unknown, paths: readonly string[][]): unknown {
   for (const path of paths) {
     let node: unknown = tree;
-    for (const part of path.split('/').slice(1)) node = node === null || typeof node !== 'object' ? undefined : (node as Record<string, unknown>)[part];
+    for (const part of path) node = node === null || typeof node !== 'object' ? undefined : (node as Record<string, unknown>)[part];
     if (node !== null && typeof node === 'object' && 'doc' in node) (node as Record<string, unknown>)['doc'] = null;
   }
   return tree;
@@ -73,7 +87,7 @@ export function meaningDiff(before: Ruleset, beforeText: string, after: Ruleset,
   const b = commentTexts(after.comments);
   if (a.length !== b.length) return `${a.length} comments became ${b.length}`;
   if (a.some((text, i) => text !== b[i])) return 'a comment changed';
-  const paths = midLineDocPaths(before, beforeText, '', []);
+  const paths = midLineDocPaths(before, beforeText, [], []);
   const x = JSON.stringify(clearDocs(stripSpans(before), paths));
   const y = JSON.stringify(clearDocs(stripSpans(after), paths));
   return x === y ? null : 'the syntax tree changed';

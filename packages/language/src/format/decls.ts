@@ -17,8 +17,8 @@ interface Printed {
   end: number;
 }
 
-export function printRuleset(ast: A.Ruleset, text: string): string {
-  const q = new CommentQueue(text, ast.comments);
+/** `q`: the comment queue of `text` (one whose tokens the caller already has), untouched so far. */
+export function printRuleset(ast: A.Ruleset, text: string, q = new CommentQueue(text, ast.comments)): string {
   const p = new DeclPrinter(q);
   const headerToken = q.tokenBefore(ast.name.span.start);
   const headerStart = headerToken?.image === 'ruleset' ? headerToken.startOffset : ast.name.span.start;

@@ -57,7 +57,8 @@
  * output is also formatted again until it no longer changes (at most 3
  * rounds), so the result is always a fixed point.
  */
-import { parse, type ParseResult } from '../parse.ts';
+import type { IToken } from 'chevrotain';
+import { parseKeepingTokens, type ParseResult } from '../parse.ts';
 import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import type * as A from '../ast.ts';
 import { CommentQueue } from './comments.ts';
@@ -77,9 +78,9 @@ export interface FormatResult {
  * format('ruleset a\nconst X=[1,2]').text // "ruleset a\n\nconst X = [1, 2]\n"
  */
 export function format(source: string): FormatResult {
-  let before: ParseResult;
+  let before: Parsed;
   try {
-    before = parse(source);
+    before = parseKeepingTokens(source);
   } catch (error) {
     // parse() is meant never to throw; if it does, leave the file alone rather than crash.
     return refuse(source, `the parser failed: ${error instanceof Error ? error.message : String(error)}`, 'the formatter could not read this file; it was left unchanged');
@@ -87,8 +88,10 @@ export function format(source: string): FormatResult {
   if (hasErrors(before.diagnostics)) return { text: null, diagnostics: before.diagnostics.filter((d) => d.severity === 'error') };
   let text: string;
   try {
-    if (hasRepeatedTestStatement(before.ast, source)) return refuse(source, 'a test repeats `input` or `params`');
-    text = printRuleset(before.ast, source);
+    // one queue (one lexing of the source) for the check and the printer
+    const queue = new CommentQueue(source, before.ast.comments, before.tokens);
+    if (hasRepeatedTestStatement(before.ast, queue)) return refuse(source, 'a test repeats `input` or `params`');
+    text = printRuleset(before.ast, source, queue);
   } catch (error) {
     return refuse(source, error instanceof Error ? error.message : String(error));
   }
@@ -100,7 +103,7 @@ export function format(source: string): FormatResult {
     if (round === MAX_ROUNDS) return refuse(source, 'the output is not stable');
     let again: string;
     try {
-      again = printRuleset(checked.after, text);
+      again = printRuleset(checked.after, text, new CommentQueue(text, checked.after.comments, checked.tokens));
     } catch (error) {
       return refuse(source, error instanceof Error ? error.message : String(error));
     }
@@ -111,16 +114,18 @@ export function format(source: string): FormatResult {
 
 const MAX_ROUNDS = 3;
 
+type Parsed = ParseResult & { tokens: readonly IToken[] };
+
 /** Parses the output and compares it with the input's parse. */
-function check(before: ParseResult, source: string, text: string): { problem: string | null; after: A.Ruleset } {
-  let after: ParseResult;
+function check(before: Parsed, source: string, text: string): { problem: string | null; after: A.Ruleset; tokens: readonly IToken[] | undefined } {
+  let after: Parsed;
   try {
-    after = parse(text);
+    after = parseKeepingTokens(text);
   } catch {
-    return { problem: 'the output does not parse', after: before.ast };
+    return { problem: 'the output does not parse', after: before.ast, tokens: undefined };
   }
-  if (hasErrors(after.diagnostics)) return { problem: 'the output does not parse', after: after.ast };
-  return { problem: meaningDiff(before.ast, source, after.ast, text), after: after.ast };
+  if (hasErrors(after.diagnostics)) return { problem: 'the output does not parse', after: after.ast, tokens: after.tokens };
+  return { problem: meaningDiff(before.ast, source, after.ast, text), after: after.ast, tokens: after.tokens };
 }
 
 const CHANGED = 'the formatter would change the meaning of this file; it was left unchanged';
@@ -147,8 +152,7 @@ function refuse(source: string, why: string, message = CHANGED): FormatResult {
 }
 
 /** The parser keeps only the last `input`/`params` of a test; printing from the AST would drop the others. */
-function hasRepeatedTestStatement(ast: A.Ruleset, source: string): boolean {
-  const q = new CommentQueue(source, []);
+function hasRepeatedTestStatement(ast: A.Ruleset, q: CommentQueue): boolean {
   for (const decl of ast.decls) {
     if (decl.kind !== 'Test') continue;
     let depth = 0;
