@@ -1,12 +1,13 @@
 /**
  * Child process: the real Verdict server (decision log on, embedded
  * database) with only `marketplace.admission` published. Argument: a JSON
- * `{ dataDir, rulesetsDir, adminKey, logSampleRate?, log? }` (default 1: every decision logged). Prints `{"url": ...}` once listening;
+ * `{ dataDir, rulesetsDir, adminKey, logSampleRate?, log?, pgliteThread?, profile? }` (default 1: every decision logged). Prints `{"url": ...}` once listening;
  * SIGTERM drains the decision log and exits.
  */
 import { configFromEnv, startServer } from '@verdict/server';
+import { sampleOnSignal } from './sampling.ts';
 
-const { dataDir, databaseUrl, pgliteThread, rulesetsDir, adminKey, logSampleRate, log } = JSON.parse(process.argv[2] ?? '{}') as {
+const { dataDir, databaseUrl, pgliteThread, rulesetsDir, adminKey, logSampleRate, log, profile } = JSON.parse(process.argv[2] ?? '{}') as {
   dataDir: string;
   /** PostgreSQL instead of the embedded database. */
   databaseUrl?: string;
@@ -17,7 +18,10 @@ const { dataDir, databaseUrl, pgliteThread, rulesetsDir, adminKey, logSampleRate
   logSampleRate?: number;
   /** Decision log batching, for experiments (default: the server's). */
   log?: { intervalMs?: number; batchSize?: number };
+  /** Sample the CPU between two SIGUSR2 signals and write the profile here (see profile.ts). */
+  profile?: string;
 };
+if (profile !== undefined) sampleOnSignal(profile);
 const env = { ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }), ...(pgliteThread ? { VERDICT_PGLITE_THREAD: '1' } : {}) };
 const config = { ...configFromEnv(env), port: 0, dataDir, rulesetsDir, adminKey, logLevel: 'silent', logSampleRate: logSampleRate ?? 1 };
 const server = await startServer(config, log === undefined ? {} : { log });
