@@ -50,6 +50,8 @@ export interface ServerConfig {
   pgliteSharedBuffers?: string;
   /** PGlite on a worker thread (the store's `pglite-thread` driver), so its writes do not pause request handling. */
   pgliteThread?: boolean;
+  /** That thread's nice value on Linux (default 10): how readily PGlite yields the core to request handling. */
+  pgliteThreadNice?: number;
   /** After the first SIGTERM/SIGINT, how long the drain may take before what is left is journalled and the process exits. */
   shutdownTimeoutMs?: number;
   /** Worker threads for checking, compiling, diffing and impact replay (0: on the main thread). */
@@ -140,6 +142,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
   }
   const pgliteThread = oneOf(env, 'VERDICT_PGLITE_THREAD', ['0', '1', 'false', 'true'], '0');
   if (pgliteThread === '1' || pgliteThread === 'true') config.pgliteThread = true;
+  if (env['VERDICT_PGLITE_NICE']) config.pgliteThreadNice = int(env, 'VERDICT_PGLITE_NICE', 10, 0, 19);
   if (env['DATABASE_URL']) config.databaseUrl = env['DATABASE_URL'];
   if (env['VERDICT_ADMIN_KEY']) config.adminKey = env['VERDICT_ADMIN_KEY'];
   if (env['VERDICT_RULESETS']) config.rulesetsDir = env['VERDICT_RULESETS'];

@@ -148,10 +148,12 @@ export class DecisionLog {
     return { ok: false, reason: 'log_full', retryAfterSeconds: this.retryAfterSeconds() };
   }
 
-  /** Queues a decision. Never throws; a decision no store can take is counted as dropped. */
+  /** Queues a decision (the row is the log's from then on: not to be changed). Never throws; a decision no store can take is counted as dropped. */
   append(row: DecisionInput, options: { mayRepeat?: boolean } = {}): void {
-    // its time is the decision's, not the write's: a row replayed from the journal keeps it
-    const stamped = row.createdAt === undefined ? { ...row, createdAt: new Date() } : row;
+    // its time is the decision's, not the write's: a row replayed from the journal keeps it (the row
+    // is the log's from here on, so it is stamped in place rather than copied)
+    if (row.createdAt === undefined) row.createdAt = new Date();
+    const stamped = row;
     const entry: Entry = { row: stamped, seq: ++this.appendedSeq, journalRow: null, line: null, mayRepeat: options.mayRepeat === true };
     if (this.durability === 'journal') {
       entry.line = rowLine(stamped);

@@ -49,7 +49,9 @@ export async function bundleServer(file: string, outDir: string, { sourcemap = f
   // a source map (for `profile.ts`, which names each sampled frame's source file) changes nothing the bundle runs
   const options: BuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', minifyWhitespace: true, sourcemap: sourcemap ? 'external' : false, logLevel: 'error', plugins: [externalByPath], banner: { js: REQUIRE_BANNER } };
   await build({ ...options, entryPoints: [join(import.meta.dirname, file)], outfile });
-  // the server's work pool starts `worker.js` beside its own module: here, beside the bundle
+  // the server's work pool starts `worker.js` beside its own module, and PGlite on a thread
+  // `pglite-worker.js`: here, beside the bundle
   await build({ ...options, entryPoints: [join(ROOT, 'packages/server/src/work/worker.ts')], outfile: join(outDir, 'bin', 'worker.js') });
+  await build({ ...options, entryPoints: [join(ROOT, 'packages/store/src/drivers/pgliteWorker.ts')], outfile: join(outDir, 'bin', 'pglite-worker.js') });
   return outfile;
 }

@@ -22,7 +22,9 @@ const { dataDir, databaseUrl, pgliteThread, rulesetsDir, adminKey, logSampleRate
   profile?: string;
 };
 if (profile !== undefined) sampleOnSignal(profile);
-const env = { ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }), ...(pgliteThread ? { VERDICT_PGLITE_THREAD: '1' } : {}) };
+// only what the argument says (and, for experiments, the PGlite thread's nice value from the environment)
+const nice = process.env['VERDICT_PGLITE_NICE'];
+const env = { ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }), ...(pgliteThread ? { VERDICT_PGLITE_THREAD: '1' } : {}), ...(nice ? { VERDICT_PGLITE_NICE: nice } : {}) };
 const config = { ...configFromEnv(env), port: 0, dataDir, rulesetsDir, adminKey, logLevel: 'silent', logSampleRate: logSampleRate ?? 1 };
 const server = await startServer(config, log === undefined ? {} : { log });
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
