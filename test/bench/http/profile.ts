@@ -8,10 +8,10 @@
  * `createHash`) is charged to the nearest caller that has one.
  *
  * Usage:
- *   node --import tsx test/bench/http/profile.ts server [--thread] [--seconds 8] [--keep DIR]
+ *   node --import tsx test/bench/http/profile.ts server [--inline] [--seconds 8] [--keep DIR]
  *   node --import tsx test/bench/http/profile.ts embedded [--seconds 8] [--keep DIR]
- * `--thread` runs PGlite on its worker thread (VERDICT_PGLITE_THREAD): the worker is not sampled,
- * and its CPU shows as "other threads". `--keep DIR` keeps the `.cpuprofile` files there (they open
+ * The server runs PGlite on its worker thread (the default), which is not sampled: its CPU shows as
+ * "other threads". `--inline` runs PGlite on the server's thread (VERDICT_PGLITE_THREAD=0). `--keep DIR` keeps the `.cpuprofile` files there (they open
  * in Chrome DevTools or speedscope).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -225,8 +225,8 @@ async function main(): Promise<void> {
     mkdirSync(rulesetsDir);
     copyFileSync(join(ROOT, 'rulesets/marketplace/admission.policy'), join(rulesetsDir, 'admission.policy'));
     const serverBundle = await bundleServer('verdict-server.ts', join(work, 'build'), { sourcemap: true });
-    const thread = flag('--thread');
-    const profilePath = join(out, mode === 'server' ? `server${thread ? '-thread' : ''}.cpuprofile` : 'embedded.cpuprofile');
+    const thread = !flag('--inline');
+    const profilePath = join(out, mode === 'server' ? `server${thread ? '' : '-inline'}.cpuprofile` : 'embedded.cpuprofile');
     const server = await startBundled(serverBundle, { dataDir: join(work, 'data'), rulesetsDir, adminKey: KEY, pgliteThread: thread, ...(mode === 'server' ? { profile: profilePath } : {}) });
     try {
       if (mode === 'server') {
@@ -245,7 +245,7 @@ async function main(): Promise<void> {
         }
         const cpu = (cpuSeconds(server.child.pid!) ?? 0) - cpuBefore;
         const b = analyse(profilePath, [serverBundle]);
-        process.stdout.write(`server${thread ? ' (PGlite on a worker thread)' : ''}: ${Math.round(r.rps)} req/s, ${r.total} requests, p99 ${r.p99} ms; process CPU ${((cpu * 1e6) / r.total).toFixed(0)} µs/request` +
+        process.stdout.write(`server (PGlite ${thread ? 'on its worker thread' : 'inline'}): ${Math.round(r.rps)} req/s, ${r.total} requests, p99 ${r.p99} ms; process CPU ${((cpu * 1e6) / r.total).toFixed(0)} µs/request` +
           ` (main thread sampled ${((b.busySeconds * 1e6) / r.total).toFixed(0)}, other threads ~${(((cpu - b.busySeconds) * 1e6) / r.total).toFixed(0)})\n`);
         process.stdout.write(formatBreakdown(b, r.total, 'request'));
       } else {

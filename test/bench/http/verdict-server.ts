@@ -11,7 +11,7 @@ const { dataDir, databaseUrl, pgliteThread, rulesetsDir, adminKey, logSampleRate
   dataDir: string;
   /** PostgreSQL instead of the embedded database. */
   databaseUrl?: string;
-  /** The embedded database on a worker thread (VERDICT_PGLITE_THREAD). */
+  /** The embedded database on a worker thread (VERDICT_PGLITE_THREAD; default: the server's default, on). */
   pgliteThread?: boolean;
   rulesetsDir: string;
   adminKey: string;
@@ -24,7 +24,7 @@ const { dataDir, databaseUrl, pgliteThread, rulesetsDir, adminKey, logSampleRate
 if (profile !== undefined) sampleOnSignal(profile);
 // only what the argument says (and, for experiments, the PGlite thread's nice value from the environment)
 const nice = process.env['VERDICT_PGLITE_NICE'];
-const env = { ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }), ...(pgliteThread ? { VERDICT_PGLITE_THREAD: '1' } : {}), ...(nice ? { VERDICT_PGLITE_NICE: nice } : {}) };
+const env = { ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }), ...(pgliteThread === undefined ? {} : { VERDICT_PGLITE_THREAD: pgliteThread ? '1' : '0' }), ...(nice ? { VERDICT_PGLITE_NICE: nice } : {}) };
 const config = { ...configFromEnv(env), port: 0, dataDir, rulesetsDir, adminKey, logLevel: 'silent', logSampleRate: logSampleRate ?? 1 };
 const server = await startServer(config, log === undefined ? {} : { log });
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
