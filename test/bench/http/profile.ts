@@ -10,6 +10,7 @@
  * Usage:
  *   node --import tsx test/bench/http/profile.ts server [--inline] [--seconds 8] [--keep DIR]
  *   node --import tsx test/bench/http/profile.ts embedded [--seconds 8] [--keep DIR]
+ *   node --import tsx test/bench/http/profile.ts analyse FILE.cpuprofile [UNITS] [UNIT-NAME]
  * The server runs PGlite on its worker thread (the default), which is not sampled: its CPU shows as
  * "other threads". `--inline` runs PGlite on the server's thread (VERDICT_PGLITE_THREAD=0). `--keep DIR` keeps the `.cpuprofile` files there (they open
  * in Chrome DevTools or speedscope).
@@ -121,7 +122,7 @@ export function analyse(profilePath: string, bundles: string[]): Breakdown {
       const original = entry.originalSource;
       if (original !== undefined) return relative(ROOT, original.startsWith('file:') ? fileURLToPath(original) : resolve(join(bundles[0]!, '..'), original));
     }
-    if (frame.url.startsWith('file:')) return relative(ROOT, fileURLToPath(frame.url));
+    if (frame.url.startsWith('file:')) return relative(ROOT, fileURLToPath(frame.url.replace(/\?.*$/, '')));
     return frame.url;
   };
   const charged = new Map<number, { category: string; fn: string }>();
@@ -210,6 +211,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 async function main(): Promise<void> {
   const [mode = 'server', ...rest] = process.argv.slice(2);
+  if (mode === 'analyse') {
+    // a profile made otherwise (`node --cpu-prof`): its frames name their files (no bundle to map)
+    process.stdout.write(formatBreakdown(analyse(rest[0]!, []), Number(rest[1] ?? 1), rest[2] ?? 'unit'));
+    return;
+  }
   const flag = (name: string) => rest.includes(name);
   const option = (name: string) => {
     const i = rest.indexOf(name);
