@@ -141,15 +141,27 @@ async function cpuNow(target: Target): Promise<CpuCost> {
  */
 async function cpuSince(target: Target, before: CpuCost): Promise<CpuCost> {
   let last = await cpuNow(target);
-  // a server whose log writer yields to requests (PGlite on a low-priority thread) may write for a while
-  for (let waited = 0; waited < 60_000; waited += 500) {
+  // A server whose log writer yields to requests (PGlite on a low-priority thread) may write for a
+  // while, and slowly on a busy machine: a Verdict server is waited for until its log is empty too.
+  for (let waited = 0; waited < 120_000; waited += 500) {
     await new Promise((r) => setTimeout(r, 500));
     const now = await cpuNow(target);
     const quiet = now.server + now.database - (last.server + last.database) < 0.02;
     last = now;
-    if (quiet) break;
+    if (quiet && (target.verdict === undefined || (await logDepth(target.url)) <= 0)) break;
   }
   return { server: last.server - before.server, database: last.database - before.database };
+}
+
+/** Decisions a Verdict server has not yet written to its database (its `/metrics` gauge), or -1 when unreadable. */
+async function logDepth(evaluateUrl: string): Promise<number> {
+  try {
+    const text = await (await fetch(new URL('/metrics', evaluateUrl))).text();
+    const found = /^verdict_decision_log_queue_depth (\d+)/m.exec(text);
+    return found === null ? -1 : Number(found[1]);
+  } catch {
+    return -1;
+  }
 }
 
 const micros = (seconds: number, requests: number) => (seconds * 1e6) / Math.max(1, requests);
@@ -260,13 +272,23 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
         : '';
       write(`  ${target.name.padEnd(36)} ${rate(r.rps).padStart(14)}   p50 ${ms(r.p50).padStart(8)}   p99 ${ms(r.p99).padStart(8)}${perRequest}\n`);
     }
+    /**
+     * What a server can keep up: its closed-loop rate, or less when its CPU per request says so (a
+     * server that leaves its log for later answers faster for a while than its core can sustain).
+     */
+    const sustained = (target: Target): number => {
+      const r = results.get(target.name)!;
+      const cost = costs.get(target.name)!;
+      const perRequest = micros(cost.server + cost.database, r.total);
+      return CPU_READABLE && perRequest > 0 && cost.database === 0 ? Math.min(r.rps, 1e6 / perRequest) : r.rps;
+    };
     // The embedded evaluator in a service process on core 1, following the PGlite server's
     // production channel and shipping its decisions back to that server's log.
     const embedded = await embeddedService(verdict.url);
-    const serverRate = results.get(targets[0]!.name)!.rps;
+    const serverRate = sustained(targets[0]!);
     write(`  ${'embedded evaluator (shipping on)'.padEnd(36)} ${`${Math.round(embedded.rate).toLocaleString('en-US')} dec/s`.padStart(14)}   p50 ${(embedded.p50Us).toFixed(2)} µs   p99 ${(embedded.p99Us).toFixed(2)} µs per decision` +
       `   shipped ${embedded.shipped.toLocaleString('en-US')}, dropped (queue full, counted) ${embedded.dropped.toLocaleString('en-US')}, left unshipped ${embedded.unshipped}\n`);
-    write(`  goal: embedded with shipping on >= 100x the server's HTTP rate: ${(embedded.rate / serverRate).toFixed(0)}x (${embedded.rate / serverRate >= 100 ? 'met' : 'MISSED'}); ` +
+    write(`  goal: embedded with shipping on >= 100x the server's HTTP rate (what it sustains): ${(embedded.rate / serverRate).toFixed(0)}x (${embedded.rate / serverRate >= 100 ? 'met' : 'MISSED'}); ` +
       `the log took ${Math.round(embedded.shipped / Math.max(0.001, embedded.shipSeconds + DURATION_SEC)).toLocaleString('en-US')} shipped decisions/s\n`);
 
     // Open loop at a steady 5,000/s, latency counted from when each request was due (see http/fixed-rate.ts).
@@ -286,9 +308,9 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
       fixed.set(target.name, await fixedPass(target, FIXED_RATE, target.verdict!.fixedLabel));
       // The goal's rate is absolute, but this machine's speed is not (2-5x between days): the latency
       // at half of what the server just sustained shows the server unsaturated on any day.
-      const half = Math.max(100, Math.round(results.get(target.name)!.rps / 200) * 100);
+      const half = Math.max(100, Math.round(sustained(target) / 200) * 100);
       await cpuSince(target, await cpuNow(target)); // until the log the 5,000/s pass left behind is written
-      halves.set(target.name, await fixedPass(target, half, `${target.verdict!.halfLabel} at ${rate(half)} (half of its max)`));
+      halves.set(target.name, await fixedPass(target, half, `${target.verdict!.halfLabel} at ${rate(half)} (half of what it sustains)`));
       // A server that fell behind still writes its decision log on core 0: stop it (which drains the
       // log) before the next server is timed.
       if (target !== verdicts[verdicts.length - 1]) await stop(target.verdict!.child);
@@ -308,8 +330,8 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
       const cost = costs.get(target.name)!;
       const byCpu = CPU_READABLE ? micros(costs.get(targets[1]!.name)!.server, h.total) / micros(cost.server + cost.database, v.total) : null;
       write(`  goals (${target.name}): p99 ${ms(f.p99)} at ${rate(f.rps)} (< 5 ms at 5,000/s: ${mark(f.p99 < 5 && f.rps >= FIXED_RATE * 0.95 && !f.unanswered)}); ` +
-        `p99 ${ms(half.p99)} at half its max (< 10 ms: ${mark(half.p99 < 10 && !half.unanswered)}); ` +
-        `Verdict/bare Hono ${(vsHono * 100).toFixed(0)}%${byCpu === null ? '' : `, ${(byCpu * 100).toFixed(0)}% by CPU per request`} (>= 50%: ${mark(vsHono >= 0.5)}; >= 70%: ${mark(vsHono >= 0.7)}); Verdict/Cerbos ${vsCerbos.toFixed(1)}x (>= 8x: ${mark(vsCerbos >= 8)})\n`);
+        `p99 ${ms(half.p99)} at half of what it sustains (< 10 ms: ${mark(half.p99 < 10 && !half.unanswered)}); ` +
+        `Verdict/bare Hono ${(vsHono * 100).toFixed(0)}%${byCpu === null ? '' : `, ${(byCpu * 100).toFixed(0)}% by CPU per request`} (the lower counts: >= 50%: ${mark(Math.min(vsHono, byCpu ?? 1) >= 0.5)}; >= 70%: ${mark(Math.min(vsHono, byCpu ?? 1) >= 0.7)}); Verdict/Cerbos ${vsCerbos.toFixed(1)}x (>= 8x: ${mark(vsCerbos >= 8)})\n`);
     }
     if (CPU_READABLE) {
       // A closed-loop server saturates its core, so a throughput ratio is a CPU budget per request.
