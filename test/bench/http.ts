@@ -1,7 +1,8 @@
 /**
  * HTTP load benchmark (issue 5): autocannon on loopback against
  *   - the Verdict server evaluating `marketplace.admission` (decision log on),
- *     on its embedded database and, when `DATABASE_URL` reaches a PostgreSQL
+ *     on its embedded database (PGlite on its worker thread, as it ships, and
+ *     inline, on the server's thread) and, when `DATABASE_URL` reaches a PostgreSQL
  *     server, on a fresh database there (the log then costs the server little),
  *   - a bare Hono route computing the same decision in hand-written JS,
  *   - the Cerbos PDP with the same checks as CEL conditions,
