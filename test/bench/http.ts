@@ -1,7 +1,8 @@
 /**
  * HTTP load benchmark (issue 5): autocannon on loopback against
  *   - the Verdict server evaluating `marketplace.admission` (decision log on),
- *     on its embedded database and, when `DATABASE_URL` reaches a PostgreSQL
+ *     on its embedded database (PGlite on its worker thread, as it ships, and
+ *     inline, on the server's thread) and, when `DATABASE_URL` reaches a PostgreSQL
  *     server, on a fresh database there (the log then costs the server little),
  *   - a bare Hono route computing the same decision in hand-written JS,
  *   - the Cerbos PDP with the same checks as CEL conditions,
@@ -141,14 +142,27 @@ async function cpuNow(target: Target): Promise<CpuCost> {
  */
 async function cpuSince(target: Target, before: CpuCost): Promise<CpuCost> {
   let last = await cpuNow(target);
-  for (let waited = 0; waited < 15_000; waited += 500) {
+  // A server whose log writer yields to requests (PGlite on a low-priority thread) may write for a
+  // while, and slowly on a busy machine: a Verdict server is waited for until its log is empty too.
+  for (let waited = 0; waited < 120_000; waited += 500) {
     await new Promise((r) => setTimeout(r, 500));
     const now = await cpuNow(target);
     const quiet = now.server + now.database - (last.server + last.database) < 0.02;
     last = now;
-    if (quiet) break;
+    if (quiet && (target.verdict === undefined || (await logDepth(target.url)) <= 0)) break;
   }
   return { server: last.server - before.server, database: last.database - before.database };
+}
+
+/** Decisions a Verdict server has not yet written to its database (its `/metrics` gauge), or -1 when unreadable. */
+async function logDepth(evaluateUrl: string): Promise<number> {
+  try {
+    const text = await (await fetch(new URL('/metrics', evaluateUrl))).text();
+    const found = /^verdict_decision_log_queue_depth (\d+)/m.exec(text);
+    return found === null ? -1 : Number(found[1]);
+  } catch {
+    return -1;
+  }
 }
 
 const micros = (seconds: number, requests: number) => (seconds * 1e6) / Math.max(1, requests);
@@ -174,8 +188,11 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
     // Both Node servers run as they would ship: bundled with esbuild, plain node (see http/build.ts).
     const build = join(work, 'build');
     const [verdictBundle, honoBundle] = [await bundleServer('verdict-server.ts', build), await bundleServer('hono-server.ts', build)];
-    const verdict = await startBundledServer(verdictBundle, JSON.stringify({ dataDir: join(work, 'data'), rulesetsDir, adminKey: ADMIN_KEY }));
+    const verdict = await startBundledServer(verdictBundle, JSON.stringify({ dataDir: join(work, 'data'), rulesetsDir, adminKey: ADMIN_KEY, pgliteThread: true }));
     children.push(verdict.child);
+    // the other way of running the embedded database, for comparison: PGlite on the server's own thread
+    const verdictInline = await startBundledServer(verdictBundle, JSON.stringify({ dataDir: join(work, 'data-inline'), rulesetsDir, adminKey: ADMIN_KEY, pgliteThread: false }));
+    children.push(verdictInline.child);
     const verdictPg = pg === null ? null : await startBundledServer(verdictBundle, JSON.stringify({ dataDir: join(work, 'data-pg'), databaseUrl: pg.url, rulesetsDir, adminKey: ADMIN_KEY }));
     if (verdictPg) children.push(verdictPg.child);
     const hono = await startBundledServer(honoBundle, '');
@@ -191,10 +208,18 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
     await waitUntil(async () => (await fetch(`${cerbosUrl}/_cerbos/health`)).ok, 20_000, 'Cerbos');
 
     const targets: Target[] = [
-      { name: 'Verdict server (decision log on)', url: `${verdict.url}/v1/rulesets/marketplace.admission/evaluate`, headers: { authorization: `Bearer ${ADMIN_KEY}` }, body: verdictBody, verdict: { child: verdict.child, fixedLabel: 'Verdict at a fixed 5,000 req/s', halfLabel: 'Verdict' }, processes: only(verdict.child) },
+      { name: 'Verdict server (log on, PGlite thread)', url: `${verdict.url}/v1/rulesets/marketplace.admission/evaluate`, headers: { authorization: `Bearer ${ADMIN_KEY}` }, body: verdictBody, verdict: { child: verdict.child, fixedLabel: 'Verdict at a fixed 5,000 req/s', halfLabel: 'Verdict' }, processes: only(verdict.child) },
       { name: 'bare Hono route (hand-written JS)', url: `${hono.url}/evaluate`, headers: {}, body: honoBody, processes: only(hono.child) },
       { name: 'Cerbos PDP 0.55 (CEL conditions)', url: `${cerbosUrl}/api/check/resources`, headers: {}, body: cerbosBody, processes: only(cerbos) },
     ];
+    targets.push({
+      name: 'Verdict server (log on, PGlite inline)',
+      url: `${verdictInline.url}/v1/rulesets/marketplace.admission/evaluate`,
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      body: verdictBody,
+      verdict: { child: verdictInline.child, fixedLabel: 'Verdict (PGlite inline) at 5,000 req/s', halfLabel: 'Verdict (PGlite inline)' },
+      processes: only(verdictInline.child),
+    });
     const onPostgres: Target | null = verdictPg && pg && {
       name: 'Verdict server (log on, PostgreSQL)',
       url: `${verdictPg.url}/v1/rulesets/marketplace.admission/evaluate`,
@@ -215,8 +240,10 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
       const v = (await post(targets[0]!.url, verdictBody(input), targets[0]!.headers)) as { decision: string; violations: Array<{ rule: string }> };
       const h = (await post(targets[1]!.url, honoBody(input))) as { decision: string; violations: string[] };
       const c = cerbosDecision(await post(targets[2]!.url, cerbosBody(input)));
-      const onPg = onPostgres ? ((await post(onPostgres.url, verdictBody(input), onPostgres.headers)) as { decision: string }).decision : expected.decision;
-      if (onPg !== expected.decision) throw new Error(`Verdict on PostgreSQL disagrees on ${input.service.id}: ${onPg}, expected ${expected.decision}`);
+      for (const other of targets.slice(3)) {
+        const answer = ((await post(other.url, verdictBody(input), other.headers)) as { decision: string }).decision;
+        if (answer !== expected.decision) throw new Error(`${other.name} disagrees on ${input.service.id}: ${answer}, expected ${expected.decision}`);
+      }
       const vRules = v.violations.map((x) => x.rule).sort().join(',');
       const want = [...expected.violations].sort().join(',');
       if (v.decision !== expected.decision || vRules !== want || h.decision !== expected.decision || h.violations.slice().sort().join(',') !== want || c !== expected.decision) {
@@ -246,18 +273,29 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
         : '';
       write(`  ${target.name.padEnd(36)} ${rate(r.rps).padStart(14)}   p50 ${ms(r.p50).padStart(8)}   p99 ${ms(r.p99).padStart(8)}${perRequest}\n`);
     }
+    /**
+     * What a server can keep up: its closed-loop rate, or less when its CPU per request says so (a
+     * server that leaves its log for later answers faster for a while than its core can sustain).
+     */
+    const sustained = (target: Target): number => {
+      const r = results.get(target.name)!;
+      const cost = costs.get(target.name)!;
+      const perRequest = micros(cost.server + cost.database, r.total);
+      return CPU_READABLE && perRequest > 0 && cost.database === 0 ? Math.min(r.rps, 1e6 / perRequest) : r.rps;
+    };
     // The embedded evaluator in a service process on core 1, following the PGlite server's
     // production channel and shipping its decisions back to that server's log.
     const embedded = await embeddedService(verdict.url);
-    const serverRate = results.get(targets[0]!.name)!.rps;
+    const serverRate = sustained(targets[0]!);
     write(`  ${'embedded evaluator (shipping on)'.padEnd(36)} ${`${Math.round(embedded.rate).toLocaleString('en-US')} dec/s`.padStart(14)}   p50 ${(embedded.p50Us).toFixed(2)} µs   p99 ${(embedded.p99Us).toFixed(2)} µs per decision` +
       `   shipped ${embedded.shipped.toLocaleString('en-US')}, dropped (queue full, counted) ${embedded.dropped.toLocaleString('en-US')}, left unshipped ${embedded.unshipped}\n`);
-    write(`  goal: embedded with shipping on >= 100x the server's HTTP rate: ${(embedded.rate / serverRate).toFixed(0)}x (${embedded.rate / serverRate >= 100 ? 'met' : 'MISSED'}); ` +
+    write(`  goal: embedded with shipping on >= 100x the server's HTTP rate (what it sustains): ${(embedded.rate / serverRate).toFixed(0)}x (${embedded.rate / serverRate >= 100 ? 'met' : 'MISSED'}); ` +
       `the log took ${Math.round(embedded.shipped / Math.max(0.001, embedded.shipSeconds + DURATION_SEC)).toLocaleString('en-US')} shipped decisions/s\n`);
 
     // Open loop at a steady 5,000/s, latency counted from when each request was due (see http/fixed-rate.ts).
     const verdicts = targets.filter((t) => t.verdict !== undefined);
     const fixed = new Map<string, LoadResult>();
+    const halves = new Map<string, LoadResult>();
     const fixedPass = async (target: Target, overallRate: number, label: string): Promise<LoadResult> => {
       await target.before?.();
       const r = await load({ url: target.url, headers: target.headers, bodies: SAMPLE_INPUTS.map(verdictBody), connections: CONNECTIONS, durationSec: DURATION_SEC, overallRate }, 'fixed-rate.ts');
@@ -271,8 +309,9 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
       fixed.set(target.name, await fixedPass(target, FIXED_RATE, target.verdict!.fixedLabel));
       // The goal's rate is absolute, but this machine's speed is not (2-5x between days): the latency
       // at half of what the server just sustained shows the server unsaturated on any day.
-      const half = Math.max(100, Math.round(results.get(target.name)!.rps / 200) * 100);
-      await fixedPass(target, half, `${target.verdict!.halfLabel} at ${rate(half)} (half of its max)`);
+      const half = Math.max(100, Math.round(sustained(target) / 200) * 100);
+      await cpuSince(target, await cpuNow(target)); // until the log the 5,000/s pass left behind is written
+      halves.set(target.name, await fixedPass(target, half, `${target.verdict!.halfLabel} at ${rate(half)} (half of what it sustains)`));
       // A server that fell behind still writes its decision log on core 0: stop it (which drains the
       // log) before the next server is timed.
       if (target !== verdicts[verdicts.length - 1]) await stop(target.verdict!.child);
@@ -285,10 +324,15 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
     for (const target of verdicts) {
       const v = results.get(target.name)!;
       const f = fixed.get(target.name)!;
+      const half = halves.get(target.name)!;
       const vsHono = v.rps / h.rps;
       const vsCerbos = v.rps / c.rps;
+      // by CPU per request too: a server whose log lags behind its answers is not charged for it by its rate
+      const cost = costs.get(target.name)!;
+      const byCpu = CPU_READABLE ? micros(costs.get(targets[1]!.name)!.server, h.total) / micros(cost.server + cost.database, v.total) : null;
       write(`  goals (${target.name}): p99 ${ms(f.p99)} at ${rate(f.rps)} (< 5 ms at 5,000/s: ${mark(f.p99 < 5 && f.rps >= FIXED_RATE * 0.95 && !f.unanswered)}); ` +
-        `Verdict/bare Hono ${(vsHono * 100).toFixed(0)}% (>= 70%: ${mark(vsHono >= 0.7)}); Verdict/Cerbos ${vsCerbos.toFixed(1)}x (>= 8x: ${mark(vsCerbos >= 8)})\n`);
+        `p99 ${ms(half.p99)} at half of what it sustains (< 10 ms: ${mark(half.p99 < 10 && !half.unanswered)}); ` +
+        `Verdict/bare Hono ${(vsHono * 100).toFixed(0)}%${byCpu === null ? '' : `, ${(byCpu * 100).toFixed(0)}% by CPU per request`} (the lower counts: >= 50%: ${mark(Math.min(vsHono, byCpu ?? 1) >= 0.5)}; >= 70%: ${mark(Math.min(vsHono, byCpu ?? 1) >= 0.7)}); Verdict/Cerbos ${vsCerbos.toFixed(1)}x (>= 8x: ${mark(vsCerbos >= 8)})\n`);
     }
     if (CPU_READABLE) {
       // A closed-loop server saturates its core, so a throughput ratio is a CPU budget per request.

@@ -3,11 +3,13 @@
  * installed from the tarball into a directory outside the workspace without a registry
  * (`npm install --offline`), and used in a scratch git repository with three commits (a rate
  * change, a new rule, a renamed input field) set up as the README says: textconv and the diff
- * driver for `git diff`, `verdict diff` in text, markdown and JSON, and the exit codes CI reads.
+ * driver for `git diff`, `verdict diff` in text, markdown and JSON, and the exit codes CI reads;
+ * and `verdict serve` from the installed bundle, its embedded database on its worker thread.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -115,5 +117,47 @@ describe('the packed CLI installed outside the workspace', { timeout: 60_000 }, 
     expect((await verdict('diff', 'main~1..main', '--fail-on', 'breaking', '--inputs', 'traffic.jsonl')).code).toBe(2);
     const misplaced = await verdict('diff', 'main~3..main', '--', 'rulesets/', '--tests');
     expect(misplaced.stderr).toContain('`--tests` comes after `--`');
+  });
+
+  it('verdict serve runs the embedded database on its worker thread, logs every decision and drains on SIGTERM', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'verdict-serve-'));
+    mkdirSync(join(home, 'rulesets'));
+    copyFileSync(join(REPO, 'rulesets/marketplace/admission.policy'), join(home, 'rulesets/admission.policy'));
+    const key = 'vk_cli_install_admin_0123456789';
+    const server = spawn('verdict', ['serve', '--port', '0', '--data-dir', 'data', '--rulesets', 'rulesets'], { cwd: home, env: { ...env, VERDICT_ADMIN_KEY: key, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    server.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((done) => server.once('exit', (code) => done(code)));
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        createInterface({ input: server.stdout! }).on('line', (line) => {
+          const found = /listening on (\S+)/.exec(line);
+          if (found) done(found[1]!);
+        });
+        void exited.then((code) => fail(new Error(`verdict serve exited (${code}): ${stderr}`)));
+      });
+      const answers = [];
+      for (const id of ['svc-a', 'svc-b']) {
+        const service = { id, tier: 'free', environment: 'staging', endpoint: 'https://a.example.com', data_classification: 'public', data_residency: ['US'], certifications: ['SOC2'], authentication: 'mtls' };
+        const response = await fetch(`${url}/v1/rulesets/marketplace.admission/evaluate`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ input: { service } }) });
+        answers.push(response.status);
+      }
+      expect(answers).toEqual([200, 200]);
+      // Linux: the PGlite worker is the one thread of the process running at a lower priority (nice 10)
+      if (existsSync(`/proc/${server.pid}/task`)) {
+        const nices = readdirSync(`/proc/${server.pid}/task`).map((tid) => {
+          const stat = readFileSync(`/proc/${server.pid}/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        });
+        expect(nices.filter((n) => n === 10)).toHaveLength(1);
+      }
+    } finally {
+      server.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+    const verify = await run('verdict', ['audit', 'verify', '--data-dir', join(home, 'data')]);
+    expect(verify.stdout).toBe('decision log intact: 2 rows verified\n');
+    expect(verify.code).toBe(0);
   });
 });

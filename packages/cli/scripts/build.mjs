@@ -1,7 +1,7 @@
 // Builds the standalone CLI: one entry (dist/bin/verdict.js) with the workspace packages and
 // their dependencies bundled in, split into chunks that load per command (`verdict fmt` never
-// reads the server's), plus the files some dependencies read at run time: PGlite's WebAssembly
-// and data (next to the chunks, where its `new URL(..., import.meta.url)` looks) and the store's
+// reads the server's), the two worker threads' entries, plus the files some dependencies read at
+// run time: PGlite's WebAssembly and data (next to the chunks, where its `new URL(..., import.meta.url)` looks) and the store's
 // migrations (at dist/drizzle, where `../drizzle` from the chunks points).
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync, readFileSync } from 'node:fs';
@@ -15,8 +15,13 @@ const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).ver
 rmSync(dist, { recursive: true, force: true });
 
 const result = await build({
-  // the server's work pool starts `worker.js` beside its own module (a chunk in bin/): built as an entry of its own
-  entryPoints: { verdict: join(root, 'src/main.ts'), worker: join(root, '../server/src/work/worker.ts') },
+  // the server's work pool starts `worker.js` beside its own module (a chunk in bin/), and PGlite on
+  // its thread `pglite-worker.js`: each built as an entry of its own
+  entryPoints: {
+    verdict: join(root, 'src/main.ts'),
+    worker: join(root, '../server/src/work/worker.ts'),
+    'pglite-worker': join(root, '../store/src/drivers/pgliteWorker.ts'),
+  },
   outdir: join(dist, 'bin'),
   bundle: true,
   splitting: true,

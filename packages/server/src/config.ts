@@ -48,8 +48,13 @@ export interface ServerConfig {
   logOverflow?: LogOverflow;
   /** PGlite's page cache (`shared_buffers`, default `16MB`), held for the life of the process. */
   pgliteSharedBuffers?: string;
-  /** PGlite on a worker thread (the store's `pglite-thread` driver), so its writes do not pause request handling. */
+  /**
+   * PGlite on a worker thread (the store's `pglite-thread` driver; the default, `false` runs it on the
+   * server's own thread), so its writes do not pause request handling.
+   */
   pgliteThread?: boolean;
+  /** That thread's nice value on Linux (default 10): how readily PGlite yields the core to request handling. */
+  pgliteThreadNice?: number;
   /** After the first SIGTERM/SIGINT, how long the drain may take before what is left is journalled and the process exits. */
   shutdownTimeoutMs?: number;
   /** Worker threads for checking, compiling, diffing and impact replay (0: on the main thread). */
@@ -138,8 +143,9 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     if (!/^\d+(kB|MB|GB)$/.test(sharedBuffers)) throw new ConfigError(`VERDICT_PGLITE_SHARED_BUFFERS must be a size such as 16MB or 512kB; got \`${sharedBuffers}\``);
     config.pgliteSharedBuffers = sharedBuffers;
   }
-  const pgliteThread = oneOf(env, 'VERDICT_PGLITE_THREAD', ['0', '1', 'false', 'true'], '0');
-  if (pgliteThread === '1' || pgliteThread === 'true') config.pgliteThread = true;
+  const pgliteThread = oneOf(env, 'VERDICT_PGLITE_THREAD', ['0', '1', 'false', 'true'], '1');
+  config.pgliteThread = pgliteThread === '1' || pgliteThread === 'true';
+  if (env['VERDICT_PGLITE_NICE']) config.pgliteThreadNice = int(env, 'VERDICT_PGLITE_NICE', 10, 0, 19);
   if (env['DATABASE_URL']) config.databaseUrl = env['DATABASE_URL'];
   if (env['VERDICT_ADMIN_KEY']) config.adminKey = env['VERDICT_ADMIN_KEY'];
   if (env['VERDICT_RULESETS']) config.rulesetsDir = env['VERDICT_RULESETS'];

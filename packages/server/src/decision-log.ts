@@ -32,6 +32,8 @@ import type { Metrics } from './metrics.ts';
 export { isDataError } from './db-errors.ts';
 
 export type LogDurability = 'journal' | 'committed' | 'none';
+
+const DONE = Promise.resolve();
 export type LogOverflow = 'refuse' | 'drop';
 
 export interface DecisionLogOptions {
@@ -86,7 +88,8 @@ export class DecisionLog {
   private queueBytes = 0;
   /** Rows appended but not yet given to the journal (written together, before any answer leaves). */
   private journalBuffer: Entry[] = [];
-  private journalScheduled = false;
+  /** Settles once the scheduled journal write is made (see `scheduleJournal`). */
+  private journalWritten: Promise<void> | null = null;
   private journalFailing = false;
   private readonly journal: Journal | null;
   private timer: NodeJS.Timeout | null = null;
@@ -148,10 +151,12 @@ export class DecisionLog {
     return { ok: false, reason: 'log_full', retryAfterSeconds: this.retryAfterSeconds() };
   }
 
-  /** Queues a decision. Never throws; a decision no store can take is counted as dropped. */
+  /** Queues a decision (the row is the log's from then on: not to be changed). Never throws; a decision no store can take is counted as dropped. */
   append(row: DecisionInput, options: { mayRepeat?: boolean } = {}): void {
-    // its time is the decision's, not the write's: a row replayed from the journal keeps it
-    const stamped = row.createdAt === undefined ? { ...row, createdAt: new Date() } : row;
+    // its time is the decision's, not the write's: a row replayed from the journal keeps it (the row
+    // is the log's from here on, so it is stamped in place rather than copied)
+    if (row.createdAt === undefined) row.createdAt = new Date();
+    const stamped = row;
     const entry: Entry = { row: stamped, seq: ++this.appendedSeq, journalRow: null, line: null, mayRepeat: options.mayRepeat === true };
     if (this.durability === 'journal') {
       entry.line = rowLine(stamped);
@@ -188,8 +193,8 @@ export class DecisionLog {
    * answering.
    */
   durable(): Promise<void> {
-    if (this.durability === 'journal') this.flushJournal();
-    if (this.durability !== 'committed' || this.committedSeq >= this.appendedSeq) return Promise.resolve();
+    if (this.durability === 'journal') return this.journalBuffer.length === 0 ? DONE : this.scheduleJournal();
+    if (this.durability !== 'committed' || this.committedSeq >= this.appendedSeq) return DONE;
     const seq = this.appendedSeq;
     return new Promise((resolve) => this.waiters.push({ seq, resolve }));
   }
@@ -295,17 +300,25 @@ export class DecisionLog {
     return Math.max(0, this.journal.rows - this.readBackTo) + this.journalOnlyBuffered;
   }
 
-  private scheduleJournal(): void {
-    if (this.journalScheduled) return;
-    this.journalScheduled = true;
-    // Appends made in one turn (a batch request's items) go to the file in one write; `durable()`
-    // writes at once, before an answer leaves.
-    queueMicrotask(() => this.flushJournal());
+  /**
+   * Group write: the rows appended during one turn of the event loop (every request whose handler
+   * ran in it, a batch request's items) go to the file in one write, after the turn's I/O callbacks;
+   * `durable()` answers once that write is made, so no answer leaves before its row is journalled.
+   */
+  private scheduleJournal(): Promise<void> {
+    if (this.journalWritten !== null) return this.journalWritten;
+    this.journalWritten = new Promise((resolve) =>
+      setImmediate(() => {
+        this.journalWritten = null;
+        this.flushJournal();
+        resolve();
+      }),
+    );
+    return this.journalWritten;
   }
 
   /** Writes the buffered rows to the journal; those it cannot take stay in memory (or are dropped when only the journal had them). */
   private flushJournal(): void {
-    this.journalScheduled = false;
     if (this.journalBuffer.length === 0 || this.journal === null) return;
     const entries = this.journalBuffer;
     const journalOnly = this.journalOnlyBuffered;

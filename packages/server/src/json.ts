@@ -25,8 +25,8 @@ export function parseJsonBody(text: string, where = 'body'): ParsedBody {
 }
 
 interface Level {
-  /** Keys seen so far (an object), or null (an array). */
-  keys: Set<string> | null;
+  /** Keys seen so far (an object: a list while short, a set past `FEW_KEYS`), or null (an array). */
+  keys: string[] | Set<string> | null;
   /** The current key or index, for paths. */
   at: string | number;
   /** In an object: whether the next string is a key. */
@@ -50,14 +50,16 @@ function structureProblem(text: string, where: string): ErrorDetail | null {
         const key = raw.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
         top.at = key;
         if (key === '__proto__') return { path: path(), message: 'the key `__proto__` is not accepted' };
-        if (top.keys.has(key)) return { path: path(), message: `the key \`${shown(key)}\` is given more than once in this object` };
-        top.keys.add(key);
+        if (seen(top.keys, key)) return { path: path(), message: `the key \`${shown(key)}\` is given more than once in this object` };
+        if (Array.isArray(top.keys) && top.keys.length >= FEW_KEYS) top.keys = new Set(top.keys);
+        if (Array.isArray(top.keys)) top.keys.push(key);
+        else top.keys.add(key);
         top.expectKey = false;
       }
       i = end;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       if (stack.length >= MAX_BODY_DEPTH) return { path: path(), message: `the body nests deeper than ${MAX_BODY_DEPTH} levels` };
-      stack.push(c === 0x7b ? { keys: new Set(), at: '', expectKey: true } : { keys: null, at: 0, expectKey: false });
+      stack.push(c === 0x7b ? { keys: [], at: '', expectKey: true } : { keys: null, at: 0, expectKey: false });
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       stack.pop();
     } else if (c === 0x2c /* , */) {
@@ -67,6 +69,13 @@ function structureProblem(text: string, where: string): ErrorDetail | null {
     }
   }
   return null;
+}
+
+/** Objects in request bodies have few keys: a list is searched faster than a set is built, up to this many. */
+const FEW_KEYS = 16;
+
+function seen(keys: string[] | Set<string>, key: string): boolean {
+  return Array.isArray(keys) ? keys.includes(key) : keys.has(key);
 }
 
 /** The index of the quote that closes the string opening at `start`. */

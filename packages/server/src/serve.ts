@@ -124,7 +124,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         : {
             dataDir: config.dataDir,
             ...(config.pgliteSharedBuffers === undefined ? {} : { pgliteSharedBuffers: config.pgliteSharedBuffers }),
-            ...(config.pgliteThread ? { thread: true } : {}),
+            ...(config.pgliteThread !== false ? { thread: true } : {}),
+            ...(config.pgliteThreadNice === undefined ? {} : { pgliteThreadNice: config.pgliteThreadNice }),
           },
     ));
   const { services, unlisten } = await createServices(config, { store, logger, ...(options.log === undefined ? {} : { log: options.log }) });

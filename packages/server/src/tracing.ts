@@ -5,12 +5,27 @@
  * gets a server span continuing the caller's W3C `traceparent`, and evaluation, publishing and
  * decision-log writes get spans of their own.
  */
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
 import type { Store } from '@verdict/store';
 import type { AppEnv } from './env.ts';
 
 const tracer = () => trace.getTracer('@verdict/server');
+
+/** The API's own no-op provider: what a proxy without a registered SDK hands out. */
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+/** The span the work is given when nothing records. */
+const IDLE_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * Whether a host registered a tracer provider (an SDK). Without one every span is the API's no-op,
+ * but starting, activating and ending them (with a context per request) still cost several µs per
+ * request: they are skipped. Asked per request, so an SDK registered after the server started is used.
+ */
+function tracing(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_PROVIDER;
+}
 
 const headerGetter = {
   keys: (headers: Headers) => {
@@ -24,6 +39,7 @@ const headerGetter = {
 /** One server span per request, a child of the `traceparent` the request carries (when a propagator is installed). */
 export function requestSpans(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    if (!tracing()) return next();
     const parent = propagation.extract(context.active(), c.req.raw.headers, headerGetter);
     const span = tracer().startSpan(`HTTP ${c.req.method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': c.req.method, 'url.path': c.req.path } }, parent);
     try {
@@ -42,6 +58,7 @@ export function requestSpans(): MiddlewareHandler<AppEnv> {
 
 /** Runs `work` in a span named `name`; `attributes` is only called when the span records. */
 export function inSpan<T>(name: string, work: (span: Span) => T, attributes?: () => Attributes): T {
+  if (!tracing()) return work(IDLE_SPAN);
   return tracer().startActiveSpan(name, (span) => {
     if (attributes !== undefined && span.isRecording()) span.setAttributes(attributes());
     let result: T;

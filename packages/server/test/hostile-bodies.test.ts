@@ -25,6 +25,9 @@ forEachDriver('hostile bodies', (ctx) => {
       [`{"params":{"__proto__":0,"limit":5},"params":{"a":${nested(5000)}}}`, 'body/params/__proto__'],
       [`{"params":{"limit":5},"params":{"mode":"lax"}}`, 'body/params'],
       [`{"params":{"limit":5,"li\\u006dit":6}}`, 'body/params/limit'],
+      // an object with many keys (kept in a set past the first sixteen), repeated at either end
+      [`{"params":{${Array.from({ length: 40 }, (_, i) => `"k${i}":${i}`).join(',')},"k39":1}}`, 'body/params/k39'],
+      [`{"params":{${Array.from({ length: 40 }, (_, i) => `"k${i}":${i}`).join(',')},"k0":1}}`, 'body/params/k0'],
       [`{"params":{"__proto__":{"limit":1}}}`, 'body/params/__proto__'],
       [`{"params":{"mode":[1,{"__proto__":1}]}}`, 'body/params/mode/1/__proto__'],
       [`{"params":{"limit":${nested(3000)}}}`, `body/params/limit${'/a'.repeat(MAX_BODY_DEPTH - 2)}`],

@@ -1,4 +1,4 @@
-// The server on PGlite on a worker thread (VERDICT_PGLITE_THREAD): requests are answered while the
+// The server on PGlite on a worker thread (the default; VERDICT_PGLITE_THREAD=0 turns it off): requests are answered while the
 // decision log's writes run on the worker, and every decision still reaches the hash-chained log.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -32,10 +32,14 @@ function decisions(ruleset: string, n: number): DecisionInput[] {
   }));
 }
 
-it('is chosen by VERDICT_PGLITE_THREAD and off by default', () => {
-  expect(configFromEnv({}).pgliteThread).toBeUndefined();
+it('is the default, and VERDICT_PGLITE_THREAD=0 puts PGlite back on the server thread', () => {
+  expect(configFromEnv({}).pgliteThread).toBe(true);
   expect(configFromEnv({ VERDICT_PGLITE_THREAD: '1' }).pgliteThread).toBe(true);
-  expect(configFromEnv({ VERDICT_PGLITE_THREAD: 'false' }).pgliteThread).toBeUndefined();
+  expect(configFromEnv({ VERDICT_PGLITE_THREAD: 'false' }).pgliteThread).toBe(false);
+  expect(configFromEnv({ VERDICT_PGLITE_THREAD: '0' }).pgliteThread).toBe(false);
+  expect(configFromEnv({}).pgliteThreadNice).toBeUndefined();
+  expect(configFromEnv({ VERDICT_PGLITE_NICE: '19' }).pgliteThreadNice).toBe(19);
+  expect(() => configFromEnv({ VERDICT_PGLITE_NICE: '20' })).toThrow(/VERDICT_PGLITE_NICE must be a whole number from 0 to 19/);
   expect(() => configFromEnv({ VERDICT_PGLITE_THREAD: 'yes' })).toThrow(/VERDICT_PGLITE_THREAD must be one of/);
 });
 

@@ -2,7 +2,7 @@ import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import { clampLimit, decodeCursor, encodeCursor } from './cursor.ts';
 import { advisoryXactLock, type Db } from './db.ts';
-import { chainHash, GENESIS_HASH, type ChainedContent } from './hash.ts';
+import { chainedBody, chainHash, GENESIS_HASH, sha256Hex } from './hash.ts';
 import { decisionLog, decisionLogHead, violations } from './schema.ts';
 import { UNSTORABLE_TEXT } from './text.ts';
 import type {
@@ -109,37 +109,51 @@ async function withoutLogged(tx: Db, rows: DecisionInput[]): Promise<DecisionInp
   return rows.filter((row) => (logged.has(row.id) ? false : (logged.add(row.id), true)));
 }
 
-/** Links `rows` onto `prevHash` and serialises them (and their violations) for one insert statement. */
+/**
+ * Links `rows` onto `prevHash` and serialises them (and their violations) for one insert
+ * statement. Each row's JSON is the canonical text its hash covers, with its two hashes added:
+ * the row is serialised once, for the hash and the database alike.
+ */
 function chainChunk(rows: DecisionInput[], prevHash: string, now: Date, clean: (row: DecisionInput) => DecisionInput): { decisionsJson: string; violationsJson: string; lastHash: string } {
-  const logRows: LogRow[] = [];
+  let decisionsJson = '[';
   const violationRows: ViolationRow[] = [];
-  for (const raw of rows) {
-    const row = clean(raw);
-    const content: ChainedContent = {
+  for (let i = 0; i < rows.length; i++) {
+    const row = clean(rows[i]!);
+    const createdAt = row.createdAt ?? now;
+    const body = chainedBody({
       id: row.id,
       ruleset: row.ruleset,
       version: row.version,
       channel: row.channel ?? null,
       decision: row.decision,
-      violatedRules: [...new Set(row.violations.map((v) => v.rule))],
+      violatedRules: violatedRules(row.violations),
       outputs: row.outputs ?? {},
       durationUs: Math.round(row.durationUs),
       input: row.input ?? null,
       inputHash: row.inputHash ?? null,
-      createdAt: row.createdAt ?? now,
-    };
-    const rowHash = chainHash(prevHash, content);
-    const createdAt = content.createdAt.toISOString();
-    logRows.push({ ...content, createdAt, prevHash, rowHash });
+      createdAt,
+    });
+    const rowHash = sha256Hex(prevHash + body);
+    // the body is a JSON object: its closing brace gives way to the two hashes (hex, no escapes)
+    decisionsJson += `${i === 0 ? '' : ','}${body.slice(0, -1)},"prevHash":"${prevHash}","rowHash":"${rowHash}"}`;
     prevHash = rowHash;
-    for (const v of row.violations) {
-      violationRows.push({ decisionId: row.id, ruleset: row.ruleset, rule: v.rule, severity: v.severity, message: v.message ?? '', createdAt });
+    if (row.violations.length > 0) {
+      const at = createdAt.toISOString();
+      for (const v of row.violations) violationRows.push({ decisionId: row.id, ruleset: row.ruleset, rule: v.rule, severity: v.severity, message: v.message ?? '', createdAt: at });
     }
   }
-  return { decisionsJson: JSON.stringify(logRows), violationsJson: JSON.stringify(violationRows), lastHash: prevHash };
+  return { decisionsJson: `${decisionsJson}]`, violationsJson: JSON.stringify(violationRows), lastHash: prevHash };
 }
 
-type LogRow = Omit<ChainedContent, 'createdAt'> & { createdAt: string; prevHash: string; rowHash: string };
+const NO_RULES: string[] = [];
+
+/** The rules a decision violated, each once, in order. */
+function violatedRules(violations: DecisionInput['violations']): string[] {
+  if (violations.length === 0) return NO_RULES;
+  if (violations.length === 1) return [violations[0]!.rule];
+  return [...new Set(violations.map((v) => v.rule))];
+}
+
 interface ViolationRow {
   decisionId: string;
   ruleset: string;

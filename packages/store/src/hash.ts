@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /**
@@ -67,18 +67,20 @@ export interface ChainedContent {
 }
 
 export function chainHash(prevHash: string, content: ChainedContent): string {
-  const body = canonicalJson({
-    id: content.id,
-    ruleset: content.ruleset,
-    version: content.version,
-    channel: content.channel,
-    decision: content.decision,
-    violatedRules: content.violatedRules,
-    outputs: content.outputs,
-    durationUs: content.durationUs,
-    input: content.input ?? null,
-    inputHash: content.inputHash,
-    createdAt: content.createdAt.toISOString(),
-  });
-  return sha256Hex(prevHash + body);
+  return sha256Hex(prevHash + chainedBody(content));
+}
+
+/**
+ * The canonical JSON a row's hash covers (`chainHash` is the SHA-256 of the previous row's hash
+ * followed by this text). It is also valid JSON of the row's content, so the log writer sends it
+ * to the database as it is instead of serialising the row a second time.
+ */
+export function chainedBody(content: ChainedContent): string {
+  // canonicalJson of the eleven fields, written out in their sorted order (none is undefined)
+  return (
+    `{"channel":${canonicalJson(content.channel)},"createdAt":"${content.createdAt.toISOString()}","decision":${canonicalJson(content.decision)}` +
+    `,"durationUs":${canonicalJson(content.durationUs)},"id":${canonicalJson(content.id)},"input":${canonicalJson(content.input ?? null)}` +
+    `,"inputHash":${canonicalJson(content.inputHash)},"outputs":${canonicalJson(content.outputs)},"ruleset":${canonicalJson(content.ruleset)}` +
+    `,"version":${canonicalJson(content.version)},"violatedRules":${canonicalJson(content.violatedRules)}}`
+  );
 }

@@ -19,6 +19,8 @@ export interface OpenStoreOptions {
   thread?: boolean;
   /** PGlite's `shared_buffers` (default `16MB`): its page cache, held in memory for the life of the process. */
   pgliteSharedBuffers?: string;
+  /** With `thread`, the worker thread's nice value on Linux (default 10; 0 = the caller's priority): how readily PGlite yields the core to the caller's thread. */
+  pgliteThreadNice?: number;
 }
 
 /**
@@ -39,5 +41,5 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     ...(options.memory ? { memory: true } : options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.pgliteSharedBuffers === undefined ? {} : { sharedBuffers: options.pgliteSharedBuffers }),
   };
-  return options.thread ? openPgliteThread(pglite) : openPglite(pglite);
+  return options.thread ? openPgliteThread(options.pgliteThreadNice === undefined ? pglite : { ...pglite, nice: options.pgliteThreadNice }) : openPglite(pglite);
 }

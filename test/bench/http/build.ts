@@ -40,15 +40,18 @@ export const REQUIRE_BANNER = "import { createRequire as __verdictRequire } from
 
 /**
  * Bundles `test/bench/http/<file>` into `<outDir>/bin/<name>.mjs`; returns its
- * path. The store's migrations are copied to `<outDir>/drizzle`, where the
+ * path (with `sourcemap`, a `.map` beside it). The store's migrations are copied to `<outDir>/drizzle`, where the
  * bundled store looks for them (`../drizzle` from its module, as in the package).
  */
-export async function bundleServer(file: string, outDir: string): Promise<string> {
+export async function bundleServer(file: string, outDir: string, { sourcemap = false }: { sourcemap?: boolean } = {}): Promise<string> {
   const outfile = join(outDir, 'bin', file.replace(/\.ts$/, '.mjs'));
   cpSync(join(ROOT, 'packages/store/drizzle'), join(outDir, 'drizzle'), { recursive: true });
-  const options: BuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', minifyWhitespace: true, sourcemap: false, logLevel: 'error', plugins: [externalByPath], banner: { js: REQUIRE_BANNER } };
+  // a source map (for `profile.ts`, which names each sampled frame's source file) changes nothing the bundle runs
+  const options: BuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', minifyWhitespace: true, sourcemap: sourcemap ? 'external' : false, logLevel: 'error', plugins: [externalByPath], banner: { js: REQUIRE_BANNER } };
   await build({ ...options, entryPoints: [join(import.meta.dirname, file)], outfile });
-  // the server's work pool starts `worker.js` beside its own module: here, beside the bundle
+  // the server's work pool starts `worker.js` beside its own module, and PGlite on a thread
+  // `pglite-worker.js`: here, beside the bundle
   await build({ ...options, entryPoints: [join(ROOT, 'packages/server/src/work/worker.ts')], outfile: join(outDir, 'bin', 'worker.js') });
+  await build({ ...options, entryPoints: [join(ROOT, 'packages/store/src/drivers/pgliteWorker.ts')], outfile: join(outDir, 'bin', 'pglite-worker.js') });
   return outfile;
 }

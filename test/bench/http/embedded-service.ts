@@ -1,12 +1,13 @@
 /**
  * Child process: a service that embeds Verdict (`@verdict/client`'s `connect`), following
  * `marketplace.admission` on production of a running server and shipping its decisions back
- * to that server's log. Argument: JSON `{ url, key, durationSec }`. Evaluates in a closed loop
+ * to that server's log. Argument: JSON `{ url, key, durationSec, profile? }`. Evaluates in a closed loop
  * over the sample inputs, timing every 16th decision, then ships what is queued (up to 30 s)
  * and prints one JSON line: decisions per second, p50/p99 per decision, and shipping counts.
  */
 import { connect } from '@verdict/client';
 import { SAMPLE_INPUTS } from './inputs.ts';
+import { startSampling } from './sampling.ts';
 
 export interface EmbeddedResult {
   decisions: number;
@@ -19,7 +20,8 @@ export interface EmbeddedResult {
   shipSeconds: number;
 }
 
-const { url, key, durationSec } = JSON.parse(process.argv[2] ?? '{}') as { url: string; key: string; durationSec: number };
+/** `profile`: sample the CPU during the timed loop and write the profile there (see profile.ts). */
+const { url, key, durationSec, profile } = JSON.parse(process.argv[2] ?? '{}') as { url: string; key: string; durationSec: number; profile?: string };
 const verdict = connect({ url, key });
 const admission = verdict.ruleset('marketplace.admission');
 await admission.ready(20_000);
@@ -27,6 +29,7 @@ await admission.ready(20_000);
 const inputs = SAMPLE_INPUTS;
 const sampled: number[] = [];
 let decisions = 0;
+const stopSampling = profile === undefined ? null : await startSampling();
 const started = performance.now();
 const end = started + durationSec * 1000;
 while (performance.now() < end) {
@@ -44,6 +47,7 @@ while (performance.now() < end) {
   await new Promise((resolve) => setImmediate(resolve));
 }
 const seconds = (performance.now() - started) / 1000;
+await stopSampling?.(profile!);
 sampled.sort((a, b) => a - b);
 const at = (q: number) => sampled[Math.min(sampled.length - 1, Math.floor(q * sampled.length))] ?? 0;
 const shipStarted = performance.now();

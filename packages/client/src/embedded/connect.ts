@@ -13,6 +13,7 @@ import type { EvaluateOptions } from '@verdict/engine';
 import { ChannelFollower, type FollowerStatus, type ShipInputs } from './follower.ts';
 import { DecisionShipper, type ShipperOptions, type ShippingProblem, type ShippingStats } from './shipper.ts';
 import { readEvents } from './sse.ts';
+import type { PendingDecision } from './shipment.ts';
 import type { ShippedDecision } from './types.ts';
 
 export interface ConnectOptions {
@@ -39,7 +40,12 @@ export type EmbeddedProblem = ShippingProblem | { kind: 'sync_failed'; ruleset: 
 export interface EmbeddedRuleset {
   readonly name: string;
   readonly channel: string;
-  /** Decides in-process with the channel's version and params; throws `VerdictApiError` (503 `not_synced` before the first sync, 422 for a refused input). */
+  /**
+   * Decides in-process with the channel's version and params; throws `VerdictApiError` (503
+   * `not_synced` before the first sync, 422 for a refused input). With shipping on, the input and
+   * the returned decision are kept as they are until their batch is shipped (hashed, redacted and
+   * scrubbed then, within `shipping.intervalMs`): do not change them after the call.
+   */
   evaluate(input: unknown, options?: Omit<EvaluateOptions, 'params'>): ServerDecision;
   /** Resolves once a version is in use; rejects with 503 `not_synced` after `timeoutMs` (default: waits). */
   ready(timeoutMs?: number): Promise<void>;
@@ -132,7 +138,7 @@ export function connect(options: ConnectOptions): EmbeddedConnection {
         channel,
         shipInputs: options.shipInputs ?? 'hash',
         ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
-        ...(shipper === null ? {} : { ship: (d: ShippedDecision) => shipper.push(d) }),
+        ...(shipper === null ? {} : { ship: (d: PendingDecision) => shipper.push(d) }),
       });
       const ruleset: EmbeddedRuleset = {
         name,

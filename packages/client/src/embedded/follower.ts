@@ -4,14 +4,13 @@
  * event stream announces a move or a param change of the channel (and after the stream
  * reconnects, which covers anything missed while it was down).
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { compile, redact, scrubberFor, sensitivePaths, type CompiledRuleset, type EvaluateOptions } from '@verdict/engine';
+import { randomUUID } from 'node:crypto';
+import { compile, sensitivePaths, type CompiledRuleset, type EvaluateOptions } from '@verdict/engine';
 import { VerdictApiError, type ServerDecision, type VerdictClient } from '../index.ts';
 import { loadSnapshot, saveSnapshot, type Snapshot } from './cache.ts';
-import type { ShippedDecision } from './types.ts';
+import { pending, type PendingDecision, type ShipInputs, type ShipOrigin } from './shipment.ts';
 
-/** What an embedded evaluator writes to the log of an input (as the server's `log.inputs` setting). */
-export type ShipInputs = 'hash' | 'redacted' | 'none';
+export type { ShipInputs } from './shipment.ts';
 
 export interface FollowerStatus {
   ready: boolean;
@@ -31,7 +30,10 @@ interface Current {
   hash: string;
   revision: number;
   params: Record<string, unknown>;
-  sensitive: string[][];
+  /** `{ params }`, the options of an evaluation that gives none of its own (made once, not per decision). */
+  withParams: EvaluateOptions;
+  /** What its decisions share in the shipping queue. */
+  origin: ShipOrigin;
   from: 'server' | 'cache';
 }
 
@@ -42,7 +44,7 @@ export interface FollowerOptions {
   cacheDir?: string;
   shipInputs: ShipInputs;
   /** Receives each decision to ship (nothing is shipped when absent). */
-  ship?: (decision: ShippedDecision) => void;
+  ship?: (decision: PendingDecision) => void;
   onChange?: (status: FollowerStatus) => void;
 }
 
@@ -81,8 +83,11 @@ export class ChannelFollower {
    * Decides `input` with the channel's version and params, in-process. Throws `VerdictApiError`
    * as the HTTP API would answer: 503 `not_synced` before the first sync (fail closed), 422 with
    * every failing path for an input the ruleset refuses.
+   *
+   * Only a small record is queued for shipping (see shipment.ts): the input is hashed or redacted
+   * when its batch is sent, so it must not be changed afterwards.
    */
-  evaluate(input: unknown, options: Omit<EvaluateOptions, 'params'> = {}): ServerDecision {
+  evaluate(input: unknown, options?: Omit<EvaluateOptions, 'params'>): ServerDecision {
     const current = this.current;
     if (current === null) {
       throw new VerdictApiError(503, {
@@ -92,20 +97,27 @@ export class ChannelFollower {
       });
     }
     const started = performance.now();
-    const result = current.compiled.evaluate(input, { ...options, params: current.params });
+    const result = current.compiled.evaluate(input, options === undefined ? current.withParams : { ...options, params: current.params });
     const durationUs = Math.round((performance.now() - started) * 1000);
     if (!result.ok) throw new VerdictApiError(422, result.error);
-    const { ok: _ok, ...decision } = result;
+    // the engine's fields in its order, without copying the result twice (a rest and a spread)
     const body: ServerDecision = {
       decision_id: randomUUID(),
       ruleset: this.options.ruleset,
       version: current.version,
       channel: this.options.channel,
       hash: current.hash,
-      ...decision,
+      decision: result.decision,
+      compliant: result.compliant,
+      score: result.score,
+      violations: result.violations,
+      outputs: result.outputs,
+      errors: result.errors,
+      trace: result.trace,
       duration_us: durationUs,
     };
-    if (this.options.ship !== undefined) this.options.ship(this.shipment(current, body, input));
+    const ship = this.options.ship;
+    if (ship !== undefined) ship(pending(current.origin, body, input));
     return body;
   }
 
@@ -204,7 +216,9 @@ export class ChannelFollower {
   private prepare(snapshot: Snapshot, from: 'server' | 'cache', compiled?: CompiledRuleset): Current {
     const ruleset = compiled ?? compileOrThrow(snapshot.source, snapshot.version);
     const params = this.merged(ruleset, snapshot.params);
-    return { compiled: ruleset, version: snapshot.version, hash: snapshot.hash, revision: snapshot.revision, params, sensitive: sensitivePaths(ruleset.inputSchema), from };
+    const { ruleset: name, channel, shipInputs } = this.options;
+    const origin: ShipOrigin = { ruleset: name, version: snapshot.version, hash: snapshot.hash, channel, sensitive: sensitivePaths(ruleset.inputSchema), shipInputs };
+    return { compiled: ruleset, version: snapshot.version, hash: snapshot.hash, revision: snapshot.revision, params, withParams: { params }, origin, from };
   }
 
   /** Switches in one step: an evaluation sees the old version and params or the new, never a mix. */
@@ -220,25 +234,6 @@ export class ChannelFollower {
     const result = compiled.validateParams(overrides);
     if (!result.ok) throw new Error(`the channel's params do not validate: ${result.error.message}`);
     return result.values;
-  }
-
-  private shipment(current: Current, decision: ServerDecision, input: unknown): ShippedDecision {
-    const scrubber = scrubberFor(input, current.sensitive);
-    const shipped: ShippedDecision = {
-      decision_id: decision.decision_id,
-      ruleset: decision.ruleset,
-      version: decision.version,
-      hash: decision.hash,
-      channel: decision.channel,
-      decision: decision.decision,
-      violations: decision.violations.map((v) => ({ rule: v.rule, severity: v.severity, message: scrubber === null ? v.message : scrubber.message(v.message) })),
-      outputs: scrubber === null ? decision.outputs : scrubber.outputs(decision.outputs),
-      duration_us: decision.duration_us,
-      created_at: new Date().toISOString(),
-    };
-    if (this.options.shipInputs === 'hash') shipped.input_hash = `sha256:${createHash('sha256').update(JSON.stringify(input)).digest('hex')}`;
-    else if (this.options.shipInputs === 'redacted') shipped.input = redact(input, current.sensitive);
-    return shipped;
   }
 }
 

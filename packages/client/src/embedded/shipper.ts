@@ -5,7 +5,11 @@
  * exponential backoff; the server appends idempotently on `decision_id`, so a retry after a lost
  * answer never duplicates. A batch the server refuses as invalid (4xx other than 408/429) is
  * counted as rejected and not retried.
+ *
+ * The queue holds what `evaluate()` kept of each decision (`PendingDecision`); each batch is made
+ * into what the log receives (`shipped`: hashed, redacted, scrubbed) only when it is sent.
  */
+import { shipped, type PendingDecision } from './shipment.ts';
 import type { ShippedDecision } from './types.ts';
 
 export interface ShipperOptions {
@@ -41,7 +45,7 @@ export type SendBatch = (decisions: ShippedDecision[]) => Promise<{ appended: nu
 const MAX_BACKOFF_MS = 30_000;
 
 export class DecisionShipper {
-  private queue: ShippedDecision[] = [];
+  private queue: PendingDecision[] = [];
   private timer: NodeJS.Timeout | null = null;
   private sending: Promise<void> | null = null;
   private flushing = false;
@@ -62,7 +66,7 @@ export class DecisionShipper {
     this.maxQueue = options.maxQueue ?? 100_000;
   }
 
-  push(decision: ShippedDecision): void {
+  push(decision: PendingDecision): void {
     if (this.queue.length >= this.maxQueue) {
       this.counts.dropped++;
       // one report per run of drops, not one per decision
@@ -90,8 +94,8 @@ export class DecisionShipper {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.slice(0, this.batchSize);
-        this.sending = this.sendBatch(batch);
+        const taken = Math.min(this.batchSize, this.queue.length);
+        this.sending = this.sendBatch(taken, this.prepare(taken));
         const sent = await this.sending.then(
           () => true,
           () => false,
@@ -116,17 +120,42 @@ export class DecisionShipper {
     return this.queue.length;
   }
 
-  private async sendBatch(batch: ShippedDecision[]): Promise<void> {
+  /** The first `count` queued decisions as the log takes them; one that cannot be made into that is counted as rejected. */
+  private prepare(count: number): ShippedDecision[] {
+    const batch: ShippedDecision[] = [];
+    let failed: unknown = null;
+    let failures = 0;
+    for (let i = 0; i < count; i++) {
+      try {
+        batch.push(shipped(this.queue[i]!));
+      } catch (error) {
+        failed = error;
+        failures++;
+      }
+    }
+    if (failures > 0) {
+      this.counts.rejected += failures;
+      this.options.onProblem?.({ kind: 'rejected', error: failed, decisions: failures });
+    }
+    return batch;
+  }
+
+  /** Sends `batch`, made of the first `taken` queued decisions (which leave the queue once it is in the log). */
+  private async sendBatch(taken: number, batch: ShippedDecision[]): Promise<void> {
     try {
+      if (batch.length === 0) {
+        this.queue.splice(0, taken);
+        return;
+      }
       const result = await this.send(batch);
-      this.queue.splice(0, batch.length);
+      this.queue.splice(0, taken);
       this.counts.shipped += result.appended;
       this.counts.duplicates += result.duplicates;
       this.backoffMs = 0;
       this.attempt = 0;
     } catch (error) {
       if (isRefusal(error)) {
-        this.queue.splice(0, batch.length);
+        this.queue.splice(0, taken);
         this.counts.rejected += batch.length;
         this.options.onProblem?.({ kind: 'rejected', error, decisions: batch.length });
         return;

@@ -169,16 +169,23 @@ function evaluateOne(services: Services, target: Target, input: unknown, explain
   // a decision cut short by the batch's budget is not answered (nor logged) as a decision
   if (budget?.exhausted === true) return { ok: false, error: batchSpent(budget) };
   if (!result.ok) return { ok: false, error: result.error };
-  const { ok: _ok, ...decision } = result;
+  const decision = result;
   const id = randomUUID();
   services.metrics.decision(loaded.ruleset, decision.decision, durationUs / 1e6);
+  // the engine's fields in its order, without copying its result twice (a rest and a spread)
   const body = {
     decision_id: id,
     ruleset: loaded.ruleset,
     version: loaded.version,
     channel: target.channel,
     hash: loaded.hash,
-    ...decision,
+    decision: decision.decision,
+    compliant: decision.compliant,
+    score: decision.score,
+    violations: decision.violations,
+    outputs: decision.outputs,
+    errors: decision.errors,
+    trace: decision.trace,
     duration_us: durationUs,
   };
   const record = () => {

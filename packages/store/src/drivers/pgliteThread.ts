@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
@@ -10,56 +11,35 @@ import { captureChanges } from '../db.ts';
 import { MIGRATIONS_FOLDER } from '../migrations.ts';
 import { createStore } from '../repository.ts';
 import type { ChangeEvent, Store } from '../types.ts';
+import type { PgliteWorkerData, PgliteWorkerMessage } from './pgliteWorker.ts';
+
+/** The worker thread's default nice value: PGlite's statements yield the core to request handling. */
+export const PGLITE_THREAD_NICE = 10;
 
 /**
- * The worker's source, CommonJS evaluated by `new Worker(…, { eval: true })` so that it runs the
- * same from TypeScript sources (tsx, vitest) and from a build. It starts PGlite as the in-thread
- * driver does (same `shared_buffers`, same restart after initdb) and serves it on a unix socket.
+ * The worker running `pgliteWorker.ts`. From TypeScript sources (tsx, vitest) it registers tsx's
+ * loader before importing it; from a JavaScript build it runs `pglite-worker.js` beside this
+ * module (a build ships it as an entry of its own, see packages/cli/scripts/build.mjs).
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { existsSync, mkdirSync } = require('node:fs');
-const { join } = require('node:path');
-const { PGlite } = require(workerData.pglite);
-const { PGLiteSocketServer } = require(workerData.socket);
-async function start() {
-  const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=' + workerData.sharedBuffers];
-  let db;
-  if (workerData.dataDir === null) {
-    db = await PGlite.create({ startParams });
-  } else {
-    mkdirSync(workerData.dataDir, { recursive: true });
-    const fresh = !existsSync(join(workerData.dataDir, 'PG_VERSION'));
-    db = await PGlite.create(workerData.dataDir, { startParams });
-    if (fresh) { await db.close(); db = await PGlite.create(workerData.dataDir, { startParams }); }
+function startWorker(workerData: PgliteWorkerData): Worker {
+  const here = import.meta.url;
+  const options = { name: 'verdict-pglite', workerData };
+  if (here.endsWith('.ts')) {
+    const target = new URL('./pgliteWorker.ts', here).href;
+    const code = `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target)}); })`;
+    return new Worker(code, { ...options, eval: true });
   }
-  const server = new PGLiteSocketServer({ db, path: workerData.socketPath, maxConnections: 1 });
-  await server.start();
-  parentPort.on('message', async (message) => {
-    if (message !== 'close') return;
-    try { await server.stop(); } finally { if (!db.closed) await db.close(); parentPort.postMessage({ type: 'closed' }); }
-  });
-  parentPort.postMessage({ type: 'ready' });
-}
-start().catch((error) => parentPort.postMessage({ type: 'error', message: String((error && error.stack) || error) }));
-`;
-
-/**
- * The files the worker requires, found from this module: the worker is not bundled, so a build
- * that bundles the store (the standalone CLI) must ship these packages beside it.
- */
-function workerModules(): { pglite: string; socket: string } {
-  const require = createRequire(import.meta.url);
-  try {
-    return { pglite: require.resolve('@electric-sql/pglite'), socket: require.resolve('@electric-sql/pglite-socket') };
-  } catch (error) {
-    throw new Error(
-      `PGlite on a worker thread needs @electric-sql/pglite and @electric-sql/pglite-socket installed where @verdict/store can resolve them (${error instanceof Error ? error.message : String(error)})`,
-    );
-  }
+  return new Worker(new URL('./pglite-worker.js', here), options);
 }
 
-type WorkerMessage = { type: 'ready' } | { type: 'closed' } | { type: 'error'; message: string };
+/** The URL of tsx's ESM API (`tsx/esm/api`), found through its package.json (`import.meta.resolve` is not there under vitest). */
+function tsxEsmApi(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
+  return pathToFileURL(join(dirname(manifest), exports['./esm/api']!.import.default)).href;
+}
+
+type WorkerMessage = PgliteWorkerMessage;
 
 function nextMessage(worker: Worker): Promise<WorkerMessage> {
   return new Promise((resolvePromise, reject) => {
@@ -97,20 +77,15 @@ function nextMessage(worker: Worker): Promise<WorkerMessage> {
  * - a NOTIFY is not delivered to a LISTEN on another connection, so change events are emitted in
  *   process, once the transaction that queued them has committed (see `captureChanges`).
  */
-export async function openPgliteThread(options: { dataDir?: string; memory?: boolean; sharedBuffers?: string }): Promise<Store> {
-  const modules = workerModules();
+export async function openPgliteThread(options: { dataDir?: string; memory?: boolean; sharedBuffers?: string; nice?: number }): Promise<Store> {
   // A directory only this user can enter: the socket has no authentication of its own.
   const socketDir = mkdtempSync(join(tmpdir(), 'verdict-pglite-'));
   const socketPath = join(socketDir, '.s.PGSQL.5432');
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    name: 'verdict-pglite',
-    workerData: {
-      ...modules,
-      dataDir: options.memory ? null : resolve(options.dataDir ?? './.verdict'),
-      sharedBuffers: options.sharedBuffers ?? '16MB',
-      socketPath,
-    },
+  const worker = startWorker({
+    dataDir: options.memory ? null : resolve(options.dataDir ?? './.verdict'),
+    sharedBuffers: options.sharedBuffers ?? '16MB',
+    socketPath,
+    nice: options.nice ?? PGLITE_THREAD_NICE,
   });
   const removeSocketDir = (): void => rmSync(socketDir, { recursive: true, force: true });
   let started: WorkerMessage;
