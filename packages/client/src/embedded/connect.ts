@@ -13,7 +13,6 @@ import type { EvaluateOptions } from '@verdict/engine';
 import { ChannelFollower, type FollowerStatus, type ShipInputs } from './follower.ts';
 import { DecisionShipper, type ShipperOptions, type ShippingProblem, type ShippingStats } from './shipper.ts';
 import { readEvents } from './sse.ts';
-import type { PendingDecision } from './shipment.ts';
 import type { ShippedDecision } from './types.ts';
 
 export interface ConnectOptions {
@@ -138,7 +137,7 @@ export function connect(options: ConnectOptions): EmbeddedConnection {
         channel,
         shipInputs: options.shipInputs ?? 'hash',
         ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
-        ...(shipper === null ? {} : { ship: (d: PendingDecision) => shipper.push(d) }),
+        ...(shipper === null ? {} : { ship: shipper }),
       });
       const ruleset: EmbeddedRuleset = {
         name,

@@ -37,14 +37,21 @@ interface Current {
   from: 'server' | 'cache';
 }
 
+/** Where a follower's decisions go to be shipped (the connection's `DecisionShipper`). */
+export interface DecisionSink {
+  readonly full: boolean;
+  drop(): void;
+  push(decision: PendingDecision): void;
+}
+
 export interface FollowerOptions {
   client: VerdictClient;
   ruleset: string;
   channel: string;
   cacheDir?: string;
   shipInputs: ShipInputs;
-  /** Receives each decision to ship (nothing is shipped when absent). */
-  ship?: (decision: PendingDecision) => void;
+  /** Receives each decision to ship (nothing is shipped when absent): the shipping queue. */
+  ship?: DecisionSink;
   onChange?: (status: FollowerStatus) => void;
 }
 
@@ -117,7 +124,11 @@ export class ChannelFollower {
       duration_us: durationUs,
     };
     const ship = this.options.ship;
-    if (ship !== undefined) ship(pending(current.origin, body, input));
+    // a full queue drops the decision before its record is made
+    if (ship !== undefined) {
+      if (ship.full) ship.drop();
+      else ship.push(pending(current.origin, body, input));
+    }
     return body;
   }
 

@@ -66,11 +66,21 @@ export class DecisionShipper {
     this.maxQueue = options.maxQueue ?? 100_000;
   }
 
+  /** Whether a decision offered now would be dropped (the queue is full): the caller may then `drop()` without making its record. */
+  get full(): boolean {
+    return this.queue.length >= this.maxQueue;
+  }
+
+  /** Counts a decision dropped because the queue is full. */
+  drop(): void {
+    this.counts.dropped++;
+    // one report per run of drops, not one per decision
+    if (this.droppedSinceReport++ === 0) queueMicrotask(() => this.reportDrops());
+  }
+
   push(decision: PendingDecision): void {
-    if (this.queue.length >= this.maxQueue) {
-      this.counts.dropped++;
-      // one report per run of drops, not one per decision
-      if (this.droppedSinceReport++ === 0) queueMicrotask(() => this.reportDrops());
+    if (this.full) {
+      this.drop();
       return;
     }
     this.queue.push(decision);
