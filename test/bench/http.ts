@@ -83,9 +83,13 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what:
   throw new Error(`${what} did not become ready in ${timeoutMs} ms`);
 }
 
-/** Runs `http/<script>` with tsx on core 1 with `spec` as its argument; resolves with the JSON of its last stdout line. */
+/**
+ * Runs `http/<script>` with tsx (or, given a path ending in `.mjs`, that bundle with plain node) on
+ * core 1 with `spec` as its argument; resolves with the JSON of its last stdout line.
+ */
 function runOnLoadCore<T>(script: string, spec: unknown, what: string): Promise<T> {
-  const [command, args] = pinned(1, process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'http', script), JSON.stringify(spec)]);
+  const entry = script.endsWith('.mjs') ? [script] : ['--import', 'tsx', join(import.meta.dirname, 'http', script)];
+  const [command, args] = pinned(1, process.execPath, [...entry, JSON.stringify(spec)]);
   return new Promise((done, fail) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -170,9 +174,9 @@ const micros = (seconds: number, requests: number) => (seconds * 1e6) / Math.max
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} req/s`;
 
-/** Runs `http/embedded-service.ts` on core 1 against the server at `url` for the timed duration. */
-function embeddedService(url: string): Promise<EmbeddedResult> {
-  return runOnLoadCore<EmbeddedResult>('embedded-service.ts', { url, key: ADMIN_KEY, durationSec: DURATION_SEC }, 'embedded service');
+/** Runs the bundled `http/embedded-service.ts` on core 1 against the server at `url` for the timed duration. */
+function embeddedService(bundle: string, url: string): Promise<EmbeddedResult> {
+  return runOnLoadCore<EmbeddedResult>(bundle, { url, key: ADMIN_KEY, durationSec: DURATION_SEC }, 'embedded service');
 }
 
 export async function httpBenchmarks(write: (text: string) => void): Promise<void> {
@@ -188,6 +192,8 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
     // Both Node servers run as they would ship: bundled with esbuild, plain node (see http/build.ts).
     const build = join(work, 'build');
     const [verdictBundle, honoBundle] = [await bundleServer('verdict-server.ts', build), await bundleServer('hono-server.ts', build)];
+    // the service embedding the evaluator too, as a service would ship it
+    const embeddedBundle = await bundleServer('embedded-service.ts', build);
     const verdict = await startBundledServer(verdictBundle, JSON.stringify({ dataDir: join(work, 'data'), rulesetsDir, adminKey: ADMIN_KEY, pgliteThread: true }));
     children.push(verdict.child);
     // the other way of running the embedded database, for comparison: PGlite on the server's own thread
@@ -285,7 +291,7 @@ export async function httpBenchmarks(write: (text: string) => void): Promise<voi
     };
     // The embedded evaluator in a service process on core 1, following the PGlite server's
     // production channel and shipping its decisions back to that server's log.
-    const embedded = await embeddedService(verdict.url);
+    const embedded = await embeddedService(embeddedBundle, verdict.url);
     const serverRate = sustained(targets[0]!);
     write(`  ${'embedded evaluator (shipping on)'.padEnd(36)} ${`${Math.round(embedded.rate).toLocaleString('en-US')} dec/s`.padStart(14)}   p50 ${(embedded.p50Us).toFixed(2)} µs   p99 ${(embedded.p99Us).toFixed(2)} µs per decision` +
       `   shipped ${embedded.shipped.toLocaleString('en-US')}, dropped (queue full, counted) ${embedded.dropped.toLocaleString('en-US')}, left unshipped ${embedded.unshipped}\n`);
