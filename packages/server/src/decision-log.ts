@@ -224,9 +224,30 @@ export class DecisionLog {
    * database or the write failed.
    */
   async flush(): Promise<void> {
-    while (this.writing !== null) await this.writing;
-    if (this.failures > 0 && Date.now() < this.backoffUntil && !this.closed) return;
-    await this.pump();
+    // Waits for the rows appended before the call, not for an empty queue: under steady traffic the
+    // writer never runs dry, and a flush that waited for it stalled its request for as long as the
+    // traffic lasted (an impact request took 55 s on PostgreSQL under load).
+    const target = this.appendedSeq;
+    for (;;) {
+      if (this.failures > 0 && Date.now() < this.backoffUntil && !this.closed) return;
+      if (this.committedSeq >= target && !this.readingBack()) return;
+      if (this.writing === null) void this.pump();
+      const writing = this.writing;
+      if (writing === null) return; // nothing left to write
+      const failures = this.failures;
+      const committed = this.committedSeq;
+      await new Promise<void>((resolve) => {
+        this.waiters.push({ seq: target, resolve });
+        void writing.then(resolve, resolve);
+      });
+      if (this.failures > failures) return; // the write failed: its retry is scheduled
+      if (this.writing !== writing && this.committedSeq === committed && !this.readingBack()) return; // a write ended with nothing more to take
+    }
+  }
+
+  /** Rows an earlier process left in the journal are queued (they carry seq -1). */
+  private readingBack(): boolean {
+    return this.queue.some((e) => e.seq < 0);
   }
 
   /**
