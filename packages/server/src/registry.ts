@@ -1,8 +1,9 @@
 /**
  * Compiled rulesets and channel state, kept in memory so an evaluation never
- * touches the database. Versions are immutable and cached for good; channel
- * state is dropped on every change event (this process's own writes and, via
- * LISTEN/NOTIFY, other replicas') and reloaded on next use.
+ * touches the database. Versions are immutable; the least recently used are
+ * dropped past the cache's limits (`version-cache.ts`), except those a channel
+ * points at. Channel state is dropped on every change event (this process's own
+ * writes and, via LISTEN/NOTIFY, other replicas') and reloaded on next use.
  */
 import { createHash } from 'node:crypto';
 import { compile, type CompiledRuleset } from '@verdict/engine';
@@ -10,6 +11,7 @@ import { analyze, format, hasErrors, type Diagnostic, type Ruleset } from '@verd
 import { NotFoundError, type ChangeEvent, type ChannelState, type Store } from '@verdict/store';
 import { errors } from './errors.ts';
 import { sensitivePaths } from './redact.ts';
+import { estimatedBytes, VERSION_CACHE_DEFAULTS, VersionCache, type VersionCacheLimits } from './version-cache.ts';
 import type { CompileSettings } from './work/tasks.ts';
 
 /** No size limit (a version loaded from the store was checked when it was published). */
@@ -35,15 +37,28 @@ export interface ChannelView {
 export type CompileOutcome = { ok: true; compiled: CompiledRuleset; hash: string; canonical: string; ast: Ruleset } | { ok: false; diagnostics: Diagnostic[] };
 
 export class RulesetRegistry {
-  private readonly versions = new Map<string, Promise<LoadedVersion>>();
+  private readonly versions: VersionCache<LoadedVersion>;
   private readonly channels = new Map<string, Promise<ChannelView>>();
+  /** The version each channel was last seen on (`ruleset/channel` -> `ruleset@version`): kept compiled. */
+  private readonly pins = new Map<string, string>();
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
 
-  /** `settings`: the evaluation limits every version is compiled with (published versions kept to the size limits already). */
+  /**
+   * `settings`: the evaluation limits every version is compiled with (published versions kept to the size limits already).
+   * `cache`: how many compiled versions, and how much memory, to keep.
+   */
   constructor(
     private readonly store: Store,
     private readonly settings?: CompileSettings,
-  ) {}
+    cache: VersionCacheLimits = VERSION_CACHE_DEFAULTS,
+  ) {
+    this.versions = new VersionCache(cache, () => new Set(this.pins.values()));
+  }
+
+  /** The compiled-version cache's state (for metrics and tests). */
+  get cachedVersions(): { versions: number; estimatedBytes: number; evictions: number } {
+    return { versions: this.versions.size, estimatedBytes: this.versions.estimatedBytes, evictions: this.versions.evictions };
+  }
 
   /**
    * Compiles a source; the hash is of its canonical (formatted) text, so formatting-only edits publish
@@ -63,9 +78,8 @@ export class RulesetRegistry {
     const cached = this.versions.get(key);
     if (cached !== undefined) return cached;
     const loading = this.load(ruleset, version);
-    this.versions.set(key, loading);
-    // A failed load is forgotten (unless a newer load already replaced it).
-    loading.catch(() => this.versions.get(key) === loading && this.versions.delete(key));
+    // sized once loaded; a failed load is forgotten
+    this.versions.set(key, loading, (loaded) => estimatedBytes(loaded.source));
     return loading;
   }
 
@@ -111,6 +125,7 @@ export class RulesetRegistry {
   private async loadChannel(ruleset: string, channel: string): Promise<ChannelView> {
     const state = await this.store.getChannel(ruleset, channel).catch(nullIfNotFound);
     if (state === null) throw errors.notFound(`channel \`${channel}\` of ruleset \`${ruleset}\``);
+    this.pins.set(`${ruleset}/${channel}`, `${ruleset}@${state.version}`);
     const loaded = await this.version(ruleset, state.version);
     const params = loaded.compiled.validateParams(state.params);
     // A stored override that no longer fits (e.g. after a publish changed a param's type) falls back to the defaults, loudly.
