@@ -14,9 +14,6 @@ import { sensitivePaths } from './redact.ts';
 import { estimatedBytes, VERSION_CACHE_DEFAULTS, VersionCache, type VersionCacheLimits } from './version-cache.ts';
 import type { CompileSettings } from './work/tasks.ts';
 
-/** No size limit (a version loaded from the store was checked when it was published). */
-const NO_SIZE_LIMITS = { maxConstSize: Infinity, maxTableRows: Infinity, maxProgramSize: Infinity };
-
 export interface LoadedVersion {
   ruleset: string;
   version: number;
@@ -73,6 +70,18 @@ export class RulesetRegistry {
     return { ok: true, compiled: result.ruleset, hash: `sha256:${createHash('sha256').update(canonical).digest('hex')}`, canonical, ast: analysis.ast };
   }
 
+  /**
+   * Compiles a stored version, on this thread (docs/operations.md, "Compiled versions in memory",
+   * gives what it costs). Only what evaluating needs: no rule-analysis warnings, no canonical text or
+   * hash (the store has it), no size limits (it was held to them when it was published).
+   */
+  static compileStored(source: string, settings?: CompileSettings): { ok: true; compiled: CompiledRuleset } | { ok: false; diagnostics: Diagnostic[] } {
+    const analysis = analyze(source, { findings: false });
+    if (hasErrors(analysis.diagnostics)) return { ok: false, diagnostics: analysis.diagnostics };
+    const result = compile(analysis, settings === undefined ? {} : { limits: settings.limits });
+    return result.ruleset === undefined ? { ok: false, diagnostics: result.diagnostics } : { ok: true, compiled: result.ruleset };
+  }
+
   version(ruleset: string, version: number): Promise<LoadedVersion> {
     const key = `${ruleset}@${version}`;
     const cached = this.versions.get(key);
@@ -99,9 +108,24 @@ export class RulesetRegistry {
     this.channels.clear();
   }
 
+  /**
+   * Drops the cached state of the channels a change touches (this process's or another replica's), and
+   * reads them again in the background: a channel moved to a version this process has not compiled
+   * is compiled now, when the change is announced, not in the first request that evaluates it.
+   */
   changed(event: ChangeEvent): void {
+    const dropped: string[] = [];
     for (const key of [...this.channels.keys()]) {
-      if (key.startsWith(`${event.ruleset}/`) && (event.channel === undefined || key === `${event.ruleset}/${event.channel}`)) this.channels.delete(key);
+      if (key.startsWith(`${event.ruleset}/`) && (event.channel === undefined || key === `${event.ruleset}/${event.channel}`)) {
+        this.channels.delete(key);
+        dropped.push(key.slice(event.ruleset.length + 1));
+      }
+    }
+    if (dropped.length > 0) {
+      setImmediate(() => {
+        // a failure here (the database away, a version that does not compile) is the next request's to report
+        for (const channel of dropped) this.channel(event.ruleset, channel).catch(() => {});
+      });
     }
     for (const listener of this.listeners) listener(event);
   }
@@ -114,8 +138,7 @@ export class RulesetRegistry {
   private async load(ruleset: string, version: number): Promise<LoadedVersion> {
     const record = await this.store.getVersion(ruleset, version).catch(nullIfNotFound);
     if (record === null) throw errors.notFound(`version ${version} of ruleset \`${ruleset}\``);
-    // a stored version was held to the size limits when it was published: only the evaluation limits apply
-    const outcome = RulesetRegistry.compileSource(record.source, this.settings === undefined ? undefined : { limits: this.settings.limits, sizes: NO_SIZE_LIMITS });
+    const outcome = RulesetRegistry.compileStored(record.source, this.settings);
     // The server cannot serve it (e.g. a language change broke an old source): unavailable, not an
     // internal error; the load is retried on the next request (failed loads are not cached).
     if (!outcome.ok) throw errors.rulesetUnavailable(ruleset, version, outcome.diagnostics.filter((d) => d.severity === 'error'));

@@ -92,6 +92,21 @@ describe('compiled-version cache', () => {
     expect(new Set(all.map((v) => v.compiled)).size).toBe(1);
   });
 
+  it('compiles the version a channel moved to when the change is announced, not in the next request', async () => {
+    const { store, reads, channels } = fakeStore(2, { production: 1 });
+    const registry = new RulesetRegistry(store, undefined, { maxVersions: 3, maxBytes: Infinity });
+    await registry.channel(RULESET, 'production');
+    channels['production'] = 2;
+    reads.length = 0;
+    registry.changed({ kind: 'channel', ruleset: RULESET, channel: 'production', version: 2, revision: 2 });
+    // the background load starts on the next turn of the event loop (this store answers at once)
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reads).toEqual([2]);
+    expect((await registry.channel(RULESET, 'production')).loaded.version).toBe(2);
+    expect(reads).toEqual([2]);
+  });
+
   it('forgets a failed load, so the next request tries again', async () => {
     const { store, reads } = fakeStore(1);
     const registry = new RulesetRegistry(store, undefined, { maxVersions: 3, maxBytes: Infinity });
