@@ -32,8 +32,6 @@ import type { Metrics } from './metrics.ts';
 export { isDataError } from './db-errors.ts';
 
 export type LogDurability = 'journal' | 'committed' | 'none';
-
-const DONE = Promise.resolve();
 export type LogOverflow = 'refuse' | 'drop';
 
 export interface DecisionLogOptions {
@@ -88,8 +86,7 @@ export class DecisionLog {
   private queueBytes = 0;
   /** Rows appended but not yet given to the journal (written together, before any answer leaves). */
   private journalBuffer: Entry[] = [];
-  /** Settles once the scheduled journal write is made (see `scheduleJournal`). */
-  private journalWritten: Promise<void> | null = null;
+  private journalScheduled = false;
   private journalFailing = false;
   private readonly journal: Journal | null;
   private timer: NodeJS.Timeout | null = null;
@@ -193,8 +190,8 @@ export class DecisionLog {
    * answering.
    */
   durable(): Promise<void> {
-    if (this.durability === 'journal') return this.journalBuffer.length === 0 ? DONE : this.scheduleJournal();
-    if (this.durability !== 'committed' || this.committedSeq >= this.appendedSeq) return DONE;
+    if (this.durability === 'journal') this.flushJournal();
+    if (this.durability !== 'committed' || this.committedSeq >= this.appendedSeq) return Promise.resolve();
     const seq = this.appendedSeq;
     return new Promise((resolve) => this.waiters.push({ seq, resolve }));
   }
@@ -321,25 +318,17 @@ export class DecisionLog {
     return Math.max(0, this.journal.rows - this.readBackTo) + this.journalOnlyBuffered;
   }
 
-  /**
-   * Group write: the rows appended during one turn of the event loop (every request whose handler
-   * ran in it, a batch request's items) go to the file in one write, after the turn's I/O callbacks;
-   * `durable()` answers once that write is made, so no answer leaves before its row is journalled.
-   */
-  private scheduleJournal(): Promise<void> {
-    if (this.journalWritten !== null) return this.journalWritten;
-    this.journalWritten = new Promise((resolve) =>
-      setImmediate(() => {
-        this.journalWritten = null;
-        this.flushJournal();
-        resolve();
-      }),
-    );
-    return this.journalWritten;
+  private scheduleJournal(): void {
+    if (this.journalScheduled) return;
+    this.journalScheduled = true;
+    // Appends made in one turn (a batch request's items) go to the file in one write; `durable()`
+    // writes at once, before an answer leaves.
+    queueMicrotask(() => this.flushJournal());
   }
 
   /** Writes the buffered rows to the journal; those it cannot take stay in memory (or are dropped when only the journal had them). */
   private flushJournal(): void {
+    this.journalScheduled = false;
     if (this.journalBuffer.length === 0 || this.journal === null) return;
     const entries = this.journalBuffer;
     const journalOnly = this.journalOnlyBuffered;
