@@ -38,7 +38,7 @@ function startUp(name: string, args: string[], runs: number, goalMs?: number, no
   return result;
 }
 
-export function cliBenchmarks(runs = 15): string {
+export function cliBenchmarks(runs = 31): string {
   execFileSync(process.execPath, [join(root, 'packages/cli/scripts/build.mjs')], { stdio: 'ignore' });
   return formatResults('cli: start-up of a new process (wall time; p99 column is the slowest run)', [
     startUp('node -e 0 (the floor)', ['-e', '0'], runs),

@@ -28,7 +28,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  minify: true,
+  minify: process.env.VERDICT_NO_MINIFY !== "1", // VERDICT_NO_MINIFY=1: readable names in CPU profiles
   legalComments: 'linked',
   chunkNames: 'chunk-[hash]',
   define: { 'process.env.VERDICT_CLI_VERSION': JSON.stringify(version) },

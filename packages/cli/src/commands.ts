@@ -7,6 +7,11 @@ export interface Command {
   summary: string;
   /** Loaded on use only: `verdict fmt` must not pay for the server's modules (git runs it once per file version). */
   load: () => Promise<Run>;
+  /**
+   * Whether these arguments make a run so short (git's `textconv`, once per file version) that
+   * V8's optimizing compiler costs more than it saves: it is turned off for the process.
+   */
+  brief?: (argv: string[]) => boolean;
 }
 
 export const COMMANDS: Record<string, Command> = {
@@ -19,6 +24,7 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'verdict fmt [--check | --stdout] <files|dirs>',
     summary: 'format rulesets canonically',
     load: async () => (await import('./commands/fmt.ts')).runFmt,
+    brief: (argv) => argv.includes('--stdout'),
   },
   schema: {
     usage: 'verdict schema <file|dir> [--ruleset NAME] [--output]',

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { COMMANDS } from './commands.ts';
 import { processIO, UsageError, type CommandIO } from './io.ts';
 
@@ -39,8 +40,11 @@ export function takeDirectory(argv: string[], cwd: string): { argv: string[]; cw
   return { argv: out, cwd: dir };
 }
 
-/** Runs one CLI invocation; returns the exit code. Never throws. */
-export async function main(argv: string[], io: CommandIO): Promise<number> {
+/**
+ * Runs one CLI invocation; returns the exit code. Never throws. `ownProcess`: the process is this
+ * command's alone, so it may be tuned for it (not when a test calls `main`).
+ */
+export async function main(argv: string[], io: CommandIO, ownProcess = false): Promise<number> {
   let args: string[];
   try {
     const taken = takeDirectory(argv, io.cwd);
@@ -60,6 +64,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stderr(`verdict: unknown command \`${name}\`\n${usage()}`);
     return 2;
   }
+  // TurboFan's compiles outlast a `fmt --stdout` run (about 50 ms of 300 on two cores; docs/benchmarks.md)
+  if (ownProcess && command.brief?.(rest) === true) setFlagsFromString('--no-opt');
   try {
     const run = await command.load();
     return await run(rest, io);
@@ -85,7 +91,7 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
-  main(process.argv.slice(2), processIO()).then((code) => {
+  main(process.argv.slice(2), processIO(), true).then((code) => {
     process.exitCode = code;
   });
 }
