@@ -11,14 +11,23 @@ export interface Analysis {
   check: CheckResult;
 }
 
+export interface AnalyzeOptions {
+  /**
+   * The rule analysis's warnings (VD4xxx: rules that never fire, shadowed rules, unreachable table
+   * rows). On by default; a server loading a version that was checked when it was published leaves
+   * them out (they change nothing it compiles, and on a large ruleset they take a while).
+   */
+  findings?: boolean;
+}
+
 /** Parse, check and analyse a ruleset source: what `verdict check`, the editor and the engine start from. */
-export function analyze(source: string): Analysis {
+export function analyze(source: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(source);
   try {
     const checked = check(parsed.ast);
     const diagnostics = [...parsed.diagnostics, ...checked.diagnostics];
     // Rule analysis reasons about conditions; on a ruleset with errors it would only add noise.
-    if (!hasErrors(diagnostics)) diagnostics.push(...analyzeRules(parsed.ast, checked));
+    if (options.findings !== false && !hasErrors(diagnostics)) diagnostics.push(...analyzeRules(parsed.ast, checked));
     return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), check: checked };
   } catch (error) {
     // The checker and the analysis recurse over expressions: a chain of thousands of `&&` the

@@ -18,7 +18,7 @@ export {
 export { EVALUATION_ERROR_CODES } from './checker/tests.ts';
 export { format, type FormatResult } from './format.ts';
 export { check, showType, type CheckResult, type SymbolInfo, type SymbolKind, type Type, type FieldType } from './checker/index.ts';
-export { analyze, type Analysis } from './analyze.ts';
+export { analyze, type Analysis, type AnalyzeOptions } from './analyze.ts';
 export {
   inputJsonSchema,
   paramJsonSchema,

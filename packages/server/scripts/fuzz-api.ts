@@ -9,12 +9,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import fc from 'fast-check';
 import pino from 'pino';
 import postgres from 'postgres';
 import { openStore, type Store } from '@verdict/store';
 import { startServer } from '../src/serve.ts';
-import { operationsOf, requestArbitrary, type FuzzRequest } from '../test/fuzz/requests.ts';
+import { generatedRequests } from '../test/fuzz/generate.ts';
+import type { FuzzRequest } from '../test/fuzz/requests.ts';
 import { prepareFuzz, runFuzz } from '../test/fuzz/run.ts';
 
 const { values } = parseArgs({
@@ -56,17 +56,10 @@ let failed = false;
 try {
   const ctx = await prepareFuzz(server, store, adminKey, `fuzz.r${randomBytes(3).toString('hex')}`);
   const openapi = (await (await fetch(`${server.url}/openapi.json`)).json()) as Record<string, unknown>;
-  const arbitrary = requestArbitrary(operationsOf(openapi), ctx);
-  // generated in chunks as they are sent, so 100,000 requests are never all in memory
-  function* requests(): Generator<FuzzRequest> {
-    const chunk = 1000;
-    for (let done = 0; done < total; done += chunk) {
-      for (const r of fc.sample(arbitrary, { numRuns: Math.min(chunk, total - done), seed: seed + done })) yield r;
-      if (done % 10_000 === 0 && done > 0) console.error(`${done} requests sent; RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
-    }
-  }
+  // generated on a worker thread in chunks as they are sent: never all in memory, and never on the server's thread
+  const requests = progress(generatedRequests(openapi, ctx, { total, seed }));
   console.error(`fuzzing ${server.url} on ${values.driver}: ${total} requests, seed ${seed}, concurrency ${values.concurrency}`);
-  const report = await runFuzz(server, requests(), { concurrency: Number(values.concurrency) });
+  const report = await runFuzz(server, requests, { concurrency: Number(values.concurrency) });
   console.log(JSON.stringify({ driver: values.driver, seed, ...report }, null, 2));
   failed = report.serverErrorCount > 0 || report.droppedCount > 0;
 } finally {
@@ -75,3 +68,13 @@ try {
   await dropDatabase();
 }
 process.exit(failed ? 1 : 0);
+
+/** `requests` with a line on stderr every 10,000 (the RSS shows whether memory levels off). */
+async function* progress(requests: AsyncIterable<FuzzRequest>): AsyncGenerator<FuzzRequest> {
+  let sent = 0;
+  for await (const request of requests) {
+    if (sent > 0 && sent % 10_000 === 0) console.error(`${sent} requests sent; RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
+    sent++;
+    yield request;
+  }
+}

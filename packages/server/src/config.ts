@@ -1,6 +1,7 @@
 /** Server configuration from the environment, with the documented defaults. */
 import { join } from 'node:path';
 import type { LogDurability, LogOverflow } from './decision-log.ts';
+import { VERSION_CACHE_DEFAULTS, type VersionCacheLimits } from './version-cache.ts';
 
 export interface ServerConfig {
   port: number;
@@ -76,6 +77,9 @@ export interface ServerConfig {
   /** Open event streams per API key (default 10), and on the whole server (default 1,000). */
   eventStreamsPerKey?: number;
   eventStreams?: number;
+  /** Compiled versions kept in memory (least recently used dropped first; versions on a channel never), and their estimated memory. */
+  versionCacheMax?: number;
+  versionCacheBytes?: number;
   /** Bytes of events one stream may have waiting (not yet read); past it the stream is ended with a `dropped` event (default 1 MiB). */
   eventBuffer?: number;
 }
@@ -101,6 +105,11 @@ export function isolationOf(config: ServerConfig): IsolationSettings {
     if (value !== undefined) out[key] = value;
   }
   return out;
+}
+
+/** The compiled-version cache's limits of `config`, defaults filled in. */
+export function versionCacheOf(config: ServerConfig): VersionCacheLimits {
+  return { maxVersions: config.versionCacheMax ?? VERSION_CACHE_DEFAULTS.maxVersions, maxBytes: config.versionCacheBytes ?? VERSION_CACHE_DEFAULTS.maxBytes };
 }
 
 export class ConfigError extends Error {}
@@ -136,6 +145,8 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     eventStreamsPerKey: int(env, 'VERDICT_EVENT_STREAMS_PER_KEY', 10, 1, 1_000_000),
     eventStreams: int(env, 'VERDICT_EVENT_STREAMS', 1000, 1, 1_000_000),
     eventBuffer: int(env, 'VERDICT_EVENT_BUFFER', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    versionCacheMax: int(env, 'VERDICT_VERSION_CACHE', VERSION_CACHE_DEFAULTS.maxVersions, 1, 1_000_000),
+    versionCacheBytes: int(env, 'VERDICT_VERSION_CACHE_MB', VERSION_CACHE_DEFAULTS.maxBytes / 1048576, 1, 1_048_576) * 1048576,
   };
   if (env['VERDICT_JOURNAL_DIR']) config.journalDir = env['VERDICT_JOURNAL_DIR'];
   const sharedBuffers = env['VERDICT_PGLITE_SHARED_BUFFERS'];

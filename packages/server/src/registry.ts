@@ -1,8 +1,9 @@
 /**
  * Compiled rulesets and channel state, kept in memory so an evaluation never
- * touches the database. Versions are immutable and cached for good; channel
- * state is dropped on every change event (this process's own writes and, via
- * LISTEN/NOTIFY, other replicas') and reloaded on next use.
+ * touches the database. Versions are immutable; the least recently used are
+ * dropped past the cache's limits (`version-cache.ts`), except those a channel
+ * points at. Channel state is dropped on every change event (this process's own
+ * writes and, via LISTEN/NOTIFY, other replicas') and reloaded on next use.
  */
 import { createHash } from 'node:crypto';
 import { compile, type CompiledRuleset } from '@verdict/engine';
@@ -10,10 +11,8 @@ import { analyze, format, hasErrors, type Diagnostic, type Ruleset } from '@verd
 import { NotFoundError, type ChangeEvent, type ChannelState, type Store } from '@verdict/store';
 import { errors } from './errors.ts';
 import { sensitivePaths } from './redact.ts';
+import { estimatedBytes, VERSION_CACHE_DEFAULTS, VersionCache, type VersionCacheLimits } from './version-cache.ts';
 import type { CompileSettings } from './work/tasks.ts';
-
-/** No size limit (a version loaded from the store was checked when it was published). */
-const NO_SIZE_LIMITS = { maxConstSize: Infinity, maxTableRows: Infinity, maxProgramSize: Infinity };
 
 export interface LoadedVersion {
   ruleset: string;
@@ -35,15 +34,28 @@ export interface ChannelView {
 export type CompileOutcome = { ok: true; compiled: CompiledRuleset; hash: string; canonical: string; ast: Ruleset } | { ok: false; diagnostics: Diagnostic[] };
 
 export class RulesetRegistry {
-  private readonly versions = new Map<string, Promise<LoadedVersion>>();
+  private readonly versions: VersionCache<LoadedVersion>;
   private readonly channels = new Map<string, Promise<ChannelView>>();
+  /** The version each channel was last seen on (`ruleset/channel` -> `ruleset@version`): kept compiled. */
+  private readonly pins = new Map<string, string>();
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
 
-  /** `settings`: the evaluation limits every version is compiled with (published versions kept to the size limits already). */
+  /**
+   * `settings`: the evaluation limits every version is compiled with (published versions kept to the size limits already).
+   * `cache`: how many compiled versions, and how much memory, to keep.
+   */
   constructor(
     private readonly store: Store,
     private readonly settings?: CompileSettings,
-  ) {}
+    cache: VersionCacheLimits = VERSION_CACHE_DEFAULTS,
+  ) {
+    this.versions = new VersionCache(cache, () => new Set(this.pins.values()));
+  }
+
+  /** The compiled-version cache's state (for metrics and tests). */
+  get cachedVersions(): { versions: number; estimatedBytes: number; evictions: number } {
+    return { versions: this.versions.size, estimatedBytes: this.versions.estimatedBytes, evictions: this.versions.evictions };
+  }
 
   /**
    * Compiles a source; the hash is of its canonical (formatted) text, so formatting-only edits publish
@@ -58,14 +70,25 @@ export class RulesetRegistry {
     return { ok: true, compiled: result.ruleset, hash: `sha256:${createHash('sha256').update(canonical).digest('hex')}`, canonical, ast: analysis.ast };
   }
 
+  /**
+   * Compiles a stored version, on this thread (docs/operations.md, "Compiled versions in memory",
+   * gives what it costs). Only what evaluating needs: no rule-analysis warnings, no canonical text or
+   * hash (the store has it), no size limits (it was held to them when it was published).
+   */
+  static compileStored(source: string, settings?: CompileSettings): { ok: true; compiled: CompiledRuleset } | { ok: false; diagnostics: Diagnostic[] } {
+    const analysis = analyze(source, { findings: false });
+    if (hasErrors(analysis.diagnostics)) return { ok: false, diagnostics: analysis.diagnostics };
+    const result = compile(analysis, settings === undefined ? {} : { limits: settings.limits });
+    return result.ruleset === undefined ? { ok: false, diagnostics: result.diagnostics } : { ok: true, compiled: result.ruleset };
+  }
+
   version(ruleset: string, version: number): Promise<LoadedVersion> {
     const key = `${ruleset}@${version}`;
     const cached = this.versions.get(key);
     if (cached !== undefined) return cached;
     const loading = this.load(ruleset, version);
-    this.versions.set(key, loading);
-    // A failed load is forgotten (unless a newer load already replaced it).
-    loading.catch(() => this.versions.get(key) === loading && this.versions.delete(key));
+    // sized once loaded; a failed load is forgotten
+    this.versions.set(key, loading, (loaded) => estimatedBytes(loaded.source));
     return loading;
   }
 
@@ -85,9 +108,24 @@ export class RulesetRegistry {
     this.channels.clear();
   }
 
+  /**
+   * Drops the cached state of the channels a change touches (this process's or another replica's), and
+   * reads them again in the background: a channel moved to a version this process has not compiled
+   * is compiled now, when the change is announced, not in the first request that evaluates it.
+   */
   changed(event: ChangeEvent): void {
+    const dropped: string[] = [];
     for (const key of [...this.channels.keys()]) {
-      if (key.startsWith(`${event.ruleset}/`) && (event.channel === undefined || key === `${event.ruleset}/${event.channel}`)) this.channels.delete(key);
+      if (key.startsWith(`${event.ruleset}/`) && (event.channel === undefined || key === `${event.ruleset}/${event.channel}`)) {
+        this.channels.delete(key);
+        dropped.push(key.slice(event.ruleset.length + 1));
+      }
+    }
+    if (dropped.length > 0) {
+      setImmediate(() => {
+        // a failure here (the database away, a version that does not compile) is the next request's to report
+        for (const channel of dropped) this.channel(event.ruleset, channel).catch(() => {});
+      });
     }
     for (const listener of this.listeners) listener(event);
   }
@@ -100,8 +138,7 @@ export class RulesetRegistry {
   private async load(ruleset: string, version: number): Promise<LoadedVersion> {
     const record = await this.store.getVersion(ruleset, version).catch(nullIfNotFound);
     if (record === null) throw errors.notFound(`version ${version} of ruleset \`${ruleset}\``);
-    // a stored version was held to the size limits when it was published: only the evaluation limits apply
-    const outcome = RulesetRegistry.compileSource(record.source, this.settings === undefined ? undefined : { limits: this.settings.limits, sizes: NO_SIZE_LIMITS });
+    const outcome = RulesetRegistry.compileStored(record.source, this.settings);
     // The server cannot serve it (e.g. a language change broke an old source): unavailable, not an
     // internal error; the load is retried on the next request (failed loads are not cached).
     if (!outcome.ok) throw errors.rulesetUnavailable(ruleset, version, outcome.diagnostics.filter((d) => d.severity === 'error'));
@@ -111,6 +148,7 @@ export class RulesetRegistry {
   private async loadChannel(ruleset: string, channel: string): Promise<ChannelView> {
     const state = await this.store.getChannel(ruleset, channel).catch(nullIfNotFound);
     if (state === null) throw errors.notFound(`channel \`${channel}\` of ruleset \`${ruleset}\``);
+    this.pins.set(`${ruleset}/${channel}`, `${ruleset}@${state.version}`);
     const loaded = await this.version(ruleset, state.version);
     const params = loaded.compiled.validateParams(state.params);
     // A stored override that no longer fits (e.g. after a publish changed a param's type) falls back to the defaults, loudly.

@@ -10,7 +10,7 @@ import { evaluateConstant, type ConstValue } from '../checker/const-eval.ts';
 import type { Type } from '../checker/types.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { exprKey } from './expr-key.ts';
-import { and, formulaOf, not, or, satisfiable, valid, type Formula, type Reasoner } from './truth.ts';
+import { ANALYSIS_BUDGET, and, exhausted, formulaOf, not, or, satisfiable, spend, valid, type Formula, type Reasoner } from './truth.ts';
 
 type Scalar = string | number | boolean;
 
@@ -26,7 +26,7 @@ export function reasonerFor(checked: CheckResult, consts: ReadonlyMap<string, Co
     const t = checked.types.get(expr.id);
     return t !== undefined && (t.kind === 'number' || t.kind === 'string' || t.kind === 'boolean' || t.kind === 'literal');
   };
-  return { domains, consts, typed };
+  return { domains, consts, typed, budget: { left: ANALYSIS_BUDGET } };
 }
 
 /**
@@ -74,10 +74,14 @@ export function unreachableRows(ast: Ruleset, r: Reasoner): Diagnostic[] {
     if (decl.kind !== 'Table') continue;
     const columns = decl.params.map((p) => columnInfo(decl, p.name.name));
     const earlier: Formula[] = [];
+    const reasoner = tableReasoner(r, decl);
     for (const row of decl.rows) {
       if (row.isElse) break; // rows after `else` are VD3014
-      const matches = and(...row.patterns.map((p, i) => patternFormula(p, columns[i]!, tableReasoner(r, decl))), row.guard === null ? { kind: 'const', value: true } : formulaOf(row.guard, tableReasoner(r, decl)));
-      if (earlier.length > 0 && !satisfiable(and(matches, not(or(...earlier))), tableReasoner(r, decl))) {
+      // each row is weighed against all the rows above it: past the analysis budget the rest go unjudged
+      if (exhausted(r)) break;
+      spend(r, earlier.length >> 4);
+      const matches = and(...row.patterns.map((p, i) => patternFormula(p, columns[i]!, reasoner)), row.guard === null ? { kind: 'const', value: true } : formulaOf(row.guard, reasoner));
+      if (earlier.length > 0 && !satisfiable(and(matches, not(or(...earlier))), reasoner)) {
         found.push(
           diagnostic('VD4011', 'warning', `this row of table \`${decl.name.name}\` can never match: the rows above take every value it matches`, row.span, {
             hint: 'the first matching row wins: move this row above the rows that cover it, or remove it',

@@ -9,7 +9,7 @@ import { fieldNameText, INPUT_ROOT } from '../names.ts';
 import { closest } from './did-you-mean.ts';
 import { messages } from './messages.ts';
 import { pathOf, Scope, type SymbolInfo } from './scope.ts';
-import { assignable, base, isLoose, join, show, stripNullable, T, type Type } from './types.ts';
+import { assignable, base, isLoose, join, show, stripNullable, T, type LiteralValue, type Type } from './types.ts';
 
 export interface TableSignature {
   name: string;
@@ -71,10 +71,27 @@ export class ExpressionChecker {
         return this.ident(expr.id, expr.name, expr.span, scope);
       case 'List': {
         let element: Type | null = null;
+        // A run of literals of one base type is gathered in one set, as `join` would union them:
+        // joined pair by pair, the union was copied (and its base type found) once per item, and
+        // a list of 60,000 strings took minutes to check.
+        let gathered: Set<LiteralValue> | null = null;
+        let gatheredBase: Type | null = null;
         for (const item of expr.items) {
           const t = this.infer(item, scope);
+          if (element !== null && element.kind === 'literal' && t.kind === 'literal') {
+            gatheredBase ??= base(element);
+            if (gatheredBase.kind !== 'any' && base(t).kind === gatheredBase.kind) {
+              gathered ??= new Set(element.values);
+              for (const v of t.values) gathered.add(v);
+              continue;
+            }
+          }
+          if (gathered !== null) element = { kind: 'literal', values: [...gathered] };
+          gathered = null;
+          gatheredBase = null;
           element = element === null ? t : join(element, t);
         }
+        if (gathered !== null) element = { kind: 'literal', values: [...gathered] };
         return T.list(element ?? T.any);
       }
       case 'Map': {
