@@ -2,34 +2,14 @@
  * The web editor's rough edges from issue 17, in Chromium (the harness of test/e2e: the built editor
  * served by the real server). They fail when Chromium is missing and VERDICT_REQUIRE_BROWSER=1.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, EXAMPLE_RULESETS, browserAvailable, CHROMIUM, startHarness, type Harness } from '../../../test/e2e/harness.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ADMIN_KEY, EXAMPLE_RULESETS, startHarness, type Harness } from '../../../test/e2e/harness.ts';
+import { describeInChromium, editorText, setEditorText, type PageEditor } from '../../../test/e2e/page-editor.ts';
 
-const available = browserAvailable();
-if (!available && process.env['VERDICT_REQUIRE_BROWSER'] === '1') {
-  describe('editor fixes in Chromium', () => {
-    it('need Chromium', () => expect.fail(`VERDICT_REQUIRE_BROWSER=1 but ${CHROMIUM} does not exist`));
-  });
-}
-
-interface PageEditor {
-  __verdictEditor: {
-    editor: { executeEdits(s: string, e: unknown[]): void; pushUndoStop(): void; setPosition(p: unknown): void; focus(): void; revealLineInCenter(n: number): void };
-    model: { getValue(): string; getFullModelRange(): unknown; getVersionId(): number; uri: unknown; getPositionAt(o: number): unknown };
-    monaco: { editor: { getModelMarkers(f: unknown): Array<{ code: unknown; message: string; startLineNumber: number }> } };
-  };
-  __verdictCheckedVersion?: number;
-}
-
-describe.runIf(available)('editor fixes in Chromium', { timeout: 60_000 }, () => {
+describeInChromium('editor fixes in Chromium', () => {
   let h: Harness;
-  const source = () => h.page.evaluate(() => (window as unknown as PageEditor).__verdictEditor.model.getValue());
-  const setSource = (text: string) =>
-    h.page.evaluate((t) => {
-      const { editor, model } = (window as unknown as PageEditor).__verdictEditor;
-      editor.executeEdits('test', [{ range: model.getFullModelRange(), text: t }]);
-      editor.pushUndoStop();
-    }, text);
+  const source = () => editorText(h.page);
+  const setSource = (text: string) => setEditorText(h.page, text);
   const append = (text: string) => h.page.evaluate((t) => {
     const { editor, model } = (window as unknown as PageEditor).__verdictEditor;
     const end = model.getPositionAt(model.getValue().length) as { lineNumber: number; column: number };

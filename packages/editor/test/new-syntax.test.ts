@@ -4,23 +4,9 @@
  * so, and completion offers the test assertions and `compliant` as you type, with their snippets.
  * They fail when Chromium is missing and VERDICT_REQUIRE_BROWSER=1.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, EXAMPLE_RULESETS, browserAvailable, CHROMIUM, startHarness, type Harness } from '../../../test/e2e/harness.ts';
-
-const available = browserAvailable();
-if (!available && process.env['VERDICT_REQUIRE_BROWSER'] === '1') {
-  describe('new syntax in the editor', () => {
-    it('needs Chromium', () => expect.fail(`VERDICT_REQUIRE_BROWSER=1 but ${CHROMIUM} does not exist`));
-  });
-}
-
-interface PageEditor {
-  __verdictEditor: {
-    editor: { executeEdits(s: string, e: unknown[]): void; pushUndoStop(): void; setPosition(p: unknown): void; focus(): void; revealLineInCenter(n: number): void };
-    model: { getValue(): string; getFullModelRange(): unknown; getPositionAt(o: number): { lineNumber: number; column: number } };
-    monaco: { editor: { tokenize(text: string, languageId: string): Array<Array<{ offset: number; type: string }>> } };
-  };
-}
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ADMIN_KEY, EXAMPLE_RULESETS, startHarness, type Harness } from '../../../test/e2e/harness.ts';
+import { describeInChromium, editorText, setEditorText, type PageEditor } from '../../../test/e2e/page-editor.ts';
 
 const RULESET = `ruleset t.syntax
 
@@ -48,15 +34,10 @@ test "t" {
 }
 `;
 
-describe.runIf(available)('new syntax in the editor (Chromium)', { timeout: 60_000 }, () => {
+describeInChromium('new syntax in the editor (Chromium)', () => {
   let h: Harness;
-  const source = () => h.page.evaluate(() => (window as unknown as PageEditor).__verdictEditor.model.getValue());
-  const setSource = (text: string) =>
-    h.page.evaluate((t) => {
-      const { editor, model } = (window as unknown as PageEditor).__verdictEditor;
-      editor.executeEdits('test', [{ range: model.getFullModelRange(), text: t }]);
-      editor.pushUndoStop();
-    }, text);
+  const source = () => editorText(h.page);
+  const setSource = (text: string) => setEditorText(h.page, text);
   /** Puts the cursor at the start of the line holding `marker` (which it removes), then types `text`. */
   const typeAt = async (marker: string, text: string) => {
     await h.page.evaluate((m) => {
