@@ -27,6 +27,11 @@ export function getParser(): VerdictParser {
   return sharedParser;
 }
 
+/** A new parser built with `options` (the shared one is `getParser()`). */
+export function buildParser(options: ParserOptions): VerdictParser {
+  return new VerdictParser(options);
+}
+
 /** A parser built with chevrotain's grammar validations, which throws on a grammar mistake (for tests). */
 export function validatedParser(): VerdictParser {
   return new VerdictParser({ validateGrammar: true });
