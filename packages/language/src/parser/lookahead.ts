@@ -48,6 +48,11 @@ export interface LookaheadTable {
   fingerprint: string;
   /** By `decisionKey`. */
   decisions: Record<string, StoredPaths>;
+  /**
+   * The tokens that may follow each rule reference in its rule, by token name: what chevrotain's
+   * error recovery resynchronises on (its `resyncFollows`, keyed as it keys them).
+   */
+  follows: Record<string, string[]>;
 }
 
 /** The key of a decision: its rule, its kind and its occurrence in the rule (`expression|Alternation|2`). */
@@ -167,8 +172,41 @@ export class StoredLookaheadStrategy extends LLkLookaheadStrategy {
   }
 
   override initialize(options: { rules: Rule[] }): void {
-    this.tableUsed = grammarFingerprint(options.rules, this.limit) === this.table.fingerprint;
+    this.tableUsed = this.fits(options.rules);
     this.stored = this.tableUsed ? this.table.decisions : undefined;
+  }
+
+  /**
+   * The stored follows of the rule references when the table fits `rules` (else undefined: the
+   * parser computes them). `followsUsed` tells whether they were.
+   */
+  storedFollows(rules: readonly Rule[]): Record<string, TokenType[]> | undefined {
+    if (!this.fits(rules)) return undefined;
+    const follows: Record<string, TokenType[]> = {};
+    for (const [key, names] of Object.entries(this.table.follows)) {
+      const types: TokenType[] = [];
+      for (const name of names) {
+        const type = this.byName.get(name);
+        if (type === undefined) return undefined;
+        types.push(type);
+      }
+      follows[key] = types;
+    }
+    this.followsUsed = true;
+    return follows;
+  }
+
+  /** Whether the stored follows replaced chevrotain's computation (known once the parser is built). */
+  followsUsed = false;
+
+  private fitted: { rules: readonly Rule[]; fits: boolean } | undefined;
+
+  private fits(rules: readonly Rule[]): boolean {
+    const last = this.fitted;
+    if (last !== undefined && last.rules.length === rules.length && last.rules.every((rule, i) => rule === rules[i])) return last.fits;
+    const fits = grammarFingerprint(rules, this.limit) === this.table.fingerprint;
+    this.fitted = { rules, fits };
+    return fits;
   }
 
   override buildLookaheadForAlternation(options: AlternationOptions): AltFunction {

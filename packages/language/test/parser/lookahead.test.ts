@@ -49,6 +49,7 @@ describe('the stored lookahead table', () => {
       stale: [],
       extra: [],
     });
+    expect(LOOKAHEAD_TABLE.follows, `the lookahead table is stale: run \`${REGENERATE}\``).toEqual(fresh.follows);
     expect(readFileSync(TABLE_FILE, 'utf8'), `run \`${REGENERATE}\``).toBe(tableModule(fresh));
   });
 
@@ -57,6 +58,14 @@ describe('the stored lookahead table', () => {
     buildParser({ lookaheadStrategy: strategy });
     expect(strategy.tableUsed).toBe(true);
     expect(strategy.computed).toEqual([]);
+    expect(strategy.followsUsed).toBe(true);
+  });
+
+  it('gives error recovery the follows chevrotain computes', () => {
+    const follows = (parser: VerdictParser): unknown => (parser as unknown as { resyncFollows: unknown }).resyncFollows;
+    const computed = buildParser({ lookaheadStrategy: new LLkLookaheadStrategy({ maxLookahead: 3 }) });
+    expect(Object.keys(follows(computed) as object).length).toBeGreaterThan(50);
+    expect(follows(buildParser({}))).toEqual(follows(computed));
   });
 
   it('gives a parser that reads every ruleset of the repository as chevrotain\'s analysis does', () => {
@@ -74,16 +83,17 @@ describe('the stored lookahead table', () => {
   });
 
   it('falls back to the analysis for a stale table or a missing decision', () => {
-    const stale: LookaheadTable = { fingerprint: 'not this grammar', decisions: LOOKAHEAD_TABLE.decisions };
+    const stale: LookaheadTable = { ...LOOKAHEAD_TABLE, fingerprint: 'not this grammar' };
     const onStale = new StoredLookaheadStrategy(stale, ALL_TOKENS, { maxLookahead: 3 });
     buildParser({ lookaheadStrategy: onStale });
     expect(onStale.tableUsed).toBe(false);
     expect(onStale.computed.length).toBe(Object.keys(LOOKAHEAD_TABLE.decisions).length);
+    expect(onStale.followsUsed).toBe(false);
 
     const [dropped] = Object.keys(LOOKAHEAD_TABLE.decisions);
     const decisions = { ...LOOKAHEAD_TABLE.decisions };
     delete decisions[dropped!];
-    const onMissing = new StoredLookaheadStrategy({ fingerprint: LOOKAHEAD_TABLE.fingerprint, decisions }, ALL_TOKENS, { maxLookahead: 3 });
+    const onMissing = new StoredLookaheadStrategy({ ...LOOKAHEAD_TABLE, decisions }, ALL_TOKENS, { maxLookahead: 3 });
     buildParser({ lookaheadStrategy: onMissing });
     expect(onMissing.computed).toEqual([dropped]);
   });
