@@ -8,14 +8,14 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LLkLookaheadStrategy, type LookaheadProductionType, type OptionalProductionType, type Rule, type TokenType } from 'chevrotain';
 import { buildParser } from '../src/parser.ts';
-import { computePaths, decisionKey, grammarFingerprint, type LookaheadTable, type StoredPaths } from '../src/parser/lookahead.ts';
+import { computePaths, decisionKey, encodePaths, grammarFingerprint, type LookaheadTable } from '../src/parser/lookahead.ts';
 
 export const TABLE_FILE = fileURLToPath(new URL('../src/parser/lookahead-table.ts', import.meta.url));
 export const REGENERATE = 'pnpm --filter @verdict/language gen:lookahead';
 
 /** Chevrotain's strategy, noting the paths of every decision it is asked to build. */
 class RecordingStrategy extends LLkLookaheadStrategy {
-  readonly decisions: Record<string, StoredPaths> = {};
+  readonly decisions: Record<string, string> = {};
   fingerprint = '';
 
   constructor(private readonly limit: number) {
@@ -37,7 +37,7 @@ class RecordingStrategy extends LLkLookaheadStrategy {
   }
 
   private note(rule: Rule, prodType: LookaheadProductionType, occurrence: number, maxLookahead: number): void {
-    this.decisions[decisionKey(rule.name, prodType, occurrence)] = computePaths(rule, prodType, occurrence, maxLookahead);
+    this.decisions[decisionKey(rule.name, prodType, occurrence)] = encodePaths(computePaths(rule, prodType, occurrence, maxLookahead));
   }
 }
 
@@ -47,7 +47,7 @@ export function computeLookaheadTable(): LookaheadTable {
   const parser = buildParser({ lookaheadStrategy: strategy });
   // chevrotain's field, untyped: what its error recovery resynchronises on
   const computed = (parser as unknown as { resyncFollows: Record<string, TokenType[]> }).resyncFollows;
-  const follows = Object.fromEntries(Object.entries(computed).map(([key, types]) => [key, types.map((t) => t.name)]));
+  const follows = Object.fromEntries(Object.entries(computed).map(([key, types]) => [key, types.map((t) => t.name).join(' ')]));
   return { fingerprint: strategy.fingerprint, decisions: strategy.decisions, follows };
 }
 

@@ -43,16 +43,36 @@ import {
 /** One decision's paths: per alternative (one for an optional production), its token sequences by token name. */
 export type StoredPaths = string[][][];
 
+/**
+ * The table, kept as strings (a string literal costs a module far less to compile than the
+ * nested arrays it stands for): a decision's alternatives are separated by `;`, an alternative's
+ * paths by `,` and a path's token names by spaces (`encodePaths`); `-` is an alternative no path
+ * reaches.
+ */
 export interface LookaheadTable {
   /** `grammarFingerprint` of the grammar the paths were computed for. */
   fingerprint: string;
-  /** By `decisionKey`. */
-  decisions: Record<string, StoredPaths>;
+  /** By `decisionKey`: the paths, encoded. */
+  decisions: Record<string, string>;
   /**
-   * The tokens that may follow each rule reference in its rule, by token name: what chevrotain's
-   * error recovery resynchronises on (its `resyncFollows`, keyed as it keys them).
+   * The tokens that may follow each rule reference in its rule, their names separated by spaces:
+   * what chevrotain's error recovery resynchronises on (its `resyncFollows`, keyed as it keys them).
    */
-  follows: Record<string, string[]>;
+  follows: Record<string, string>;
+}
+
+export function encodePaths(paths: StoredPaths): string {
+  for (const name of paths.flat(2)) if (!/^\w+$/.test(name)) throw new Error(`token name \`${name}\` cannot be stored`);
+  return paths.map((alt) => (alt.length === 0 ? '-' : alt.map((path) => path.join(' ')).join(','))).join(';');
+}
+
+export function decodePaths(text: string): StoredPaths {
+  return text.split(';').map((alt) => (alt === '-' ? [] : alt.split(',').map(names)));
+}
+
+/** Space-separated token names (none for the empty string). */
+export function names(text: string): string[] {
+  return text === '' ? [] : text.split(' ');
 }
 
 /** The key of a decision: its rule, its kind and its occurrence in the rule (`expression|Alternation|2`). */
@@ -148,7 +168,7 @@ interface OptionalOptions {
  */
 export class StoredLookaheadStrategy extends LLkLookaheadStrategy {
   private readonly byName = new Map<string, TokenType>();
-  private stored: Record<string, StoredPaths> | undefined;
+  private stored: Record<string, string> | undefined;
   /** Decisions computed by chevrotain's analysis because the table had no entry for them (or was stale). */
   readonly computed: string[] = [];
   /** Whether the table's fingerprint matched the grammar (known once the parser is built). */
@@ -183,9 +203,9 @@ export class StoredLookaheadStrategy extends LLkLookaheadStrategy {
   storedFollows(rules: readonly Rule[]): Record<string, TokenType[]> | undefined {
     if (!this.fits(rules)) return undefined;
     const follows: Record<string, TokenType[]> = {};
-    for (const [key, names] of Object.entries(this.table.follows)) {
+    for (const [key, text] of Object.entries(this.table.follows)) {
       const types: TokenType[] = [];
-      for (const name of names) {
+      for (const name of names(text)) {
         const type = this.byName.get(name);
         if (type === undefined) return undefined;
         types.push(type);
@@ -222,8 +242,8 @@ export class StoredLookaheadStrategy extends LLkLookaheadStrategy {
   }
 
   private resolve(key: string): TokenType[][][] | undefined {
-    const names = this.stored?.[key];
-    const paths = names?.map((alt) => alt.map((path) => path.map((name) => this.byName.get(name))));
+    const text = this.stored?.[key];
+    const paths = text === undefined ? undefined : decodePaths(text).map((alt) => alt.map((path) => path.map((name) => this.byName.get(name))));
     if (paths === undefined || paths.some((alt) => alt.some((path) => path.includes(undefined)))) {
       this.computed.push(key);
       return undefined;

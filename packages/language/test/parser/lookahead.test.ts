@@ -7,7 +7,7 @@ import { LLkLookaheadStrategy } from 'chevrotain';
 import { describe, expect, it } from 'vitest';
 import { computeLookaheadTable, REGENERATE, tableModule, TABLE_FILE } from '../../scripts/lookahead-table.ts';
 import { buildParser, type VerdictParser } from '../../src/parser.ts';
-import { StoredLookaheadStrategy, type LookaheadTable } from '../../src/parser/lookahead.ts';
+import { decodePaths, encodePaths, StoredLookaheadStrategy, type LookaheadTable } from '../../src/parser/lookahead.ts';
 import { LOOKAHEAD_TABLE } from '../../src/parser/lookahead-table.ts';
 import { ALL_TOKENS, verdictLexer } from '../../src/tokens.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -80,6 +80,12 @@ describe('the stored lookahead table', () => {
         expect(readWith(stored, input), file).toEqual(readWith(computed, input));
       }
     }
+  });
+
+  it('keeps paths through their encoding, empty ones included', () => {
+    const paths = [[['Comma', 'AnyName'], ['RBrace']], [[]], [], [['Else']]];
+    expect(encodePaths(paths)).toBe('Comma AnyName,RBrace;;-;Else');
+    expect(decodePaths(encodePaths(paths))).toEqual(paths);
   });
 
   it('falls back to the analysis for a stale table or a missing decision', () => {
