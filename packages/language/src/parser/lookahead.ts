@@ -173,6 +173,8 @@ export class StoredLookaheadStrategy extends LLkLookaheadStrategy {
   readonly computed: string[] = [];
   /** Whether the table's fingerprint matched the grammar (known once the parser is built). */
   tableUsed = false;
+  /** Whether the stored follows replaced chevrotain's computation (known once the parser is built). */
+  followsUsed = false;
   private readonly limit: number;
 
   constructor(
@@ -215,9 +217,6 @@ export class StoredLookaheadStrategy extends LLkLookaheadStrategy {
     this.followsUsed = true;
     return follows;
   }
-
-  /** Whether the stored follows replaced chevrotain's computation (known once the parser is built). */
-  followsUsed = false;
 
   private fitted: { rules: readonly Rule[]; fits: boolean } | undefined;
 
