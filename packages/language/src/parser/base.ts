@@ -19,13 +19,15 @@
  * a fifth fewer instructions than with them first (callgrind, 361 M against
  * 451 M; the trees it builds are the same).
  */
-import { EmbeddedActionsParser, EOF, type IToken, type ParserMethod, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, type ILookaheadStrategy, type IToken, type ParserMethod, type TokenType } from 'chevrotain';
 import * as T from '../tokens.ts';
 import type * as A from '../ast.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { decodeEscapes, escapeLength, literalParts } from '../strings.ts';
 import { messages } from '../parser-messages.ts';
 import { NOWHERE, spanInToken, spanOfTokens } from '../spans.ts';
+import { StoredLookaheadStrategy } from './lookahead.ts';
+import { LOOKAHEAD_TABLE } from './lookahead-table.ts';
 
 /** The keywords that begin a declaration. */
 export const DECLARATION_KEYWORDS = new Set<TokenType>([
@@ -45,7 +47,14 @@ interface PendingTemplate {
 export interface ParserOptions {
   /** Run chevrotain's grammar validations while building (see the constructor). */
   validateGrammar?: boolean;
+  /**
+   * How the lookahead of the grammar's decisions is found: by default read from the table computed
+   * ahead of time (`./lookahead.ts`); the table's generator and its test pass chevrotain's own.
+   */
+  lookaheadStrategy?: ILookaheadStrategy;
 }
+
+const MAX_LOOKAHEAD = 3;
 
 export abstract class ParserBase extends EmbeddedActionsParser {
   /** Expression rules that the other grammar areas read (defined in `expressions.ts`). */
@@ -70,8 +79,14 @@ export abstract class ParserBase extends EmbeddedActionsParser {
    * per file version as git's textconv) and find nothing in a grammar that already passed them, so
    * the shared parser skips them; a test builds the parser with them (test/parser/grammar.test.ts).
    */
-  constructor({ validateGrammar = false }: ParserOptions = {}) {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messages, skipValidations: !validateGrammar });
+  constructor({ validateGrammar = false, lookaheadStrategy }: ParserOptions = {}) {
+    super(T.ALL_TOKENS, {
+      recoveryEnabled: true,
+      maxLookahead: MAX_LOOKAHEAD,
+      errorMessageProvider: messages,
+      skipValidations: !validateGrammar,
+      lookaheadStrategy: lookaheadStrategy ?? new StoredLookaheadStrategy(LOOKAHEAD_TABLE, T.ALL_TOKENS, { maxLookahead: MAX_LOOKAHEAD }),
+    });
   }
 
   protected id(): number {
