@@ -2,7 +2,7 @@
 import type { LookaheadTable } from './lookahead.ts';
 
 export const LOOKAHEAD_TABLE: LookaheadTable = {
-  fingerprint: "1a23247a322dd806",
+  fingerprint: "01309e00a0f287d4",
   decisions: {
     "fieldBlock|Repetition|0": "AnyName,QuotedName",
     "fieldBlock|Option|0": "Comma",
@@ -43,7 +43,7 @@ export const LOOKAHEAD_TABLE: LookaheadTable = {
     "testStatement|Alternation|0": "Input;Params;Expect;Identifier",
     "testStatement|Repetition|0": "LBrace",
     "testStatement|Option|0": "By",
-    "testStatement|RepetitionWithSeparator|0": "AnyName",
+    "byRules|RepetitionWithSeparator|0": "AnyName",
     "expectation|Alternation|0": "Outputs;Suggest;Identifier AnyName Identifier,Identifier AnyName StringLiteral;Identifier AnyName Identifier;Identifier Bang,Identifier Minus,Identifier NumberLiteral,Identifier StringLiteral,Identifier UnterminatedString,Identifier LParen,Identifier LBracket,Identifier LBrace,Identifier True Dot,Identifier True QuestionDot,Identifier True LBracket,Identifier True MultiplicativeOperator,Identifier True AdditiveOperator,Identifier True QuestionQuestion,Identifier True RelationalOperator,Identifier True AndAnd,Identifier True OrOr,Identifier True Question,Identifier True,Identifier False Dot,Identifier False QuestionDot,Identifier False LBracket,Identifier False MultiplicativeOperator,Identifier False AdditiveOperator,Identifier False QuestionQuestion,Identifier False RelationalOperator,Identifier False AndAnd,Identifier False OrOr,Identifier False Question,Identifier False,Identifier Null Dot,Identifier Null QuestionDot,Identifier Null LBracket,Identifier Null MultiplicativeOperator,Identifier Null AdditiveOperator,Identifier Null QuestionQuestion,Identifier Null RelationalOperator,Identifier Null AndAnd,Identifier Null OrOr,Identifier Null Question,Identifier Null,Identifier Identifier LParen,Identifier Identifier Dot,Identifier Identifier QuestionDot,Identifier Identifier LBracket,Identifier Identifier MultiplicativeOperator,Identifier Identifier AdditiveOperator,Identifier Identifier QuestionQuestion,Identifier Identifier RelationalOperator,Identifier Identifier AndAnd,Identifier Identifier OrOr,Identifier Identifier Question,Identifier Identifier;Identifier,Identifier Identifier StringLiteral;Identifier,Identifier By LBracket",
     "expectation|Option|5": "Identifier",
     "expectation|Option|9": "Identifier",
@@ -52,7 +52,6 @@ export const LOOKAHEAD_TABLE: LookaheadTable = {
     "expectation|Option|3": "Identifier",
     "expectation|Option|0": "By",
     "expectation|RepetitionMandatoryWithSeparator|0": "StringLiteral",
-    "expectation|RepetitionWithSeparator|0": "AnyName",
     "rulesetFile|Repetition|0": "Input,Type,Decision,Weights,On,Const,Param,Let,Output,Table,Rule,Test,Ruleset",
     "rulesetFile|Option|0": "Ruleset,Ruleset AnyName Dot,Ruleset AnyName",
     "rulesetName|Option|0": "AnyName",
@@ -132,9 +131,11 @@ export const LOOKAHEAD_TABLE: LookaheadTable = {
     "mapLiteral2_~IN~_testStatement": "",
     "expectation0_~IN~_testStatement": "",
     "mapLiteral3_~IN~_testStatement": "Arrow",
+    "byRules0_~IN~_testStatement": "LBrace RBrace",
     "mapLiteral0_~IN~_expectation": "Identifier",
     "mapLiteral2_~IN~_expectation": "",
     "expression0_~IN~_expectation": "",
+    "byRules0_~IN~_expectation": "",
     "rulesetName0_~IN~_rulesetFile": "Input Type Decision Weights On Const Param Let Output Table Rule Test Ruleset",
     "declaration0_~IN~_rulesetFile": "Input Type Decision Weights On Const Param Let Output Table Rule Test Ruleset",
     "qualifiedName0_~IN~_rulesetName": "",

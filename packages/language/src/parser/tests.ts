@@ -73,18 +73,7 @@ export abstract class TestParser extends RuleParser {
             const outcome = this.CONSUME2(T.Identifier);
             let rules: A.Name[] | null = null;
             this.OPTION(() => {
-              this.CONSUME(T.By);
-              this.CONSUME(T.LBracket);
-              const list: A.Name[] = [];
-              this.MANY_SEP({
-                SEP: T.Comma,
-                DEF: () => {
-                  const r = this.CONSUME(T.AnyName);
-                  this.ACTION(() => list.push(this.name(r)));
-                },
-              });
-              this.CONSUME(T.RBracket);
-              rules = list;
+              rules = this.SUBRULE(this.byRules);
             });
             this.ACTION(() => cases.push({ input, outcome: this.name(outcome), rules, span: joinSpans(input.span, this.span(outcome)) }));
           });
@@ -104,6 +93,22 @@ export abstract class TestParser extends RuleParser {
   private stringOf(token: IToken): A.StringLiteral {
     return { kind: 'String', id: this.id(), value: this.decodeString(token), raw: token.image, span: spanOfTokens(token, token) };
   }
+
+  /** `by [rule, ...]`: the rules an expected decision names (a `cases` row's or an `expect`'s). */
+  private byRules = this.RULE('byRules', (): A.Name[] => {
+    this.CONSUME(T.By);
+    this.CONSUME(T.LBracket);
+    const list: A.Name[] = [];
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const r = this.CONSUME(T.AnyName);
+        this.ACTION(() => list.push(this.name(r)));
+      },
+    });
+    this.CONSUME(T.RBracket);
+    return list;
+  });
 
   private expectation = this.RULE('expectation', (): A.Expectation => {
     const first = this.LA(0);
@@ -213,18 +218,7 @@ export abstract class TestParser extends RuleParser {
           const outcome = this.CONSUME3(T.Identifier);
           let rules: A.Name[] | null = null;
           this.OPTION(() => {
-            this.CONSUME(T.By);
-            this.CONSUME(T.LBracket);
-            const list: A.Name[] = [];
-            this.MANY_SEP({
-              SEP: T.Comma,
-              DEF: () => {
-                const r = this.CONSUME2(T.AnyName);
-                this.ACTION(() => list.push(this.name(r)));
-              },
-            });
-            this.CONSUME(T.RBracket);
-            rules = list;
+            rules = this.SUBRULE(this.byRules);
           });
           return this.ACTION((): A.Expectation => {
             // `score` with no value: the score alternative's lookahead wants an expression, so it lands here.
