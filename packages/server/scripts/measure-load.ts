@@ -50,5 +50,23 @@ function measure(name: string, source: string): void {
   console.log(`${name}: ${Math.round(source.length / 1024)} KB source (${Math.round(body / 1024)} KB body); load ${load} ms, first evaluation ${first} ms, next ${second} ms`);
 }
 
-for (const [name, make] of Object.entries(shapes)) measure(name, make());
-for (const file of process.argv.slice(2)) measure(file, readFileSync(file, 'utf8'));
+/** The same shapes scaled down, to find the source size below which a load stays well within ~30 ms (VERDICT_INLINE_COMPILE_MAX_KB). */
+const scaled: Record<string, (n: number) => string> = {
+  'const list of N numbers': (n) => head('c') + `const big: list<number> = [${Array.from({ length: n }, (_, i) => i).join(', ')}]\n\n` + rule('r', 'amount in big'),
+  'table of N rows': (n) => head('t') + `table t(x: number, c: string) -> number {\n${Array.from({ length: n }, (_, i) => `  ${i}, "k${i}" -> ${i}\n`).join('')}  else -> 0\n}\n\n` + rule('r', 't(amount, country) > 5'),
+  'N rules': (n) => head('r') + Array.from({ length: n }, (_, i) => rule(`r${i}`, `amount > ${i} && country == "X${i}" && size(tags) < ${i + 1} || "t${i}" in tags`)).join('\n'),
+  'N rules with lets and a macro': (n) =>
+    head('l') + Array.from({ length: n }, (_, i) => `rule r${i} {\n  severity low\n  let a = amount * ${i} + ${i}\n  let b = a > ${i} ? a - 1 : a + 1\n  deny when b > ${i * 3} && tags.exists(t, t.startsWith("p${i}"))\n}\n`).join('\n'),
+};
+
+const files = process.argv.slice(2).filter((a) => a !== '--scaled');
+if (process.argv.includes('--scaled')) {
+  // once first: the first compile in a process pays for the validator and code generator's start-up
+  RulesetRegistry.compileStored(scaled['N rules']!(10));
+  for (const [name, make] of Object.entries(scaled)) {
+    for (const n of [25, 50, 100, 200, 400, 1_000, 3_000]) measure(name.replace('N', String(n)), make(n));
+  }
+} else {
+  for (const [name, make] of Object.entries(shapes)) measure(name, make());
+}
+for (const file of files) measure(file, readFileSync(file, 'utf8'));
