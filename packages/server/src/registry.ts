@@ -15,7 +15,7 @@ import { estimatedBytes, VERSION_CACHE_DEFAULTS, VersionCache, type VersionCache
 import { offThread, workError } from './work/errors.ts';
 import type { WorkPool } from './work/pool.ts';
 import type { CompileSettings } from './work/tasks.ts';
-import { compileStoredSource, type EvaluatedItem, type StoredVersion, type VersionInfo } from './work/versions.ts';
+import { compileStoredSource, sharedSource, type EvaluatedItem, type StoredVersion, type VersionInfo } from './work/versions.ts';
 
 export interface LoadedVersion {
   ruleset: string;
@@ -29,6 +29,8 @@ export interface LoadedVersion {
   compiled: CompiledRuleset | null;
   /** What the routes read of the version (its name, outcomes, rules, params, input schema, default params). */
   info: VersionInfo;
+  /** A heavy version's source as the pool's tasks carry it (shared, not copied into each); null when inline. */
+  shared: SharedArrayBuffer | null;
   /** Input paths the schema marks `sensitive` (`*` for every list item or map value). */
   sensitive: string[][];
 }
@@ -123,8 +125,9 @@ export class RulesetRegistry {
     return this.heavy.pool;
   }
 
-  private stored(loaded: { ruleset: string; version: number; hash: string; source: string }): StoredVersion {
-    return { key: `${loaded.ruleset}@${loaded.version}#${loaded.hash}`, source: loaded.source, settings: this.settings ?? NO_SETTINGS };
+  private stored(loaded: { ruleset: string; version: number; hash: string; shared: SharedArrayBuffer | null }): StoredVersion {
+    if (loaded.shared === null) throw new Error(`version ${loaded.version} of \`${loaded.ruleset}\` is compiled on this thread`);
+    return { key: `${loaded.ruleset}@${loaded.version}#${loaded.hash}`, source: loaded.shared, settings: this.settings ?? NO_SETTINGS };
   }
 
   version(ruleset: string, version: number): Promise<LoadedVersion> {
@@ -134,7 +137,7 @@ export class RulesetRegistry {
     const loading = this.load(ruleset, version);
     // sized once loaded; a failed load is forgotten
     // a heavy version holds its source and metadata here; its compiled copies are the workers'
-    this.versions.set(key, loading, (loaded) => (loaded.compiled === null ? loaded.source.length * 2 : estimatedBytes(loaded.source)));
+    this.versions.set(key, loading, (loaded) => (loaded.shared !== null ? loaded.source.length * 2 + loaded.shared.byteLength : estimatedBytes(loaded.source)));
     return loading;
   }
 
@@ -187,13 +190,14 @@ export class RulesetRegistry {
     const base = { ruleset, version, hash: record.hash, source: record.source };
     if (this.heavy !== undefined && Buffer.byteLength(record.source) > this.heavy.inlineMaxBytes) {
       // heavy: compiled in a worker (which keeps it for the evaluations that follow); only its metadata comes back
+      const shared = sharedSource(record.source);
       const answer = await this.pool()
-        .run({ kind: 'load', ...this.stored(base) })
+        .run({ kind: 'load', ...this.stored({ ...base, shared }) })
         .catch((error: unknown) => {
           throw workError(error, `compiling version ${version} of ruleset \`${ruleset}\``);
         });
       if (!answer.ok) throw errors.rulesetUnavailable(ruleset, version, answer.diagnostics.filter((d) => d.severity === 'error'));
-      return { ...base, compiled: null, info: answer.info, sensitive: sensitivePaths(answer.info.inputSchema) };
+      return { ...base, compiled: null, info: answer.info, shared, sensitive: sensitivePaths(answer.info.inputSchema) };
     }
     const outcome = RulesetRegistry.compileStored(record.source, this.settings);
     // The server cannot serve it (e.g. a language change broke an old source): unavailable, not an
@@ -202,7 +206,7 @@ export class RulesetRegistry {
     const c = outcome.compiled;
     const defaults = c.validateParams({});
     const info: VersionInfo = { name: c.name, outcomes: c.outcomes, rules: c.rules, params: c.params, inputSchema: c.inputSchema, defaults: defaults.ok ? defaults.values : {} };
-    return { ...base, compiled: c, info, sensitive: sensitivePaths(c.inputSchema) };
+    return { ...base, compiled: c, info, shared: null, sensitive: sensitivePaths(c.inputSchema) };
   }
 
   private async loadChannel(ruleset: string, channel: string): Promise<ChannelView> {

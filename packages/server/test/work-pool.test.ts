@@ -4,6 +4,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { WorkAbandoned, WorkPool } from '../src/work/pool.ts';
 import type { WorkRequest } from '../src/work/tasks.ts';
+import { sharedSource } from '../src/work/versions.ts';
 
 const SLOW = 60_000;
 
@@ -26,7 +27,7 @@ function evaluation(inputs: number, n: number): Extract<WorkRequest, { kind: 'ev
   return {
     kind: 'evaluate',
     key: 't.pool@1#h',
-    source,
+    source: sharedSource(source),
     settings: { limits: { maxSteps: 1e12 }, sizes: {} },
     inputs: Array.from({ length: inputs }, () => ({ ys })),
     params: {},
