@@ -151,6 +151,29 @@ forEachDriver(
       resets.push(await ctx.t.request('POST', `/v1/rulesets/${name}/channels/canary/params/reset`, { key: 'publish', json: { names: ['mode'] } }));
       expect(strip(resets[0]!.body)).toEqual(strip(resets[1]!.body));
     }, SLOW);
+
+    it("refuses (409 channel_changed, nothing written) a heavy version's params change when the channel's overrides changed after they were checked", async () => {
+      // a server whose view of the channel is stale: it reads the channel without the override another one made since
+      const stale = new Proxy(ctx.store, {
+        get(target, key, receiver) {
+          if (key === 'getChannel') return async (...args: [string, string]) => ({ ...(await target.getChannel(...args)), params: {} });
+          const value: unknown = Reflect.get(target, key, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const behind = await buildApp(stale, { ...SHARED, inlineCompileMaxBytes: 0, workThreads: 0 }, ctx.t.keys);
+      try {
+        await ctx.t.move(name, 'race', 1);
+        expect((await ctx.t.request('PATCH', `/v1/rulesets/${name}/channels/race/params`, { key: 'publish', json: { params: { limit: 50 } } })).status).toBe(200);
+        const refused = await behind.request('PATCH', `/v1/rulesets/${name}/channels/race/params`, { key: 'publish', json: { params: { mode: 'lax' } } });
+        expect(refused.status).toBe(409);
+        expect(refused.body.error.code).toBe('channel_changed');
+        const now = await ctx.t.request('GET', `/v1/rulesets/${name}/channels/race/params`, { key: 'read' });
+        expect(now.body.overrides).toEqual({ limit: 50 });
+      } finally {
+        await behind.close();
+      }
+    }, SLOW);
   },
   { config: SHARED },
 );
