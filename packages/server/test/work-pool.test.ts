@@ -4,7 +4,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { WorkAbandoned, WorkPool } from '../src/work/pool.ts';
 import type { WorkRequest } from '../src/work/tasks.ts';
-import { sharedSource } from '../src/work/versions.ts';
+import { evaluateVersion, sharedSource } from '../src/work/versions.ts';
 
 const SLOW = 60_000;
 
@@ -67,3 +67,10 @@ it('refuses a task whose signal aborted already, and lets one a worker started r
   expect(await running).toEqual([expect.objectContaining({ result: expect.objectContaining({ ok: true, decision: 'deny' }) })]);
   expect(pool.abandoned).toBe(2);
 }, SLOW);
+
+it("keeps a worker's compiled copy per version and evaluation limits (servers sharing a thread may differ in them)", () => {
+  const generous = evaluateVersion(evaluation(1, 6));
+  const strict = evaluateVersion({ ...evaluation(1, 6), settings: { limits: { maxSteps: 100 }, sizes: {} } });
+  expect(generous).toEqual([expect.objectContaining({ result: expect.objectContaining({ ok: true, errors: [] }) })]);
+  expect(strict).toEqual([expect.objectContaining({ result: expect.objectContaining({ ok: true, errors: [expect.objectContaining({ code: 'limit_exceeded' })] }) })]);
+});

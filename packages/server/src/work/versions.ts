@@ -65,15 +65,17 @@ export function compileStoredSource(source: string, settings: CompileSettings | 
 }
 
 function compiledVersion(version: StoredVersion): { ok: true; compiled: CompiledRuleset } | { ok: false; diagnostics: Diagnostic[] } {
-  const hit = kept.get(version.key);
+  // with its evaluation limits: servers sharing one thread (a pool of size 0, tests) may differ in them
+  const key = `${version.key} ${JSON.stringify(version.settings.limits)}`;
+  const hit = kept.get(key);
   if (hit !== undefined) {
-    kept.delete(version.key);
-    kept.set(version.key, hit);
+    kept.delete(key);
+    kept.set(key, hit);
     return { ok: true, compiled: hit };
   }
   const outcome = compileStoredSource(Buffer.from(version.source).toString('utf8'), version.settings);
   if (!outcome.ok) return outcome;
-  kept.set(version.key, outcome.compiled);
+  kept.set(key, outcome.compiled);
   if (kept.size > KEPT) kept.delete(kept.keys().next().value!);
   return outcome;
 }
