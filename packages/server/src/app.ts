@@ -59,7 +59,14 @@ export function createApp(services: Services, extra: (app: Hono<AppEnv>) => void
   // (Hono's `timeout` arms one per request); stream routes (the event stream) are exempt.
   const deadlines = new Deadlines(services.config.requestTimeoutMs, () => new HTTPException(504, { message: 'timeout' }));
   const api = new Api(app, guard);
-  app.use('/v1/*', async (c, next) => (api.deadlineApplies(c.req.path) ? deadlines.run(next) : next()));
+  app.use('/v1/*', async (c, next) =>
+    api.deadlineApplies(c.req.path)
+      ? deadlines.run((deadline) => {
+          c.set('deadline', deadline);
+          return next();
+        })
+      : next(),
+  );
 
   app.onError((error, c) => {
     const apiError = toApiError(error);

@@ -80,6 +80,11 @@ export interface ServerConfig {
   /** Compiled versions kept in memory (least recently used dropped first; versions on a channel never), and their estimated memory. */
   versionCacheMax?: number;
   versionCacheBytes?: number;
+  /**
+   * Stored versions whose source is larger than this many bytes are "heavy": compiled and evaluated in
+   * the work pool, never on the request thread (docs/operations.md, "Compiled versions in memory").
+   */
+  inlineCompileMaxBytes?: number;
   /** Bytes of events one stream may have waiting (not yet read); past it the stream is ended with a `dropped` event (default 1 MiB). */
   eventBuffer?: number;
 }
@@ -105,6 +110,14 @@ export function isolationOf(config: ServerConfig): IsolationSettings {
     if (value !== undefined) out[key] = value;
   }
   return out;
+}
+
+/** `VERDICT_INLINE_COMPILE_MAX_KB`'s default, in KB (measured: docs/operations.md, "Compiled versions in memory"). */
+export const INLINE_COMPILE_MAX_KB = 4;
+
+/** The largest stored source, in bytes, compiled on the request thread (larger ones are heavy). */
+export function inlineCompileMaxBytesOf(config: ServerConfig): number {
+  return config.inlineCompileMaxBytes ?? INLINE_COMPILE_MAX_KB * 1024;
 }
 
 /** The compiled-version cache's limits of `config`, defaults filled in. */
@@ -147,6 +160,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     eventBuffer: int(env, 'VERDICT_EVENT_BUFFER', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     versionCacheMax: int(env, 'VERDICT_VERSION_CACHE', VERSION_CACHE_DEFAULTS.maxVersions, 1, 1_000_000),
     versionCacheBytes: int(env, 'VERDICT_VERSION_CACHE_MB', VERSION_CACHE_DEFAULTS.maxBytes / 1048576, 1, 1_048_576) * 1048576,
+    inlineCompileMaxBytes: int(env, 'VERDICT_INLINE_COMPILE_MAX_KB', INLINE_COMPILE_MAX_KB, 0, 1_048_576) * 1024,
   };
   if (env['VERDICT_JOURNAL_DIR']) config.journalDir = env['VERDICT_JOURNAL_DIR'];
   const sharedBuffers = env['VERDICT_PGLITE_SHARED_BUFFERS'];

@@ -6,12 +6,34 @@
  * while the list is not empty, stops those past their deadline. A request is
  * stopped between `ms` and `ms + tick` after it started.
  */
-interface Entry {
-  deadline: number;
-  stop: (reason: unknown) => void;
+/** A request's deadline, as the work it runs sees it. */
+export interface Deadline {
+  /** Aborted once the deadline passes (made on first use: most requests never ask). */
+  readonly signal: AbortSignal;
+}
+
+class Entry implements Deadline {
   prev: Entry | null;
-  next: Entry | null;
-  listed: boolean;
+  next: Entry | null = null;
+  listed = true;
+  private controller: AbortController | null = null;
+
+  constructor(
+    readonly deadline: number,
+    private readonly reject: (reason: unknown) => void,
+    prev: Entry | null,
+  ) {
+    this.prev = prev;
+  }
+
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+
+  stop(reason: unknown): void {
+    this.reject(reason);
+    this.controller?.abort(reason);
+  }
 }
 
 export class Deadlines {
@@ -30,9 +52,9 @@ export class Deadlines {
   }
 
   /** `work`'s outcome, or the `timedOut` rejection once the deadline passes first. */
-  run<T>(work: () => Promise<T>): Promise<T> {
+  run<T>(work: (deadline: Deadline) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const entry: Entry = { deadline: performance.now() + this.ms, stop: reject, prev: this.tail, next: null, listed: true };
+      const entry = new Entry(performance.now() + this.ms, reject, this.tail);
       if (this.tail === null) this.head = entry;
       else this.tail.next = entry;
       this.tail = entry;
@@ -42,7 +64,7 @@ export class Deadlines {
       }
       let started: Promise<T>;
       try {
-        started = work();
+        started = work(entry);
       } catch (error) {
         started = Promise.reject(error);
       }

@@ -6,22 +6,49 @@
  * writes and, via LISTEN/NOTIFY, other replicas') and reloaded on next use.
  */
 import { createHash } from 'node:crypto';
-import { compile, type CompiledRuleset } from '@verdict/engine';
+import { compile, type CompiledRuleset, type ParamsResult } from '@verdict/engine';
 import { analyze, format, hasErrors, type Diagnostic, type Ruleset } from '@verdict/language';
 import { NotFoundError, type ChangeEvent, type ChannelState, type Store } from '@verdict/store';
 import { errors } from './errors.ts';
 import { sensitivePaths } from './redact.ts';
 import { estimatedBytes, VERSION_CACHE_DEFAULTS, VersionCache, type VersionCacheLimits } from './version-cache.ts';
+import { offThread, workError } from './work/errors.ts';
+import type { WorkPool } from './work/pool.ts';
 import type { CompileSettings } from './work/tasks.ts';
+import { compileStoredSource, sharedSource, type EvaluatedItem, type StoredVersion, type VersionInfo } from './work/versions.ts';
 
 export interface LoadedVersion {
   ruleset: string;
   version: number;
   hash: string;
   source: string;
-  compiled: CompiledRuleset;
+  /**
+   * Compiled on this thread, or null for a heavy version (a source larger than the inline limit):
+   * that one is compiled and evaluated in the work pool (`RulesetRegistry.evaluateHeavy`).
+   */
+  compiled: CompiledRuleset | null;
+  /** What the routes read of the version (its name, outcomes, rules, params, input schema, default params). */
+  info: VersionInfo;
+  /** A heavy version's source as the pool's tasks carry it (shared, not copied into each); null when inline. */
+  shared: SharedArrayBuffer | null;
   /** Input paths the schema marks `sensitive` (`*` for every list item or map value). */
   sensitive: string[][];
+}
+
+/** Where heavy versions go: the work pool, and the largest source (bytes) compiled on this thread. */
+export interface HeavyVersions {
+  pool: WorkPool;
+  inlineMaxBytes: number;
+}
+
+/** What a heavy version's evaluation needs besides its inputs. */
+export interface HeavyEvaluation {
+  params: Record<string, unknown>;
+  explain: boolean;
+  /** A batch's shared budget of steps; null for one input. */
+  batchMaxSteps: number | null;
+  /** The request's: aborted once its deadline passed, so a task still waiting for a worker never runs. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ChannelView {
@@ -48,6 +75,7 @@ export class RulesetRegistry {
     private readonly store: Store,
     private readonly settings?: CompileSettings,
     cache: VersionCacheLimits = VERSION_CACHE_DEFAULTS,
+    private readonly heavy?: HeavyVersions,
   ) {
     this.versions = new VersionCache(cache, () => new Set(this.pins.values()));
   }
@@ -76,10 +104,30 @@ export class RulesetRegistry {
    * hash (the store has it), no size limits (it was held to them when it was published).
    */
   static compileStored(source: string, settings?: CompileSettings): { ok: true; compiled: CompiledRuleset } | { ok: false; diagnostics: Diagnostic[] } {
-    const analysis = analyze(source, { findings: false });
-    if (hasErrors(analysis.diagnostics)) return { ok: false, diagnostics: analysis.diagnostics };
-    const result = compile(analysis, settings === undefined ? {} : { limits: settings.limits });
-    return result.ruleset === undefined ? { ok: false, diagnostics: result.diagnostics } : { ok: true, compiled: result.ruleset };
+    return compileStoredSource(source, settings);
+  }
+
+  /** A version's params validated (`validateParams`): on this thread, or for a heavy version in the work pool. */
+  async validateParams(loaded: LoadedVersion, overrides: Record<string, unknown>): Promise<ParamsResult> {
+    if (loaded.compiled !== null) return loaded.compiled.validateParams(overrides);
+    const answers = await offThread('checking the params', () => this.pool().run({ kind: 'params', ...this.stored(loaded), overrides: [overrides] }));
+    return answers[0]!;
+  }
+
+  /** Evaluates inputs with a heavy version, in the work pool (a batch's inputs in one task, sharing one budget). */
+  evaluateHeavy(loaded: LoadedVersion, inputs: unknown[], options: HeavyEvaluation): Promise<EvaluatedItem[]> {
+    const request = { kind: 'evaluate' as const, ...this.stored(loaded), inputs, params: options.params, explain: options.explain, batchMaxSteps: options.batchMaxSteps };
+    return offThread('evaluating', () => this.pool().run(request, options.signal));
+  }
+
+  private pool(): WorkPool {
+    if (this.heavy === undefined) throw new Error('heavy versions need the work pool');
+    return this.heavy.pool;
+  }
+
+  private stored(loaded: { ruleset: string; version: number; hash: string; shared: SharedArrayBuffer | null }): StoredVersion {
+    if (loaded.shared === null) throw new Error(`version ${loaded.version} of \`${loaded.ruleset}\` is compiled on this thread`);
+    return { key: `${loaded.ruleset}@${loaded.version}#${loaded.hash}`, source: loaded.shared, settings: this.settings ?? NO_SETTINGS };
   }
 
   version(ruleset: string, version: number): Promise<LoadedVersion> {
@@ -88,7 +136,8 @@ export class RulesetRegistry {
     if (cached !== undefined) return cached;
     const loading = this.load(ruleset, version);
     // sized once loaded; a failed load is forgotten
-    this.versions.set(key, loading, (loaded) => estimatedBytes(loaded.source));
+    // a heavy version holds its source and metadata here; its compiled copies are the workers'
+    this.versions.set(key, loading, (loaded) => (loaded.shared !== null ? loaded.source.length * 2 + loaded.shared.byteLength : estimatedBytes(loaded.source)));
     return loading;
   }
 
@@ -138,11 +187,26 @@ export class RulesetRegistry {
   private async load(ruleset: string, version: number): Promise<LoadedVersion> {
     const record = await this.store.getVersion(ruleset, version).catch(nullIfNotFound);
     if (record === null) throw errors.notFound(`version ${version} of ruleset \`${ruleset}\``);
+    const base = { ruleset, version, hash: record.hash, source: record.source };
+    if (this.heavy !== undefined && Buffer.byteLength(record.source) > this.heavy.inlineMaxBytes) {
+      // heavy: compiled in a worker (which keeps it for the evaluations that follow); only its metadata comes back
+      const shared = sharedSource(record.source);
+      const answer = await this.pool()
+        .run({ kind: 'load', ...this.stored({ ...base, shared }) })
+        .catch((error: unknown) => {
+          throw workError(error, `compiling version ${version} of ruleset \`${ruleset}\``);
+        });
+      if (!answer.ok) throw errors.rulesetUnavailable(ruleset, version, answer.diagnostics.filter((d) => d.severity === 'error'));
+      return { ...base, compiled: null, info: answer.info, shared, sensitive: sensitivePaths(answer.info.inputSchema) };
+    }
     const outcome = RulesetRegistry.compileStored(record.source, this.settings);
     // The server cannot serve it (e.g. a language change broke an old source): unavailable, not an
     // internal error; the load is retried on the next request (failed loads are not cached).
     if (!outcome.ok) throw errors.rulesetUnavailable(ruleset, version, outcome.diagnostics.filter((d) => d.severity === 'error'));
-    return { ruleset, version, hash: record.hash, source: record.source, compiled: outcome.compiled, sensitive: sensitivePaths(outcome.compiled.inputSchema) };
+    const c = outcome.compiled;
+    const defaults = c.validateParams({});
+    const info: VersionInfo = { name: c.name, outcomes: c.outcomes, rules: c.rules, params: c.params, inputSchema: c.inputSchema, defaults: defaults.ok ? defaults.values : {} };
+    return { ...base, compiled: c, info, shared: null, sensitive: sensitivePaths(c.inputSchema) };
   }
 
   private async loadChannel(ruleset: string, channel: string): Promise<ChannelView> {
@@ -150,12 +214,13 @@ export class RulesetRegistry {
     if (state === null) throw errors.notFound(`channel \`${channel}\` of ruleset \`${ruleset}\``);
     this.pins.set(`${ruleset}/${channel}`, `${ruleset}@${state.version}`);
     const loaded = await this.version(ruleset, state.version);
-    const params = loaded.compiled.validateParams(state.params);
+    const params = await this.validateParams(loaded, state.params);
     // A stored override that no longer fits (e.g. after a publish changed a param's type) falls back to the defaults, loudly.
-    const values = params.ok ? params.values : (loaded.compiled.validateParams({}) as { ok: true; values: Record<string, unknown> }).values;
-    return { state, loaded, params: values };
+    return { state, loaded, params: params.ok ? params.values : loaded.info.defaults };
   }
 }
+
+const NO_SETTINGS: CompileSettings = { limits: {}, sizes: {} };
 
 /** A missing ruleset reads as "not found"; any other failure (the database is down) stays an error, not a 404. */
 function nullIfNotFound(error: unknown): null {

@@ -13,7 +13,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import pino, { type Logger } from 'pino';
 import { openStore, type Store, type Unsubscribe } from '@verdict/store';
 import { createApp } from './app.ts';
-import { isolationOf, logSettings, versionCacheOf, type ServerConfig } from './config.ts';
+import { inlineCompileMaxBytesOf, isolationOf, logSettings, versionCacheOf, type ServerConfig } from './config.ts';
 import { DatabaseHealth, type DatabaseHealthOptions } from './db-health.ts';
 import { describeDbError, isUnavailableError } from './db-errors.ts';
 import { DecisionLog, type DecisionLogOptions } from './decision-log.ts';
@@ -64,7 +64,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   const metrics = new Metrics();
   const isolation = isolationOf(config);
   const work = new WorkPool({ size: isolation.workThreads, timeoutMs: isolation.workTimeoutMs });
-  const registry = new RulesetRegistry(store, compileSettings(config), versionCacheOf(config));
+  const registry = new RulesetRegistry(store, compileSettings(config), versionCacheOf(config), { pool: work, inlineMaxBytes: inlineCompileMaxBytesOf(config) });
   const health = new DatabaseHealth(store, metrics, {
     ...options.health,
     onChange: (up, reason) => {

@@ -42,6 +42,23 @@ describe('request deadlines', () => {
     await expect(second).rejects.toThrow('late');
     expect(settled).toEqual(['first', 'second']);
   });
+
+  it("aborts the work's signal once its deadline passes (so a pool task still waiting is dropped), not before", async () => {
+    const deadlines = new Deadlines(40, late, 5);
+    const signals: AbortSignal[] = [];
+    const stuck = deadlines.run((deadline) => {
+      signals.push(deadline.signal);
+      return never();
+    });
+    await deadlines.run((deadline) => {
+      signals.push(deadline.signal);
+      return after(5, null);
+    });
+    expect(signals.map((s) => s.aborted)).toEqual([false, false]);
+    await expect(stuck).rejects.toThrow('late');
+    expect(signals.map((s) => s.aborted)).toEqual([true, false]);
+    expect(signals[0]!.reason).toBeInstanceOf(Error);
+  });
 });
 
 forEachDriver(

@@ -95,6 +95,44 @@ async function repeatedly<T>(ctx: DriverContext, name: string, baseline: number,
   return checked(started, baseline, await probing, answers);
 }
 
+/**
+ * Another client sending an evaluation every 10 ms whatever happens (not after the previous answer),
+ * each timed from when it was due: a thread held up for a while shows as the answers due meanwhile
+ * being late, even though a client in process only sends once the thread is free again.
+ */
+async function steadyProbe(ctx: DriverContext, name: string, done: () => boolean): Promise<number[]> {
+  const latencies: number[] = [];
+  const answers: Array<Promise<void>> = [];
+  const start = performance.now();
+  for (let i = 0; !done(); i++) {
+    const due = start + i * 10;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((next) => setTimeout(next, wait));
+    answers.push(
+      ctx.t.evaluate(name, { input: INPUT }).then((res) => {
+        latencies.push(performance.now() - due);
+        expect(res.status).toBe(200);
+      }),
+    );
+  }
+  await Promise.all(answers);
+  return latencies;
+}
+
+/** As `during`, with the steady probe (its baseline measured the same way). */
+async function steadily<T>(ctx: DriverContext, name: string, hostile: () => Promise<T>): Promise<T> {
+  let stop = false;
+  const timer = setTimeout(() => (stop = true), 400);
+  const baseline = p99(await steadyProbe(ctx, name, () => stop));
+  clearTimeout(timer);
+  let finished = false;
+  const probing = steadyProbe(ctx, name, () => finished);
+  const started = performance.now();
+  // the probe goes on a little after: the answers due while the thread was held up are sent (late) then
+  const result = await hostile().finally(() => setTimeout(() => (finished = true), 100));
+  return checked(started, baseline, await probing, result);
+}
+
 function checked<T>(started: number, baseline: number, latencies: number[], result: T): T {
   const took = performance.now() - started;
   const observed = p99(latencies);
@@ -157,6 +195,25 @@ forEachDriver(
       expect(spent.length).toBeGreaterThan(1900);
       expect(res.body.results[1999]).toMatchObject({ index: 1999, error: { code: 'limit_exceeded', message: expect.stringContaining('VERDICT_BATCH_MAX_STEPS') } });
       expect(res.body.results[0]).toMatchObject({ decision: 'deny', errors: [expect.objectContaining({ code: 'limit_exceeded' })] });
+    }, SLOW);
+
+    it('the first evaluation of a large stored version, and a move of a channel to one, compile it off the main thread', async () => {
+      // 15,000 items: about a second to compile on one thread here; over VERDICT_INLINE_COMPILE_MAX_KB, so heavy
+      const large = (target: string) =>
+        header(target) + `\nconst BIG = [${Array.from({ length: 15_000 }, (_, i) => i * 7).join(', ')}]\n\nrule listed {\n  severity high\n  deny when n in BIG\n  because "listed"\n}\n`;
+      const evaluated = uniqueName('large');
+      // published (checked and compiled in a worker) before the timing: the server has not loaded it
+      const version = (await ctx.t.publish(evaluated, large(evaluated))).body.version as number;
+      const first: TestResponse = await steadily(ctx, name, () => ctx.t.evaluate(evaluated, { input: { ...INPUT, n: 70 }, version }));
+      expect(first.status, first.text.slice(0, 200)).toBe(200);
+      expect(first.body).toMatchObject({ decision: 'deny', version, violations: [expect.objectContaining({ rule: 'listed' })] });
+      const moved = uniqueName('moved');
+      const published = (await ctx.t.publish(moved, large(moved))).body.version as number;
+      const answer: TestResponse = await steadily(ctx, name, async () => {
+        await ctx.t.move(moved, 'production', published);
+        return ctx.t.request('POST', `/v1/rulesets/${moved}/evaluate/batch`, { key: 'evaluate', json: { inputs: [INPUT, { ...INPUT, n: 14 }] } });
+      });
+      expect(answer.body.results.map((r: { decision: string }) => r.decision)).toEqual(['allow', 'deny']);
     }, SLOW);
 
     it('publishing 3,000 rules with quadratic conditions runs off the main thread (published, or stopped at the limit)', async () => {

@@ -3,9 +3,11 @@
 // many ask for it at once.
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, type ChannelState, type Store, type VersionRecord } from '@verdict/store';
-import { configFromEnv, versionCacheOf } from '../src/config.ts';
+import { configFromEnv, inlineCompileMaxBytesOf, INLINE_COMPILE_MAX_KB, versionCacheOf } from '../src/config.ts';
 import { RulesetRegistry } from '../src/registry.ts';
 import { estimatedBytes, VERSION_CACHE_DEFAULTS } from '../src/version-cache.ts';
+import type { WorkPool } from '../src/work/pool.ts';
+import { runTask, type WorkRequest } from '../src/work/tasks.ts';
 import { policy } from './policies.ts';
 
 const RULESET = 'cache.r';
@@ -120,5 +122,44 @@ describe('compiled-version cache', () => {
     expect(versionCacheOf(configFromEnv({}))).toEqual(VERSION_CACHE_DEFAULTS);
     expect(versionCacheOf(configFromEnv({ VERDICT_VERSION_CACHE: '10', VERDICT_VERSION_CACHE_MB: '64' }))).toEqual({ maxVersions: 10, maxBytes: 64 * 1048576 });
     expect(() => configFromEnv({ VERDICT_VERSION_CACHE: '0' })).toThrow(/VERDICT_VERSION_CACHE must be/);
+  });
+});
+
+describe('heavy versions', () => {
+  /** A pool that records the tasks it is given and runs them here. */
+  function recordingPool() {
+    const kinds: string[] = [];
+    const pool = { run: (request: WorkRequest) => (kinds.push(request.kind), Promise.resolve(runTask(request))) } as unknown as WorkPool;
+    return { pool, kinds };
+  }
+
+  it('loads a source over the inline limit through the pool: not compiled here, with the metadata an inline load has', async () => {
+    const { store, sourceOf } = fakeStore(1, { production: 1 });
+    const { pool, kinds } = recordingPool();
+    const size = Buffer.byteLength(sourceOf(1));
+    const heavy = new RulesetRegistry(store, undefined, VERSION_CACHE_DEFAULTS, { pool, inlineMaxBytes: size - 1 });
+    const inline = new RulesetRegistry(store, undefined, VERSION_CACHE_DEFAULTS, { pool, inlineMaxBytes: size });
+    const held = await heavy.version(RULESET, 1);
+    expect(kinds).toEqual(['load']);
+    expect(held.compiled).toBeNull();
+    const compiled = await inline.version(RULESET, 1);
+    expect(kinds).toEqual(['load']);
+    expect(compiled.compiled).not.toBeNull();
+    expect(held.info).toEqual(compiled.info);
+    expect(held.info.defaults).toEqual({ limit: 1, mode: 'strict' });
+    expect(held.sensitive).toEqual(compiled.sensitive);
+    // its channel's params are checked in the pool, with the same outcome
+    expect((await heavy.channel(RULESET, 'production')).params).toEqual((await inline.channel(RULESET, 'production')).params);
+    expect(kinds).toEqual(['load', 'params']);
+    expect(await heavy.validateParams(held, { limit: -1 })).toEqual(await inline.validateParams(compiled, { limit: -1 }));
+    // its compiled copies are the workers': here it takes its source's size, not a compiled version's estimate
+    expect(heavy.cachedVersions.estimatedBytes).toBeLessThan(estimatedBytes(sourceOf(1)) / 10);
+  });
+
+  it('is configured by VERDICT_INLINE_COMPILE_MAX_KB (KB; 0 makes every stored version heavy)', () => {
+    expect(inlineCompileMaxBytesOf(configFromEnv({}))).toBe(INLINE_COMPILE_MAX_KB * 1024);
+    expect(inlineCompileMaxBytesOf(configFromEnv({ VERDICT_INLINE_COMPILE_MAX_KB: '0' }))).toBe(0);
+    expect(inlineCompileMaxBytesOf(configFromEnv({ VERDICT_INLINE_COMPILE_MAX_KB: '64' }))).toBe(64 * 1024);
+    expect(() => configFromEnv({ VERDICT_INLINE_COMPILE_MAX_KB: '-1' })).toThrow(/VERDICT_INLINE_COMPILE_MAX_KB must be/);
   });
 });

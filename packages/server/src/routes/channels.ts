@@ -1,4 +1,5 @@
 /** Channels: move, roll back, history; params per channel: read, patch, reset. Every change is a revision with an audit event. */
+import type { ParamsResult } from '@verdict/engine';
 import type { ChannelState } from '@verdict/store';
 import type { Api } from '../api.ts';
 import { actorOf } from '../auth.ts';
@@ -64,8 +65,10 @@ export function channelRoutes(api: Api, services: Services): void {
       if (!CHANNEL_PATTERN.test(params['channel']!)) throw errors.invalidRequest([{ path: 'path/channel', message: `a channel name matches ${CHANNEL_NAME.pattern}` }]);
       const target = await registry.version(name, body.version);
       const before = await store.getChannel(name, params['channel']!);
+      // a heavy version's params are checked in a worker, before the lock: against the overrides the channel has now
+      const prechecked = target.compiled === null ? await prechecking(services, target, before?.params ?? {}) : null;
       // checked under the channel's lock, against the overrides the move really carries
-      const state = await store.moveChannel(name, params['channel']!, body.version, actorOf(c), body.reason, (_current, next) => requireOverridesFit(target, next.params));
+      const state = await store.moveChannel(name, params['channel']!, body.version, actorOf(c), body.reason, (_current, next) => requireOverridesFit(target, next.params, prechecked));
       // a move to the version the channel is already on makes no revision: nothing to announce
       if (state.revision !== before?.revision) changed(state, 'channel');
       return c.json(channelJson(state));
@@ -115,7 +118,7 @@ export function channelRoutes(api: Api, services: Services): void {
     responses: { 200: { description: 'Params.' } },
     handler: async (c, { params }) => {
       const view = await registry.channel(params['name']!, params['channel']!);
-      return c.json(paramsJson(view.state, view.params, view.loaded.compiled.params));
+      return c.json(paramsJson(view.state, view.params, view.loaded.info.params));
     },
   });
 
@@ -132,14 +135,14 @@ export function channelRoutes(api: Api, services: Services): void {
     handler: async (c, { params, body }) => {
       const view = await registry.channel(params['name']!, params['channel']!);
       // Undeclared names are refused before merging (`__proto__` would otherwise vanish into the prototype).
-      const declared = new Set(view.loaded.compiled.params.map((p) => p.name));
+      const declared = new Set(view.loaded.info.params.map((p) => p.name));
       const unknown = Object.keys(body.params).filter((k) => !declared.has(k) && body.params[k] !== null);
       const next: Record<string, unknown> = { ...view.state.params };
       for (const [k, v] of Object.entries(body.params)) {
         if (v === null) delete next[k];
         else if (declared.has(k)) next[k] = v;
       }
-      const checked = view.loaded.compiled.validateParams(next);
+      const checked = await registry.validateParams(view.loaded, next);
       if (!checked.ok || unknown.length > 0) {
         const details = [...unknown.map((n) => ({ path: n, message: `unknown param \`${n}\`` })), ...(checked.ok ? [] : checked.error.details)];
         throw invalidParams(`invalid param override: ${details.map((d) => d.path).join(', ')}`, details);
@@ -148,12 +151,12 @@ export function channelRoutes(api: Api, services: Services): void {
       // there now, since another replica may have moved the channel or changed its params meanwhile.
       const state = await store.patchChannelParams(params['name']!, params['channel']!, body.params, actorOf(c), body.reason, (current, merged) => {
         requireSameVersion(current, view.loaded.version);
-        requireValid(view.loaded.compiled.validateParams(merged.params));
+        requireValid(checkedUnderLock(view.loaded, merged.params, { params: next, result: checked }));
       });
       // The store makes no revision for a patch that changes nothing: then there is nothing to announce.
       // (Only a stale cached view could make the revisions differ without a write; announcing then refreshes it.)
       if (state.revision !== view.state.revision) changed(state, 'params');
-      return c.json(paramsJson(state, checked.values, view.loaded.compiled.params));
+      return c.json(paramsJson(state, checked.values, view.loaded.info.params));
     },
   });
 
@@ -169,7 +172,7 @@ export function channelRoutes(api: Api, services: Services): void {
     responses: { 200: { description: 'The effective params after the reset.' } },
     handler: async (c, { params, body }) => {
       const view = await registry.channel(params['name']!, params['channel']!);
-      const declared = view.loaded.compiled.params.map((p) => p.name);
+      const declared = view.loaded.info.params.map((p) => p.name);
       const unknown = (body.names ?? []).filter((n) => !declared.includes(n));
       if (unknown.length > 0) throw new ApiError(422, 'invalid_params', `unknown param${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `\`${n}\``).join(', ')}`, unknown.map((n) => ({ path: `params/${n}`, message: 'not declared by this ruleset' })));
       // Named params are removed by a merge under the channel's lock, so a change another replica made
@@ -180,8 +183,8 @@ export function channelRoutes(api: Api, services: Services): void {
           ? await store.setChannelParams(params['name']!, params['channel']!, {}, actorOf(c), reason)
           : await store.patchChannelParams(params['name']!, params['channel']!, Object.fromEntries(body.names.map((n) => [n, null])), actorOf(c), reason, (current) => requireSameVersion(current, view.loaded.version));
       if (state.revision !== view.state.revision) changed(state, 'params');
-      const values = view.loaded.compiled.validateParams(state.params);
-      return c.json(paramsJson(state, values.ok ? values.values : {}, view.loaded.compiled.params));
+      const values = await registry.validateParams(view.loaded, state.params);
+      return c.json(paramsJson(state, values.ok ? values.values : {}, view.loaded.info.params));
     },
   });
 }
@@ -192,8 +195,8 @@ export function channelRoutes(api: Api, services: Services): void {
  * would otherwise fall back to the defaults silently. Run as the store's guard, so it sees the
  * overrides the move really carries.
  */
-function requireOverridesFit(target: LoadedVersion, overrides: Record<string, unknown>): void {
-  const checked = target.compiled.validateParams(overrides);
+function requireOverridesFit(target: LoadedVersion, overrides: Record<string, unknown>, prechecked: Prechecked | null): void {
+  const checked = checkedUnderLock(target, overrides, prechecked);
   if (checked.ok) return;
   const names = [...new Set(checked.error.details.map((d) => paramOf(d.path)))];
   throw invalidParams(
@@ -210,8 +213,36 @@ function requireSameVersion(current: ChannelState | null, version: number): void
 }
 
 /** Refuses params that do not validate (the same error as the route's own check). */
-function requireValid(checked: ReturnType<LoadedVersion['compiled']['validateParams']>): void {
+function requireValid(checked: ParamsResult): void {
   if (!checked.ok) throw invalidParams(`invalid param override: ${checked.error.details.map((d) => d.path).join(', ')}`, checked.error.details);
+}
+
+/** Params a heavy version checked in a worker, before the store's lock was taken. */
+interface Prechecked {
+  params: Record<string, unknown>;
+  result: ParamsResult;
+}
+
+async function prechecking(services: Services, target: LoadedVersion, params: Record<string, unknown>): Promise<Prechecked> {
+  return { params, result: await services.registry.validateParams(target, params) };
+}
+
+/**
+ * `params` validated under the store's lock (a synchronous guard): on this thread, or for a heavy
+ * version the worker's answer for the same params. When another replica changed them meanwhile, the
+ * change is refused as a conflict (the caller reads again and retries).
+ */
+function checkedUnderLock(target: LoadedVersion, params: Record<string, unknown>, prechecked: Prechecked | null): ParamsResult {
+  if (target.compiled !== null) return target.compiled.validateParams(params);
+  if (prechecked !== null && canonicalJson(prechecked.params) === canonicalJson(params)) return prechecked.result;
+  throw errors.conflict('channel_changed', "the channel's params changed while this change was being checked; read them again and retry");
+}
+
+/** JSON with every object's keys sorted: params compare equal whatever order they were merged in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 /** The param a validation detail is about (its path may go deeper: `limits.max`, `tiers[0]`). */

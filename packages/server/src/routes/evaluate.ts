@@ -6,6 +6,7 @@ import { isolationOf } from '../config.ts';
 import { ApiError, errors } from '../errors.ts';
 import { boundedJson, maxResponseBytesSchema, responseBound, responseTooLarge } from '../proportion.ts';
 import type { LoadedVersion } from '../registry.ts';
+import type { EvaluatedItem } from '../work/versions.ts';
 import { redact, scrubberFor } from '../redact.ts';
 import { CHANNEL_NAME, DECISION, VERSION } from '../schemas.ts';
 import type { Services } from '../services.ts';
@@ -62,6 +63,17 @@ export function evaluationRoutes(api: Api, services: Services): void {
     },
     handler: async (c, { params, body }) => {
       const target = await resolveTarget(services, params['name']!, body);
+      if (target.loaded.compiled === null) {
+        // a heavy version: evaluated in the work pool, answered and logged here as an inline one is
+        const [item] = await services.registry.evaluateHeavy(target.loaded, [body.input], { params: target.params, explain: body.explain === true, batchMaxSteps: null, signal: c.get('deadline')?.signal });
+        const effects: Array<() => void> = [];
+        const result = evaluated(services, target, body.input, item!, null, effects);
+        if (!result.ok) throw new ApiError(422, result.error.code, result.error.message, result.error.details);
+        const answer = body.explain === true ? boundedJson(c, result.body, responseBound(c, services.config, body.max_response_bytes), EXPLAIN_HINT) : c.json(result.body);
+        for (const effect of effects) effect();
+        await services.log.durable();
+        return answer;
+      }
       if (body.explain !== true) {
         const result = evaluateOne(services, target, body.input, false);
         if (!result.ok) throw new ApiError(422, result.error.code, result.error.message, result.error.details);
@@ -112,9 +124,19 @@ export function evaluationRoutes(api: Api, services: Services): void {
       let size = '{"results":[]}'.length;
       // one budget of steps for the whole batch; the event loop is given back between slices of it
       const budget = new StepBudget(isolationOf(services.config).batchMaxSteps);
+      // a heavy version's batch: evaluated in one task in the work pool, with the same shared budget
+      const heavy =
+        target.loaded.compiled === null
+          ? await services.registry.evaluateHeavy(target.loaded, body.inputs, { params: target.params, explain: body.explain === true, batchMaxSteps: budget.maxSteps, signal: c.get('deadline')?.signal })
+          : null;
       let slice = performance.now();
       for (const [index, input] of body.inputs.entries()) {
-        const result = budget.exhausted ? { ok: false as const, error: batchSpent(budget) } : evaluateOne(services, target, input, body.explain === true, { deferred: effects, budget });
+        const result =
+          heavy !== null
+            ? evaluated(services, target, input, heavy[index]!, budget, effects)
+            : budget.exhausted
+              ? { ok: false as const, error: batchSpent(budget) }
+              : evaluateOne(services, target, input, body.explain === true, { deferred: effects, budget });
         const part = JSON.stringify(result.ok ? result.body : { index, error: result.error });
         size += Buffer.byteLength(part) + (index > 0 ? 1 : 0);
         if (size > bound.bytes) throw responseTooLarge(bound, null, BATCH_HINT);
@@ -137,8 +159,7 @@ async function resolveTarget(services: Services, name: string, body: { version?:
   if (!admission.ok) throw errors.logUnavailable(admission.reason, admission.retryAfterSeconds);
   if (body.version !== undefined) {
     const loaded = await services.registry.version(name, body.version);
-    const defaults = loaded.compiled.validateParams({});
-    return { loaded, channel: null, params: defaults.ok ? defaults.values : {} };
+    return { loaded, channel: null, params: loaded.info.defaults };
   }
   const channel = body.channel ?? 'production';
   const view = await services.registry.channel(name, channel);
@@ -164,10 +185,22 @@ function evaluateOne(services: Services, target: Target, input: unknown, explain
   const { loaded } = target;
   const { deferred, budget } = options;
   const started = performance.now();
-  const result: EvaluationResult = loaded.compiled.evaluate(input, budget === undefined ? { params: target.params, explain } : { params: target.params, explain, budget });
+  const result: EvaluationResult = loaded.compiled!.evaluate(input, budget === undefined ? { params: target.params, explain } : { params: target.params, explain, budget });
   const durationUs = Math.round((performance.now() - started) * 1000);
   // a decision cut short by the batch's budget is not answered (nor logged) as a decision
   if (budget?.exhausted === true) return { ok: false, error: batchSpent(budget) };
+  return decided(services, target, input, result, durationUs, deferred);
+}
+
+/** A heavy version's evaluation of one input (`spent`: the batch's budget ran out, `budget` holds its size), answered as `evaluateOne` answers. */
+function evaluated(services: Services, target: Target, input: unknown, item: EvaluatedItem, budget: StepBudget | null, deferred: Array<() => void>): Evaluated {
+  if ('spent' in item) return { ok: false, error: batchSpent(budget!) };
+  return decided(services, target, input, item.result, item.durationUs, deferred);
+}
+
+/** The answer to an evaluated input, its decision logged and announced (or, with `deferred`, once the answer is known to be sent). */
+function decided(services: Services, target: Target, input: unknown, result: EvaluationResult, durationUs: number, deferred: Array<() => void> | undefined): Evaluated {
+  const { loaded } = target;
   if (!result.ok) return { ok: false, error: result.error };
   const decision = result;
   const id = randomUUID();

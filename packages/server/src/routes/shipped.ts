@@ -124,9 +124,9 @@ async function checkedRows(services: Services, shipped: ShippedDecision[]): Prom
       continue;
     }
     if (loaded.hash !== d.hash) problems.push({ path: `${at}/hash`, message: `version ${d.version} of \`${d.ruleset}\` has hash ${loaded.hash}` });
-    if (!loaded.compiled.outcomes.includes(d.decision)) problems.push({ path: `${at}/decision`, message: `\`${d.decision}\` is not an outcome of \`${d.ruleset}\` (${loaded.compiled.outcomes.join(', ')})` });
+    if (!loaded.info.outcomes.includes(d.decision)) problems.push({ path: `${at}/decision`, message: `\`${d.decision}\` is not an outcome of \`${d.ruleset}\` (${loaded.info.outcomes.join(', ')})` });
     d.violations.forEach((v, j) => {
-      if (!loaded.compiled.rules.some((rule) => rule.id === v.rule)) problems.push({ path: `${at}/violations/${j}/rule`, message: `version ${d.version} of \`${d.ruleset}\` has no rule \`${v.rule}\`` });
+      if (!loaded.info.rules.some((rule) => rule.id === v.rule)) problems.push({ path: `${at}/violations/${j}/rule`, message: `version ${d.version} of \`${d.ruleset}\` has no rule \`${v.rule}\`` });
     });
     const createdAt = new Date(d.created_at);
     rows.push({

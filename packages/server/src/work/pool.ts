@@ -18,6 +18,13 @@ export class WorkTimeout extends Error {
   }
 }
 
+/** The caller gave up (its signal aborted, e.g. its request's deadline passed) before a worker started the task: it never runs. */
+export class WorkAbandoned extends Error {
+  constructor() {
+    super('the task was given up before a worker started it');
+  }
+}
+
 /** Too many tasks are waiting already. */
 export class WorkBusy extends Error {
   constructor(readonly queued: number) {
@@ -39,6 +46,9 @@ interface Task {
   request: WorkRequest;
   resolve: (answer: unknown) => void;
   reject: (error: Error) => void;
+  /** Drops the task from the queue when its caller's signal aborts; removed once a worker starts it. */
+  abandon: (() => void) | null;
+  signal: AbortSignal | null;
 }
 
 interface Slot {
@@ -58,6 +68,8 @@ export class WorkPool {
   private closed = false;
   /** Tasks stopped at the time limit (a metric for operators and tests). */
   timeouts = 0;
+  /** Tasks dropped unrun because their caller gave up first (see `run`). */
+  abandoned = 0;
 
   /** The workers start on first use: a server that only evaluates never pays for them. */
   constructor(private readonly options: WorkPoolOptions) {}
@@ -66,7 +78,15 @@ export class WorkPool {
     return this.options.size;
   }
 
-  run<K extends WorkRequest['kind']>(request: Extract<WorkRequest, { kind: K }>): Promise<WorkAnswers[K]> {
+  /**
+   * Runs a task. `signal`: the caller's; once it aborts, a task still waiting for a worker is dropped
+   * and fails with `WorkAbandoned` (one a worker has started runs on, within the time limit).
+   */
+  run<K extends WorkRequest['kind']>(request: Extract<WorkRequest, { kind: K }>, signal?: AbortSignal): Promise<WorkAnswers[K]> {
+    if (signal?.aborted === true) {
+      this.abandoned++;
+      return Promise.reject(new WorkAbandoned());
+    }
     if (this.options.size === 0 || this.closed) {
       try {
         return Promise.resolve(runTask(request) as WorkAnswers[K]);
@@ -78,7 +98,18 @@ export class WorkPool {
     const maxQueued = this.options.maxQueued ?? 64 * this.options.size;
     if (this.queue.length >= maxQueued) return Promise.reject(new WorkBusy(this.queue.length));
     return new Promise<WorkAnswers[K]>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, request, resolve: resolve as (answer: unknown) => void, reject });
+      const task: Task = { id: this.nextId++, request, resolve: resolve as (answer: unknown) => void, reject, abandon: null, signal: signal ?? null };
+      if (signal !== undefined) {
+        task.abandon = () => {
+          const at = this.queue.indexOf(task);
+          if (at < 0) return;
+          this.queue.splice(at, 1);
+          this.abandoned++;
+          reject(new WorkAbandoned());
+        };
+        signal.addEventListener('abort', task.abandon, { once: true });
+      }
+      this.queue.push(task);
       this.dispatch();
     });
   }
@@ -103,6 +134,7 @@ export class WorkPool {
       if (this.queue.length === 0) return;
       if (slot.task !== null || !slot.ready) continue;
       const task = this.queue.shift()!;
+      if (task.abandon !== null) task.signal!.removeEventListener('abort', task.abandon);
       slot.task = task;
       slot.timer = setTimeout(() => this.expire(slot, task), this.options.timeoutMs);
       slot.worker.postMessage({ id: task.id, request: task.request });

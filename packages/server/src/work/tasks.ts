@@ -5,10 +5,11 @@
  * pool has no workers. Inputs and answers are structured-cloneable.
  */
 import { createHash } from 'node:crypto';
-import { compile, runTests, type CompiledRuleset, type EvaluateOptions, type Limits, type SizeLimits, type TestResult } from '@verdict/engine';
+import { compile, runTests, type CompiledRuleset, type EvaluateOptions, type Limits, type ParamsResult, type SizeLimits, type TestResult } from '@verdict/engine';
 import { analyze, format, hasErrors, type Analysis, type Diagnostic } from '@verdict/language';
 import { computeImpact, diffRuleset, type ImpactReport, type RulesetDiff } from '@verdict/review';
 import { REDACTED } from '../redact.ts';
+import { evaluateVersion, loadVersion, validateParams, type EvaluatedItem, type EvaluateRequest, type LoadAnswer, type StoredVersion } from './versions.ts';
 
 /** What a compile needs besides the source: the evaluation limits and the publish size limits. */
 export interface CompileSettings {
@@ -46,13 +47,19 @@ export type WorkRequest =
   | { kind: 'check'; source: string }
   | { kind: 'compile'; source: string; settings: CompileSettings }
   | { kind: 'diff'; from: string; to: string }
-  | { kind: 'impact'; request: ImpactRequest; settings: CompileSettings };
+  | { kind: 'impact'; request: ImpactRequest; settings: CompileSettings }
+  | ({ kind: 'load' } & StoredVersion)
+  | ({ kind: 'params'; overrides: Array<Record<string, unknown>> } & StoredVersion)
+  | ({ kind: 'evaluate' } & EvaluateRequest);
 
 export interface WorkAnswers {
   check: { ruleset: string; errors: number; diagnostics: Diagnostic[] };
   compile: Compiled;
   diff: RulesetDiff;
   impact: ImpactAnswer;
+  load: LoadAnswer;
+  params: ParamsResult[];
+  evaluate: EvaluatedItem[];
 }
 
 export type WorkAnswer = WorkAnswers[WorkRequest['kind']];
@@ -74,6 +81,12 @@ export function runTask(request: WorkRequest): WorkAnswer {
       return diffRuleset({ source: request.from, ast: analyze(request.from).ast }, { source: request.to, ast: analyze(request.to).ast });
     case 'impact':
       return impact(request.request, request.settings);
+    case 'load':
+      return loadVersion(request);
+    case 'params':
+      return validateParams(request);
+    case 'evaluate':
+      return evaluateVersion(request);
   }
 }
 
