@@ -113,7 +113,7 @@ export function isolationOf(config: ServerConfig): IsolationSettings {
 }
 
 /** `VERDICT_INLINE_COMPILE_MAX_KB`'s default, in KB (measured: docs/operations.md, "Compiled versions in memory"). */
-export const INLINE_COMPILE_MAX_KB = 24;
+export const INLINE_COMPILE_MAX_KB = 20;
 
 /** The largest stored source, in bytes, compiled on the request thread (larger ones are heavy). */
 export function inlineCompileMaxBytesOf(config: ServerConfig): number {
