@@ -210,3 +210,53 @@ describe('the cost model', () => {
     expect(alone.ok && alone.errors).toEqual([]);
   });
 });
+
+describe('input validation spends from the evaluation budget', () => {
+  const WHERE = `ruleset t.where
+input {
+  code: string where value.matches("[a-z]{20}[0-9]")
+  note: string where lower(value) != "x"
+}
+decision deny > allow
+rule r {
+  severity high
+  deny when code == note
+  because "r"
+}
+`;
+  const valid = { code: 'a'.repeat(20) + '1', note: 'n' };
+
+  it('charges a `where` pattern as `matches` is charged, before it runs: a huge field answers limit_exceeded at once', () => {
+    const compiled = ruleset(WHERE);
+    expect(compiled.evaluate(valid)).toMatchObject({ ok: true, decision: 'allow' });
+    expect(compiled.evaluate({ ...valid, code: 'a'.repeat(21) })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const started = performance.now();
+    // 23 instructions times 300,101: about 7 million steps (RE2 would search for most of a second)
+    const r = compiled.evaluate({ ...valid, code: 'a'.repeat(300_000) });
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(r).toEqual({ ok: false, error: { code: 'limit_exceeded', message: 'validating the input: evaluation exceeded 1000000 steps', details: [] } });
+  });
+
+  it('counts the pattern and the `where` conditions in the steps of the evaluation, with the same limit', () => {
+    // the pattern: 23 × (21 + 101) steps; the condition: a call and 62 steps reading 1,000 characters
+    const pattern = 23 * (21 + 101);
+    const note = { ...valid, note: 'N'.repeat(1000) };
+    const r = ruleset(WHERE).evaluate(note, { explain: true });
+    expect(r.ok && r.trace!.steps).toBe(pattern + 1 + 62);
+    expect(ruleset(WHERE, { limits: { maxSteps: pattern + 63 } }).evaluate(note)).toMatchObject({ ok: true });
+    for (const maxSteps of [pattern - 1, pattern + 62]) {
+      expect(ruleset(WHERE, { limits: { maxSteps } }).evaluate(note)).toMatchObject({ ok: false, error: { code: 'limit_exceeded' } });
+    }
+  });
+
+  it('spends from a batch budget, also for inputs that are refused', () => {
+    const compiled = ruleset(WHERE);
+    const budget = new StepBudget(30_000);
+    const input = { ...valid, code: 'a'.repeat(1000) };
+    expect(compiled.evaluate(input, { budget })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    // the pattern on 1,000 characters, and the call of \`lower\`
+    expect(budget.spent).toBe(23 * 1101 + 1);
+    expect(compiled.evaluate(input, { budget })).toEqual({ ok: false, error: { code: 'limit_exceeded', message: 'validating the input: the batch exceeded its budget of 30000 steps', details: [] } });
+    expect(budget.exhausted).toBe(true);
+  });
+});
