@@ -11,7 +11,7 @@ import type { RecordType } from './codegen/static-types.ts';
 import { printExpr } from './print.ts';
 import { VError, ValueTooLarge, isMap, setOwn, thrownError, toJson, toText, typeName, type VMap, type Value } from './values.ts';
 import type { Decision, EvaluateOptions, EvaluationResult, Location, RuleError, RuleTrace, TraceValue, Violation } from './types.ts';
-import { NO_PROBLEMS, ValidationSpent, metered, type Validator } from './validate.ts';
+import { NO_PROBLEMS, ValidationSpent, meterPatterns, type Validator } from './validate.ts';
 import type { WhereChecker } from './wheres.ts';
 
 export interface CompiledRule {
@@ -104,12 +104,14 @@ export function evaluateRuleset(plan: Plan, input: unknown, options: EvaluateOpt
 function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions): EvaluationResult {
   // one budget for the whole evaluation: `where` patterns and conditions spend from it before the rules
   const state = new EvalState(plan.limits, options.budget ?? null);
+  const outer = meterPatterns(state);
   try {
-    return metered(state, () => validateThenDecide(plan, input, options, state));
+    return validateThenDecide(plan, input, options, state);
   } catch (e) {
     if (!(e instanceof ValidationSpent)) throw e;
     return { ok: false, error: { code: 'limit_exceeded', message: `validating the input: ${e.message}`, details: [] } };
   } finally {
+    meterPatterns(outer);
     state.settle();
   }
 }

@@ -57,18 +57,15 @@ export class ValidationSpent extends Error {
 let meter: EvalState | null = null;
 
 /**
- * Runs `validate` with `where` patterns charged to `state` before each search: the size of the
- * pattern's RE2 program times (the text's length + 101), as `matches` is charged. Throws
- * `ValidationSpent` once the budget is spent, before the search that would overspend it.
+ * From now on, `where` patterns are charged to `state` before each search: the size of the
+ * pattern's RE2 program times (the text's length + 101), as `matches` is charged; once the budget is
+ * spent, the search is not made and `ValidationSpent` is thrown. Returns the meter it replaces, for
+ * `restoreMeter` when the evaluation is over.
  */
-export function metered<T>(state: EvalState, validate: () => T): T {
+export function meterPatterns(state: EvalState | null): EvalState | null {
   const outer = meter;
   meter = state;
-  try {
-    return validate();
-  } finally {
-    meter = outer;
-  }
+  return outer;
 }
 
 /**

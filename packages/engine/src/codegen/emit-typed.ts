@@ -22,6 +22,7 @@
 import { extendPath, type Expr } from '@verdict/language';
 import { rootedField, type Closure, type CompileEnv, type Locals } from '../compiler.ts';
 import { PRELUDE, Scope, constantItems, jsString, literalCode, literalItems, membershipTest, stringEquality, type ModuleTables, type TypedEmission } from './emit.ts';
+import { ITEMS_PER_STEP } from '../context.ts';
 import { describeName, nameInfo } from './names.ts';
 import { isScalar, sameType, staticTypeOfValue, type RecordType, type StaticType } from './static-types.ts';
 import type { Value } from '../values.ts';
@@ -349,7 +350,9 @@ export class TypedEmitter implements TypedEmission {
     const comparable = equality ? isScalar(left.type) && left.type.kind === right.type.kind : ['<', '<=', '>', '>='].includes(op) && left.type.kind === 'number' && right.type.kind === 'number';
     if (!comparable) return null;
     const js = op === '==' ? '===' : op === '!=' ? '!==' : op;
-    if (equality && left.type.kind === 'string') {
+    // a string literal of fewer than 16 characters on either side: no comparison to charge
+    const short = (x: Expr) => x.kind === 'String' && x.value.length < ITEMS_PER_STEP;
+    if (equality && left.type.kind === 'string' && !short(e.left) && !short(e.right)) {
       // two long strings of one length are charged before they are compared: the operands in temporaries
       const x = scope.tmp();
       const y = scope.tmp();
