@@ -59,8 +59,8 @@ let meter: EvalState | null = null;
 /**
  * From now on, `where` patterns are charged to `state` before each search: the size of the
  * pattern's RE2 program times (the text's length + 101), as `matches` is charged; once the budget is
- * spent, the search is not made and `ValidationSpent` is thrown. Returns the meter it replaces, for
- * `restoreMeter` when the evaluation is over.
+ * spent, the search is not made and `ValidationSpent` is thrown. Returns the meter it replaces,
+ * put back (by this same call) when the evaluation is over; null stops the counting.
  */
 export function meterPatterns(state: EvalState | null): EvalState | null {
   const outer = meter;
