@@ -57,6 +57,14 @@ export class EvalState {
     return length < ITEMS_PER_STEP ? null : this.charge(Math.floor(length / ITEMS_PER_STEP), node);
   }
 
+  /**
+   * Comparing two strings: when they have the same length n (only then are they read through),
+   * floor(n / 16) steps; strings of different lengths, or shorter than 16, cost nothing.
+   */
+  compare(a: string, b: string, node: number): VError | null {
+    return a.length < ITEMS_PER_STEP || a.length !== b.length ? null : this.charge(Math.floor(a.length / ITEMS_PER_STEP), node);
+  }
+
   /** Building a list or string of `length`: refused past `maxListLength`, else counted as a scan of it. */
   checkLength(length: number, node: number): VError | null {
     if (length > this.limits.maxListLength) {

@@ -11,7 +11,7 @@ import type { RecordType } from './codegen/static-types.ts';
 import { printExpr } from './print.ts';
 import { VError, ValueTooLarge, isMap, setOwn, thrownError, toJson, toText, typeName, type VMap, type Value } from './values.ts';
 import type { Decision, EvaluateOptions, EvaluationResult, Location, RuleError, RuleTrace, TraceValue, Violation } from './types.ts';
-import { NO_PROBLEMS, type Validator } from './validate.ts';
+import { NO_PROBLEMS, ValidationSpent, meterPatterns, type Validator } from './validate.ts';
 import type { WhereChecker } from './wheres.ts';
 
 export interface CompiledRule {
@@ -102,13 +102,28 @@ export function evaluateRuleset(plan: Plan, input: unknown, options: EvaluateOpt
 }
 
 function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions): EvaluationResult {
+  // one budget for the whole evaluation: `where` patterns and conditions spend from it before the rules
+  const state = new EvalState(plan.limits, options.budget ?? null);
+  const outer = meterPatterns(state);
+  try {
+    return validateThenDecide(plan, input, options, state);
+  } catch (e) {
+    if (!(e instanceof ValidationSpent)) throw e;
+    return { ok: false, error: { code: 'limit_exceeded', message: `validating the input: ${e.message}`, details: [] } };
+  } finally {
+    meterPatterns(outer);
+    state.settle();
+  }
+}
+
+function validateThenDecide(plan: Plan, input: unknown, options: EvaluateOptions, state: EvalState): EvaluationResult {
   // what the quick check accepts is valid and of the declared types; anything else is ajv's to judge
   // coverage is recorded by the generic closures (the typed code does not report to it)
   const typed = options.coverage === undefined && plan.quickCheck !== null && plan.quickCheck(input);
   const schemaProblems = typed ? NO_PROBLEMS : plan.validateInput(input);
   // Converted once: the where checks and the rules both read the converted input (timestamps, durations).
   const data = plan.convert ? plan.convert(input as Value) : (input as Value);
-  const problems = plan.checkWheres === null ? schemaProblems : [...schemaProblems, ...plan.checkWheres(data, new Set(schemaProblems.map((p) => p.path)))];
+  const problems = plan.checkWheres === null ? schemaProblems : [...schemaProblems, ...plan.checkWheres(data, new Set(schemaProblems.map((p) => p.path)), state)];
   if (problems.length > 0) return invalidInput(problems);
   // ajv accepts an instance of a class as an object; rules would then read none of its fields
   if (!typed && data !== null && typeof data === 'object' && !isMap(data)) return invalidInput([{ path: '', message: 'must be a plain object (JSON data), not an instance of a class' }]);
@@ -118,7 +133,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
   const explain = options.explain === true;
   const totals = totalsOf(plan);
   const ctx: Ctx = {
-    state: new EvalState(plan.limits, options.budget ?? null),
+    state,
     // what the quick check accepted is a plain object already
     input: (typed || isMap(data) ? data : {}) as VMap,
     params: paramValues,
@@ -127,11 +142,7 @@ function evaluateUnguarded(plan: Plan, input: unknown, options: EvaluateOptions)
     depth: 0,
     ...(options.coverage === undefined ? {} : { coverage: options.coverage }),
   };
-  try {
-    return decide(plan, ctx, typed, explain, totals);
-  } finally {
-    ctx.state.settle();
-  }
+  return decide(plan, ctx, typed, explain, totals);
 }
 
 /** Rules, outputs and the decision, on a validated input. */

@@ -6,7 +6,8 @@ import type { BinaryOperator } from '@verdict/language';
 import type { EvalState } from './context.ts';
 import { compareTimes, durationOrError, negateDuration, timestampOrError } from './time.ts';
 import { Decimal, decimalFrom } from './money.ts';
-import { Duration, Timestamp, VError, compareStrings, deepEqual, formatNumber, getOwn, isMap, setOwn, typeName, type VMap, type Value } from './values.ts';
+import { equalCharged, includesCharged } from './equality.ts';
+import { Duration, Timestamp, VError, compareStrings, formatNumber, getOwn, isMap, setOwn, typeName, type VMap, type Value } from './values.ts';
 
 export function typeError(node: number, message: string): VError {
   return new VError('type_error', message, node);
@@ -71,14 +72,15 @@ export function addMapEntry(out: VMap, key: Value, value: Value, node: number): 
 export function contains(collection: Value, item: Value, node: number, state: EvalState): Value {
   if (Array.isArray(collection)) {
     // a list is searched item by item: one step per 16 of them (a map looks the key up)
+    // (and strings of one length are compared character by character: see equalCharged)
     const read = state.scan(collection.length, node);
     if (read !== null) return read;
-    for (const x of collection) if (deepEqual(x, item)) return true;
-    return false;
+    return includesCharged(collection, item, state, node);
   }
   if (isMap(collection)) {
+    // a key is read once to look it up: one step per 16 of its characters
     const key = mapKey(item, node);
-    return key instanceof VError ? key : Object.hasOwn(collection, key);
+    return key instanceof VError ? key : (state.scan(key.length, node) ?? Object.hasOwn(collection, key));
   }
   return typeError(node, `\`in\` needs a list or a map, not ${typeName(collection)}`);
 }
@@ -98,7 +100,8 @@ export function binary(op: BinaryOperator, a: Value, b: Value, node: number, sta
       // lists and maps are compared item by item: one step per 16 (the generated code compares scalars only)
       const read = typeof a === 'object' && a !== null && typeof b === 'object' && b !== null ? state.scan(Math.min(sizeOf(a), sizeOf(b)), node) : null;
       if (read !== null) return read;
-      return op === '==' ? deepEqual(a, b) : !deepEqual(a, b);
+      const same = equalCharged(a, b, state, node);
+      return op === '==' || same instanceof VError ? same : !same;
     }
     case '<':
     case '<=':

@@ -271,7 +271,7 @@ function compileAst(
     validateInput = () => [{ path: '', message: 'the input schema does not compile' }];
   }
   const convert = recordConverter(inputFields);
-  const checkWheres = buildWhereChecker(untranslatedWheres(ast), env, limits, () => slotCount);
+  const checkWheres = buildWhereChecker(untranslatedWheres(ast), env, () => slotCount);
 
   // ---- node locations and text, for errors and traces
   const nodes = new Map<number, Expr>();

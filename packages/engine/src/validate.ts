@@ -3,10 +3,12 @@ import { DECIMAL_PATTERN, DURATION_PATTERN, TIMESTAMP_PATTERN, extendPath, type 
 import { DECIMAL_TEXT } from './money.ts';
 import Ajv2020, { type CodeOptions, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { RE2JS } from 're2js';
+import { patternCost } from './builtins/strings.ts';
 import { compileQuickCheck, type QuickCheck } from './codegen/quick-check.ts';
+import type { EvalState } from './context.ts';
 import { DURATION_FORMAT } from './schema.ts';
 import { parseDuration, parseTimestamp } from './time.ts';
-import { isPrototypeName } from './values.ts';
+import { isPrototypeName, type VError } from './values.ts';
 
 export type Validator = (value: unknown) => Array<{ path: string; message: string }>;
 
@@ -25,10 +27,46 @@ const FORMATS: Record<string, (s: string) => boolean> = {
 const re2Pattern: NonNullable<CodeOptions['regExp']> = Object.assign(
   (pattern: string) => {
     const re = RE2JS.compile(pattern);
-    return { test: (s: string) => re.matcher(s).find(), toString: () => `re2:${pattern}` };
+    // the language's own patterns of the time and decimal types are not `where` patterns: uncounted
+    const counted = !Object.hasOwn(TIME_PATTERNS, pattern);
+    return {
+      test: (s: string) => {
+        if (counted && meter !== null) {
+          const spent = meter.charge(patternCost(pattern, s), -1);
+          if (spent !== null) throw new ValidationSpent(spent);
+        }
+        return re.matcher(s).find();
+      },
+      toString: () => `re2:${pattern}`,
+    };
   },
   { code: 're2js' },
 );
+
+/**
+ * Thrown out of input validation when the evaluation's step budget is spent on it (a `where`
+ * pattern, as `matches` is charged, or a `where` condition): the evaluation answers `limit_exceeded`.
+ */
+export class ValidationSpent extends Error {
+  constructor(readonly error: VError) {
+    super(error.message);
+  }
+}
+
+/** The evaluation whose budget `where` patterns spend while validators run (none: uncounted). */
+let meter: EvalState | null = null;
+
+/**
+ * From now on, `where` patterns are charged to `state` before each search: the size of the
+ * pattern's RE2 program times (the text's length + 101), as `matches` is charged; once the budget is
+ * spent, the search is not made and `ValidationSpent` is thrown. Returns the meter it replaces,
+ * put back (by this same call) when the evaluation is over; null stops the counting.
+ */
+export function meterPatterns(state: EvalState | null): EvalState | null {
+  const outer = meter;
+  meter = state;
+  return outer;
+}
 
 /**
  * The patterns of the time types, as the quick check tests them: the parsers accept exactly the

@@ -6,8 +6,10 @@
  */
 import type { Expr, UntranslatedWhere } from '@verdict/language';
 import { compileExpr, type Closure, type CompileEnv, type Ctx } from './compiler.ts';
-import { EvalState, type Limits } from './context.ts';
+import type { EvalState } from './context.ts';
+import { isFatal } from './ops.ts';
 import { printExpr } from './print.ts';
+import { ValidationSpent } from './validate.ts';
 import { VError, getOwn, isMap, type Value } from './values.ts';
 
 interface WhereCheck {
@@ -20,18 +22,22 @@ interface WhereCheck {
   text: string;
 }
 
-export type WhereChecker = (input: Value, skip: ReadonlySet<string>) => Array<{ path: string; message: string }>;
+/**
+ * The problems of `input`, its conditions evaluated within `state`'s budget (the evaluation's); throws
+ * `ValidationSpent` when they spend it.
+ */
+export type WhereChecker = (input: Value, skip: ReadonlySet<string>, state: EvalState) => Array<{ path: string; message: string }>;
 
-export function buildWhereChecker(untranslated: UntranslatedWhere[], env: CompileEnv, limits: Limits, slotCount: () => number): WhereChecker | null {
+export function buildWhereChecker(untranslated: UntranslatedWhere[], env: CompileEnv, slotCount: () => number): WhereChecker | null {
   const checks: WhereCheck[] = untranslated.map((u) => {
     const slot = env.newSlot();
     const value = new Map([['value', (ctx: Ctx) => ctx.slots[slot] as Value]]);
     return { path: u.path, conjuncts: u.untranslated.map((e: Expr) => compileExpr(e, env, value)), slot, text: printExpr(u.where) };
   });
   if (checks.length === 0) return null;
-  return (input, skip) => {
+  return (input, skip, state) => {
     const out: Array<{ path: string; message: string }> = [];
-    const ctx: Ctx = { state: new EvalState(limits), input: {}, params: [], slots: new Array(slotCount()), trace: null, depth: 0 };
+    const ctx: Ctx = { state, input: {}, params: [], slots: new Array(slotCount()), trace: null, depth: 0 };
     for (const c of checks) {
       for (const [at, value] of expand(input, c.path, '')) {
         if (skip.has(at)) continue;
@@ -51,6 +57,7 @@ function evaluateConjuncts(conjuncts: Closure[], ctx: Ctx): false | VError | nul
   for (const conjunct of conjuncts) {
     const ok = conjunct(ctx);
     if (ok === false) return false;
+    if (isFatal(ok)) throw new ValidationSpent(ok as VError);
     // An absent value or a type mismatch is the schema's to report, not the constraint's.
     if (ok instanceof VError && !ok.absent && ok.code !== 'type_error') error ??= ok;
   }

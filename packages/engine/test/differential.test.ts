@@ -3,6 +3,7 @@ import { FC_SEED } from './helpers.ts';
 import { describe, expect, it } from 'vitest';
 import { parseExpression } from '@verdict/language';
 import { compileExpression, decimalFrom, Duration, interpretWith, Timestamp, toJson, VError, type Value } from '@verdict/engine';
+import { EvalState } from '../src/context.ts';
 
 /**
  * Expression text over the names x, y (numbers), s (string), xs (list of numbers), m (map), n (null),
@@ -157,6 +158,57 @@ describe.each([
         expect(a.ok ? toJson(a.value as Value) : { error: a.error.code, message: a.error.message }).toEqual(b instanceof VError ? normal(b) : toJson(b));
       }),
       { numRuns, seed: FC_SEED },
+    );
+  });
+});
+
+/**
+ * Long strings: comparisons of strings of one length (16 characters or more) are charged in every
+ * evaluator alike, so each stops at exactly the step the reference interpreter stops at. Strings of
+ * 40 to 48 characters over `ls`, `lt` (strings), `ll` (a list of them) and `lm` (a map keyed by them).
+ */
+const LONG = ['a'.repeat(40), 'a'.repeat(39) + 'b', 'b' + 'a'.repeat(39), 'a'.repeat(48), 'short'];
+const longStr: fc.Arbitrary<string> = fc.oneof(fc.constantFrom('ls', 'lt', ...LONG.map((s) => JSON.stringify(s))), fc.constantFrom('ls + ""', '(ls + "x")'));
+const longBool: fc.Arbitrary<string> = fc.letrec<{ b: string }>((tie) => ({
+  b: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.tuple(longStr, fc.constantFrom('==', '!='), longStr).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    fc.tuple(longStr, fc.constantFrom('ll', 'lm', `[${LONG.map((s) => JSON.stringify(s)).join(', ')}]`, '[ls, lt, ls]', `[${JSON.stringify(LONG[1])}, ${JSON.stringify(LONG[0])}]`)).map(([a, l]) => `(${a} in ${l})`),
+    longStr.map((a) => `ll.contains(${a})`),
+    fc.tuple(longStr, longStr).map(([a, b]) => `([${a}, ${b}] == [${b}, ${a}])`),
+    fc.tuple(longStr, longStr).map(([a, b]) => `({"k": ${a}} != {"k": ${b}})`),
+    longStr.map((a) => `ll.exists(v, v == ${a})`),
+    fc.tuple(tie('b'), fc.constantFrom('&&', '||'), tie('b')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+  ),
+})).b;
+const longBindings = fc.record({
+  ls: fc.constantFrom(...LONG),
+  lt: fc.constantFrom(...LONG),
+  ll: fc.array(fc.constantFrom(...LONG), { maxLength: 5 }),
+  lm: fc.dictionary(fc.constantFrom(...LONG), fc.constant(1), { maxKeys: 3 }),
+});
+
+describe.each([
+  { evaluator: 'compiled closures', codegen: false },
+  { evaluator: 'generated code', codegen: true },
+])('$evaluator charge long-string comparisons as the reference interpreter does', ({ codegen }) => {
+  it('stopping at the same step on generated expressions', () => {
+    const limits = { maxListLength: 100_000 };
+    fc.assert(
+      fc.property(longBool, longBindings, (text, bindings) => {
+        const parsed = parseExpression(text);
+        const counted = new EvalState({ ...limits, maxSteps: 1_000_000 });
+        const value = interpretWith(parsed.expr, bindings, counted);
+        // at the reference's count the answer is the value; one step short, limit_exceeded
+        for (const maxSteps of counted.steps === 0 ? [0] : [counted.steps - 1, counted.steps]) {
+          const reference = maxSteps === counted.steps ? value : interpretWith(parsed.expr, bindings, new EvalState({ ...limits, maxSteps }));
+          const compiled = compileExpression(text, bindings, { maxSteps }, { codegen });
+          if ('diagnostics' in compiled) throw new Error(`${text}: ${compiled.diagnostics[0]?.message}`);
+          const r = compiled.evaluate();
+          expect(r.ok ? r.value : { error: r.error.code, message: r.error.message }, `${text} within ${maxSteps} steps`).toEqual(normal(reference));
+        }
+      }),
+      { numRuns: 1500, seed: FC_SEED },
     );
   });
 });

@@ -216,6 +216,36 @@ forEachDriver(
       expect(answer.body.results.map((r: { decision: string }) => r.decision)).toEqual(['allow', 'deny']);
     }, SLOW);
 
+    it('comparing a 300 KB string with long strings again and again runs into the step limit at once (limit_exceeded)', async () => {
+      const target = uniqueName('compare');
+      await ctx.t.deploy(target, header(target) + '\nrule compare {\n  severity high\n  deny when ys.exists(i, s in [p, p, p, p, p, p, p, p] || s == p)\n  because "compared"\n}\n');
+      expect((await ctx.t.evaluate(target, { input: INPUT })).status).toBe(200);
+      // equal lengths, differing in the last character: every comparison reads both through (18,750
+      // steps each), and 5,000 iterations of 9 comparisons would hold the thread for about a second
+      const s = 'a'.repeat(300_000);
+      const p = 'a'.repeat(299_999) + 'b';
+      const ys = Array.from({ length: 5000 }, (_, i) => i);
+      const answers = await repeatedly(ctx, name, baseline, 600, () => ctx.t.evaluate(target, { input: { ...INPUT, s, p, ys } }));
+      for (const res of answers) {
+        expect(res.status).toBe(200);
+        expect(res.body.errors).toEqual([expect.objectContaining({ rule: 'compare', code: 'limit_exceeded' })]);
+      }
+    }, SLOW);
+
+    it('a `where` pattern on a 300 KB field is refused at once, before it runs (limit_exceeded)', async () => {
+      const target = uniqueName('where');
+      const source = header(target).replace('  s: string\n', '  s: string where value.matches("[a-z]{20}[0-9]")\n') + '\nrule any {\n  severity high\n  deny when n > 100\n  because "n"\n}\n';
+      await ctx.t.deploy(target, source);
+      expect((await ctx.t.evaluate(target, { input: { ...INPUT, s: 'abcdefghijklmnopqrst1' } })).status).toBe(200);
+      // 23 instructions times 300,101 characters: about 7 million steps, refused before RE2 searches
+      // (which would hold the thread for about half a second a request)
+      const answers = await repeatedly(ctx, name, baseline, 600, () => ctx.t.evaluate(target, { input: { ...INPUT, s: 'a'.repeat(300_000) } }));
+      for (const res of answers) {
+        expect(res.status).toBe(422);
+        expect(res.body.error).toMatchObject({ code: 'limit_exceeded', message: 'validating the input: evaluation exceeded 50000 steps' });
+      }
+    }, SLOW);
+
     it('publishing 3,000 rules with quadratic conditions runs off the main thread (published, or stopped at the limit)', async () => {
       const target = uniqueName('rules');
       const rules = Array.from(

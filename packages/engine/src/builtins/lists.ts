@@ -1,6 +1,7 @@
 import type { EvalState } from '../context.ts';
 import { typeError } from '../ops.ts';
-import { VError, deepEqual, isMap, toText, typeName, type Value } from '../values.ts';
+import { includesCharged } from '../equality.ts';
+import { VError, isMap, toText, typeName, type Value } from '../values.ts';
 import type { BuiltinTable } from './types.ts';
 import { expectList, expectString, invalid, numbersOf } from './util.ts';
 
@@ -110,8 +111,8 @@ export const listBuiltins: BuiltinTable = {
         const part = expectString(b as Value, 'contains', node);
         return part instanceof VError ? part : (state.scan(a.length, node) ?? a.includes(part));
       }
-      if (Array.isArray(a)) return state.scan(a.length, node) ?? a.some((x) => deepEqual(x, b as Value));
-      if (isMap(a)) return typeof b === 'string' ? Object.hasOwn(a, b) : typeError(node, 'a map key is a string');
+      if (Array.isArray(a)) return state.scan(a.length, node) ?? includesCharged(a, b as Value, state, node);
+      if (isMap(a)) return typeof b === 'string' ? (state.scan(b.length, node) ?? Object.hasOwn(a, b)) : typeError(node, 'a map key is a string');
       return typeError(node, `contains() needs a string or a list, not ${typeName(a as Value)}`);
     },
   },

@@ -21,7 +21,8 @@
  */
 import { extendPath, type Expr } from '@verdict/language';
 import { rootedField, type Closure, type CompileEnv, type Locals } from '../compiler.ts';
-import { PRELUDE, Scope, constantItems, jsString, literalCode, literalItems, membershipTest, type ModuleTables, type TypedEmission } from './emit.ts';
+import { PRELUDE, Scope, constantItems, jsString, literalCode, literalItems, membershipTest, stringEquality, type ModuleTables, type TypedEmission } from './emit.ts';
+import { ITEMS_PER_STEP } from '../context.ts';
 import { describeName, nameInfo } from './names.ts';
 import { isScalar, sameType, staticTypeOfValue, type RecordType, type StaticType } from './static-types.ts';
 import type { Value } from '../values.ts';
@@ -349,6 +350,17 @@ export class TypedEmitter implements TypedEmission {
     const comparable = equality ? isScalar(left.type) && left.type.kind === right.type.kind : ['<', '<=', '>', '>='].includes(op) && left.type.kind === 'number' && right.type.kind === 'number';
     if (!comparable) return null;
     const js = op === '==' ? '===' : op === '!=' ? '!==' : op;
+    // a string literal of fewer than 16 characters on either side: no comparison to charge
+    const short = (x: Expr) => x.kind === 'String' && x.value.length < ITEMS_PER_STEP;
+    if (equality && left.type.kind === 'string' && !short(e.left) && !short(e.right)) {
+      // two long strings of one length are charged before they are compared: the operands in temporaries
+      const x = scope.tmp();
+      const y = scope.tmp();
+      // (a missing optional field is undefined: compared as it is, with nothing to charge)
+      const absent = left.absent || right.absent ? `${x} === undefined || ${y} === undefined ? ${x} ${js} ${y} : ` : '';
+      const code = this.pair(left, right, scope, (a, b) => `(${x} = ${a}, ${y} = ${b}, ${absent}${stringEquality(x, y, js as '===' | '!==', String(e.id))})`);
+      return { code, type: BOOL, fails: true, absent: false };
+    }
     return { code: this.pair(left, right, scope, (a, b) => `${a} ${js} ${b}`), type: BOOL, fails, absent: false };
   }
 

@@ -21,6 +21,7 @@ import type { Expr, TablePattern } from '@verdict/language';
 import { BUILTIN_IMPLS } from '../builtins/index.ts';
 import { MAX_TABLE_DEPTH, compileExpr, dottedPath, rootedField, type Closure, type CompileEnv, type Locals, type TableRef } from '../compiler.ts';
 import { ITEMS_PER_STEP } from '../context.ts';
+import { ConstantListCosts } from '../equality.ts';
 import { readsOptionalField } from '../optional-fields.ts';
 import { isPrototypeName, type Value } from '../values.ts';
 import { describeName, nameInfo, tableInfo, type TableInfo } from './names.ts';
@@ -107,9 +108,21 @@ export function membershipTest(items: Value[], v: string, tables: ModuleTables, 
     items.length > MAX_COMPARED_ITEMS ? `${tables.value(new Set(items))}.has(${v})`
     : items.length === 0 ? 'false'
     : `(${items.map((x) => `${v} === ${literalCode(x, tables)}`).join(' || ')})`;
-  // counted as `contains` counts a search of the list, whatever the test costs here
+  // counted as `contains` counts a search of the list, whatever the test costs here: the scan, then
+  // the comparisons of `v` with the list's strings of its length (when it has any 16 or more long)
+  const costs = ConstantListCosts.of(items);
+  const compared = costs === null ? test : `((typeof ${v} === "string" && ${v}.length >= ${ITEMS_PER_STEP} ? ${tables.value(costs)}.charge(${v}, S, ${node}) : null) ?? ${test})`;
   const steps = Math.floor(items.length / ITEMS_PER_STEP);
-  return steps === 0 ? test : `(S.charge(${steps}, ${node}) ?? ${test})`;
+  return steps === 0 ? compared : `(S.charge(${steps}, ${node}) ?? ${compared})`;
+}
+
+/**
+ * `a === b` (or `!==`) of the variables `a` and `b`, where `a` holds a string and `b` a value of
+ * the same type: two strings of one length of 16 or more are charged as the cost model counts
+ * their comparison (`EvalState.compare`), before it is made.
+ */
+export function stringEquality(a: string, b: string, js: '===' | '!==', node: string): string {
+  return `(${a}.length < ${ITEMS_PER_STEP} || ${a}.length !== ${b}.length ? ${a} ${js} ${b} : S.compare(${a}, ${b}, ${node}) ?? ${a} ${js} ${b})`;
 }
 
 /**
@@ -262,7 +275,12 @@ export class Emitter {
     if (lit !== null && (op === '==' || op === '!=' || (typeof lit.value === 'number' && ['<', '<=', '>', '>='].includes(op)))) {
       const r = this.literal(lit.value);
       const js = op === '==' ? '===' : op === '!=' ? '!==' : op;
-      return `((${a} = ${left}) instanceof VError ? ${a} : typeof ${a} === ${str(typeof lit.value)} ? ${a} ${js} ${r} : ${generic(a, r)})`;
+      // a literal of 16 characters or more: compared (and charged) only when the lengths agree
+      const test =
+        typeof lit.value === 'string' && lit.value.length >= ITEMS_PER_STEP
+          ? `(${a}.length !== ${lit.value.length} ? ${op === '!='} : S.charge(${Math.floor(lit.value.length / ITEMS_PER_STEP)}, ${e.id}) ?? ${a} ${js} ${r})`
+          : `${a} ${js} ${r}`;
+      return `((${a} = ${left}) instanceof VError ? ${a} : typeof ${a} === ${str(typeof lit.value)} ? ${test} : ${generic(a, r)})`;
     }
     if (op === 'in') {
       // a list literal of literals: nothing to evaluate on the right
@@ -279,8 +297,8 @@ export class Emitter {
     switch (op) {
       case '==':
       case '!=':
-        // same-typed primitives: deepEqual is ===
-        return strict(`typeof ${a} === typeof ${b} && typeof ${a} !== "object" ? ${a} ${op === '==' ? '===' : '!=='} ${b}`);
+        // same-typed primitives: deepEqual is === (two long strings of one length charged first)
+        return strict(`typeof ${a} === typeof ${b} && typeof ${a} !== "object" ? (typeof ${a} === "string" ? ${stringEquality(a, b, op === '==' ? '===' : '!==', String(e.id))} : ${a} ${op === '==' ? '===' : '!=='} ${b})`);
       case '<':
       case '<=':
       case '>':
@@ -399,8 +417,9 @@ export class Emitter {
     const value = this.expr(p.value, locals, scope, d);
     if (p.kind === 'TestPattern') return `((${v} = ${value}) instanceof VError ? ${v} : ${v} === true)`;
     const sameScalar = `typeof ${v} !== "object" && typeof ${arg} === typeof ${v}`;
-    if (p.kind === 'EqualsPattern') return `((${v} = ${value}) instanceof VError ? ${v} : ${sameScalar} ? ${arg} === ${v} : ${generic(v)})`;
-    if (p.op === '!=') return `((${v} = ${value}) instanceof VError ? ${v} : ${sameScalar} ? ${arg} !== ${v} : ${generic(v)})`;
+    const same = (js: '===' | '!==') => `(typeof ${v} === "string" ? ${stringEquality(v, arg, js, 'node')} : ${arg} ${js} ${v})`;
+    if (p.kind === 'EqualsPattern') return `((${v} = ${value}) instanceof VError ? ${v} : ${sameScalar} ? ${same('===')} : ${generic(v)})`;
+    if (p.op === '!=') return `((${v} = ${value}) instanceof VError ? ${v} : ${sameScalar} ? ${same('!==')} : ${generic(v)})`;
     return `((${v} = ${value}) instanceof VError ? ${v} : typeof ${arg} === "number" && typeof ${v} === "number" ? ${arg} ${p.op} ${v} : ${generic(v)})`;
   }
 
