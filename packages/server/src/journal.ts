@@ -157,7 +157,8 @@ export class Journal {
       const active = this.segments.length === 1 && this.fd !== null;
       // the open segment is deleted once it is worth starting a new one (or at close); a small remainder costs nothing
       if (active && !includingOpen && first.bytes < this.segmentBytes / 8) break;
-      if (active) this.closeSegment();
+      // its rows are in the database and the file is deleted next: nothing to make durable
+      if (active) this.closeSegment('discard');
       this.segments.shift();
       this.totalBytes -= first.bytes;
       // a cursor in it is at its end (its rows are in the database, so they were read): the next segment's start
@@ -250,7 +251,8 @@ export class Journal {
   }
 
   private startSegment(): Segment {
-    this.closeSegment();
+    // a full segment's last appends are synced on the thread pool, not on the thread that answers
+    this.closeSegment('sync in background');
     mkdirSync(this.options.dir, { recursive: true });
     const path = this.segmentPath();
     this.fd = openSync(path, 'a');
@@ -259,16 +261,29 @@ export class Journal {
     return segment;
   }
 
-  private closeSegment(): void {
+  /**
+   * Closes the open segment. `sync` (the default, at close): fsync'd first, on this thread.
+   * `sync in background`: fsync'd on libuv's thread pool, then closed (a synchronous fsync of a
+   * segment held the thread that answers requests for milliseconds). `discard`: not synced at all.
+   */
+  private closeSegment(how: 'sync' | 'sync in background' | 'discard' = 'sync'): void {
     if (this.fd === null) return;
     const fd = this.fd;
+    const dirty = this.dirty;
     this.fd = null;
+    this.dirty = false;
+    if (dirty && how === 'sync in background') {
+      fsync(fd, (error) => {
+        if (error) this.options.onSyncError?.(error);
+        closeSync(fd);
+      });
+      return;
+    }
     try {
-      if (this.dirty) fsyncSync(fd);
+      if (dirty && how === 'sync') fsyncSync(fd);
     } catch (error) {
       this.options.onSyncError?.(error);
     }
-    this.dirty = false;
     closeSync(fd);
   }
 
