@@ -15,7 +15,7 @@ import { estimatedBytes, VERSION_CACHE_DEFAULTS, VersionCache, type VersionCache
 import { offThread, workError } from './work/errors.ts';
 import type { WorkPool } from './work/pool.ts';
 import type { CompileSettings } from './work/tasks.ts';
-import { compileStoredSource, sharedSource, type EvaluatedItem, type StoredVersion, type VersionInfo } from './work/versions.ts';
+import { compileStoredSource, sharedSource, versionInfo, type EvaluatedItem, type StoredVersion, type VersionInfo } from './work/versions.ts';
 
 export interface LoadedVersion {
   ruleset: string;
@@ -203,10 +203,7 @@ export class RulesetRegistry {
     // The server cannot serve it (e.g. a language change broke an old source): unavailable, not an
     // internal error; the load is retried on the next request (failed loads are not cached).
     if (!outcome.ok) throw errors.rulesetUnavailable(ruleset, version, outcome.diagnostics.filter((d) => d.severity === 'error'));
-    const c = outcome.compiled;
-    const defaults = c.validateParams({});
-    const info: VersionInfo = { name: c.name, outcomes: c.outcomes, rules: c.rules, params: c.params, inputSchema: c.inputSchema, defaults: defaults.ok ? defaults.values : {} };
-    return { ...base, compiled: c, info, shared: null, sensitive: sensitivePaths(c.inputSchema) };
+    return { ...base, compiled: outcome.compiled, info: versionInfo(outcome.compiled), shared: null, sensitive: sensitivePaths(outcome.compiled.inputSchema) };
   }
 
   private async loadChannel(ruleset: string, channel: string): Promise<ChannelView> {

@@ -84,12 +84,13 @@ function compiledVersion(version: StoredVersion): { ok: true; compiled: Compiled
 export function loadVersion(version: StoredVersion): LoadAnswer {
   const outcome = compiledVersion(version);
   if (!outcome.ok) return outcome;
-  const c = outcome.compiled;
+  return { ok: true, info: versionInfo(outcome.compiled) };
+}
+
+/** What the routes read of a compiled version, on whichever thread compiled it. */
+export function versionInfo(c: CompiledRuleset): VersionInfo {
   const defaults = c.validateParams({});
-  return {
-    ok: true,
-    info: { name: c.name, outcomes: c.outcomes, rules: c.rules, params: c.params, inputSchema: c.inputSchema, defaults: defaults.ok ? defaults.values : {} },
-  };
+  return { name: c.name, outcomes: c.outcomes, rules: c.rules, params: c.params, inputSchema: c.inputSchema, defaults: defaults.ok ? defaults.values : {} };
 }
 
 /** `validateParams` of each set of overrides. */
