@@ -63,18 +63,30 @@ export function evaluationRoutes(api: Api, services: Services): void {
     },
     handler: async (c, { params, body }) => {
       const target = await resolveTarget(services, params['name']!, body);
-      const explain = body.explain === true;
+      if (target.loaded.compiled === null) {
+        // a heavy version: evaluated in the work pool, answered and logged here as an inline one is
+        const [item] = await services.registry.evaluateHeavy(target.loaded, [body.input], { params: target.params, explain: body.explain === true, batchMaxSteps: null, signal: c.get('deadline')?.signal });
+        const effects: Array<() => void> = [];
+        const result = evaluated(services, target, body.input, item!, null, effects);
+        if (!result.ok) throw new ApiError(422, result.error.code, result.error.message, result.error.details);
+        const answer = body.explain === true ? boundedJson(c, result.body, responseBound(c, services.config, body.max_response_bytes), EXPLAIN_HINT) : c.json(result.body);
+        for (const effect of effects) effect();
+        await services.log.durable();
+        return answer;
+      }
+      if (body.explain !== true) {
+        const result = evaluateOne(services, target, body.input, false);
+        if (!result.ok) throw new ApiError(422, result.error.code, result.error.message, result.error.details);
+        await services.log.durable(); // as safe as the log's durability mode promises before the answer leaves
+        return c.json(result.body);
+      }
       // an explained answer is logged only once it is known to fit
-      const effects: Array<() => void> | undefined = explain ? [] : undefined;
-      // a heavy version is evaluated in the work pool, and answered and logged here as an inline one is
-      const result =
-        target.loaded.compiled === null
-          ? evaluated(services, target, body.input, (await services.registry.evaluateHeavy(target.loaded, [body.input], { params: target.params, explain, batchMaxSteps: null, signal: c.get('deadline')?.signal }))[0]!, null, effects)
-          : evaluateOne(services, target, body.input, explain, effects === undefined ? {} : { deferred: effects });
+      const effects: Array<() => void> = [];
+      const result = evaluateOne(services, target, body.input, true, { deferred: effects });
       if (!result.ok) throw new ApiError(422, result.error.code, result.error.message, result.error.details);
-      const answer = explain ? boundedJson(c, result.body, responseBound(c, services.config, body.max_response_bytes), EXPLAIN_HINT) : c.json(result.body);
-      for (const effect of effects ?? []) effect();
-      await services.log.durable(); // as safe as the log's durability mode promises before the answer leaves
+      const answer = boundedJson(c, result.body, responseBound(c, services.config, body.max_response_bytes), EXPLAIN_HINT);
+      for (const effect of effects) effect();
+      await services.log.durable();
       return answer;
     },
   });
@@ -181,7 +193,7 @@ function evaluateOne(services: Services, target: Target, input: unknown, explain
 }
 
 /** A heavy version's evaluation of one input (`spent`: the batch's budget ran out, `budget` holds its size), answered as `evaluateOne` answers. */
-function evaluated(services: Services, target: Target, input: unknown, item: EvaluatedItem, budget: StepBudget | null, deferred: Array<() => void> | undefined): Evaluated {
+function evaluated(services: Services, target: Target, input: unknown, item: EvaluatedItem, budget: StepBudget | null, deferred: Array<() => void>): Evaluated {
   if ('spent' in item) return { ok: false, error: batchSpent(budget!) };
   return decided(services, target, input, item.result, item.durationUs, deferred);
 }
